@@ -1,0 +1,17 @@
+//! # interconnect-core
+//!
+//! The pieces of the open Connection Coordinator specification that need no
+//! I/O: wire-exact resource types, typed resource names, and (in later
+//! modules) activation keys, validation rules and allocation.
+//!
+//! | module | what it holds | upstream source |
+//! |---|---|---|
+//! | [`names`] | `ProviderName` ... `IssueName`: parse, display, navigate | `openapi.yaml` paths, `Format:` lines of the schemas |
+//! | [`wire`] | one Rust type per schema of the specification | `schemas/*.yaml` |
+//!
+//! Nothing here performs I/O or depends on an async runtime, so the crate can
+//! be used by any server, client or tool.
+#![forbid(unsafe_code)]
+
+pub mod names;
+pub mod wire;

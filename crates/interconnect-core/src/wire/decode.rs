@@ -1,0 +1,79 @@
+//! Reading wire documents with errors that name the JSON path of the first
+//! bad member, for example `featureConfig.l3BaseConfig.vlanId: invalid type:
+//! string "x", expected i32`.
+
+use serde::de::DeserializeOwned;
+
+/// Largest document [`from_json`] reads, in bytes (1 MiB, the same bound the
+/// HTTP binding puts on request bodies).
+pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
+
+/// A wire document that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    /// The document is larger than [`MAX_DOCUMENT_BYTES`].
+    #[error("the document is {len} bytes; at most {max} are accepted")]
+    TooLarge {
+        /// Its size in bytes.
+        len: usize,
+        /// The bound.
+        max: usize,
+    },
+    /// The text is not JSON, or a member has the wrong type or value.
+    #[error("{path}: {message}")]
+    Invalid {
+        /// JSON path of the first bad member (`.` for the document itself).
+        path: String,
+        /// What was wrong there.
+        message: String,
+    },
+}
+
+impl DecodeError {
+    /// JSON path of the bad member, when the document was read at all.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            DecodeError::Invalid { path, .. } => Some(path),
+            DecodeError::TooLarge { .. } => None,
+        }
+    }
+}
+
+/// Reads a wire type from JSON text, naming the path of the first bad member.
+pub fn from_json<T: DeserializeOwned>(text: &[u8]) -> Result<T, DecodeError> {
+    if text.len() > MAX_DOCUMENT_BYTES {
+        return Err(DecodeError::TooLarge {
+            len: text.len(),
+            max: MAX_DOCUMENT_BYTES,
+        });
+    }
+    let mut de = serde_json::Deserializer::from_slice(text);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| invalid(&e))?;
+    de.end().map_err(|_| DecodeError::Invalid {
+        path: ".".into(),
+        message: "trailing content after the document".into(),
+    })?;
+    Ok(value)
+}
+
+/// Reads a wire type from an already parsed JSON value, naming the path of
+/// the first bad member.
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, DecodeError> {
+    serde_path_to_error::deserialize(value).map_err(|e| DecodeError::Invalid {
+        path: e.path().to_string(),
+        message: e.inner().to_string(),
+    })
+}
+
+fn invalid(e: &serde_path_to_error::Error<serde_json::Error>) -> DecodeError {
+    let inner = e.inner();
+    // serde_json appends " at line L column C"; the path says more.
+    let mut message = inner.to_string();
+    if let Some(i) = message.rfind(" at line ") {
+        message.truncate(i);
+    }
+    DecodeError::Invalid {
+        path: e.path().to_string(),
+        message,
+    }
+}

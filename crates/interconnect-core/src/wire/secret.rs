@@ -1,0 +1,84 @@
+//! Members that carry secrets: activation keys, MACsec CAK/CKN and BGP MD5
+//! passwords. DESIGN.md, "Conventions": secrets never reach Debug, Display,
+//! logs or error messages.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A string member whose value is secret. It serializes as the plain string
+/// (the wire needs it) but its `Debug` shows only its length, and it has no
+/// `Display`. Call [`Secret::expose`] where the value is really needed.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    /// The secret value. Do not log it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    /// Length of the value in bytes (safe to show).
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    /// Whether the value is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret(<redacted, {} bytes>)", self.0.len())
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Secret)
+    }
+}
+
+impl JsonSchema for Secret {
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Borrowed("Secret")
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "string" })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_value() {
+        let s = Secret::new("0123456789abcdef");
+        let shown = format!("{s:?} {:?}", Some(&s));
+        assert!(!shown.contains("0123"), "{shown}");
+        assert!(shown.contains("16 bytes"), "{shown}");
+    }
+
+    #[test]
+    fn serializes_as_a_plain_string() -> serde_json::Result<()> {
+        assert_eq!(serde_json::to_string(&Secret::new("k"))?, "\"k\"");
+        assert_eq!(serde_json::from_str::<Secret>("\"k\"")?.expose(), "k");
+        Ok(())
+    }
+}
