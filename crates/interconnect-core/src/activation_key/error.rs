@@ -1,0 +1,106 @@
+//! Why an activation key was rejected.
+
+use thiserror::Error;
+
+use super::uuid::UuidError;
+use crate::names::NameError;
+
+/// An activation key that could not be read or built. Every variant names the
+/// member and the rule; none repeats the key text, the shared connection
+/// UUID or the destination account id.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ActivationKeyError {
+    /// The pasted text is longer than
+    /// [`MAX_ENCODED_LEN`](super::MAX_ENCODED_LEN). Checked before anything
+    /// is decoded.
+    #[error("the activation key is {len} bytes long; at most {max} are accepted")]
+    TooLong {
+        /// Length of the text as received, whitespace included, in bytes.
+        len: usize,
+        /// The bound.
+        max: usize,
+    },
+    /// The text, without its whitespace, is not base64.
+    #[error("the activation key is not base64: {reason}")]
+    NotBase64 {
+        /// What was wrong, without repeating the text.
+        reason: &'static str,
+    },
+    /// The decoded bytes are not a JSON document.
+    #[error(
+        "the decoded activation key is not JSON (syntax error at line {line}, column {column})"
+    )]
+    NotJson {
+        /// Line of the decoded JSON where reading stopped (1-based).
+        line: usize,
+        /// Column of the decoded JSON where reading stopped (1-based).
+        column: usize,
+    },
+    /// The decoded JSON is not an object.
+    #[error("the decoded activation key is JSON {found}, not an object")]
+    NotAnObject {
+        /// The kind of JSON value found (for example `"an array"`).
+        found: &'static str,
+    },
+    /// A member appears more than once in the object.
+    #[error("member {member:?} appears more than once in the activation key")]
+    DuplicateMember {
+        /// The repeated member name (shortened when long).
+        member: String,
+    },
+    /// Something other than whitespace follows the JSON object.
+    #[error("the decoded activation key has content after its JSON object")]
+    TrailingContent,
+    /// A required member is absent.
+    #[error("the activation key has no {member:?} member, which is required")]
+    MissingMember {
+        /// The member name as in the specification.
+        member: &'static str,
+    },
+    /// A member holds the wrong kind of JSON value.
+    #[error("member {member:?} of the activation key must be {expected}, found {found}")]
+    MistypedMember {
+        /// The member name as in the specification.
+        member: &'static str,
+        /// What the specification wants (for example `"an int32 integer"`).
+        expected: &'static str,
+        /// The kind of JSON value found (never the value itself).
+        found: &'static str,
+    },
+    /// The key's `version` is not one this release can read. The text can
+    /// still be carried unchanged as an
+    /// [`EncodedActivationKey`](super::EncodedActivationKey).
+    #[error(
+        "activation key version {version} is not known to this release (member \"version\" must be 1)"
+    )]
+    UnknownVersion {
+        /// The version the key declares.
+        version: i32,
+    },
+    /// `destinationEnvironmentUri` is not an environment name.
+    #[error(
+        "member \"destinationEnvironmentUri\" must be an environment name (providers/{{provider}}/environments/{{environment}}): {0}"
+    )]
+    InvalidEnvironment(#[source] NameError),
+    /// `sharedConnectionUuid` is not a UUID.
+    #[error("member \"sharedConnectionUuid\" is not a UUID: {0}")]
+    InvalidUuid(#[source] UuidError),
+    /// `connectionSizeMbps` is zero or negative.
+    #[error("member \"connectionSizeMbps\" must be a positive number of Mbps, found {mbps}")]
+    SizeNotPositive {
+        /// The size found.
+        mbps: i32,
+    },
+    /// `destinationAccountId` is the empty string.
+    #[error("member \"destinationAccountId\" is empty; an account id is required")]
+    AccountIdEmpty,
+    /// `destinationAccountId` is longer than
+    /// [`MAX_ACCOUNT_ID_LEN`](super::MAX_ACCOUNT_ID_LEN) characters.
+    #[error("member \"destinationAccountId\" is {len} characters long; at most {max} are accepted")]
+    AccountIdTooLong {
+        /// Its length in characters.
+        len: usize,
+        /// The bound.
+        max: usize,
+    },
+}
