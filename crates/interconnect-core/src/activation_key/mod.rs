@@ -99,8 +99,9 @@ pub use key::{ActivationKeyV1, DecodedActivationKey};
 pub use uuid::{ConnectionUuid, UuidError};
 
 /// Longest activation key text accepted, in bytes, whitespace included. A
-/// valid version 1 key encodes to well under 4096 bytes (the longest
-/// environment name and account id give about 3.7 KiB).
+/// valid version 1 key encodes to at most 2640 bytes (longest environment
+/// name, 256 account id characters that each need a six-byte JSON escape),
+/// which leaves room for line breaks and a later version.
 pub const MAX_ENCODED_LEN: usize = 4096;
 
 /// Longest `destinationAccountId` accepted, in characters.
