@@ -8,10 +8,12 @@
 //! |---|---|---|
 //! | [`names`] | `ProviderName` ... `IssueName`: parse, display, navigate | `openapi.yaml` paths, `Format:` lines of the schemas |
 //! | [`wire`] | one Rust type per schema of the specification | `schemas/*.yaml` |
+//! | [`customer`] | customer-side documents (bandwidth, attachments, request, acceptance) and the `CUST-` pair rules | `docs/ConnectionCoordinatorAPI.md` "Create/Accept Connection", product announcements |
 //!
 //! Nothing here performs I/O or depends on an async runtime, so the crate can
 //! be used by any server, client or tool.
 #![forbid(unsafe_code)]
 
+pub mod customer;
 pub mod names;
 pub mod wire;
