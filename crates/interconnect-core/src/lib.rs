@@ -9,11 +9,13 @@
 //! | [`names`] | `ProviderName` ... `IssueName`: parse, display, navigate | `openapi.yaml` paths, `Format:` lines of the schemas |
 //! | [`wire`] | one Rust type per schema of the specification | `schemas/*.yaml` |
 //! | [`activation_key`] | encode, decode and carry activation keys; `ConnectionUuid` | `schemas/environment.yaml` (`ActivationKey`), `docs/Protocols.md` "Establish Customer Intent" |
+//! | [`customer`] | customer-side documents (bandwidth, attachments, request, acceptance) and the `CUST-` pair rules | `docs/ConnectionCoordinatorAPI.md` "Create/Accept Connection", product announcements |
 //!
 //! Nothing here performs I/O or depends on an async runtime, so the crate can
 //! be used by any server, client or tool.
 #![forbid(unsafe_code)]
 
 pub mod activation_key;
+pub mod customer;
 pub mod names;
 pub mod wire;
