@@ -23,14 +23,53 @@ mod decode;
 mod secret;
 mod timestamp;
 
+mod channel;
+mod common;
+mod connection;
+mod environment;
+mod feature;
+mod interconnect;
+mod issues;
+mod macseckey;
 mod provider;
+mod registry;
 
+#[cfg(test)]
+pub(crate) mod arbitrary;
+#[cfg(test)]
+mod roundtrip_tests;
+#[cfg(test)]
+mod test_support;
+
+pub use channel::{
+    Channel, GetMaintenanceEventsResponse, ListChannelsResponse, MacSecKeyRotationRequest,
+    MaintenanceEvent, NotifyMaintenanceRequest,
+};
+pub use common::Empty;
+pub use connection::{
+    AsnRange, Connection, FeatureGuidance, GenerateFeatureGuidanceRequest,
+    GenerateFeatureGuidanceResponse, L3BaseGuidance, ListConnectionsResponse, MtuRange,
+    NotifyConnectionStatusRequest, SubnetGuidance, VlanRange,
+};
 pub use decode::{DecodeError, MAX_DOCUMENT_BYTES, from_json, from_value};
 pub use enums::{
     AdminState, EnvironmentVisibility, FeatureType, InterconnectState, IssueContext, Priority,
     ProvisioningState, State, VerificationState,
 };
+pub use environment::{
+    ActivationKey, ConfirmActivationKeyRequest, ConfirmActivationKeyResponse, Environment,
+    ListEnvironmentsResponse, ProviderSites,
+};
+pub use feature::{Feature, FeatureConfig, L3BaseConfig, ListFeaturesResponse, ProviderBgpConfig};
+pub use interconnect::{Interconnect, ListInterconnectsResponse};
+pub use issues::{
+    AddCommentRequest, AddCommentResponse, ChannelContext, CloseIssueRequest, CloseIssueResponse,
+    Comment, ConnectionContext, FeatureContext, InterconnectContext, Issue, ListCommentsResponse,
+    ListIssuesResponse,
+};
+pub use macseckey::{ListMacSecKeysResponse, MacSecKey};
 pub use provider::{ListProvidersResponse, Provider};
+pub use registry::{SCHEMA_COUNT, schemas};
 pub use secret::Secret;
 pub use timestamp::{Timestamp, TimestampError};
 

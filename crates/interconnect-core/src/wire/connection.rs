@@ -1,0 +1,436 @@
+//! Connection resources (`schemas/connection.yaml`): a customer's connection
+//! on an interconnect, the feature guidance a server gives for it, and the
+//! status notification.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{AdminState, FeatureType, Secret, VerificationState};
+use crate::names::{ChannelName, ConnectionName};
+
+/// `Connection`: bandwidth sold to one customer between two clouds, carried
+/// over every channel of its interconnect.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Connection {
+    /// The connection's resource name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<ConnectionName>,
+    /// The activation key the customer brought, base64 text (secret).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activation_key: Option<Secret>,
+    /// Bandwidth sold to the customer, in Mbit/s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bandwidth_mbps: Option<i32>,
+    /// Output only. Whether a provider has administratively disabled the
+    /// connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_state: Option<AdminState>,
+    /// Output only. Whether the connection has been verified for production
+    /// traffic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification_state: Option<VerificationState>,
+    /// On creation: the caller hands the provisioning role to the receiver,
+    /// which may refuse with a 400.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defer_provisioning: Option<bool>,
+}
+
+/// `FeatureGuidance`: what the server accepts (and prefers) for features of
+/// one channel; an absent member means no restriction.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FeatureGuidance {
+    /// The kind of feature this guidance is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature_type: Option<FeatureType>,
+    /// The channel the guidance applies to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<ChannelName>,
+    /// Output only. Administrative state of that channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_admin_state: Option<AdminState>,
+    /// Guidance for an L3 base feature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub l3_base_guidance: Option<L3BaseGuidance>,
+}
+
+/// `L3BaseGuidance`: the ranges and subnets an L3 base feature may use.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct L3BaseGuidance {
+    /// Non-overlapping ASN ranges to pick from (often a single ASN).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub asn_ranges: Vec<AsnRange>,
+    /// IPv4 subnets to pick from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ipv4_subnet_guidance: Vec<SubnetGuidance>,
+    /// IPv6 subnets to pick from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ipv6_subnet_guidance: Vec<SubnetGuidance>,
+    /// IPv4 prefix lengths a chosen subnet may have.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ipv4_allowed_subnet_prefix_lengths: Vec<i32>,
+    /// IPv6 prefix lengths a chosen subnet may have.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ipv6_allowed_subnet_prefix_lengths: Vec<i32>,
+    /// VLAN id ranges to pick from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vlan_ranges: Vec<VlanRange>,
+    /// Non-overlapping MTU ranges (at the provider boundary) to pick from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mtu_ranges: Vec<MtuRange>,
+    /// Most BGP prefixes the server accepts on the connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_received_bgp_route_prefixes: Option<i32>,
+}
+
+/// `ASNRange`: an inclusive range of autonomous system numbers.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(rename = "ASNRange")]
+pub struct AsnRange {
+    /// Lowest ASN of the range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<u32>,
+    /// Highest ASN of the range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop: Option<u32>,
+}
+
+/// `SubnetGuidance`: a subnet to carve feature subnets from. Subnets are kept
+/// as text here; validation parses them.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SubnetGuidance {
+    /// The subnet a choice must lie within.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_subnet: Option<String>,
+    /// Subnets a choice must not overlap.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude_subnets: Vec<String>,
+    /// The subnet the server would like the caller to choose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_subnet: Option<String>,
+}
+
+/// `VLANRange`: an inclusive range of VLAN ids. The server does not remove
+/// VLANs already in use from it.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(rename = "VLANRange")]
+pub struct VlanRange {
+    /// Lowest VLAN id of the range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<i32>,
+    /// Highest VLAN id of the range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop: Option<i32>,
+}
+
+/// `MTURange`: an inclusive range of MTUs in bytes; the highest value both
+/// providers support should be chosen.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(rename = "MTURange")]
+pub struct MtuRange {
+    /// Lowest MTU of the range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<i32>,
+    /// Highest MTU of the range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop: Option<i32>,
+}
+
+/// `ListConnectionsResponse`: one page of connections.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ListConnectionsResponse {
+    /// The connections on this page.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub connections: Vec<Connection>,
+    /// Token for the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+}
+
+/// `GenerateFeatureGuidanceRequest`: asks for guidance on every channel of a
+/// connection. Has no members; reads any object and writes `{}`.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct GenerateFeatureGuidanceRequest {}
+
+/// `GenerateFeatureGuidanceResponse`: the guidance for a connection, one entry
+/// per channel of its interconnect.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GenerateFeatureGuidanceResponse {
+    /// Output only. Guidance per channel.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub feature_guidance: Vec<FeatureGuidance>,
+}
+
+/// `NotifyConnectionStatusRequest`: tells a peer that a connection's status
+/// changed so it re-reads it. Has no members; reads any object and writes
+/// `{}`.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct NotifyConnectionStatusRequest {}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::wire::test_support::{CH, CONN, TestResult, golden, rejects_at, upstream_example};
+
+    fn connection_doc() -> Value {
+        json!({
+            "name": CONN,
+            "activationKey": "eyJ2ZXJzaW9uIjoxfQ==",
+            "bandwidthMbps": 10000,
+            "adminState": "ADMIN_STATE_ENABLED",
+            "verificationState": "VERIFICATION_STATE_UNVERIFIED",
+            "deferProvisioning": true,
+        })
+    }
+
+    fn guidance_doc() -> Value {
+        json!({
+            "featureType": "FEATURE_TYPE_L3_BASE",
+            "channel": CH,
+            "channelAdminState": "ADMIN_STATE_ENABLED",
+            "l3BaseGuidance": {
+                "asnRanges": [{"start": 16550, "stop": 16550}, {"start": 4200000000u32, "stop": 4294967294u32}],
+                "ipv4SubnetGuidance": [{
+                    "includeSubnet": "169.254.0.0/16",
+                    "excludeSubnets": ["169.254.1.0/28", "169.254.2.0/28"],
+                    "preferredSubnet": "169.254.10.0/29",
+                }],
+                "ipv6SubnetGuidance": [{
+                    "includeSubnet": "fd20::/16",
+                    "preferredSubnet": "fd20:0:0:1::/64",
+                }],
+                "ipv4AllowedSubnetPrefixLengths": [29, 30],
+                "ipv6AllowedSubnetPrefixLengths": [64, 126],
+                "vlanRanges": [{"start": 1025, "stop": 4094}],
+                "mtuRanges": [{"start": 1500, "stop": 8896}],
+                "maxReceivedBgpRoutePrefixes": 100,
+            },
+        })
+    }
+
+    #[test]
+    fn golden_connection() -> TestResult {
+        let c: Connection = golden(&connection_doc())?;
+        assert_eq!(c.name, Some(CONN.parse()?));
+        assert_eq!(
+            c.activation_key.as_ref().map(Secret::expose),
+            Some("eyJ2ZXJzaW9uIjoxfQ==")
+        );
+        assert_eq!(c.bandwidth_mbps, Some(10000));
+        assert_eq!(c.admin_state, Some(AdminState::Enabled));
+        assert_eq!(c.verification_state, Some(VerificationState::Unverified));
+        assert_eq!(c.defer_provisioning, Some(true));
+        assert!(
+            !format!("{c:?}").contains("eyJ2"),
+            "activation key in Debug"
+        );
+        let list: ListConnectionsResponse =
+            golden(&json!({"connections": [connection_doc()], "nextPageToken": "n"}))?;
+        assert_eq!(list.connections, vec![c]);
+        assert_eq!(list.next_page_token.as_deref(), Some("n"));
+        Ok(())
+    }
+
+    #[test]
+    fn golden_feature_guidance() -> TestResult {
+        let g: FeatureGuidance = golden(&guidance_doc())?;
+        assert_eq!(g.feature_type, Some(FeatureType::L3Base));
+        assert_eq!(g.channel, Some(CH.parse()?));
+        assert_eq!(g.channel_admin_state, Some(AdminState::Enabled));
+        let l3 = g.l3_base_guidance.clone().ok_or("l3BaseGuidance")?;
+        assert_eq!(
+            l3.asn_ranges,
+            vec![
+                AsnRange {
+                    start: Some(16550),
+                    stop: Some(16550)
+                },
+                AsnRange {
+                    start: Some(4_200_000_000),
+                    stop: Some(4_294_967_294)
+                },
+            ]
+        );
+        assert_eq!(
+            l3.ipv4_subnet_guidance,
+            vec![SubnetGuidance {
+                include_subnet: Some("169.254.0.0/16".into()),
+                exclude_subnets: vec!["169.254.1.0/28".into(), "169.254.2.0/28".into()],
+                preferred_subnet: Some("169.254.10.0/29".into()),
+            }]
+        );
+        assert_eq!(
+            l3.ipv6_subnet_guidance,
+            vec![SubnetGuidance {
+                include_subnet: Some("fd20::/16".into()),
+                exclude_subnets: vec![],
+                preferred_subnet: Some("fd20:0:0:1::/64".into()),
+            }]
+        );
+        assert_eq!(l3.ipv4_allowed_subnet_prefix_lengths, vec![29, 30]);
+        assert_eq!(l3.ipv6_allowed_subnet_prefix_lengths, vec![64, 126]);
+        assert_eq!(
+            l3.vlan_ranges,
+            vec![VlanRange {
+                start: Some(1025),
+                stop: Some(4094)
+            }]
+        );
+        assert_eq!(
+            l3.mtu_ranges,
+            vec![MtuRange {
+                start: Some(1500),
+                stop: Some(8896)
+            }]
+        );
+        assert_eq!(l3.max_received_bgp_route_prefixes, Some(100));
+        let resp: GenerateFeatureGuidanceResponse =
+            golden(&json!({"featureGuidance": [guidance_doc()]}))?;
+        assert_eq!(resp.feature_guidance, vec![g]);
+        Ok(())
+    }
+
+    #[test]
+    fn empty_documents() -> TestResult {
+        assert_eq!(golden::<Connection>(&json!({}))?, Connection::default());
+        assert_eq!(
+            golden::<FeatureGuidance>(&json!({}))?,
+            FeatureGuidance::default()
+        );
+        assert_eq!(
+            golden::<L3BaseGuidance>(&json!({}))?,
+            L3BaseGuidance::default()
+        );
+        assert_eq!(golden::<AsnRange>(&json!({}))?, AsnRange::default());
+        assert_eq!(
+            golden::<SubnetGuidance>(&json!({}))?,
+            SubnetGuidance::default()
+        );
+        assert_eq!(golden::<VlanRange>(&json!({}))?, VlanRange::default());
+        assert_eq!(golden::<MtuRange>(&json!({}))?, MtuRange::default());
+        assert_eq!(
+            golden::<ListConnectionsResponse>(&json!({}))?,
+            ListConnectionsResponse::default()
+        );
+        assert_eq!(
+            golden::<GenerateFeatureGuidanceResponse>(&json!({}))?,
+            GenerateFeatureGuidanceResponse::default()
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn empty_bodies_read_any_object_and_write_braces() -> TestResult {
+        let r: GenerateFeatureGuidanceRequest = golden(&json!({}))?;
+        assert_eq!(r, GenerateFeatureGuidanceRequest {});
+        let r: GenerateFeatureGuidanceRequest = serde_json::from_value(json!({"x": 1}))?;
+        assert_eq!(serde_json::to_value(r)?, json!({}));
+        let n: NotifyConnectionStatusRequest = golden(&json!({}))?;
+        assert_eq!(n, NotifyConnectionStatusRequest {});
+        let n: NotifyConnectionStatusRequest = serde_json::from_value(json!({"name": CONN}))?;
+        assert_eq!(serde_json::to_value(n)?, json!({}));
+        Ok(())
+    }
+
+    #[test]
+    fn asns_cover_the_full_unsigned_32_bit_range() -> TestResult {
+        let r: AsnRange = golden(&json!({"start": 0, "stop": 4294967295u32}))?;
+        assert_eq!(r.stop, Some(u32::MAX));
+        rejects_at::<AsnRange>(&json!({"stop": 4294967296u64}), "stop");
+        rejects_at::<AsnRange>(&json!({"start": -1}), "start");
+        Ok(())
+    }
+
+    #[test]
+    fn wrong_member_types_name_their_path() {
+        rejects_at::<Connection>(&json!({"bandwidthMbps": "10G"}), "bandwidthMbps");
+        rejects_at::<Connection>(&json!({"bandwidthMbps": 3000000000u32}), "bandwidthMbps");
+        rejects_at::<Connection>(&json!({"deferProvisioning": "yes"}), "deferProvisioning");
+        rejects_at::<Connection>(&json!({"activationKey": 5}), "activationKey");
+        rejects_at::<Connection>(&json!({"name": CH}), "name");
+        rejects_at::<FeatureGuidance>(&json!({"channel": CONN}), "channel");
+        rejects_at::<GenerateFeatureGuidanceResponse>(
+            &json!({"featureGuidance": [{"l3BaseGuidance": {"vlanRanges": [{"start": "1025"}]}}]}),
+            "featureGuidance[0].l3BaseGuidance.vlanRanges[0].start",
+        );
+        rejects_at::<L3BaseGuidance>(
+            &json!({"ipv4SubnetGuidance": [{"excludeSubnets": "10.0.0.0/8"}]}),
+            "ipv4SubnetGuidance[0].excludeSubnets",
+        );
+        rejects_at::<L3BaseGuidance>(
+            &json!({"mtuRanges": [{"stop": 9000.5}]}),
+            "mtuRanges[0].stop",
+        );
+        rejects_at::<L3BaseGuidance>(
+            &json!({"ipv6AllowedSubnetPrefixLengths": [64, "126"]}),
+            "ipv6AllowedSubnetPrefixLengths[1]",
+        );
+    }
+
+    #[test]
+    fn malformed_subnets_are_still_readable() -> TestResult {
+        let s: SubnetGuidance = golden(&json!({"includeSubnet": "169.254.0.0/33"}))?;
+        assert_eq!(s.include_subnet.as_deref(), Some("169.254.0.0/33"));
+        Ok(())
+    }
+
+    #[test]
+    fn unknown_members_are_ignored_and_unknown_states_kept() -> TestResult {
+        let c: Connection = serde_json::from_value(json!({
+            "bandwidthMbps": 50,
+            "connectionType": "CONNECTION_TYPE_PARTNER",
+            "verificationState": "VERIFICATION_STATE_FAILED",
+        }))?;
+        assert_eq!(
+            c.verification_state,
+            Some(VerificationState::Unknown(
+                "VERIFICATION_STATE_FAILED".into()
+            ))
+        );
+        assert_eq!(
+            serde_json::to_value(&c)?,
+            json!({"bandwidthMbps": 50, "verificationState": "VERIFICATION_STATE_FAILED"})
+        );
+        let g: FeatureGuidance = serde_json::from_value(json!({"featureType": "FEATURE_TYPE_L2"}))?;
+        assert_eq!(
+            serde_json::to_value(&g)?,
+            json!({"featureType": "FEATURE_TYPE_L2"})
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn upstream_examples() -> TestResult {
+        if let Some(doc) = upstream_example("Connection") {
+            let c: Connection = serde_json::from_value(doc)?;
+            assert_eq!(c.bandwidth_mbps, Some(0));
+            assert_eq!(c.defer_provisioning, Some(false));
+        }
+        if let Some(doc) = upstream_example("ListConnectionsResponse") {
+            let l: ListConnectionsResponse = serde_json::from_value(doc)?;
+            assert_eq!(l.connections.len(), 2);
+        }
+        // These examples write `""` for the `l3BaseGuidance` object and a
+        // bare `channel`, which are not valid (spec/ERRATA.md).
+        if let Some(doc) = upstream_example("FeatureGuidance") {
+            rejects_at::<FeatureGuidance>(&doc, "channel");
+        }
+        if let Some(doc) = upstream_example("GenerateFeatureGuidanceResponse") {
+            rejects_at::<GenerateFeatureGuidanceResponse>(
+                &doc,
+                "featureGuidance[0].l3BaseGuidance",
+            );
+        }
+        Ok(())
+    }
+}
