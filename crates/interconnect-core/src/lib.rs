@@ -8,10 +8,14 @@
 //! |---|---|---|
 //! | [`names`] | `ProviderName` ... `IssueName`: parse, display, navigate | `openapi.yaml` paths, `Format:` lines of the schemas |
 //! | [`wire`] | one Rust type per schema of the specification | `schemas/*.yaml` |
+//! | [`validation`] | every rule the prose implies, reported with rule id and JSON path | `Protocols.md`, member descriptions |
+//! | [`allocation`] | choosing a complete L3 configuration from guidance | `Protocols.md` "Negotiate Feature Parameters" |
 //!
 //! Nothing here performs I/O or depends on an async runtime, so the crate can
 //! be used by any server, client or tool.
 #![forbid(unsafe_code)]
 
+pub mod allocation;
 pub mod names;
+pub mod validation;
 pub mod wire;
