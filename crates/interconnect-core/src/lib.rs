@@ -10,6 +10,8 @@
 //! | [`wire`] | one Rust type per schema of the specification | `schemas/*.yaml` |
 //! | [`activation_key`] | encode, decode and carry activation keys; `ConnectionUuid` | `schemas/environment.yaml` (`ActivationKey`), `docs/Protocols.md` "Establish Customer Intent" |
 //! | [`customer`] | customer-side documents (bandwidth, attachments, request, acceptance) and the `CUST-` pair rules | `docs/ConnectionCoordinatorAPI.md` "Create/Accept Connection", product announcements |
+//! | [`validation`] | every rule the prose implies, reported with rule id and JSON path | `Protocols.md`, member descriptions |
+//! | [`allocation`] | choosing a complete L3 configuration from guidance | `Protocols.md` "Negotiate Feature Parameters" |
 //!
 //! Nothing here performs I/O or depends on an async runtime, so the crate can
 //! be used by any server, client or tool.
@@ -17,5 +19,7 @@
 
 pub mod activation_key;
 pub mod customer;
+pub mod allocation;
 pub mod names;
+pub mod validation;
 pub mod wire;
