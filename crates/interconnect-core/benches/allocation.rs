@@ -24,7 +24,9 @@ fn slash30(i: u32) -> IpNet {
 fn workload() -> (IpNet, Vec<IpNet>) {
     let include = IpNet::V4(Ipv4Net::new(Ipv4Addr::from(BASE), 16).unwrap_or_default());
     // Used /30s in a scattered order (not sorted), as a store would return them.
-    let mut blocked: Vec<IpNet> = (0..16_383u32).map(|i| slash30((i * 7919) % 16_383)).collect();
+    let mut blocked: Vec<IpNet> = (0..16_383u32)
+        .map(|i| slash30((i * 7919) % 16_383))
+        .collect();
     // 500 excludes spread over the range (they overlap used space, as real
     // excludes of a busy channel do).
     blocked.extend((0..500u32).map(|i| slash30((i * 32) % 16_383)));
@@ -39,11 +41,18 @@ fn interval(include: &IpNet, blocked: &[IpNet]) -> Option<u128> {
 
 fn bench(c: &mut Criterion) {
     let (include, blocked) = workload();
-    assert_eq!(interval(&include, &blocked), linear::first_free_by_scan(&include, 30, &blocked));
+    assert_eq!(
+        interval(&include, &blocked),
+        linear::first_free_by_scan(&include, 30, &blocked)
+    );
 
     let mut group = c.benchmark_group("allocate /30 in a full 169.254.0.0/16");
-    group.sample_size(10).measurement_time(Duration::from_secs(5));
-    group.bench_function("interval set", |b| b.iter(|| interval(black_box(&include), black_box(&blocked))));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(5));
+    group.bench_function("interval set", |b| {
+        b.iter(|| interval(black_box(&include), black_box(&blocked)))
+    });
     group.bench_function("linear scan (baseline)", |b| {
         b.iter(|| linear::first_free_by_scan(black_box(&include), 30, black_box(&blocked)))
     });

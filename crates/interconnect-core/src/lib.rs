@@ -18,8 +18,8 @@
 #![forbid(unsafe_code)]
 
 pub mod activation_key;
-pub mod customer;
 pub mod allocation;
+pub mod customer;
 pub mod names;
 pub mod validation;
 pub mod wire;

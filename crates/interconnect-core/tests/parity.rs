@@ -23,7 +23,8 @@ use serde_json::Value;
 fn spec_file() -> PathBuf {
     match std::env::var_os("INTERCONNECT_SPEC_DIR") {
         Some(dir) => PathBuf::from(dir).join("openapi.bundled.json"),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/spec/openapi.bundled.json"),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/spec/openapi.bundled.json"),
     }
 }
 
@@ -50,7 +51,9 @@ fn listed_differences() -> BTreeSet<String> {
 
 /// Tries an example against our type.
 fn parses<T: DeserializeOwned>(example: &Value) -> Result<(), String> {
-    wire::from_value::<T>(example.clone()).map(|_| ()).map_err(|e| e.to_string())
+    wire::from_value::<T>(example.clone())
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 /// Deserializes `example` into the Rust type for the upstream schema `name`.
@@ -131,7 +134,10 @@ impl std::fmt::Display for Shape {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Shape::Ref(name) => write!(f, "{name}"),
-            Shape::Scalar { ty, format: Some(fmt) } => write!(f, "{ty}({fmt})"),
+            Shape::Scalar {
+                ty,
+                format: Some(fmt),
+            } => write!(f, "{ty}({fmt})"),
             Shape::Scalar { ty, format: None } => write!(f, "{ty}"),
             Shape::Array(items) => write!(f, "array of {items}"),
             Shape::Unknown(raw) => write!(f, "unrecognised {raw}"),
@@ -140,7 +146,11 @@ impl std::fmt::Display for Shape {
 }
 
 fn ref_name(reference: &str) -> String {
-    reference.rsplit('/').next().unwrap_or(reference).to_string()
+    reference
+        .rsplit('/')
+        .next()
+        .unwrap_or(reference)
+        .to_string()
 }
 
 /// Shape of an upstream member (`$ref`, `allOf: [{$ref}]`, or a typed member).
@@ -171,7 +181,10 @@ fn our_shape(member: &Value) -> Shape {
 fn scalar_or_array(member: &Value, recurse: fn(&Value) -> Shape) -> Shape {
     match member.get("type").and_then(Value::as_str) {
         Some("array") => Shape::Array(Box::new(
-            member.get("items").map(recurse).unwrap_or(Shape::Unknown("items".into())),
+            member
+                .get("items")
+                .map(recurse)
+                .unwrap_or(Shape::Unknown("items".into())),
         )),
         Some(ty) => {
             let format = match ty {
@@ -180,26 +193,39 @@ fn scalar_or_array(member: &Value, recurse: fn(&Value) -> Shape) -> Shape {
                 "integer" => integer_format(member),
                 _ => None,
             };
-            Shape::Scalar { ty: ty.to_string(), format }
+            Shape::Scalar {
+                ty: ty.to_string(),
+                format,
+            }
         }
         None => Shape::Unknown(member.to_string()),
     }
 }
 
-/// `int32`, or `uint32` for the bundled document's 0..4294967295 integers.
+/// `int32`, or `uint32` for members bounded to 0..=4294967295 (the bundled
+/// document's rendering of upstream `type: uint32`, whatever format it names).
 fn integer_format(member: &Value) -> Option<String> {
-    if let Some(f) = member.get("format").and_then(Value::as_str) {
-        return Some(f.to_string());
+    let bounds = (
+        member.get("minimum").and_then(Value::as_u64),
+        member.get("maximum").and_then(Value::as_u64),
+    );
+    if bounds == (Some(0), Some(4_294_967_295)) {
+        return Some("uint32".into());
     }
-    match (member.get("minimum").and_then(Value::as_u64), member.get("maximum").and_then(Value::as_u64)) {
-        (Some(0), Some(4_294_967_295)) => Some("uint32".into()),
-        _ => None,
-    }
+    member
+        .get("format")
+        .and_then(Value::as_str)
+        .map(str::to_string)
 }
 
 fn string_list(v: Option<&Value>) -> BTreeSet<String> {
     v.and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -212,7 +238,11 @@ fn differences(name: &str, upstream: &Value, ours: &Value, out: &mut BTreeSet<St
     let up_enum = string_list(upstream.get("enum"));
     let our_enum = string_list(ours.get("enum"));
     if up_enum != our_enum {
-        out.insert(format!("{name}: enum upstream {} ours {}", fmt_list(&up_enum), fmt_list(&our_enum)));
+        out.insert(format!(
+            "{name}: enum upstream {} ours {}",
+            fmt_list(&up_enum),
+            fmt_list(&our_enum)
+        ));
     }
 
     let up_required = string_list(upstream.get("required"));
@@ -226,8 +256,14 @@ fn differences(name: &str, upstream: &Value, ours: &Value, out: &mut BTreeSet<St
     }
 
     let empty = serde_json::Map::new();
-    let up_props = upstream.get("properties").and_then(Value::as_object).unwrap_or(&empty);
-    let our_props = ours.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+    let up_props = upstream
+        .get("properties")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let our_props = ours
+        .get("properties")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
     for (prop, up_member) in up_props {
         match our_props.get(prop) {
             None => {
@@ -247,10 +283,10 @@ fn differences(name: &str, upstream: &Value, ours: &Value, out: &mut BTreeSet<St
         }
     }
 
-    if let Some(example) = upstream.get("example") {
-        if parse_example(name, example).is_err() {
-            out.insert(format!("{name}: example rejected"));
-        }
+    if let Some(example) = upstream.get("example")
+        && parse_example(name, example).is_err()
+    {
+        out.insert(format!("{name}: example rejected"));
     }
 }
 
@@ -304,12 +340,20 @@ fn wire_types_match_the_specification() {
     assert!(
         unlisted.is_empty(),
         "differences not listed in spec/ERRATA.md (add a `- **Parity:**` line with the key, or fix the type):\n{}",
-        unlisted.iter().map(|k| format!("  `{k}`")).collect::<Vec<_>>().join("\n")
+        unlisted
+            .iter()
+            .map(|k| format!("  `{k}`"))
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     assert!(
         stale.is_empty(),
         "spec/ERRATA.md lists differences that no longer occur:\n{}",
-        stale.iter().map(|k| format!("  `{k}`")).collect::<Vec<_>>().join("\n")
+        stale
+            .iter()
+            .map(|k| format!("  `{k}`"))
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }
 
@@ -327,9 +371,10 @@ fn path_request_examples_parse() {
             let Some(body) = op.pointer("/requestBody/content/application~1json") else {
                 continue;
             };
-            let (Some(example), Some(reference)) =
-                (body.get("example"), body.pointer("/schema/$ref").and_then(Value::as_str))
-            else {
+            let (Some(example), Some(reference)) = (
+                body.get("example"),
+                body.pointer("/schema/$ref").and_then(Value::as_str),
+            ) else {
                 continue;
             };
             seen += 1;

@@ -37,9 +37,16 @@ fn checked_in_schemas_are_fresh() {
         }
     }
     // No file may be left over from a type that no longer exists.
-    let expected: Vec<String> = schemas.iter().map(|(n, _)| format!("{n}.schema.json")).collect();
+    let expected: Vec<String> = schemas
+        .iter()
+        .map(|(n, _)| format!("{n}.schema.json"))
+        .collect();
     for entry in std::fs::read_dir(&dir).expect("spec/schemas exists") {
-        let file = entry.expect("dir entry").file_name().to_string_lossy().into_owned();
+        let file = entry
+            .expect("dir entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
         if !expected.contains(&file) {
             if write {
                 std::fs::remove_file(dir.join(&file)).expect("remove leftover schema");

@@ -15,7 +15,10 @@ pub struct IntervalSet {
 /// First and last address of a network, as integers.
 pub fn net_bounds(net: &IpNet) -> (u128, u128) {
     match net {
-        IpNet::V4(n) => (u128::from(u32::from(n.network())), u128::from(u32::from(n.broadcast()))),
+        IpNet::V4(n) => (
+            u128::from(u32::from(n.network())),
+            u128::from(u32::from(n.broadcast())),
+        ),
         IpNet::V6(n) => (u128::from(n.network()), u128::from(n.broadcast())),
     }
 }
@@ -52,12 +55,12 @@ impl IntervalSet {
     pub fn insert(&mut self, start: u128, end: u128) {
         let (mut s, mut e) = (start, end);
         // Merge with an interval that starts before and reaches us.
-        if let Some((&ps, &pe)) = self.by_start.range(..=s).next_back() {
-            if pe.saturating_add(1) >= s {
-                s = ps;
-                e = e.max(pe);
-                self.by_start.remove(&ps);
-            }
+        if let Some((&ps, &pe)) = self.by_start.range(..=s).next_back()
+            && pe.saturating_add(1) >= s
+        {
+            s = ps;
+            e = e.max(pe);
+            self.by_start.remove(&ps);
         }
         // Swallow intervals that start inside (or right after) us.
         while let Some((&ns, &ne)) = self.by_start.range(s..).next() {
@@ -72,13 +75,20 @@ impl IntervalSet {
 
     /// The interval covering `point`, if any.
     fn covering(&self, point: u128) -> Option<(u128, u128)> {
-        self.by_start.range(..=point).next_back().filter(|(_, e)| **e >= point).map(|(s, e)| (*s, *e))
+        self.by_start
+            .range(..=point)
+            .next_back()
+            .filter(|(_, e)| **e >= point)
+            .map(|(s, e)| (*s, *e))
     }
 
     /// The first interval starting after `point`.
     fn next_after(&self, point: u128) -> Option<(u128, u128)> {
         use std::ops::Bound::{Excluded, Unbounded};
-        self.by_start.range((Excluded(point), Unbounded)).next().map(|(s, e)| (*s, *e))
+        self.by_start
+            .range((Excluded(point), Unbounded))
+            .next()
+            .map(|(s, e)| (*s, *e))
     }
 
     /// Whether any address of `start..=end` is in the set.
@@ -98,7 +108,9 @@ impl IntervalSet {
             if last > hi {
                 return None;
             }
-            let blocker = self.covering(candidate).or_else(|| self.next_after(candidate).filter(|(s, _)| *s <= last));
+            let blocker = self
+                .covering(candidate)
+                .or_else(|| self.next_after(candidate).filter(|(s, _)| *s <= last));
             match blocker {
                 None => return Some(candidate),
                 Some((_, end)) => candidate = align_up(end.checked_add(1)?, size)?,
@@ -119,7 +131,11 @@ impl IntervalSet {
 
 fn align_up(v: u128, size: u128) -> Option<u128> {
     let rem = v % size;
-    if rem == 0 { Some(v) } else { v.checked_add(size - rem) }
+    if rem == 0 {
+        Some(v)
+    } else {
+        v.checked_add(size - rem)
+    }
 }
 
 #[cfg(test)]
@@ -130,12 +146,18 @@ mod tests {
     #[test]
     fn merges_on_build_and_insert() {
         let s = IntervalSet::from_intervals(vec![(10, 20), (0, 3), (4, 5), (21, 21), (30, 40)]);
-        assert_eq!(s.by_start.iter().map(|(a, b)| (*a, *b)).collect::<Vec<_>>(), vec![(0, 5), (10, 21), (30, 40)]);
+        assert_eq!(
+            s.by_start.iter().map(|(a, b)| (*a, *b)).collect::<Vec<_>>(),
+            vec![(0, 5), (10, 21), (30, 40)]
+        );
         let mut t = IntervalSet::new();
         for (a, b) in [(10, 20), (0, 3), (4, 5), (21, 21), (30, 40), (6, 9)] {
             t.insert(a, b);
         }
-        assert_eq!(t.by_start.iter().map(|(a, b)| (*a, *b)).collect::<Vec<_>>(), vec![(0, 21), (30, 40)]);
+        assert_eq!(
+            t.by_start.iter().map(|(a, b)| (*a, *b)).collect::<Vec<_>>(),
+            vec![(0, 21), (30, 40)]
+        );
     }
 
     #[test]
@@ -145,7 +167,10 @@ mod tests {
         assert_eq!(s.first_free_aligned(0, 100, 8), Some(16));
         assert_eq!(s.first_free_aligned(0, 7, 8), None);
         assert_eq!(s.first_free_aligned(1, 100, 2), Some(4));
-        assert_eq!(IntervalSet::new().first_free_aligned(u128::MAX - 3, u128::MAX, 4), Some(u128::MAX - 3));
+        assert_eq!(
+            IntervalSet::new().first_free_aligned(u128::MAX - 3, u128::MAX, 4),
+            Some(u128::MAX - 3)
+        );
     }
 
     proptest! {
@@ -162,7 +187,7 @@ mod tests {
             let naive = (0..=hi)
                 .step_by(usize::try_from(size).expect("small"))
                 .filter(|c| *c >= lo && c + size - 1 <= hi)
-                .find(|c| !items.iter().any(|(s, e)| *s <= c + size - 1 && *e >= *c));
+                .find(|c| !items.iter().any(|(s, e)| *s < c + size && *e >= *c));
             prop_assert_eq!(set.first_free_aligned(lo, hi, size), naive);
         }
     }

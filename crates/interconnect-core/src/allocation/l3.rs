@@ -73,7 +73,9 @@ pub enum AllocationError {
         channel: String,
     },
     /// No subnet of an allowed length is free inside the include subnets.
-    #[error("no free {family} subnet of an allowed prefix length inside the include subnets on {channel}")]
+    #[error(
+        "no free {family} subnet of an allowed prefix length inside the include subnets on {channel}"
+    )]
     SubnetExhausted {
         /// `IPv4` or `IPv6`.
         family: &'static str,
@@ -147,21 +149,41 @@ pub fn allocate_l3(input: &AllocationInput<'_>) -> Result<FeatureConfig, Allocat
         ],
         md5_bgp_password: None,
     };
-    Ok(FeatureConfig { feature_type: Some(FeatureType::L3Base), l3_base_config: Some(config) })
+    Ok(FeatureConfig {
+        feature_type: Some(FeatureType::L3Base),
+        l3_base_config: Some(config),
+    })
 }
 
 fn choose_vlan(input: &AllocationInput<'_>) -> Result<i32, AllocationError> {
-    let theirs: Vec<(i32, i32)> =
-        input.guidance.vlan_ranges.iter().filter_map(|r| Some((r.start?, r.stop?))).collect();
-    let allowed = |v: i32, ranges: &[(i32, i32)]| ranges.is_empty() || ranges.iter().any(|(a, b)| *a <= v && v <= *b);
+    let theirs: Vec<(i32, i32)> = input
+        .guidance
+        .vlan_ranges
+        .iter()
+        .filter_map(|r| Some((r.start?, r.stop?)))
+        .collect();
+    let allowed = |v: i32, ranges: &[(i32, i32)]| {
+        ranges.is_empty() || ranges.iter().any(|(a, b)| *a <= v && v <= *b)
+    };
     USABLE_VLANS
         .clone()
-        .find(|v| allowed(*v, &theirs) && allowed(*v, &input.local.vlan_ranges) && !input.used.vlans.contains(v))
-        .ok_or_else(|| AllocationError::VlanExhausted { channel: input.channel.to_string() })
+        .find(|v| {
+            allowed(*v, &theirs)
+                && allowed(*v, &input.local.vlan_ranges)
+                && !input.used.vlans.contains(v)
+        })
+        .ok_or_else(|| AllocationError::VlanExhausted {
+            channel: input.channel.to_string(),
+        })
 }
 
 fn choose_mtu(input: &AllocationInput<'_>) -> Result<i32, AllocationError> {
-    let theirs: Vec<(i32, i32)> = input.guidance.mtu_ranges.iter().filter_map(|r| Some((r.start?, r.stop?))).collect();
+    let theirs: Vec<(i32, i32)> = input
+        .guidance
+        .mtu_ranges
+        .iter()
+        .filter_map(|r| Some((r.start?, r.stop?)))
+        .collect();
     let floor = if input.local.ipv6 { 1280 } else { 1 };
     let best = match (theirs.is_empty(), input.local.mtu_ranges.is_empty()) {
         (true, true) => Some(DEFAULT_MTU),
@@ -169,12 +191,21 @@ fn choose_mtu(input: &AllocationInput<'_>) -> Result<i32, AllocationError> {
         (true, false) => input.local.mtu_ranges.iter().map(|r| r.1).max(),
         (false, false) => theirs
             .iter()
-            .flat_map(|a| input.local.mtu_ranges.iter().map(move |b| (a.0.max(b.0), a.1.min(b.1))))
+            .flat_map(|a| {
+                input
+                    .local
+                    .mtu_ranges
+                    .iter()
+                    .map(move |b| (a.0.max(b.0), a.1.min(b.1)))
+            })
             .filter(|(lo, hi)| lo <= hi)
             .map(|(_, hi)| hi)
             .max(),
     };
-    best.filter(|m| *m >= floor).ok_or(AllocationError::NoCommonMtu { ipv6: input.local.ipv6 })
+    best.filter(|m| *m >= floor)
+        .ok_or(AllocationError::NoCommonMtu {
+            ipv6: input.local.ipv6,
+        })
 }
 
 fn choose_subnet(input: &AllocationInput<'_>, family: Family) -> Result<IpNet, AllocationError> {
@@ -195,7 +226,11 @@ fn choose_subnet(input: &AllocationInput<'_>, family: Family) -> Result<IpNet, A
         Family::V4 => 30,
         Family::V6 => 126,
     };
-    let ok_len = |l: i32| (0..=longest).contains(&l) && (theirs.is_empty() || theirs.contains(&l)) && (ours.is_empty() || ours.contains(&l));
+    let ok_len = |l: i32| {
+        (0..=longest).contains(&l)
+            && (theirs.is_empty() || theirs.contains(&l))
+            && (ours.is_empty() || ours.contains(&l))
+    };
     let len = if theirs.is_empty() && ours.is_empty() {
         default_len
     } else {
@@ -205,9 +240,13 @@ fn choose_subnet(input: &AllocationInput<'_>, family: Family) -> Result<IpNet, A
             .copied()
             .filter(|l| ok_len(*l))
             .max()
-            .ok_or(AllocationError::NoCommonPrefixLength { family: family.label() })?
+            .ok_or(AllocationError::NoCommonPrefixLength {
+                family: family.label(),
+            })?
     };
-    let len_u8 = u8::try_from(len).map_err(|_| AllocationError::NoCommonPrefixLength { family: family.label() })?;
+    let len_u8 = u8::try_from(len).map_err(|_| AllocationError::NoCommonPrefixLength {
+        family: family.label(),
+    })?;
 
     let mut blocked: Vec<(u128, u128)> = input
         .used
@@ -217,22 +256,48 @@ fn choose_subnet(input: &AllocationInput<'_>, family: Family) -> Result<IpNet, A
         .map(net_bounds)
         .collect();
     for g in guidance {
-        blocked.extend(g.exclude_subnets.iter().filter_map(|t| parse_subnet(t, family).ok()).map(|n| net_bounds(&n)));
+        blocked.extend(
+            g.exclude_subnets
+                .iter()
+                .filter_map(|t| parse_subnet(t, family).ok())
+                .map(|n| net_bounds(&n)),
+        );
     }
     let blocked = IntervalSet::from_intervals(blocked);
 
     // The preferred subnet first, when it is free and allowed.
     for g in guidance {
-        let Some(pref) = g.preferred_subnet.as_deref().and_then(|t| parse_subnet(t, family).ok()) else { continue };
-        let Some(include) = g.include_subnet.as_deref().and_then(|t| parse_subnet(t, family).ok()) else { continue };
+        let Some(pref) = g
+            .preferred_subnet
+            .as_deref()
+            .and_then(|t| parse_subnet(t, family).ok())
+        else {
+            continue;
+        };
+        let Some(include) = g
+            .include_subnet
+            .as_deref()
+            .and_then(|t| parse_subnet(t, family).ok())
+        else {
+            continue;
+        };
         let (s, e) = net_bounds(&pref);
-        if include.contains(&pref) && ok_len(i32::from(pref.prefix_len())) && !blocked.intersects(s, e) {
+        if include.contains(&pref)
+            && ok_len(i32::from(pref.prefix_len()))
+            && !blocked.intersects(s, e)
+        {
             return Ok(pref);
         }
     }
     let size: u128 = 1u128 << (u32::from(family.bits()) - u32::from(len_u8));
-    let mut includes: Vec<IpNet> =
-        guidance.iter().filter_map(|g| g.include_subnet.as_deref().and_then(|t| parse_subnet(t, family).ok())).collect();
+    let mut includes: Vec<IpNet> = guidance
+        .iter()
+        .filter_map(|g| {
+            g.include_subnet
+                .as_deref()
+                .and_then(|t| parse_subnet(t, family).ok())
+        })
+        .collect();
     if includes.is_empty() {
         includes.push(default_include(family));
     }
@@ -243,14 +308,22 @@ fn choose_subnet(input: &AllocationInput<'_>, family: Family) -> Result<IpNet, A
             return Ok(to_net(start, len_u8, family));
         }
     }
-    Err(AllocationError::SubnetExhausted { family: family.label(), channel: input.channel.to_string() })
+    Err(AllocationError::SubnetExhausted {
+        family: family.label(),
+        channel: input.channel.to_string(),
+    })
 }
 
 /// Link-local space, used when a guidance list is empty.
 fn default_include(family: Family) -> IpNet {
     match family {
-        Family::V4 => IpNet::V4(ipnet::Ipv4Net::new(std::net::Ipv4Addr::new(169, 254, 0, 0), 16).unwrap_or_default()),
-        Family::V6 => IpNet::V6(ipnet::Ipv6Net::new(std::net::Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 0), 10).unwrap_or_default()),
+        Family::V4 => IpNet::V4(
+            ipnet::Ipv4Net::new(std::net::Ipv4Addr::new(169, 254, 0, 0), 16).unwrap_or_default(),
+        ),
+        Family::V6 => IpNet::V6(
+            ipnet::Ipv6Net::new(std::net::Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 0), 10)
+                .unwrap_or_default(),
+        ),
     }
 }
 
@@ -260,13 +333,18 @@ fn to_net(start: u128, len: u8, family: Family) -> IpNet {
             let addr = std::net::Ipv4Addr::from(u32::try_from(start).unwrap_or(0));
             IpNet::V4(ipnet::Ipv4Net::new(addr, len).unwrap_or_default())
         }
-        Family::V6 => IpNet::V6(ipnet::Ipv6Net::new(std::net::Ipv6Addr::from(start), len).unwrap_or_default()),
+        Family::V6 => {
+            IpNet::V6(ipnet::Ipv6Net::new(std::net::Ipv6Addr::from(start), len).unwrap_or_default())
+        }
     }
 }
 
 /// The first two usable host addresses of a subnet.
 fn first_two_hosts(net: &IpNet) -> (IpAddr, IpAddr) {
-    let mut usable = net.hosts().chain(std::iter::once(net.broadcast())).filter(|h| host_is_usable(*h, net));
+    let mut usable = net
+        .hosts()
+        .chain(std::iter::once(net.broadcast()))
+        .filter(|h| host_is_usable(*h, net));
     let first = usable.next().unwrap_or(net.network());
     let second = usable.next().unwrap_or(net.broadcast());
     (first, second)

@@ -15,24 +15,56 @@ fn local(ipv6: bool) -> LocalConstraints {
     }
 }
 
-fn allocate(g: &L3BaseGuidance, used: &ChannelUsage, ipv6: bool) -> Result<Feature, AllocationError> {
+fn allocate(
+    g: &L3BaseGuidance,
+    used: &ChannelUsage,
+    ipv6: bool,
+) -> Result<Feature, AllocationError> {
     let conn = fixtures::connection();
     let channel = conn.interconnect().channel("ch1").expect("name");
     let (aws, gcp) = (fixtures::aws(), fixtures::gcp());
     let l = local(ipv6);
-    let input = AllocationInput { channel: &channel, guidance: g, local: &l, negotiator: &gcp, responder: &aws, used };
+    let input = AllocationInput {
+        channel: &channel,
+        guidance: g,
+        local: &l,
+        negotiator: &gcp,
+        responder: &aws,
+        used,
+    };
     let config = allocate_l3(&input)?;
-    Ok(Feature { name: None, channel: Some(channel), feature_config: Some(config), provisioning_state: None })
+    Ok(Feature {
+        name: None,
+        channel: Some(channel),
+        feature_config: Some(config),
+        provisioning_state: None,
+    })
 }
 
-fn judge(f: &Feature, g: &L3BaseGuidance, used: &ChannelUsage) -> Vec<crate::validation::Violation> {
+fn judge(
+    f: &Feature,
+    g: &L3BaseGuidance,
+    used: &ChannelUsage,
+) -> Vec<crate::validation::Violation> {
     let conn = fixtures::connection();
     let (aws, gcp) = (fixtures::aws(), fixtures::gcp());
-    validate_l3_feature(f, &L3Context { connection: &conn, guidance: g, negotiator: &gcp, responder: &aws, used })
+    validate_l3_feature(
+        f,
+        &L3Context {
+            connection: &conn,
+            guidance: g,
+            negotiator: &gcp,
+            responder: &aws,
+            used,
+        },
+    )
 }
 
 fn l3(f: &Feature) -> &crate::wire::L3BaseConfig {
-    f.feature_config.as_ref().and_then(|c| c.l3_base_config.as_ref()).expect("allocated config")
+    f.feature_config
+        .as_ref()
+        .and_then(|c| c.l3_base_config.as_ref())
+        .expect("allocated config")
 }
 
 #[test]
@@ -46,8 +78,14 @@ fn takes_the_preferred_subnet_lowest_vlan_highest_mtu() -> Result<(), Allocation
     assert_eq!(c.ipv6_subnet.as_deref(), Some("fd20::/127"));
     assert_eq!(c.mtu_bytes, Some(8896));
     assert_eq!(c.provider_bgp_configs[0].asn, Some(64512));
-    assert_eq!(c.provider_bgp_configs[0].host_ipv4.as_deref(), Some("169.254.1.17"));
-    assert_eq!(c.provider_bgp_configs[1].host_ipv4.as_deref(), Some("169.254.1.18"));
+    assert_eq!(
+        c.provider_bgp_configs[0].host_ipv4.as_deref(),
+        Some("169.254.1.17")
+    );
+    assert_eq!(
+        c.provider_bgp_configs[1].host_ipv4.as_deref(),
+        Some("169.254.1.18")
+    );
     assert_eq!(judge(&f, &g, &ChannelUsage::default()), vec![]);
     Ok(())
 }
@@ -55,9 +93,13 @@ fn takes_the_preferred_subnet_lowest_vlan_highest_mtu() -> Result<(), Allocation
 #[test]
 fn skips_a_used_preferred_subnet_and_used_vlan() -> Result<(), AllocationError> {
     let g = fixtures::guidance();
-    let mut used = ChannelUsage::default();
-    used.vlans = vec![2000, 2001];
-    used.subnets = vec!["169.254.1.16/30".parse().expect("net"), "169.254.0.0/30".parse().expect("net")];
+    let used = ChannelUsage {
+        vlans: vec![2000, 2001],
+        subnets: vec![
+            "169.254.1.16/30".parse().expect("net"),
+            "169.254.0.0/30".parse().expect("net"),
+        ],
+    };
     let f = allocate(&g, &used, false)?;
     let c = l3(&f);
     assert_eq!(c.vlan_id, Some(2002));
@@ -70,39 +112,81 @@ fn skips_a_used_preferred_subnet_and_used_vlan() -> Result<(), AllocationError> 
 #[test]
 fn highest_common_mtu_and_no_common_mtu() -> Result<(), AllocationError> {
     let mut g = fixtures::guidance();
-    g.mtu_ranges = vec![crate::wire::MtuRange { start: Some(1500), stop: Some(9001) }];
-    assert_eq!(l3(&allocate(&g, &ChannelUsage::default(), false)?).mtu_bytes, Some(8896));
-    g.mtu_ranges = vec![crate::wire::MtuRange { start: Some(9000), stop: Some(9216) }];
-    assert_eq!(allocate(&g, &ChannelUsage::default(), false).err(), Some(AllocationError::NoCommonMtu { ipv6: false }));
+    g.mtu_ranges = vec![crate::wire::MtuRange {
+        start: Some(1500),
+        stop: Some(9001),
+    }];
+    assert_eq!(
+        l3(&allocate(&g, &ChannelUsage::default(), false)?).mtu_bytes,
+        Some(8896)
+    );
+    g.mtu_ranges = vec![crate::wire::MtuRange {
+        start: Some(9000),
+        stop: Some(9216),
+    }];
+    assert_eq!(
+        allocate(&g, &ChannelUsage::default(), false).err(),
+        Some(AllocationError::NoCommonMtu { ipv6: false })
+    );
     Ok(())
 }
 
 #[test]
 fn exhaustion_is_a_clean_error() {
     let mut g = fixtures::guidance();
-    g.vlan_ranges = vec![VlanRange { start: Some(2000), stop: Some(2000) }];
-    let used = ChannelUsage { vlans: vec![2000], subnets: vec![] };
-    assert!(matches!(allocate(&g, &used, false), Err(AllocationError::VlanExhausted { .. })));
+    g.vlan_ranges = vec![VlanRange {
+        start: Some(2000),
+        stop: Some(2000),
+    }];
+    let used = ChannelUsage {
+        vlans: vec![2000],
+        subnets: vec![],
+    };
+    assert!(matches!(
+        allocate(&g, &used, false),
+        Err(AllocationError::VlanExhausted { .. })
+    ));
     let mut g = fixtures::guidance();
-    g.ipv4_subnet_guidance = vec![SubnetGuidance { include_subnet: Some("169.254.0.0/29".into()), exclude_subnets: vec![], preferred_subnet: None }];
-    let used = ChannelUsage { vlans: vec![], subnets: vec!["169.254.0.0/29".parse().expect("net")] };
-    assert!(matches!(allocate(&g, &used, false), Err(AllocationError::SubnetExhausted { family: "IPv4", .. })));
+    g.ipv4_subnet_guidance = vec![SubnetGuidance {
+        include_subnet: Some("169.254.0.0/29".into()),
+        exclude_subnets: vec![],
+        preferred_subnet: None,
+    }];
+    let used = ChannelUsage {
+        vlans: vec![],
+        subnets: vec!["169.254.0.0/29".parse().expect("net")],
+    };
+    assert!(matches!(
+        allocate(&g, &used, false),
+        Err(AllocationError::SubnetExhausted { family: "IPv4", .. })
+    ));
     let mut g = fixtures::guidance();
     g.asn_ranges.clear();
-    assert_eq!(allocate(&g, &ChannelUsage::default(), false).err(), Some(AllocationError::NoResponderAsn));
+    assert_eq!(
+        allocate(&g, &ChannelUsage::default(), false).err(),
+        Some(AllocationError::NoResponderAsn)
+    );
 }
 
 #[test]
 fn linear_scan_and_interval_set_agree_on_the_benchmark_shape() {
     let include: ipnet::IpNet = "169.254.0.0/16".parse().expect("net");
     let blocked: Vec<ipnet::IpNet> = (0u32..16_383)
-        .map(|i| ipnet::IpNet::V4(ipnet::Ipv4Net::new(std::net::Ipv4Addr::from(0xA9FE_0000 + i * 4), 30).expect("net")))
+        .map(|i| {
+            ipnet::IpNet::V4(
+                ipnet::Ipv4Net::new(std::net::Ipv4Addr::from(0xA9FE_0000 + i * 4), 30)
+                    .expect("net"),
+            )
+        })
         .collect();
     let set = IntervalSet::from_intervals(blocked.iter().map(net_bounds).collect());
     let (lo, hi) = net_bounds(&include);
     let fast = set.first_free_aligned(lo, hi, 4);
     assert_eq!(fast, Some(u128::from(0xA9FE_FFFCu32)));
-    assert_eq!(linear::first_free_by_scan(&include, 30, &blocked[16_000..]), Some(u128::from(0xA9FE_0000u32)));
+    assert_eq!(
+        linear::first_free_by_scan(&include, 30, &blocked[16_000..]),
+        Some(u128::from(0xA9FE_0000u32))
+    );
 }
 
 proptest! {

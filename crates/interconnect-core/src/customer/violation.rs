@@ -3,8 +3,6 @@
 //! Rule ids start with `CUST-`; [`RULES`] lists each with a one-line
 //! description so that `spec/REQUIREMENTS.md` can be checked against it.
 
-use serde::Serialize;
-
 /// CIDR range at one end overlaps a range at the other end.
 pub const CIDR_OVERLAP: &str = "CUST-CIDR-OVERLAP";
 /// Two CIDR ranges of the same end overlap.
@@ -82,33 +80,9 @@ pub const RULES: &[(&str, &str)] = &[
     ),
 ];
 
-/// A customer-side rule that a document breaks.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
-pub struct Violation {
-    /// The rule id, one of [`RULES`] (for example `CUST-CIDR-OVERLAP`).
-    pub rule: &'static str,
-    /// JSON path of the offending member, such as `local.cidrs[1]`.
-    pub path: String,
-    /// What is wrong, for a person. Never holds a secret.
-    pub message: String,
-}
-
-impl Violation {
-    /// A violation of `rule` at `path`.
-    pub fn new(rule: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Violation {
-            rule,
-            path: path.into(),
-            message: message.into(),
-        }
-    }
-}
-
-impl std::fmt::Display for Violation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} at {}: {}", self.rule, self.path, self.message)
-    }
-}
+/// A customer-side rule that a document breaks: the same type the other
+/// validators report ([`crate::validation::Violation`]).
+pub use crate::validation::Violation;
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,10 @@ use crate::wire::{
 
 pub(crate) fn guidance() -> L3BaseGuidance {
     L3BaseGuidance {
-        asn_ranges: vec![AsnRange { start: Some(64512), stop: Some(64512) }],
+        asn_ranges: vec![AsnRange {
+            start: Some(64512),
+            stop: Some(64512),
+        }],
         ipv4_subnet_guidance: vec![SubnetGuidance {
             include_subnet: Some("169.254.0.0/16".into()),
             exclude_subnets: vec!["169.254.1.0/28".into()],
@@ -21,8 +24,14 @@ pub(crate) fn guidance() -> L3BaseGuidance {
         }],
         ipv4_allowed_subnet_prefix_lengths: vec![29, 30],
         ipv6_allowed_subnet_prefix_lengths: vec![126, 127],
-        vlan_ranges: vec![VlanRange { start: Some(2000), stop: Some(2999) }],
-        mtu_ranges: vec![MtuRange { start: Some(1500), stop: Some(8896) }],
+        vlan_ranges: vec![VlanRange {
+            start: Some(2000),
+            stop: Some(2999),
+        }],
+        mtu_ranges: vec![MtuRange {
+            start: Some(1500),
+            stop: Some(8896),
+        }],
         max_received_bgp_route_prefixes: Some(100),
     }
 }

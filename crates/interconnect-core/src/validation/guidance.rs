@@ -14,14 +14,33 @@ use crate::wire::{L3BaseGuidance, SubnetGuidance};
 /// object (for example `featureGuidance[0].l3BaseGuidance`).
 pub fn validate_l3_guidance(guidance: &L3BaseGuidance, path: &str) -> Vec<Violation> {
     let mut c = Collector::default();
-    let vlans: Vec<(Option<i64>, Option<i64>)> =
-        guidance.vlan_ranges.iter().map(|r| (r.start.map(i64::from), r.stop.map(i64::from))).collect();
-    check_ranges(&mut c, &format!("{path}.vlanRanges"), &vlans, Some((1, 4094)));
-    let mtus: Vec<(Option<i64>, Option<i64>)> =
-        guidance.mtu_ranges.iter().map(|r| (r.start.map(i64::from), r.stop.map(i64::from))).collect();
-    check_ranges(&mut c, &format!("{path}.mtuRanges"), &mtus, Some((1, i64::from(i32::MAX))));
-    let asns: Vec<(Option<i64>, Option<i64>)> =
-        guidance.asn_ranges.iter().map(|r| (r.start.map(i64::from), r.stop.map(i64::from))).collect();
+    let vlans: Vec<(Option<i64>, Option<i64>)> = guidance
+        .vlan_ranges
+        .iter()
+        .map(|r| (r.start.map(i64::from), r.stop.map(i64::from)))
+        .collect();
+    check_ranges(
+        &mut c,
+        &format!("{path}.vlanRanges"),
+        &vlans,
+        Some((1, 4094)),
+    );
+    let mtus: Vec<(Option<i64>, Option<i64>)> = guidance
+        .mtu_ranges
+        .iter()
+        .map(|r| (r.start.map(i64::from), r.stop.map(i64::from)))
+        .collect();
+    check_ranges(
+        &mut c,
+        &format!("{path}.mtuRanges"),
+        &mtus,
+        Some((1, i64::from(i32::MAX))),
+    );
+    let asns: Vec<(Option<i64>, Option<i64>)> = guidance
+        .asn_ranges
+        .iter()
+        .map(|r| (r.start.map(i64::from), r.stop.map(i64::from)))
+        .collect();
     check_ranges(&mut c, &format!("{path}.asnRanges"), &asns, None);
 
     check_subnets(
@@ -53,19 +72,24 @@ pub fn validate_l3_guidance(guidance: &L3BaseGuidance, path: &str) -> Vec<Violat
     c.violations
 }
 
-fn check_ranges(c: &mut Collector, path: &str, ranges: &[(Option<i64>, Option<i64>)], bounds: Option<(i64, i64)>) {
+fn check_ranges(
+    c: &mut Collector,
+    path: &str,
+    ranges: &[(Option<i64>, Option<i64>)],
+    bounds: Option<(i64, i64)>,
+) {
     let mut complete: Vec<(usize, i64, i64)> = Vec::new();
     for (i, range) in ranges.iter().enumerate() {
         match *range {
             (Some(start), Some(stop)) if start <= stop => {
-                if let Some((lo, hi)) = bounds {
-                    if start < lo || stop > hi {
-                        c.push(
-                            GUIDE_RANGE_BOUNDS,
-                            format!("{path}[{i}]"),
-                            format!("range {start}..={stop} leaves the allowed {lo}..={hi}"),
-                        );
-                    }
+                if let Some((lo, hi)) = bounds
+                    && (start < lo || stop > hi)
+                {
+                    c.push(
+                        GUIDE_RANGE_BOUNDS,
+                        format!("{path}[{i}]"),
+                        format!("range {start}..={stop} leaves the allowed {lo}..={hi}"),
+                    );
                 }
                 complete.push((i, start, stop));
             }
@@ -74,19 +98,23 @@ fn check_ranges(c: &mut Collector, path: &str, ranges: &[(Option<i64>, Option<i6
                 format!("{path}[{i}]"),
                 format!("start {start} is after stop {stop}"),
             ),
-            _ => c.push(GUIDE_RANGE_ORDERED, format!("{path}[{i}]"), "a range needs both start and stop"),
+            _ => c.push(
+                GUIDE_RANGE_ORDERED,
+                format!("{path}[{i}]"),
+                "a range needs both start and stop",
+            ),
         }
     }
     complete.sort_by_key(|&(_, start, _)| start);
     for pair in complete.windows(2) {
-        if let [(i, a_start, a_stop), (j, b_start, b_stop)] = *pair {
-            if b_start <= a_stop {
-                c.push(
-                    GUIDE_RANGES_DISJOINT,
-                    format!("{path}[{j}]"),
-                    format!("range {b_start}..={b_stop} overlaps {path}[{i}] {a_start}..={a_stop}"),
-                );
-            }
+        if let [(i, a_start, a_stop), (j, b_start, b_stop)] = *pair
+            && b_start <= a_stop
+        {
+            c.push(
+                GUIDE_RANGES_DISJOINT,
+                format!("{path}[{j}]"),
+                format!("range {b_start}..={b_stop} overlaps {path}[{i}] {a_start}..={a_stop}"),
+            );
         }
     }
 }
@@ -99,19 +127,33 @@ fn subnet_or_report(c: &mut Collector, path: String, text: &str, family: Family)
             None
         }
         Err(SubnetProblem::HostBitsSet(network)) => {
-            c.push(GUIDE_SUBNET_PARSES, path, format!("{text:?} has host bits set; the network is {network}"));
+            c.push(
+                GUIDE_SUBNET_PARSES,
+                path,
+                format!("{text:?} has host bits set; the network is {network}"),
+            );
             None
         }
     }
 }
 
-fn check_subnets(c: &mut Collector, path: &str, list: &[SubnetGuidance], family: Family, allowed: &[i32]) {
+fn check_subnets(
+    c: &mut Collector,
+    path: &str,
+    list: &[SubnetGuidance],
+    family: Family,
+    allowed: &[i32],
+) {
     let mut includes: Vec<(usize, IpNet)> = Vec::new();
     for (i, g) in list.iter().enumerate() {
         let include = match &g.include_subnet {
             Some(text) => subnet_or_report(c, format!("{path}[{i}].includeSubnet"), text, family),
             None => {
-                c.push(GUIDE_SUBNET_PARSES, format!("{path}[{i}].includeSubnet"), "an include subnet is required");
+                c.push(
+                    GUIDE_SUBNET_PARSES,
+                    format!("{path}[{i}].includeSubnet"),
+                    "an include subnet is required",
+                );
                 None
             }
         };
@@ -122,24 +164,42 @@ fn check_subnets(c: &mut Collector, path: &str, list: &[SubnetGuidance], family:
             .exclude_subnets
             .iter()
             .enumerate()
-            .filter_map(|(k, text)| subnet_or_report(c, format!("{path}[{i}].excludeSubnets[{k}]"), text, family))
+            .filter_map(|(k, text)| {
+                subnet_or_report(c, format!("{path}[{i}].excludeSubnets[{k}]"), text, family)
+            })
             .collect();
-        let Some(text) = &g.preferred_subnet else { continue };
+        let Some(text) = &g.preferred_subnet else {
+            continue;
+        };
         let ppath = format!("{path}[{i}].preferredSubnet");
-        let Some(preferred) = subnet_or_report(c, ppath.clone(), text, family) else { continue };
-        if let Some(include) = include {
-            if !within(&preferred, &include) {
-                c.push(GUIDE_PREFERRED_PLACED, ppath.clone(), format!("{preferred} is not inside the include subnet {include}"));
-            }
+        let Some(preferred) = subnet_or_report(c, ppath.clone(), text, family) else {
+            continue;
+        };
+        if let Some(include) = include
+            && !within(&preferred, &include)
+        {
+            c.push(
+                GUIDE_PREFERRED_PLACED,
+                ppath.clone(),
+                format!("{preferred} is not inside the include subnet {include}"),
+            );
         }
         if let Some(ex) = excludes.iter().find(|ex| overlaps(&preferred, ex)) {
-            c.push(GUIDE_PREFERRED_PLACED, ppath.clone(), format!("{preferred} overlaps the exclude subnet {ex}"));
+            c.push(
+                GUIDE_PREFERRED_PLACED,
+                ppath.clone(),
+                format!("{preferred} overlaps the exclude subnet {ex}"),
+            );
         }
         if !allowed.is_empty() && !allowed.contains(&i32::from(preferred.prefix_len())) {
             c.push(
                 GUIDE_PREFERRED_ALLOWED,
                 ppath,
-                format!("prefix length /{} is not among the allowed {:?}", preferred.prefix_len(), allowed),
+                format!(
+                    "prefix length /{} is not among the allowed {:?}",
+                    preferred.prefix_len(),
+                    allowed
+                ),
             );
         }
     }
@@ -163,7 +223,10 @@ fn check_prefix_lengths(c: &mut Collector, path: &str, lengths: &[i32], family: 
             c.push(
                 GUIDE_PREFIX_POSSIBLE,
                 format!("{path}[{i}]"),
-                format!("/{len} cannot hold two {} hosts; allowed are /0 to /{longest}", family.label()),
+                format!(
+                    "/{len} cannot hold two {} hosts; allowed are /0 to /{longest}",
+                    family.label()
+                ),
             );
         }
     }
@@ -179,7 +242,10 @@ mod tests {
     }
 
     fn rules(g: &L3BaseGuidance) -> Vec<&'static str> {
-        validate_l3_guidance(g, "g").iter().map(|v| v.rule).collect()
+        validate_l3_guidance(g, "g")
+            .iter()
+            .map(|v| v.rule)
+            .collect()
     }
 
     #[test]
@@ -190,37 +256,59 @@ mod tests {
     #[test]
     fn unordered_or_open_range() {
         let mut g = good();
-        g.vlan_ranges = vec![VlanRange { start: Some(3000), stop: Some(2000) }];
+        g.vlan_ranges = vec![VlanRange {
+            start: Some(3000),
+            stop: Some(2000),
+        }];
         assert_eq!(rules(&g), vec![GUIDE_RANGE_ORDERED]);
-        g.vlan_ranges = vec![VlanRange { start: Some(3000), stop: None }];
+        g.vlan_ranges = vec![VlanRange {
+            start: Some(3000),
+            stop: None,
+        }];
         assert_eq!(rules(&g), vec![GUIDE_RANGE_ORDERED]);
     }
 
     #[test]
     fn overlapping_ranges() {
         let mut g = good();
-        g.mtu_ranges.push(MtuRange { start: Some(8000), stop: Some(9000) });
+        g.mtu_ranges.push(MtuRange {
+            start: Some(8000),
+            stop: Some(9000),
+        });
         let v = validate_l3_guidance(&g, "g");
         assert_eq!(v.len(), 1);
-        assert_eq!((v[0].rule, v[0].path.as_str()), (GUIDE_RANGES_DISJOINT, "g.mtuRanges[1]"));
+        assert_eq!(
+            (v[0].rule, v[0].path.as_str()),
+            (GUIDE_RANGES_DISJOINT, "g.mtuRanges[1]")
+        );
         let mut g = good();
-        g.asn_ranges.push(AsnRange { start: Some(64512), stop: Some(64600) });
+        g.asn_ranges.push(AsnRange {
+            start: Some(64512),
+            stop: Some(64600),
+        });
         assert_eq!(rules(&g), vec![GUIDE_RANGES_DISJOINT]);
     }
 
     #[test]
     fn vlan_range_out_of_bounds() {
         let mut g = good();
-        g.vlan_ranges = vec![VlanRange { start: Some(0), stop: Some(10) }];
+        g.vlan_ranges = vec![VlanRange {
+            start: Some(0),
+            stop: Some(10),
+        }];
         assert_eq!(rules(&g), vec![GUIDE_RANGE_BOUNDS]);
-        g.vlan_ranges = vec![VlanRange { start: Some(4000), stop: Some(4095) }];
+        g.vlan_ranges = vec![VlanRange {
+            start: Some(4000),
+            stop: Some(4095),
+        }];
         assert_eq!(rules(&g), vec![GUIDE_RANGE_BOUNDS]);
     }
 
     #[test]
     fn subnets_must_parse_in_family_with_host_bits_zero() {
         let mut g = good();
-        g.ipv4_subnet_guidance[0].exclude_subnets = vec!["169.254.1.1/28".into(), "fd00::/8".into(), "x".into()];
+        g.ipv4_subnet_guidance[0].exclude_subnets =
+            vec!["169.254.1.1/28".into(), "fd00::/8".into(), "x".into()];
         g.ipv4_subnet_guidance[0].preferred_subnet = None;
         let v = validate_l3_guidance(&g, "g");
         assert_eq!(v.len(), 3, "{v:?}");
@@ -261,7 +349,10 @@ mod tests {
         g.ipv4_allowed_subnet_prefix_lengths = vec![30, 32];
         g.ipv6_allowed_subnet_prefix_lengths = vec![128, -1];
         let v = validate_l3_guidance(&g, "g");
-        assert_eq!(v.iter().map(|v| v.rule).collect::<Vec<_>>(), vec![GUIDE_PREFIX_POSSIBLE; 3]);
+        assert_eq!(
+            v.iter().map(|v| v.rule).collect::<Vec<_>>(),
+            vec![GUIDE_PREFIX_POSSIBLE; 3]
+        );
         assert_eq!(v[0].path, "g.ipv4AllowedSubnetPrefixLengths[1]");
     }
 }

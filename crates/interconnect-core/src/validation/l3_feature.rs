@@ -46,10 +46,21 @@ impl ChannelUsage {
             self.vlans.push(v);
         }
         for (text, len, family) in [
-            (&config.ipv4_subnet, config.ipv4_subnet_prefix_length, Family::V4),
-            (&config.ipv6_subnet, config.ipv6_subnet_prefix_length, Family::V6),
+            (
+                &config.ipv4_subnet,
+                config.ipv4_subnet_prefix_length,
+                Family::V4,
+            ),
+            (
+                &config.ipv6_subnet,
+                config.ipv6_subnet_prefix_length,
+                Family::V6,
+            ),
         ] {
-            if let Some(net) = text.as_deref().and_then(|t| read_subnet(t, len, family).ok()) {
+            if let Some(net) = text
+                .as_deref()
+                .and_then(|t| read_subnet(t, len, family).ok())
+            {
                 self.subnets.push(net.trunc());
             }
         }
@@ -86,14 +97,22 @@ pub fn validate_l3_feature(feature: &Feature, ctx: &L3Context<'_>) -> Vec<Violat
     let config = feature.feature_config.as_ref();
     let l3 = config.and_then(|f| f.l3_base_config.as_ref());
     match (config.and_then(|f| f.feature_type.as_ref()), l3) {
+        (_, None) => c.push(
+            L3_REQUIRED,
+            "featureConfig.l3BaseConfig",
+            "the L3 base configuration is missing",
+        ),
         (Some(FeatureType::L3Base), Some(_)) => {}
-        (Some(other), _) if *other != FeatureType::L3Base => c.push(
+        (Some(other), Some(_)) => c.push(
             L3_TYPE_MATCHES,
             "featureConfig.featureType",
             format!("featureType {other} does not match the l3BaseConfig given"),
         ),
-        (None, Some(_)) => c.push(L3_TYPE_MATCHES, "featureConfig.featureType", "featureType is missing; FEATURE_TYPE_L3_BASE expected"),
-        (_, None) => c.push(L3_REQUIRED, "featureConfig.l3BaseConfig", "the L3 base configuration is missing"),
+        (None, Some(_)) => c.push(
+            L3_TYPE_MATCHES,
+            "featureConfig.featureType",
+            "featureType is missing; FEATURE_TYPE_L3_BASE expected",
+        ),
     }
     if let Some(l3) = l3 {
         check_config(&mut c, l3, ctx);
@@ -110,38 +129,88 @@ fn check_config(c: &mut Collector, l3: &L3BaseConfig, ctx: &L3Context<'_>) {
         None => c.push(L3_REQUIRED, format!("{P}.vlanId"), "vlanId is required"),
         Some(vlan) => {
             if !USABLE_VLANS.contains(&vlan) {
-                c.push(L3_VLAN_RESERVED, format!("{P}.vlanId"), format!("VLAN {vlan} is reserved; use 1025..=4094"));
+                c.push(
+                    L3_VLAN_RESERVED,
+                    format!("{P}.vlanId"),
+                    format!("VLAN {vlan} is reserved; use 1025..=4094"),
+                );
             }
             if !g.vlan_ranges.is_empty()
-                && !g.vlan_ranges.iter().any(|r| in_range(i64::from(vlan), r.start.map(i64::from), r.stop.map(i64::from)))
+                && !g.vlan_ranges.iter().any(|r| {
+                    in_range(
+                        i64::from(vlan),
+                        r.start.map(i64::from),
+                        r.stop.map(i64::from),
+                    )
+                })
             {
-                c.push(L3_VLAN_IN_GUIDANCE, format!("{P}.vlanId"), format!("VLAN {vlan} is outside the guidance VLAN ranges"));
+                c.push(
+                    L3_VLAN_IN_GUIDANCE,
+                    format!("{P}.vlanId"),
+                    format!("VLAN {vlan} is outside the guidance VLAN ranges"),
+                );
             }
             if ctx.used.vlans.contains(&vlan) {
-                c.push(L3_VLAN_UNUSED, format!("{P}.vlanId"), format!("VLAN {vlan} is already used on the channel"));
+                c.push(
+                    L3_VLAN_UNUSED,
+                    format!("{P}.vlanId"),
+                    format!("VLAN {vlan} is already used on the channel"),
+                );
             }
         }
     }
     // Subnets.
     if l3.ipv4_subnet.is_none() {
-        c.push(L3_REQUIRED, format!("{P}.ipv4Subnet"), "ipv4Subnet is required");
+        c.push(
+            L3_REQUIRED,
+            format!("{P}.ipv4Subnet"),
+            "ipv4Subnet is required",
+        );
     }
     if l3.ipv4_subnet_prefix_length.is_none() {
-        c.push(L3_REQUIRED, format!("{P}.ipv4SubnetPrefixLength"), "ipv4SubnetPrefixLength is required");
+        c.push(
+            L3_REQUIRED,
+            format!("{P}.ipv4SubnetPrefixLength"),
+            "ipv4SubnetPrefixLength is required",
+        );
     }
     let v4 = l3.ipv4_subnet.as_deref().and_then(|t| {
-        check_subnet(c, t, l3.ipv4_subnet_prefix_length, Family::V4, "ipv4Subnet", "ipv4SubnetPrefixLength", ctx)
+        check_subnet(
+            c,
+            t,
+            l3.ipv4_subnet_prefix_length,
+            Family::V4,
+            "ipv4Subnet",
+            "ipv4SubnetPrefixLength",
+            ctx,
+        )
     });
     let ipv6_configured = l3.ipv6_subnet.is_some() || l3.ipv6_subnet_prefix_length.is_some();
     let v6 = match (&l3.ipv6_subnet, l3.ipv6_subnet_prefix_length) {
-        (Some(t), Some(len)) => check_subnet(c, t, Some(len), Family::V6, "ipv6Subnet", "ipv6SubnetPrefixLength", ctx),
+        (Some(t), Some(len)) => check_subnet(
+            c,
+            t,
+            Some(len),
+            Family::V6,
+            "ipv6Subnet",
+            "ipv6SubnetPrefixLength",
+            ctx,
+        ),
         (None, None) => None,
         (Some(_), None) => {
-            c.push(L3_IPV6_PAIRED, format!("{P}.ipv6SubnetPrefixLength"), "ipv6Subnet is set but ipv6SubnetPrefixLength is not");
+            c.push(
+                L3_IPV6_PAIRED,
+                format!("{P}.ipv6SubnetPrefixLength"),
+                "ipv6Subnet is set but ipv6SubnetPrefixLength is not",
+            );
             None
         }
         (None, Some(_)) => {
-            c.push(L3_IPV6_PAIRED, format!("{P}.ipv6Subnet"), "ipv6SubnetPrefixLength is set but ipv6Subnet is not");
+            c.push(
+                L3_IPV6_PAIRED,
+                format!("{P}.ipv6Subnet"),
+                "ipv6SubnetPrefixLength is set but ipv6Subnet is not",
+            );
             None
         }
     };
@@ -152,13 +221,27 @@ fn check_config(c: &mut Collector, l3: &L3BaseConfig, ctx: &L3Context<'_>) {
             let inside = if g.mtu_ranges.is_empty() {
                 mtu > 0
             } else {
-                g.mtu_ranges.iter().any(|r| in_range(i64::from(mtu), r.start.map(i64::from), r.stop.map(i64::from)))
+                g.mtu_ranges.iter().any(|r| {
+                    in_range(
+                        i64::from(mtu),
+                        r.start.map(i64::from),
+                        r.stop.map(i64::from),
+                    )
+                })
             };
             if !inside {
-                c.push(L3_MTU_IN_GUIDANCE, format!("{P}.mtuBytes"), format!("MTU {mtu} is outside the guidance MTU ranges"));
+                c.push(
+                    L3_MTU_IN_GUIDANCE,
+                    format!("{P}.mtuBytes"),
+                    format!("MTU {mtu} is outside the guidance MTU ranges"),
+                );
             }
             if ipv6_configured && mtu < 1280 {
-                c.push(L3_MTU_IPV6_MINIMUM, format!("{P}.mtuBytes"), format!("MTU {mtu} is below 1280, the IPv6 minimum"));
+                c.push(
+                    L3_MTU_IPV6_MINIMUM,
+                    format!("{P}.mtuBytes"),
+                    format!("MTU {mtu} is below 1280, the IPv6 minimum"),
+                );
             }
         }
     }
@@ -183,15 +266,22 @@ fn in_range(v: i64, start: Option<i64>, stop: Option<i64>) -> bool {
 /// Reads a subnet member, in `address/prefix` or bare-address form.
 fn read_subnet(text: &str, len: Option<i32>, family: Family) -> Result<IpNet, String> {
     if text.len() > 64 {
-        return Err(format!("{} characters is too long for a subnet", text.len()));
+        return Err(format!(
+            "{} characters is too long for a subnet",
+            text.len()
+        ));
     }
     let net = if text.contains('/') {
-        text.parse::<IpNet>().map_err(|_| format!("{text:?} is not an {} subnet", family.label()))?
+        text.parse::<IpNet>()
+            .map_err(|_| format!("{text:?} is not an {} subnet", family.label()))?
     } else {
-        let addr: IpAddr = text.parse().map_err(|_| format!("{text:?} is not an {} address", family.label()))?;
+        let addr: IpAddr = text
+            .parse()
+            .map_err(|_| format!("{text:?} is not an {} address", family.label()))?;
         let len = len.ok_or_else(|| "no prefix length to go with the address".to_string())?;
         let len = u8::try_from(len).map_err(|_| format!("/{len} is not a prefix length"))?;
-        IpNet::new(addr, len).map_err(|_| format!("/{len} is not a {} prefix length", family.label()))?
+        IpNet::new(addr, len)
+            .map_err(|_| format!("/{len} is not a {} prefix length", family.label()))?
     };
     if Family::of(&net) != family {
         return Err(format!("{text:?} is not an {} subnet", family.label()));
@@ -218,30 +308,59 @@ fn check_subnet(
         }
     };
     if net.trunc() != net {
-        c.push(L3_SUBNET_HOST_BITS, path.clone(), format!("{net} has host bits set; write {}", net.trunc()));
+        c.push(
+            L3_SUBNET_HOST_BITS,
+            path.clone(),
+            format!("{net} has host bits set; write {}", net.trunc()),
+        );
     }
     let net = net.trunc();
     let prefix = i32::from(net.prefix_len());
-    if let Some(len) = len {
-        if len != prefix {
-            c.push(L3_PREFIX_MATCHES, format!("{P}.{len_member}"), format!("{len_member} is {len} but the subnet is /{prefix}"));
-        }
+    if let Some(len) = len
+        && len != prefix
+    {
+        c.push(
+            L3_PREFIX_MATCHES,
+            format!("{P}.{len_member}"),
+            format!("{len_member} is {len} but the subnet is /{prefix}"),
+        );
     }
     if net.prefix_len() > family.longest_two_host_prefix() {
-        c.push(L3_PREFIX_HOLDS_TWO_HOSTS, path.clone(), format!("/{prefix} cannot hold two hosts"));
+        c.push(
+            L3_PREFIX_HOLDS_TWO_HOSTS,
+            path.clone(),
+            format!("/{prefix} cannot hold two hosts"),
+        );
     }
     let (allowed, guidance) = match family {
-        Family::V4 => (&ctx.guidance.ipv4_allowed_subnet_prefix_lengths, &ctx.guidance.ipv4_subnet_guidance),
-        Family::V6 => (&ctx.guidance.ipv6_allowed_subnet_prefix_lengths, &ctx.guidance.ipv6_subnet_guidance),
+        Family::V4 => (
+            &ctx.guidance.ipv4_allowed_subnet_prefix_lengths,
+            &ctx.guidance.ipv4_subnet_guidance,
+        ),
+        Family::V6 => (
+            &ctx.guidance.ipv6_allowed_subnet_prefix_lengths,
+            &ctx.guidance.ipv6_subnet_guidance,
+        ),
     };
     if !allowed.is_empty() && !allowed.contains(&prefix) {
-        c.push(L3_PREFIX_ALLOWED, format!("{P}.{len_member}"), format!("/{prefix} is not among the allowed {allowed:?}"));
+        c.push(
+            L3_PREFIX_ALLOWED,
+            format!("{P}.{len_member}"),
+            format!("/{prefix} is not among the allowed {allowed:?}"),
+        );
     }
     if !guidance.is_empty() {
         let parse = |t: &Option<String>| t.as_deref().and_then(|t| t.parse::<IpNet>().ok());
-        let includes: Vec<IpNet> = guidance.iter().filter_map(|g| parse(&g.include_subnet)).collect();
+        let includes: Vec<IpNet> = guidance
+            .iter()
+            .filter_map(|g| parse(&g.include_subnet))
+            .collect();
         if !includes.iter().any(|inc| within(&net, inc)) {
-            c.push(L3_SUBNET_INCLUDED, path.clone(), format!("{net} is not inside any include subnet of the guidance"));
+            c.push(
+                L3_SUBNET_INCLUDED,
+                path.clone(),
+                format!("{net} is not inside any include subnet of the guidance"),
+            );
         }
         let excluded = guidance
             .iter()
@@ -249,11 +368,19 @@ fn check_subnet(
             .filter_map(|t| t.parse::<IpNet>().ok())
             .find(|ex| overlaps(&net, ex));
         if let Some(ex) = excluded {
-            c.push(L3_SUBNET_NOT_EXCLUDED, path.clone(), format!("{net} overlaps the excluded subnet {ex}"));
+            c.push(
+                L3_SUBNET_NOT_EXCLUDED,
+                path.clone(),
+                format!("{net} overlaps the excluded subnet {ex}"),
+            );
         }
     }
     if let Some(used) = ctx.used.subnets.iter().find(|u| overlaps(&net, u)) {
-        c.push(L3_SUBNET_UNUSED, path, format!("{net} overlaps {used}, already used on the channel"));
+        c.push(
+            L3_SUBNET_UNUSED,
+            path,
+            format!("{net} overlaps {used}, already used on the channel"),
+        );
     }
     Some(net)
 }
@@ -272,9 +399,17 @@ fn check_bgp(
         return;
     }
     for who in [ctx.negotiator, ctx.responder] {
-        let n = l3.provider_bgp_configs.iter().filter(|b| b.provider.as_ref() == Some(who)).count();
+        let n = l3
+            .provider_bgp_configs
+            .iter()
+            .filter(|b| b.provider.as_ref() == Some(who))
+            .count();
         if n != 1 {
-            c.push(L3_BGP_ONE_PER_PROVIDER, path.clone(), format!("{n} entries for {who}; exactly one is required"));
+            c.push(
+                L3_BGP_ONE_PER_PROVIDER,
+                path.clone(),
+                format!("{n} entries for {who}; exactly one is required"),
+            );
         }
     }
     let mut hosts4: Vec<(usize, IpAddr)> = Vec::new();
@@ -284,33 +419,61 @@ fn check_bgp(
         check_entry_provider(c, b, ctx, &bpath);
         match b.asn {
             None => c.push(L3_ASN_VALID, format!("{bpath}.asn"), "asn is required"),
-            Some(asn) if RESERVED_ASNS.contains(&asn) => {
-                c.push(L3_ASN_VALID, format!("{bpath}.asn"), format!("ASN {asn} is reserved and cannot be used"))
-            }
+            Some(asn) if RESERVED_ASNS.contains(&asn) => c.push(
+                L3_ASN_VALID,
+                format!("{bpath}.asn"),
+                format!("ASN {asn} is reserved and cannot be used"),
+            ),
             Some(asn) => {
                 let ranges = &ctx.guidance.asn_ranges;
                 let responder = b.provider.as_ref() == Some(ctx.responder);
                 if responder
                     && !ranges.is_empty()
-                    && !ranges.iter().any(|r| in_range(i64::from(asn), r.start.map(i64::from), r.stop.map(i64::from)))
+                    && !ranges.iter().any(|r| {
+                        in_range(
+                            i64::from(asn),
+                            r.start.map(i64::from),
+                            r.stop.map(i64::from),
+                        )
+                    })
                 {
-                    c.push(L3_ASN_IN_GUIDANCE, format!("{bpath}.asn"), format!("ASN {asn} of the responder is outside its guidance ASN ranges"));
+                    c.push(
+                        L3_ASN_IN_GUIDANCE,
+                        format!("{bpath}.asn"),
+                        format!("ASN {asn} of the responder is outside its guidance ASN ranges"),
+                    );
                 }
             }
         }
         match (&b.host_ipv4, v4) {
-            (None, _) => c.push(L3_REQUIRED, format!("{bpath}.hostIpv4"), "hostIpv4 is required"),
+            (None, _) => c.push(
+                L3_REQUIRED,
+                format!("{bpath}.hostIpv4"),
+                "hostIpv4 is required",
+            ),
             (Some(text), net) => {
-                if let Some(addr) = check_host(c, text, net, Family::V4, &format!("{bpath}.hostIpv4")) {
+                if let Some(addr) =
+                    check_host(c, text, net, Family::V4, &format!("{bpath}.hostIpv4"))
+                {
                     hosts4.push((i, addr));
                 }
             }
         }
         match (&b.host_ipv6, ipv6_configured) {
-            (Some(_), false) => c.push(L3_IPV6_HOSTS_MATCH, format!("{bpath}.hostIpv6"), "hostIpv6 is set but IPv6 is not configured"),
-            (None, true) => c.push(L3_IPV6_HOSTS_MATCH, format!("{bpath}.hostIpv6"), "IPv6 is configured but hostIpv6 is missing"),
+            (Some(_), false) => c.push(
+                L3_IPV6_HOSTS_MATCH,
+                format!("{bpath}.hostIpv6"),
+                "hostIpv6 is set but IPv6 is not configured",
+            ),
+            (None, true) => c.push(
+                L3_IPV6_HOSTS_MATCH,
+                format!("{bpath}.hostIpv6"),
+                "IPv6 is configured but hostIpv6 is missing",
+            ),
             (Some(text), true) => {
-                if let Some(addr) = check_host(c, text, v6, Family::V6, &format!("{bpath}.hostIpv6")) {
+                if let Some(addr) =
+                    check_host(c, text, v6, Family::V6, &format!("{bpath}.hostIpv6"))
+                {
                     hosts6.push((i, addr));
                 }
             }
@@ -320,15 +483,28 @@ fn check_bgp(
     for (hosts, member) in [(hosts4, "hostIpv4"), (hosts6, "hostIpv6")] {
         for (x, (i, a)) in hosts.iter().enumerate() {
             if let Some((j, _)) = hosts.iter().skip(x + 1).find(|(_, b)| b == a) {
-                c.push(L3_HOSTS_DISTINCT, format!("{path}[{j}].{member}"), format!("{a} is also the address of {path}[{i}]"));
+                c.push(
+                    L3_HOSTS_DISTINCT,
+                    format!("{path}[{j}].{member}"),
+                    format!("{a} is also the address of {path}[{i}]"),
+                );
             }
         }
     }
 }
 
-fn check_entry_provider(c: &mut Collector, b: &ProviderBgpConfig, ctx: &L3Context<'_>, bpath: &str) {
+fn check_entry_provider(
+    c: &mut Collector,
+    b: &ProviderBgpConfig,
+    ctx: &L3Context<'_>,
+    bpath: &str,
+) {
     match &b.provider {
-        None => c.push(L3_BGP_ONE_PER_PROVIDER, format!("{bpath}.provider"), "the entry names no provider"),
+        None => c.push(
+            L3_BGP_ONE_PER_PROVIDER,
+            format!("{bpath}.provider"),
+            "the entry names no provider",
+        ),
         Some(p) if p != ctx.negotiator && p != ctx.responder => c.push(
             L3_BGP_ONE_PER_PROVIDER,
             format!("{bpath}.provider"),
@@ -338,19 +514,37 @@ fn check_entry_provider(c: &mut Collector, b: &ProviderBgpConfig, ctx: &L3Contex
     }
 }
 
-fn check_host(c: &mut Collector, text: &str, net: Option<IpNet>, family: Family, path: &str) -> Option<IpAddr> {
+fn check_host(
+    c: &mut Collector,
+    text: &str,
+    net: Option<IpNet>,
+    family: Family,
+    path: &str,
+) -> Option<IpAddr> {
     let addr: IpAddr = match text.parse() {
         Ok(a) if Family::of(&IpNet::from(a)) == family => a,
         _ => {
-            c.push(L3_HOST_IN_SUBNET, path, format!("{text:?} is not an {} address", family.label()));
+            c.push(
+                L3_HOST_IN_SUBNET,
+                path,
+                format!("{text:?} is not an {} address", family.label()),
+            );
             return None;
         }
     };
     let net = net?;
     if !net.contains(&addr) {
-        c.push(L3_HOST_IN_SUBNET, path, format!("{addr} is not inside {net}"));
+        c.push(
+            L3_HOST_IN_SUBNET,
+            path,
+            format!("{addr} is not inside {net}"),
+        );
     } else if !host_is_usable(addr, &net) {
-        c.push(L3_HOST_NOT_RESERVED, path, format!("{addr} is the network or broadcast address of {net}"));
+        c.push(
+            L3_HOST_NOT_RESERVED,
+            path,
+            format!("{addr} is the network or broadcast address of {net}"),
+        );
     }
     Some(addr)
 }
@@ -365,17 +559,30 @@ mod tests {
         let conn = fixtures::connection();
         let g = fixtures::guidance();
         let (aws, gcp) = (fixtures::aws(), fixtures::gcp());
-        let ctx = L3Context { connection: &conn, guidance: &g, negotiator: &gcp, responder: &aws, used };
+        let ctx = L3Context {
+            connection: &conn,
+            guidance: &g,
+            negotiator: &gcp,
+            responder: &aws,
+            used,
+        };
         validate_l3_feature(f, &ctx)
     }
 
     fn rules_of(f: &Feature) -> Vec<&'static str> {
-        judge(f, &ChannelUsage::default()).iter().map(|v| v.rule).collect()
+        judge(f, &ChannelUsage::default())
+            .iter()
+            .map(|v| v.rule)
+            .collect()
     }
 
     fn with(edit: impl FnOnce(&mut L3BaseConfig)) -> Feature {
         let mut f = fixtures::feature();
-        if let Some(l3) = f.feature_config.as_mut().and_then(|c| c.l3_base_config.as_mut()) {
+        if let Some(l3) = f
+            .feature_config
+            .as_mut()
+            .and_then(|c| c.l3_base_config.as_mut())
+        {
             edit(l3);
         }
         f
@@ -383,7 +590,10 @@ mod tests {
 
     #[test]
     fn the_fixture_is_valid() {
-        assert_eq!(judge(&fixtures::feature(), &ChannelUsage::default()), vec![]);
+        assert_eq!(
+            judge(&fixtures::feature(), &ChannelUsage::default()),
+            vec![]
+        );
     }
 
     #[test]
@@ -396,7 +606,10 @@ mod tests {
     fn required_members() {
         assert_eq!(rules_of(&with(|l3| l3.vlan_id = None)), vec![L3_REQUIRED]);
         assert_eq!(rules_of(&with(|l3| l3.mtu_bytes = None)), vec![L3_REQUIRED]);
-        assert_eq!(rules_of(&with(|l3| l3.provider_bgp_configs.clear())), vec![L3_REQUIRED]);
+        assert_eq!(
+            rules_of(&with(|l3| l3.provider_bgp_configs.clear())),
+            vec![L3_REQUIRED]
+        );
         let mut f = fixtures::feature();
         f.feature_config = None;
         assert_eq!(rules_of(&f), vec![L3_REQUIRED]);
@@ -421,7 +634,13 @@ mod tests {
     #[test]
     fn channel_must_belong_to_the_interconnect() -> Result<(), crate::names::NameError> {
         let mut f = fixtures::feature();
-        f.channel = Some(fixtures::connection().interconnect().environment().interconnect("ix2")?.channel("ch1")?);
+        f.channel = Some(
+            fixtures::connection()
+                .interconnect()
+                .environment()
+                .interconnect("ix2")?
+                .channel("ch1")?,
+        );
         assert_eq!(rules_of(&f), vec![L3_CHANNEL_OF_INTERCONNECT]);
         Ok(())
     }
@@ -431,31 +650,71 @@ mod tests {
         // 1024 is reserved even when guidance would allow it.
         let conn = fixtures::connection();
         let mut g = fixtures::guidance();
-        g.vlan_ranges = vec![VlanRange { start: Some(1000), stop: Some(4095) }];
+        g.vlan_ranges = vec![VlanRange {
+            start: Some(1000),
+            stop: Some(4095),
+        }];
         let (aws, gcp) = (fixtures::aws(), fixtures::gcp());
         let used = ChannelUsage::default();
-        let ctx = L3Context { connection: &conn, guidance: &g, negotiator: &gcp, responder: &aws, used: &used };
-        for (vlan, ok) in [(1024, false), (1025, true), (4094, true), (4095, false), (0, false)] {
+        let ctx = L3Context {
+            connection: &conn,
+            guidance: &g,
+            negotiator: &gcp,
+            responder: &aws,
+            used: &used,
+        };
+        for (vlan, ok) in [
+            (1024, false),
+            (1025, true),
+            (4094, true),
+            (4095, false),
+            (0, false),
+        ] {
             let v = validate_l3_feature(&with(|l3| l3.vlan_id = Some(vlan)), &ctx);
-            assert_eq!(v.iter().any(|v| v.rule == L3_VLAN_RESERVED), !ok, "VLAN {vlan}");
+            assert_eq!(
+                v.iter().any(|v| v.rule == L3_VLAN_RESERVED),
+                !ok,
+                "VLAN {vlan}"
+            );
         }
-        assert_eq!(rules_of(&with(|l3| l3.vlan_id = Some(3000))), vec![L3_VLAN_IN_GUIDANCE]);
-        let used = ChannelUsage { vlans: vec![2000], subnets: vec![] };
+        assert_eq!(
+            rules_of(&with(|l3| l3.vlan_id = Some(3000))),
+            vec![L3_VLAN_IN_GUIDANCE]
+        );
+        let used = ChannelUsage {
+            vlans: vec![2000],
+            subnets: vec![],
+        };
         let v = judge(&fixtures::feature(), &used);
-        assert_eq!(v.iter().map(|v| v.rule).collect::<Vec<_>>(), vec![L3_VLAN_UNUSED]);
+        assert_eq!(
+            v.iter().map(|v| v.rule).collect::<Vec<_>>(),
+            vec![L3_VLAN_UNUSED]
+        );
         assert_eq!(v[0].path, "featureConfig.l3BaseConfig.vlanId");
     }
 
     #[test]
     fn subnet_parse_and_host_bits() {
-        assert_eq!(rules_of(&with(|l3| l3.ipv4_subnet = Some("not-a-subnet".into()))), vec![L3_SUBNET_PARSES]);
-        assert_eq!(rules_of(&with(|l3| l3.ipv4_subnet = Some("fd20::/126".into()))), vec![L3_SUBNET_PARSES]);
-        assert_eq!(rules_of(&with(|l3| l3.ipv4_subnet = Some("169.254.1.17/30".into()))), vec![L3_SUBNET_HOST_BITS]);
+        assert_eq!(
+            rules_of(&with(|l3| l3.ipv4_subnet = Some("not-a-subnet".into()))),
+            vec![L3_SUBNET_PARSES]
+        );
+        assert_eq!(
+            rules_of(&with(|l3| l3.ipv4_subnet = Some("fd20::/126".into()))),
+            vec![L3_SUBNET_PARSES]
+        );
+        assert_eq!(
+            rules_of(&with(|l3| l3.ipv4_subnet = Some("169.254.1.17/30".into()))),
+            vec![L3_SUBNET_HOST_BITS]
+        );
     }
 
     #[test]
     fn prefix_length_rules() {
-        assert_eq!(rules_of(&with(|l3| l3.ipv4_subnet_prefix_length = Some(29))), vec![L3_PREFIX_MATCHES]);
+        assert_eq!(
+            rules_of(&with(|l3| l3.ipv4_subnet_prefix_length = Some(29))),
+            vec![L3_PREFIX_MATCHES]
+        );
         let f = with(|l3| {
             l3.ipv4_subnet = Some("169.254.1.16/28".into());
             l3.ipv4_subnet_prefix_length = Some(28);
@@ -474,21 +733,35 @@ mod tests {
     fn include_exclude_and_used_subnets() {
         let f = with(|l3| {
             l3.ipv4_subnet = Some("10.0.0.0/30".into());
-            for (b, h) in l3.provider_bgp_configs.iter_mut().zip(["10.0.0.1", "10.0.0.2"]) {
+            for (b, h) in l3
+                .provider_bgp_configs
+                .iter_mut()
+                .zip(["10.0.0.1", "10.0.0.2"])
+            {
                 b.host_ipv4 = Some(h.into());
             }
         });
         assert_eq!(rules_of(&f), vec![L3_SUBNET_INCLUDED]);
         let f = with(|l3| {
             l3.ipv4_subnet = Some("169.254.1.4/30".into());
-            for (b, h) in l3.provider_bgp_configs.iter_mut().zip(["169.254.1.5", "169.254.1.6"]) {
+            for (b, h) in l3
+                .provider_bgp_configs
+                .iter_mut()
+                .zip(["169.254.1.5", "169.254.1.6"])
+            {
                 b.host_ipv4 = Some(h.into());
             }
         });
         assert_eq!(rules_of(&f), vec![L3_SUBNET_NOT_EXCLUDED]);
-        let used = ChannelUsage { vlans: vec![], subnets: vec!["169.254.1.16/29".parse().expect("net")] };
+        let used = ChannelUsage {
+            vlans: vec![],
+            subnets: vec!["169.254.1.16/29".parse().expect("net")],
+        };
         let v = judge(&fixtures::feature(), &used);
-        assert_eq!(v.iter().map(|v| v.rule).collect::<Vec<_>>(), vec![L3_SUBNET_UNUSED]);
+        assert_eq!(
+            v.iter().map(|v| v.rule).collect::<Vec<_>>(),
+            vec![L3_SUBNET_UNUSED]
+        );
     }
 
     #[test]
@@ -508,15 +781,27 @@ mod tests {
 
     #[test]
     fn mtu_rules() {
-        assert_eq!(rules_of(&with(|l3| l3.mtu_bytes = Some(9001))), vec![L3_MTU_IN_GUIDANCE]);
+        assert_eq!(
+            rules_of(&with(|l3| l3.mtu_bytes = Some(9001))),
+            vec![L3_MTU_IN_GUIDANCE]
+        );
         let conn = fixtures::connection();
         let mut g = fixtures::guidance();
         g.mtu_ranges[0].start = Some(576);
         let (aws, gcp) = (fixtures::aws(), fixtures::gcp());
         let used = ChannelUsage::default();
-        let ctx = L3Context { connection: &conn, guidance: &g, negotiator: &gcp, responder: &aws, used: &used };
+        let ctx = L3Context {
+            connection: &conn,
+            guidance: &g,
+            negotiator: &gcp,
+            responder: &aws,
+            used: &used,
+        };
         let v = validate_l3_feature(&with(|l3| l3.mtu_bytes = Some(1000)), &ctx);
-        assert_eq!(v.iter().map(|v| v.rule).collect::<Vec<_>>(), vec![L3_MTU_IPV6_MINIMUM]);
+        assert_eq!(
+            v.iter().map(|v| v.rule).collect::<Vec<_>>(),
+            vec![L3_MTU_IPV6_MINIMUM]
+        );
     }
 
     #[test]
@@ -528,32 +813,85 @@ mod tests {
             l3.provider_bgp_configs[1].provider = extra.provider;
         });
         let r = rules_of(&f);
-        assert!(r.iter().all(|r| *r == L3_BGP_ONE_PER_PROVIDER || *r == L3_ASN_IN_GUIDANCE), "{r:?}");
+        assert!(
+            r.iter()
+                .all(|r| *r == L3_BGP_ONE_PER_PROVIDER || *r == L3_ASN_IN_GUIDANCE),
+            "{r:?}"
+        );
         assert!(r.contains(&L3_BGP_ONE_PER_PROVIDER));
         let f = with(|l3| l3.provider_bgp_configs[1].provider = ProviderName::new("azure").ok());
-        assert_eq!(rules_of(&f), vec![L3_BGP_ONE_PER_PROVIDER, L3_BGP_ONE_PER_PROVIDER]);
+        assert_eq!(
+            rules_of(&f),
+            vec![L3_BGP_ONE_PER_PROVIDER, L3_BGP_ONE_PER_PROVIDER]
+        );
     }
 
     #[test]
     fn asn_rules() {
         for bad in RESERVED_ASNS {
-            assert_eq!(rules_of(&with(|l3| l3.provider_bgp_configs[1].asn = Some(bad))), vec![L3_ASN_VALID], "{bad}");
+            assert_eq!(
+                rules_of(&with(|l3| l3.provider_bgp_configs[1].asn = Some(bad))),
+                vec![L3_ASN_VALID],
+                "{bad}"
+            );
         }
-        assert_eq!(rules_of(&with(|l3| l3.provider_bgp_configs[1].asn = None)), vec![L3_ASN_VALID]);
+        assert_eq!(
+            rules_of(&with(|l3| l3.provider_bgp_configs[1].asn = None)),
+            vec![L3_ASN_VALID]
+        );
         // The responder (aws, entry 0) must follow its ranges; the negotiator need not.
-        assert_eq!(rules_of(&with(|l3| l3.provider_bgp_configs[0].asn = Some(65000))), vec![L3_ASN_IN_GUIDANCE]);
-        assert_eq!(rules_of(&with(|l3| l3.provider_bgp_configs[1].asn = Some(65000))), Vec::<&str>::new());
+        assert_eq!(
+            rules_of(&with(|l3| l3.provider_bgp_configs[0].asn = Some(65000))),
+            vec![L3_ASN_IN_GUIDANCE]
+        );
+        assert_eq!(
+            rules_of(&with(|l3| l3.provider_bgp_configs[1].asn = Some(65000))),
+            Vec::<&str>::new()
+        );
     }
 
     #[test]
     fn host_rules() {
-        assert_eq!(rules_of(&with(|l3| l3.provider_bgp_configs[1].host_ipv4 = Some("169.254.9.1".into()))), vec![L3_HOST_IN_SUBNET]);
-        assert_eq!(rules_of(&with(|l3| l3.provider_bgp_configs[1].host_ipv4 = Some("x".into()))), vec![L3_HOST_IN_SUBNET]);
-        assert_eq!(rules_of(&with(|l3| l3.provider_bgp_configs[1].host_ipv4 = Some("169.254.1.17".into()))), vec![L3_HOSTS_DISTINCT]);
-        assert_eq!(rules_of(&with(|l3| l3.provider_bgp_configs[1].host_ipv4 = Some("169.254.1.19".into()))), vec![L3_HOST_NOT_RESERVED]);
-        assert_eq!(rules_of(&with(|l3| l3.provider_bgp_configs[1].host_ipv4 = Some("169.254.1.16".into()))), vec![L3_HOST_NOT_RESERVED]);
-        assert_eq!(rules_of(&with(|l3| l3.provider_bgp_configs[1].host_ipv6 = Some("fd20::".into()))), vec![L3_HOST_NOT_RESERVED]);
-        assert_eq!(rules_of(&with(|l3| l3.provider_bgp_configs[1].host_ipv4 = None)), vec![L3_REQUIRED]);
+        assert_eq!(
+            rules_of(&with(
+                |l3| l3.provider_bgp_configs[1].host_ipv4 = Some("169.254.9.1".into())
+            )),
+            vec![L3_HOST_IN_SUBNET]
+        );
+        assert_eq!(
+            rules_of(&with(
+                |l3| l3.provider_bgp_configs[1].host_ipv4 = Some("x".into())
+            )),
+            vec![L3_HOST_IN_SUBNET]
+        );
+        assert_eq!(
+            rules_of(&with(
+                |l3| l3.provider_bgp_configs[1].host_ipv4 = Some("169.254.1.17".into())
+            )),
+            vec![L3_HOSTS_DISTINCT]
+        );
+        assert_eq!(
+            rules_of(&with(
+                |l3| l3.provider_bgp_configs[1].host_ipv4 = Some("169.254.1.19".into())
+            )),
+            vec![L3_HOST_NOT_RESERVED]
+        );
+        assert_eq!(
+            rules_of(&with(
+                |l3| l3.provider_bgp_configs[1].host_ipv4 = Some("169.254.1.16".into())
+            )),
+            vec![L3_HOST_NOT_RESERVED]
+        );
+        assert_eq!(
+            rules_of(&with(
+                |l3| l3.provider_bgp_configs[1].host_ipv6 = Some("fd20::".into())
+            )),
+            vec![L3_HOST_NOT_RESERVED]
+        );
+        assert_eq!(
+            rules_of(&with(|l3| l3.provider_bgp_configs[1].host_ipv4 = None)),
+            vec![L3_REQUIRED]
+        );
     }
 
     #[test]
@@ -563,7 +901,13 @@ mod tests {
         g.ipv4_allowed_subnet_prefix_lengths.push(31);
         let (aws, gcp) = (fixtures::aws(), fixtures::gcp());
         let used = ChannelUsage::default();
-        let ctx = L3Context { connection: &conn, guidance: &g, negotiator: &gcp, responder: &aws, used: &used };
+        let ctx = L3Context {
+            connection: &conn,
+            guidance: &g,
+            negotiator: &gcp,
+            responder: &aws,
+            used: &used,
+        };
         let f = with(|l3| {
             l3.ipv4_subnet = Some("169.254.1.16/31".into());
             l3.ipv4_subnet_prefix_length = Some(31);
@@ -575,12 +919,32 @@ mod tests {
 
     #[test]
     fn md5_password_rules() {
-        assert_eq!(rules_of(&with(|l3| l3.md5_bgp_password = Some(Secret::new("s3cret pass")))), Vec::<&str>::new());
-        for bad in [String::new(), "x".repeat(81), "tab\there".into(), "é".into()] {
-            let v = judge(&with(|l3| l3.md5_bgp_password = Some(Secret::new(bad.clone()))), &ChannelUsage::default());
-            assert_eq!(v.iter().map(|v| v.rule).collect::<Vec<_>>(), vec![L3_MD5_PASSWORD]);
+        assert_eq!(
+            rules_of(&with(
+                |l3| l3.md5_bgp_password = Some(Secret::new("s3cret pass"))
+            )),
+            Vec::<&str>::new()
+        );
+        for bad in [
+            String::new(),
+            "x".repeat(81),
+            "tab\there".into(),
+            "é".into(),
+        ] {
+            let v = judge(
+                &with(|l3| l3.md5_bgp_password = Some(Secret::new(bad.clone()))),
+                &ChannelUsage::default(),
+            );
+            assert_eq!(
+                v.iter().map(|v| v.rule).collect::<Vec<_>>(),
+                vec![L3_MD5_PASSWORD]
+            );
             if bad.len() > 2 {
-                assert!(!v[0].message.contains(&bad), "the password leaked into {}", v[0].message);
+                assert!(
+                    !v[0].message.contains(&bad),
+                    "the password leaked into {}",
+                    v[0].message
+                );
             }
         }
     }
@@ -592,6 +956,15 @@ mod tests {
             l3.mtu_bytes = Some(100);
             l3.provider_bgp_configs[1].asn = Some(0);
         });
-        assert_eq!(rules_of(&f), vec![L3_VLAN_RESERVED, L3_VLAN_IN_GUIDANCE, L3_MTU_IN_GUIDANCE, L3_MTU_IPV6_MINIMUM, L3_ASN_VALID]);
+        assert_eq!(
+            rules_of(&f),
+            vec![
+                L3_VLAN_RESERVED,
+                L3_VLAN_IN_GUIDANCE,
+                L3_MTU_IN_GUIDANCE,
+                L3_MTU_IPV6_MINIMUM,
+                L3_ASN_VALID
+            ]
+        );
     }
 }

@@ -19,7 +19,11 @@ pub fn validate_connection_bandwidth(
 ) -> Vec<Violation> {
     let mut c = Collector::default();
     let Some(bw) = bandwidth_mbps.filter(|bw| *bw > 0) else {
-        c.push(CONN_BANDWIDTH_POSITIVE, "bandwidthMbps", format!("bandwidthMbps must be positive, got {bandwidth_mbps:?}"));
+        c.push(
+            CONN_BANDWIDTH_POSITIVE,
+            "bandwidthMbps",
+            format!("bandwidthMbps must be positive, got {bandwidth_mbps:?}"),
+        );
         return c.violations;
     };
     let offered_env = environment.supported_connection_size_mbps.is_empty()
@@ -31,7 +35,8 @@ pub fn validate_connection_bandwidth(
             "bandwidthMbps",
             format!(
                 "{bw} Mbps is not offered (interconnect offers {:?}, environment {:?})",
-                interconnect.supported_connection_size_mbps, environment.supported_connection_size_mbps
+                interconnect.supported_connection_size_mbps,
+                environment.supported_connection_size_mbps
             ),
         );
     }
@@ -51,16 +56,33 @@ pub fn validate_environment(env: &Environment) -> Vec<Violation> {
     let mut c = Collector::default();
     let sites = &env.provider_sites;
     if sites.len() != 2 {
-        c.push(ENV_TWO_SITES, "providerSites", format!("{} provider sites; exactly two are required", sites.len()));
+        c.push(
+            ENV_TWO_SITES,
+            "providerSites",
+            format!("{} provider sites; exactly two are required", sites.len()),
+        );
     }
     for (i, s) in sites.iter().enumerate() {
         if s.provider_id.is_none() {
-            c.push(ENV_TWO_SITES, format!("providerSites[{i}].providerId"), "the site names no provider");
+            c.push(
+                ENV_TWO_SITES,
+                format!("providerSites[{i}].providerId"),
+                "the site names no provider",
+            );
         }
     }
     for (i, a) in sites.iter().enumerate() {
-        if let Some((j, _)) = sites.iter().enumerate().skip(i + 1).find(|(_, b)| a.provider_id.is_some() && b.provider_id == a.provider_id) {
-            c.push(ENV_TWO_SITES, format!("providerSites[{j}].providerId"), format!("the same provider as providerSites[{i}]"));
+        if let Some((j, _)) = sites
+            .iter()
+            .enumerate()
+            .skip(i + 1)
+            .find(|(_, b)| a.provider_id.is_some() && b.provider_id == a.provider_id)
+        {
+            c.push(
+                ENV_TWO_SITES,
+                format!("providerSites[{j}].providerId"),
+                format!("the same provider as providerSites[{i}]"),
+            );
         }
     }
     c.violations
@@ -72,21 +94,38 @@ pub fn validate_mac_sec_key(key: &MacSecKey) -> Vec<Violation> {
     match key.cak.as_ref().map(|s| hex_octets(s.expose())) {
         None => c.push(MACSEC_CAK_FORMAT, "cak", "cak is required"),
         Some(Some(16 | 32)) => {}
-        Some(Some(n)) => c.push(MACSEC_CAK_FORMAT, "cak", format!("the CAK is {n} octets; 16 or 32 are required")),
-        Some(None) => c.push(MACSEC_CAK_FORMAT, "cak", "the CAK must be written as hexadecimal octets"),
+        Some(Some(n)) => c.push(
+            MACSEC_CAK_FORMAT,
+            "cak",
+            format!("the CAK is {n} octets; 16 or 32 are required"),
+        ),
+        Some(None) => c.push(
+            MACSEC_CAK_FORMAT,
+            "cak",
+            "the CAK must be written as hexadecimal octets",
+        ),
     }
     match key.ckn.as_ref().map(|s| hex_octets(s.expose())) {
         None => c.push(MACSEC_CKN_FORMAT, "ckn", "ckn is required"),
         Some(Some(1..=32)) => {}
-        Some(Some(n)) => c.push(MACSEC_CKN_FORMAT, "ckn", format!("the CKN is {n} octets; 1 to 32 are required")),
-        Some(None) => c.push(MACSEC_CKN_FORMAT, "ckn", "the CKN must be written as an even number of hexadecimal digits"),
+        Some(Some(n)) => c.push(
+            MACSEC_CKN_FORMAT,
+            "ckn",
+            format!("the CKN is {n} octets; 1 to 32 are required"),
+        ),
+        Some(None) => c.push(
+            MACSEC_CKN_FORMAT,
+            "ckn",
+            "the CKN must be written as an even number of hexadecimal digits",
+        ),
     }
     c.violations
 }
 
 /// Number of octets of an even-length hex string, or `None` if it is not one.
 fn hex_octets(text: &str) -> Option<usize> {
-    (text.len() % 2 == 0 && text.bytes().all(|b| b.is_ascii_hexdigit())).then_some(text.len() / 2)
+    (text.len().is_multiple_of(2) && text.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then_some(text.len() / 2)
 }
 
 /// Checks a maintenance event has a start before its end.
@@ -94,9 +133,11 @@ pub fn validate_maintenance_event(event: &MaintenanceEvent) -> Vec<Violation> {
     let mut c = Collector::default();
     match (event.start_time, event.end_time) {
         (Some(start), Some(end)) if start < end => {}
-        (Some(start), Some(end)) => {
-            c.push(MAINT_START_BEFORE_END, "endTime", format!("the end {end} is not after the start {start}"))
-        }
+        (Some(start), Some(end)) => c.push(
+            MAINT_START_BEFORE_END,
+            "endTime",
+            format!("the end {end} is not after the start {start}"),
+        ),
         (None, _) => c.push(MAINT_START_BEFORE_END, "startTime", "startTime is required"),
         (_, None) => c.push(MAINT_START_BEFORE_END, "endTime", "endTime is required"),
     }
@@ -107,7 +148,11 @@ pub fn validate_maintenance_event(event: &MaintenanceEvent) -> Vec<Violation> {
 pub fn validate_issue(issue: &Issue) -> Vec<Violation> {
     let mut c = Collector::default();
     if issue.title.trim().is_empty() || issue.title.contains(['\n', '\r']) {
-        c.push(ISSUE_TITLE_ONE_LINE, "title", "the title must be one non-empty line");
+        c.push(
+            ISSUE_TITLE_ONE_LINE,
+            "title",
+            "the title must be one non-empty line",
+        );
     }
     if issue.body.trim().is_empty() {
         c.push(ISSUE_BODY_PRESENT, "body", "the body must not be empty");
@@ -143,7 +188,10 @@ mod tests {
     }
 
     fn env() -> Environment {
-        Environment { supported_connection_size_mbps: vec![1000, 10000], ..Default::default() }
+        Environment {
+            supported_connection_size_mbps: vec![1000, 10000],
+            ..Default::default()
+        }
     }
 
     fn rules(v: Vec<Violation>) -> Vec<&'static str> {
@@ -152,21 +200,61 @@ mod tests {
 
     #[test]
     fn bandwidth_rules() {
-        assert_eq!(rules(validate_connection_bandwidth(Some(1000), &ix(), &env(), 0)), Vec::<&str>::new());
-        assert_eq!(rules(validate_connection_bandwidth(Some(0), &ix(), &env(), 0)), vec![CONN_BANDWIDTH_POSITIVE]);
-        assert_eq!(rules(validate_connection_bandwidth(None, &ix(), &env(), 0)), vec![CONN_BANDWIDTH_POSITIVE]);
-        assert_eq!(rules(validate_connection_bandwidth(Some(500), &ix(), &env(), 0)), vec![CONN_BANDWIDTH_OFFERED]);
+        assert_eq!(
+            rules(validate_connection_bandwidth(Some(1000), &ix(), &env(), 0)),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            rules(validate_connection_bandwidth(Some(0), &ix(), &env(), 0)),
+            vec![CONN_BANDWIDTH_POSITIVE]
+        );
+        assert_eq!(
+            rules(validate_connection_bandwidth(None, &ix(), &env(), 0)),
+            vec![CONN_BANDWIDTH_POSITIVE]
+        );
+        assert_eq!(
+            rules(validate_connection_bandwidth(Some(500), &ix(), &env(), 0)),
+            vec![CONN_BANDWIDTH_OFFERED]
+        );
         let mut narrow_env = env();
         narrow_env.supported_connection_size_mbps = vec![1000];
-        assert_eq!(rules(validate_connection_bandwidth(Some(10000), &ix(), &narrow_env, 0)), vec![CONN_BANDWIDTH_OFFERED]);
-        assert_eq!(rules(validate_connection_bandwidth(Some(10000), &ix(), &env(), 10000)), Vec::<&str>::new());
-        assert_eq!(rules(validate_connection_bandwidth(Some(10000), &ix(), &env(), 10001)), vec![CONN_BANDWIDTH_FITS]);
+        assert_eq!(
+            rules(validate_connection_bandwidth(
+                Some(10000),
+                &ix(),
+                &narrow_env,
+                0
+            )),
+            vec![CONN_BANDWIDTH_OFFERED]
+        );
+        assert_eq!(
+            rules(validate_connection_bandwidth(
+                Some(10000),
+                &ix(),
+                &env(),
+                10000
+            )),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            rules(validate_connection_bandwidth(
+                Some(10000),
+                &ix(),
+                &env(),
+                10001
+            )),
+            vec![CONN_BANDWIDTH_FITS]
+        );
     }
 
     #[test]
     fn environment_sites() -> Result<(), crate::names::NameError> {
         let site = |p: &str| -> Result<ProviderSites, crate::names::NameError> {
-            Ok(ProviderSites { provider_id: Some(ProviderName::new(p)?), site: Some("s".into()), display_name: None })
+            Ok(ProviderSites {
+                provider_id: Some(ProviderName::new(p)?),
+                site: Some("s".into()),
+                display_name: None,
+            })
         };
         let mut e = env();
         e.provider_sites = vec![site("aws")?, site("gcp")?];
@@ -182,38 +270,113 @@ mod tests {
 
     #[test]
     fn mac_sec_key_formats() {
-        let key = |cak: &str, ckn: &str| MacSecKey { cak: Some(Secret::new(cak)), ckn: Some(Secret::new(ckn)), ..Default::default() };
+        let key = |cak: &str, ckn: &str| MacSecKey {
+            cak: Some(Secret::new(cak)),
+            ckn: Some(Secret::new(ckn)),
+            ..Default::default()
+        };
         assert_eq!(validate_mac_sec_key(&key(&"ab".repeat(16), "01")), vec![]);
-        assert_eq!(validate_mac_sec_key(&key(&"AB".repeat(32), &"ff".repeat(32))), vec![]);
-        assert_eq!(rules(validate_mac_sec_key(&key(&"ab".repeat(17), "01"))), vec![MACSEC_CAK_FORMAT]);
-        assert_eq!(rules(validate_mac_sec_key(&key(&"zz".repeat(16), "01"))), vec![MACSEC_CAK_FORMAT]);
-        assert_eq!(rules(validate_mac_sec_key(&key(&"ab".repeat(16), "012"))), vec![MACSEC_CKN_FORMAT]);
-        assert_eq!(rules(validate_mac_sec_key(&key(&"ab".repeat(16), ""))), vec![MACSEC_CKN_FORMAT]);
-        assert_eq!(rules(validate_mac_sec_key(&key(&"ab".repeat(16), &"ab".repeat(33)))), vec![MACSEC_CKN_FORMAT]);
+        assert_eq!(
+            validate_mac_sec_key(&key(&"AB".repeat(32), &"ff".repeat(32))),
+            vec![]
+        );
+        assert_eq!(
+            rules(validate_mac_sec_key(&key(&"ab".repeat(17), "01"))),
+            vec![MACSEC_CAK_FORMAT]
+        );
+        assert_eq!(
+            rules(validate_mac_sec_key(&key(&"zz".repeat(16), "01"))),
+            vec![MACSEC_CAK_FORMAT]
+        );
+        assert_eq!(
+            rules(validate_mac_sec_key(&key(&"ab".repeat(16), "012"))),
+            vec![MACSEC_CKN_FORMAT]
+        );
+        assert_eq!(
+            rules(validate_mac_sec_key(&key(&"ab".repeat(16), ""))),
+            vec![MACSEC_CKN_FORMAT]
+        );
+        assert_eq!(
+            rules(validate_mac_sec_key(&key(
+                &"ab".repeat(16),
+                &"ab".repeat(33)
+            ))),
+            vec![MACSEC_CKN_FORMAT]
+        );
         let v = validate_mac_sec_key(&key("secretvalue", "othersecret"));
-        assert!(v.iter().all(|v| !v.message.contains("secretvalue") && !v.message.contains("othersecret")));
+        assert!(
+            v.iter()
+                .all(|v| !v.message.contains("secretvalue") && !v.message.contains("othersecret"))
+        );
     }
 
     #[test]
     fn maintenance_start_before_end() {
         let t = |s: i64| Timestamp::from_unix_seconds(s);
-        let ev = |a, b| MaintenanceEvent { start_time: a, end_time: b, maintenance_id: None };
+        let ev = |a, b| MaintenanceEvent {
+            start_time: a,
+            end_time: b,
+            maintenance_id: None,
+        };
         assert_eq!(validate_maintenance_event(&ev(t(1), t(2))), vec![]);
-        assert_eq!(rules(validate_maintenance_event(&ev(t(2), t(2)))), vec![MAINT_START_BEFORE_END]);
-        assert_eq!(rules(validate_maintenance_event(&ev(t(3), t(2)))), vec![MAINT_START_BEFORE_END]);
-        assert_eq!(rules(validate_maintenance_event(&ev(None, t(2)))), vec![MAINT_START_BEFORE_END]);
+        assert_eq!(
+            rules(validate_maintenance_event(&ev(t(2), t(2)))),
+            vec![MAINT_START_BEFORE_END]
+        );
+        assert_eq!(
+            rules(validate_maintenance_event(&ev(t(3), t(2)))),
+            vec![MAINT_START_BEFORE_END]
+        );
+        assert_eq!(
+            rules(validate_maintenance_event(&ev(None, t(2)))),
+            vec![MAINT_START_BEFORE_END]
+        );
     }
 
     #[test]
     fn issue_rules() {
-        let ok = Issue { title: "BGP down on ch1".into(), body: "Since 10:00 UTC".into(), ..Default::default() };
+        let ok = Issue {
+            title: "BGP down on ch1".into(),
+            body: "Since 10:00 UTC".into(),
+            ..Default::default()
+        };
         assert_eq!(validate_issue(&ok), vec![]);
-        assert_eq!(rules(validate_issue(&Issue { title: "two\nlines".into(), ..ok.clone() })), vec![ISSUE_TITLE_ONE_LINE]);
-        assert_eq!(rules(validate_issue(&Issue { title: "  ".into(), ..ok.clone() })), vec![ISSUE_TITLE_ONE_LINE]);
-        assert_eq!(rules(validate_issue(&Issue { body: String::new(), ..ok.clone() })), vec![ISSUE_BODY_PRESENT]);
-        let conn_issue = Issue { issue_context: Some(IssueContext::ConnectionIssue), ..ok.clone() };
-        assert_eq!(rules(validate_issue(&conn_issue)), vec![ISSUE_CONTEXT_REQUIRED]);
-        let ix_issue = Issue { issue_context: Some(IssueContext::InterconnectIssue), ..ok };
-        assert_eq!(rules(validate_issue(&ix_issue)), vec![ISSUE_CONTEXT_REQUIRED]);
+        assert_eq!(
+            rules(validate_issue(&Issue {
+                title: "two\nlines".into(),
+                ..ok.clone()
+            })),
+            vec![ISSUE_TITLE_ONE_LINE]
+        );
+        assert_eq!(
+            rules(validate_issue(&Issue {
+                title: "  ".into(),
+                ..ok.clone()
+            })),
+            vec![ISSUE_TITLE_ONE_LINE]
+        );
+        assert_eq!(
+            rules(validate_issue(&Issue {
+                body: String::new(),
+                ..ok.clone()
+            })),
+            vec![ISSUE_BODY_PRESENT]
+        );
+        let conn_issue = Issue {
+            issue_context: Some(IssueContext::ConnectionIssue),
+            ..ok.clone()
+        };
+        assert_eq!(
+            rules(validate_issue(&conn_issue)),
+            vec![ISSUE_CONTEXT_REQUIRED]
+        );
+        let ix_issue = Issue {
+            issue_context: Some(IssueContext::InterconnectIssue),
+            ..ok
+        };
+        assert_eq!(
+            rules(validate_issue(&ix_issue)),
+            vec![ISSUE_CONTEXT_REQUIRED]
+        );
     }
 }

@@ -95,47 +95,140 @@ pub const ISSUE_CONTEXT_REQUIRED: &str = "ISSUE-3";
 
 /// Every rule above with its statement, for indexes and reports.
 pub const RULES: &[(&str, &str)] = &[
-    (GUIDE_RANGE_ORDERED, "every guidance range has start and stop, start <= stop"),
-    (GUIDE_RANGES_DISJOINT, "the ranges of one guidance list do not overlap"),
-    (GUIDE_RANGE_BOUNDS, "VLAN ranges lie in 1..=4094; MTU ranges are positive"),
-    (GUIDE_SUBNET_PARSES, "guidance subnets parse as CIDRs of the list's family with host bits zero"),
-    (GUIDE_INCLUDES_DISJOINT, "include subnets of one family do not overlap"),
-    (GUIDE_PREFERRED_PLACED, "a preferred subnet lies inside its include subnet and outside its excludes"),
-    (GUIDE_PREFIX_POSSIBLE, "allowed prefix lengths leave room for two hosts (IPv4 <= 31, IPv6 <= 127)"),
-    (GUIDE_PREFERRED_ALLOWED, "a preferred subnet has an allowed prefix length"),
-    (L3_REQUIRED, "l3BaseConfig, vlanId, ipv4Subnet, ipv4SubnetPrefixLength, mtuBytes and providerBgpConfigs are present"),
-    (L3_TYPE_MATCHES, "featureType matches the configuration present"),
-    (L3_CHANNEL_OF_INTERCONNECT, "the feature's channel belongs to the connection's interconnect"),
+    (
+        GUIDE_RANGE_ORDERED,
+        "every guidance range has start and stop, start <= stop",
+    ),
+    (
+        GUIDE_RANGES_DISJOINT,
+        "the ranges of one guidance list do not overlap",
+    ),
+    (
+        GUIDE_RANGE_BOUNDS,
+        "VLAN ranges lie in 1..=4094; MTU ranges are positive",
+    ),
+    (
+        GUIDE_SUBNET_PARSES,
+        "guidance subnets parse as CIDRs of the list's family with host bits zero",
+    ),
+    (
+        GUIDE_INCLUDES_DISJOINT,
+        "include subnets of one family do not overlap",
+    ),
+    (
+        GUIDE_PREFERRED_PLACED,
+        "a preferred subnet lies inside its include subnet and outside its excludes",
+    ),
+    (
+        GUIDE_PREFIX_POSSIBLE,
+        "allowed prefix lengths leave room for two hosts (IPv4 <= 31, IPv6 <= 127)",
+    ),
+    (
+        GUIDE_PREFERRED_ALLOWED,
+        "a preferred subnet has an allowed prefix length",
+    ),
+    (
+        L3_REQUIRED,
+        "l3BaseConfig, vlanId, ipv4Subnet, ipv4SubnetPrefixLength, mtuBytes and providerBgpConfigs are present",
+    ),
+    (
+        L3_TYPE_MATCHES,
+        "featureType matches the configuration present",
+    ),
+    (
+        L3_CHANNEL_OF_INTERCONNECT,
+        "the feature's channel belongs to the connection's interconnect",
+    ),
     (L3_VLAN_RESERVED, "VLAN in 1025..=4094"),
     (L3_VLAN_IN_GUIDANCE, "VLAN inside a guidance VLAN range"),
-    (L3_VLAN_UNUSED, "VLAN not used by another feature on the channel"),
+    (
+        L3_VLAN_UNUSED,
+        "VLAN not used by another feature on the channel",
+    ),
     (L3_SUBNET_PARSES, "subnet parses as a CIDR of its family"),
     (L3_SUBNET_HOST_BITS, "subnet written with host bits zero"),
-    (L3_PREFIX_MATCHES, "prefix length member equals the subnet's prefix length"),
+    (
+        L3_PREFIX_MATCHES,
+        "prefix length member equals the subnet's prefix length",
+    ),
     (L3_PREFIX_ALLOWED, "prefix length allowed by the guidance"),
-    (L3_SUBNET_INCLUDED, "subnet inside an include subnet of the guidance"),
-    (L3_SUBNET_NOT_EXCLUDED, "subnet overlaps no exclude subnet of the guidance"),
-    (L3_SUBNET_UNUSED, "subnet overlaps no subnet used on the channel"),
-    (L3_IPV6_PAIRED, "ipv6Subnet and ipv6SubnetPrefixLength both present or both absent"),
+    (
+        L3_SUBNET_INCLUDED,
+        "subnet inside an include subnet of the guidance",
+    ),
+    (
+        L3_SUBNET_NOT_EXCLUDED,
+        "subnet overlaps no exclude subnet of the guidance",
+    ),
+    (
+        L3_SUBNET_UNUSED,
+        "subnet overlaps no subnet used on the channel",
+    ),
+    (
+        L3_IPV6_PAIRED,
+        "ipv6Subnet and ipv6SubnetPrefixLength both present or both absent",
+    ),
     (L3_MTU_IN_GUIDANCE, "MTU inside a guidance MTU range"),
-    (L3_MTU_IPV6_MINIMUM, "MTU at least 1280 when IPv6 is configured"),
-    (L3_BGP_ONE_PER_PROVIDER, "exactly one providerBgpConfigs entry per provider of the pair, no other"),
+    (
+        L3_MTU_IPV6_MINIMUM,
+        "MTU at least 1280 when IPv6 is configured",
+    ),
+    (
+        L3_BGP_ONE_PER_PROVIDER,
+        "exactly one providerBgpConfigs entry per provider of the pair, no other",
+    ),
     (L3_ASN_VALID, "ASN present and not 0, 23456 or 4294967295"),
-    (L3_ASN_IN_GUIDANCE, "the responder's ASN inside its guidance ASN ranges"),
-    (L3_HOST_IN_SUBNET, "host addresses parse and lie inside their subnet"),
-    (L3_HOSTS_DISTINCT, "the two providers' host addresses differ"),
-    (L3_HOST_NOT_RESERVED, "host address neither network nor broadcast (except /31, IPv6 /127)"),
-    (L3_PREFIX_HOLDS_TWO_HOSTS, "prefix leaves room for two hosts (/32 and /128 impossible)"),
-    (L3_IPV6_HOSTS_MATCH, "IPv6 host addresses present exactly when IPv6 is configured"),
-    (L3_MD5_PASSWORD, "MD5 password, if present, is 1..=80 printable ASCII characters"),
+    (
+        L3_ASN_IN_GUIDANCE,
+        "the responder's ASN inside its guidance ASN ranges",
+    ),
+    (
+        L3_HOST_IN_SUBNET,
+        "host addresses parse and lie inside their subnet",
+    ),
+    (
+        L3_HOSTS_DISTINCT,
+        "the two providers' host addresses differ",
+    ),
+    (
+        L3_HOST_NOT_RESERVED,
+        "host address neither network nor broadcast (except /31, IPv6 /127)",
+    ),
+    (
+        L3_PREFIX_HOLDS_TWO_HOSTS,
+        "prefix leaves room for two hosts (/32 and /128 impossible)",
+    ),
+    (
+        L3_IPV6_HOSTS_MATCH,
+        "IPv6 host addresses present exactly when IPv6 is configured",
+    ),
+    (
+        L3_MD5_PASSWORD,
+        "MD5 password, if present, is 1..=80 printable ASCII characters",
+    ),
     (CONN_BANDWIDTH_POSITIVE, "connection bandwidth is positive"),
-    (CONN_BANDWIDTH_OFFERED, "connection bandwidth offered by the interconnect and the environment"),
-    (CONN_BANDWIDTH_FITS, "connection bandwidth fits maxBandwidthMbps given current reservations"),
-    (ENV_TWO_SITES, "an environment has exactly two provider sites with distinct providers"),
+    (
+        CONN_BANDWIDTH_OFFERED,
+        "connection bandwidth offered by the interconnect and the environment",
+    ),
+    (
+        CONN_BANDWIDTH_FITS,
+        "connection bandwidth fits maxBandwidthMbps given current reservations",
+    ),
+    (
+        ENV_TWO_SITES,
+        "an environment has exactly two provider sites with distinct providers",
+    ),
     (MACSEC_CAK_FORMAT, "CAK is 16 or 32 octets in hex"),
     (MACSEC_CKN_FORMAT, "CKN is 1..=32 octets in even-length hex"),
-    (MAINT_START_BEFORE_END, "a maintenance event has start and end, start before end"),
+    (
+        MAINT_START_BEFORE_END,
+        "a maintenance event has start and end, start before end",
+    ),
     (ISSUE_TITLE_ONE_LINE, "issue title is one non-empty line"),
     (ISSUE_BODY_PRESENT, "issue body is not empty"),
-    (ISSUE_CONTEXT_REQUIRED, "a connection or interconnect issue carries the matching context"),
+    (
+        ISSUE_CONTEXT_REQUIRED,
+        "a connection or interconnect issue carries the matching context",
+    ),
 ];

@@ -54,13 +54,22 @@ pub enum SubnetProblem {
 /// Parses `text` as a CIDR of `family`. Host bits must be zero.
 pub fn parse_subnet(text: &str, family: Family) -> Result<IpNet, SubnetProblem> {
     if text.len() > 64 {
-        return Err(SubnetProblem::Unparsable(format!("{} characters is too long for a subnet", text.len())));
+        return Err(SubnetProblem::Unparsable(format!(
+            "{} characters is too long for a subnet",
+            text.len()
+        )));
     }
     let net: IpNet = text.trim().parse().map_err(|_| {
-        SubnetProblem::Unparsable(format!("{text:?} is not an {} subnet in address/prefix form", family.label()))
+        SubnetProblem::Unparsable(format!(
+            "{text:?} is not an {} subnet in address/prefix form",
+            family.label()
+        ))
     })?;
     if Family::of(&net) != family {
-        return Err(SubnetProblem::Unparsable(format!("{text:?} is not an {} subnet", family.label())));
+        return Err(SubnetProblem::Unparsable(format!(
+            "{text:?} is not an {} subnet",
+            family.label()
+        )));
     }
     if net.trunc() != net {
         return Err(SubnetProblem::HostBitsSet(net.trunc()));
@@ -105,11 +114,26 @@ mod tests {
 
     #[test]
     fn parse_checks_family_and_host_bits() {
-        assert_eq!(parse_subnet("169.254.0.0/30", Family::V4), Ok(net("169.254.0.0/30")));
-        assert!(matches!(parse_subnet("169.254.0.1/30", Family::V4), Err(SubnetProblem::HostBitsSet(_))));
-        assert!(matches!(parse_subnet("fd00::/64", Family::V4), Err(SubnetProblem::Unparsable(_))));
-        assert!(matches!(parse_subnet("169.254.0.0", Family::V4), Err(SubnetProblem::Unparsable(_))));
-        assert!(matches!(parse_subnet("fd00::1/64", Family::V6), Err(SubnetProblem::HostBitsSet(_))));
+        assert_eq!(
+            parse_subnet("169.254.0.0/30", Family::V4),
+            Ok(net("169.254.0.0/30"))
+        );
+        assert!(matches!(
+            parse_subnet("169.254.0.1/30", Family::V4),
+            Err(SubnetProblem::HostBitsSet(_))
+        ));
+        assert!(matches!(
+            parse_subnet("fd00::/64", Family::V4),
+            Err(SubnetProblem::Unparsable(_))
+        ));
+        assert!(matches!(
+            parse_subnet("169.254.0.0", Family::V4),
+            Err(SubnetProblem::Unparsable(_))
+        ));
+        assert!(matches!(
+            parse_subnet("fd00::1/64", Family::V6),
+            Err(SubnetProblem::HostBitsSet(_))
+        ));
     }
 
     #[test]

@@ -19,7 +19,11 @@ pub struct Violation {
 impl Violation {
     /// A violation of `rule` at `path`.
     pub fn new(rule: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Violation { rule, path: path.into(), message: message.into() }
+        Violation {
+            rule,
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -41,7 +45,10 @@ pub struct Report {
 
 impl From<Vec<Violation>> for Report {
     fn from(violations: Vec<Violation>) -> Self {
-        Report { valid: violations.is_empty(), violations }
+        Report {
+            valid: violations.is_empty(),
+            violations,
+        }
     }
 }
 
@@ -65,7 +72,12 @@ pub(crate) struct Collector {
 }
 
 impl Collector {
-    pub(crate) fn push(&mut self, rule: &'static str, path: impl Into<String>, message: impl Into<String>) {
+    pub(crate) fn push(
+        &mut self,
+        rule: &'static str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         self.violations.push(Violation::new(rule, path, message));
     }
 }
