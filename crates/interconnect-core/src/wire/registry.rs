@@ -17,7 +17,7 @@ pub const SCHEMA_COUNT: usize = 56;
 /// members instead of writing `null`. schemars 1.x has no setting for this
 /// (0.8 had `option_add_null_type`), so a transform removes the `null`
 /// alternatives it adds.
-fn schema_of<T: JsonSchema>() -> Schema {
+pub(crate) fn schema_of<T: JsonSchema>() -> Schema {
     SchemaSettings::draft2020_12()
         .with_transform(RecursiveTransform(drop_null as fn(&mut Schema)))
         .into_generator()
