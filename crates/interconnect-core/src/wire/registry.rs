@@ -162,6 +162,31 @@ mod tests {
     }
 
     #[test]
+    fn deprecated_members_are_marked() {
+        let all = schemas();
+        let find = |name: &str| all.iter().find(|(n, _)| *n == name).map(|(_, s)| s.clone());
+        let flag = |schema: Option<Schema>, member: &str| {
+            schema.and_then(|s| {
+                s.to_value()
+                    .pointer(&format!("/properties/{member}/deprecated"))
+                    .cloned()
+            })
+        };
+        assert_eq!(
+            flag(find("ConfirmActivationKeyRequest"), "key"),
+            Some(Value::Bool(true))
+        );
+        assert_eq!(
+            flag(find("NotifyMaintenanceRequest"), "events"),
+            Some(Value::Bool(true))
+        );
+        assert_eq!(
+            flag(find("ConfirmActivationKeyRequest"), "encodedKey"),
+            None
+        );
+    }
+
+    #[test]
     fn names_follow_the_upstream_order() {
         let Some(theirs) = upstream_schema_order() else {
             return;
