@@ -31,6 +31,9 @@ mod error;
 mod levels;
 mod segment;
 
+#[cfg(test)]
+mod proptests;
+
 pub use error::NameError;
 pub use levels::{
     ChannelName, ConnectionName, EnvironmentName, FeatureName, InterconnectName, IssueName,

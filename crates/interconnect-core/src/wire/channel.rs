@@ -77,6 +77,7 @@ pub struct NotifyMaintenanceRequest {
     /// Deprecated upstream. Every maintenance event of the channel known when
     /// the notification was sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("deprecated" = true))]
     pub events: Vec<MaintenanceEvent>,
 }
 

@@ -85,6 +85,7 @@ pub struct ConfirmActivationKeyRequest {
     /// Deprecated upstream in favour of `encodedKey`: the key as a decoded
     /// object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("deprecated" = true))]
     pub key: Option<ActivationKey>,
     /// The key as base64 text of its JSON form (secret).
     #[serde(default, skip_serializing_if = "Option::is_none")]

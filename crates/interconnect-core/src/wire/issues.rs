@@ -158,3 +158,214 @@ pub struct ListIssuesResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::wire::test_support::{CH, CONN, FEAT, IX, TestResult, golden, rejects_at};
+
+    fn comment_doc() -> Value {
+        json!({
+            "body": "Light levels on ch1 recovered after the patch swap.",
+            "createTime": "2026-02-03T10:15:00Z",
+            "displayName": "NOC Ashburn",
+            "localCommentId": "c-0042",
+        })
+    }
+
+    fn issue_doc() -> Value {
+        json!({
+            "body": "BGP on ch1 flaps every 90 s since 09:00 UTC.",
+            "channelContexts": [{"name": CH}],
+            "connectionContexts": [{"name": CONN}],
+            "createTime": "2026-02-03T09:30:00.500Z",
+            "featureContexts": [{"name": FEAT}],
+            "interconnectContexts": [{"name": IX}],
+            "issueContext": "ISSUE_CONTEXT_CONNECTION_ISSUE",
+            "localIssueId": "SUP-1234",
+            "name": "providers/aws/issues/i-17",
+            "priority": "PRIORITY_P1",
+            "remoteContactEmail": "noc@example.net",
+            "remoteIssueId": "CASE-998",
+            "state": "STATE_IN_PROGRESS",
+            "title": "BGP flaps on ch1",
+        })
+    }
+
+    #[test]
+    fn golden_issue() -> TestResult {
+        let i: Issue = golden(&issue_doc())?;
+        assert_eq!(i.body, "BGP on ch1 flaps every 90 s since 09:00 UTC.");
+        assert_eq!(
+            i.channel_contexts,
+            vec![ChannelContext { name: CH.parse()? }]
+        );
+        assert_eq!(
+            i.connection_contexts,
+            vec![ConnectionContext {
+                name: CONN.parse()?
+            }]
+        );
+        assert_eq!(i.create_time, Some("2026-02-03T09:30:00.500Z".parse()?));
+        assert_eq!(
+            i.feature_contexts,
+            vec![FeatureContext {
+                name: FEAT.parse()?
+            }]
+        );
+        assert_eq!(
+            i.interconnect_contexts,
+            vec![InterconnectContext { name: IX.parse()? }]
+        );
+        assert_eq!(i.issue_context, Some(IssueContext::ConnectionIssue));
+        assert_eq!(i.local_issue_id.as_deref(), Some("SUP-1234"));
+        assert_eq!(i.name, Some("providers/aws/issues/i-17".parse()?));
+        assert_eq!(i.priority, Some(Priority::P1));
+        assert_eq!(i.remote_contact_email.as_deref(), Some("noc@example.net"));
+        assert_eq!(i.remote_issue_id.as_deref(), Some("CASE-998"));
+        assert_eq!(i.state, Some(State::InProgress));
+        assert_eq!(i.title, "BGP flaps on ch1");
+        let list: ListIssuesResponse =
+            golden(&json!({"issues": [issue_doc()], "nextPageToken": "i2"}))?;
+        assert_eq!(list.issues, vec![i]);
+        assert_eq!(list.next_page_token.as_deref(), Some("i2"));
+        Ok(())
+    }
+
+    #[test]
+    fn golden_comments() -> TestResult {
+        let c: Comment = golden(&comment_doc())?;
+        assert_eq!(
+            c.body,
+            "Light levels on ch1 recovered after the patch swap."
+        );
+        assert_eq!(c.create_time, Some("2026-02-03T10:15:00Z".parse()?));
+        assert_eq!(c.display_name.as_deref(), Some("NOC Ashburn"));
+        assert_eq!(c.local_comment_id.as_deref(), Some("c-0042"));
+        let add: AddCommentRequest = golden(&json!({"comment": comment_doc()}))?;
+        assert_eq!(add.comment, c);
+        let added: AddCommentResponse = golden(&json!({"comment": comment_doc()}))?;
+        assert_eq!(added.comment, Some(c.clone()));
+        let list: ListCommentsResponse =
+            golden(&json!({"comments": [comment_doc()], "nextPageToken": "c2"}))?;
+        assert_eq!(list.comments, vec![c]);
+        assert_eq!(list.next_page_token.as_deref(), Some("c2"));
+        Ok(())
+    }
+
+    #[test]
+    fn minimal_documents() -> TestResult {
+        let i: Issue = golden(&json!({"title": "t", "body": ""}))?;
+        assert_eq!(
+            i,
+            Issue {
+                title: "t".into(),
+                ..Issue::default()
+            }
+        );
+        assert_eq!(golden::<Comment>(&json!({"body": ""}))?, Comment::default());
+        assert_eq!(
+            golden::<AddCommentRequest>(&json!({"comment": {"body": "b"}}))?
+                .comment
+                .body,
+            "b"
+        );
+        assert_eq!(
+            golden::<AddCommentResponse>(&json!({}))?,
+            AddCommentResponse::default()
+        );
+        assert_eq!(
+            golden::<ListCommentsResponse>(&json!({}))?,
+            ListCommentsResponse::default()
+        );
+        assert_eq!(
+            golden::<ListIssuesResponse>(&json!({}))?,
+            ListIssuesResponse::default()
+        );
+        assert_eq!(
+            golden::<CloseIssueRequest>(&json!({}))?,
+            CloseIssueRequest {}
+        );
+        assert_eq!(
+            golden::<CloseIssueResponse>(&json!({}))?,
+            CloseIssueResponse {}
+        );
+        let ignored: CloseIssueRequest = serde_json::from_value(json!({"reason": "fixed"}))?;
+        assert_eq!(serde_json::to_value(ignored)?, json!({}));
+        let ignored: CloseIssueResponse = serde_json::from_value(json!({"issue": {}}))?;
+        assert_eq!(serde_json::to_value(ignored)?, json!({}));
+        Ok(())
+    }
+
+    #[test]
+    fn required_members_are_required() {
+        rejects_at::<Issue>(&json!({"title": "t"}), ".");
+        rejects_at::<Issue>(&json!({"body": "b"}), ".");
+        rejects_at::<Comment>(&json!({"displayName": "x"}), ".");
+        rejects_at::<AddCommentRequest>(&json!({}), ".");
+        rejects_at::<AddCommentRequest>(&json!({"comment": {}}), "comment");
+        rejects_at::<ChannelContext>(&json!({}), ".");
+        rejects_at::<Issue>(
+            &json!({"title": "t", "body": "b", "connectionContexts": [{}]}),
+            "connectionContexts[0]",
+        );
+        let missing = crate::wire::from_json::<Issue>(br#"{"title": "t"}"#).expect_err("no body");
+        assert!(missing.to_string().contains("body"), "{missing}");
+    }
+
+    #[test]
+    fn wrong_member_types_name_their_path() {
+        rejects_at::<Issue>(&json!({"title": 1, "body": "b"}), "title");
+        rejects_at::<Issue>(
+            &json!({"title": "t", "body": "b", "name": "providers/aws/issue/i"}),
+            "name",
+        );
+        rejects_at::<Issue>(
+            &json!({"title": "t", "body": "b", "channelContexts": [{"name": CONN}]}),
+            "channelContexts[0].name",
+        );
+        rejects_at::<Issue>(
+            &json!({"title": "t", "body": "b", "featureContexts": [{"name": CONN}]}),
+            "featureContexts[0].name",
+        );
+        rejects_at::<Issue>(
+            &json!({"title": "t", "body": "b", "interconnectContexts": [{"name": CH}]}),
+            "interconnectContexts[0].name",
+        );
+        rejects_at::<Issue>(
+            &json!({"title": "t", "body": "b", "createTime": "02/03/2026"}),
+            "createTime",
+        );
+        rejects_at::<ListIssuesResponse>(
+            &json!({"issues": [{"title": "t", "body": "b", "priority": 0}]}),
+            "issues[0].priority",
+        );
+        rejects_at::<AddCommentRequest>(&json!({"comment": {"body": false}}), "comment.body");
+    }
+
+    #[test]
+    fn unknown_members_are_ignored_and_unknown_values_kept() -> TestResult {
+        let i: Issue = serde_json::from_value(json!({
+            "title": "t",
+            "body": "b",
+            "state": "STATE_WONT_FIX",
+            "priority": "PRIORITY_P5",
+            "issueContext": "ISSUE_CONTEXT_MAINTENANCE",
+            "labels": ["x"],
+        }))?;
+        assert_eq!(i.state, Some(State::Unknown("STATE_WONT_FIX".into())));
+        assert_eq!(
+            serde_json::to_value(&i)?,
+            json!({
+                "title": "t",
+                "body": "b",
+                "state": "STATE_WONT_FIX",
+                "priority": "PRIORITY_P5",
+                "issueContext": "ISSUE_CONTEXT_MAINTENANCE",
+            })
+        );
+        Ok(())
+    }
+}

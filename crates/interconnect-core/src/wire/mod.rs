@@ -5,7 +5,7 @@
 //! Serialization is exact: members are named as in the specification
 //! (camelCase), optional members are omitted when absent, empty lists are
 //! omitted, enums are their strings. Unknown members are ignored on input and
-//! unknown enum values are kept ([`enums`]). Names and URIs are typed
+//! unknown enum values are kept (`Unknown(String)`). Names and URIs are typed
 //! ([`crate::names`]). `int32` members are `i32`, ASNs are `u32`
 //! (the specification writes `type: uint32`, see `spec/ERRATA.md`),
 //! timestamps are [`Timestamp`]s. Members that carry secrets are [`Secret`]s.
@@ -15,7 +15,9 @@
 //! specification's schemas parse; the validation rules enforce them.
 //!
 //! [`from_json`] reads any of these types and names the JSON path of the first
-//! bad member.
+//! bad member. [`schemas`] lists the JSON Schema of every type under its
+//! upstream name (`ASNRange` for [`AsnRange`], ...), in the specification's
+//! order.
 
 #[macro_use]
 mod enums;

@@ -55,6 +55,21 @@ mod tests {
     }
 
     #[test]
+    fn upstream_examples() -> Result<(), Box<dyn std::error::Error>> {
+        use crate::wire::test_support::upstream_example;
+        if let Some(doc) = upstream_example("Provider") {
+            let p: Provider = serde_json::from_value(doc.clone())?;
+            assert_eq!(serde_json::to_value(&p)?, doc);
+        }
+        // The example lists `providers` where the schema says `environments`.
+        if let Some(doc) = upstream_example("ListProvidersResponse") {
+            let l: ListProvidersResponse = serde_json::from_value(doc)?;
+            assert_eq!(l.providers.len(), 2);
+        }
+        Ok(())
+    }
+
+    #[test]
     fn list_providers_writes_environments_and_reads_both() -> Result<(), Box<dyn std::error::Error>>
     {
         let p = Provider {

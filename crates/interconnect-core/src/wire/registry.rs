@@ -17,7 +17,7 @@ pub const SCHEMA_COUNT: usize = 56;
 /// members instead of writing `null`. schemars 1.x has no setting for this
 /// (0.8 had `option_add_null_type`), so a transform removes the `null`
 /// alternatives it adds.
-fn schema_of<T: JsonSchema>() -> Schema {
+pub(crate) fn schema_of<T: JsonSchema>() -> Schema {
     SchemaSettings::draft2020_12()
         .with_transform(RecursiveTransform(drop_null as fn(&mut Schema)))
         .into_generator()
@@ -159,6 +159,31 @@ mod tests {
             assert!(!text.contains("\"null\""), "{name}: {text}");
         }
         Ok(())
+    }
+
+    #[test]
+    fn deprecated_members_are_marked() {
+        let all = schemas();
+        let find = |name: &str| all.iter().find(|(n, _)| *n == name).map(|(_, s)| s.clone());
+        let flag = |schema: Option<Schema>, member: &str| {
+            schema.and_then(|s| {
+                s.to_value()
+                    .pointer(&format!("/properties/{member}/deprecated"))
+                    .cloned()
+            })
+        };
+        assert_eq!(
+            flag(find("ConfirmActivationKeyRequest"), "key"),
+            Some(Value::Bool(true))
+        );
+        assert_eq!(
+            flag(find("NotifyMaintenanceRequest"), "events"),
+            Some(Value::Bool(true))
+        );
+        assert_eq!(
+            flag(find("ConfirmActivationKeyRequest"), "encodedKey"),
+            None
+        );
     }
 
     #[test]
