@@ -23,7 +23,7 @@ pub fn validate_l3_guidance(guidance: &L3BaseGuidance, path: &str) -> Vec<Violat
         &mut c,
         &format!("{path}.vlanRanges"),
         &vlans,
-        Some((1, 4094)),
+        Some((1025, 4094, GUIDE_VLAN_BOUNDS)),
     );
     let mtus: Vec<(Option<i64>, Option<i64>)> = guidance
         .mtu_ranges
@@ -34,7 +34,7 @@ pub fn validate_l3_guidance(guidance: &L3BaseGuidance, path: &str) -> Vec<Violat
         &mut c,
         &format!("{path}.mtuRanges"),
         &mtus,
-        Some((1, i64::from(i32::MAX))),
+        Some((1, i64::from(i32::MAX), GUIDE_POSITIVE)),
     );
     let asns: Vec<(Option<i64>, Option<i64>)> = guidance
         .asn_ranges
@@ -42,6 +42,28 @@ pub fn validate_l3_guidance(guidance: &L3BaseGuidance, path: &str) -> Vec<Violat
         .map(|r| (r.start.map(i64::from), r.stop.map(i64::from)))
         .collect();
     check_ranges(&mut c, &format!("{path}.asnRanges"), &asns, None);
+    for (i, (start, stop)) in asns.iter().enumerate() {
+        if let (Some(start), Some(stop)) = (start, stop)
+            && let Some(bad) = crate::validation::RESERVED_ASNS
+                .iter()
+                .find(|a| (*start..=*stop).contains(&i64::from(**a)))
+        {
+            c.push(
+                GUIDE_ASN_VALID,
+                format!("{path}.asnRanges[{i}]"),
+                format!("the range includes the reserved ASN {bad}"),
+            );
+        }
+    }
+    if let Some(max) = guidance.max_received_bgp_route_prefixes
+        && max <= 0
+    {
+        c.push(
+            GUIDE_POSITIVE,
+            format!("{path}.maxReceivedBgpRoutePrefixes"),
+            format!("maxReceivedBgpRoutePrefixes must be positive, got {max}"),
+        );
+    }
 
     check_subnets(
         &mut c,
@@ -76,17 +98,17 @@ fn check_ranges(
     c: &mut Collector,
     path: &str,
     ranges: &[(Option<i64>, Option<i64>)],
-    bounds: Option<(i64, i64)>,
+    bounds: Option<(i64, i64, &'static str)>,
 ) {
     let mut complete: Vec<(usize, i64, i64)> = Vec::new();
     for (i, range) in ranges.iter().enumerate() {
         match *range {
             (Some(start), Some(stop)) if start <= stop => {
-                if let Some((lo, hi)) = bounds
+                if let Some((lo, hi, rule)) = bounds
                     && (start < lo || stop > hi)
                 {
                     c.push(
-                        GUIDE_RANGE_BOUNDS,
+                        rule,
                         format!("{path}[{i}]"),
                         format!("range {start}..={stop} leaves the allowed {lo}..={hi}"),
                     );
@@ -160,14 +182,23 @@ fn check_subnets(
         if let Some(net) = include {
             includes.push((i, net));
         }
-        let excludes: Vec<IpNet> = g
-            .exclude_subnets
-            .iter()
-            .enumerate()
-            .filter_map(|(k, text)| {
-                subnet_or_report(c, format!("{path}[{i}].excludeSubnets[{k}]"), text, family)
-            })
-            .collect();
+        let mut excludes: Vec<IpNet> = Vec::new();
+        for (k, text) in g.exclude_subnets.iter().enumerate() {
+            let epath = format!("{path}[{i}].excludeSubnets[{k}]");
+            let Some(ex) = subnet_or_report(c, epath.clone(), text, family) else {
+                continue;
+            };
+            if let Some(include) = include
+                && !within(&ex, &include)
+            {
+                c.push(
+                    GUIDE_EXCLUDE_INSIDE,
+                    epath,
+                    format!("{ex} is not inside the include subnet {include}"),
+                );
+            }
+            excludes.push(ex);
+        }
         let Some(text) = &g.preferred_subnet else {
             continue;
         };
@@ -296,12 +327,12 @@ mod tests {
             start: Some(0),
             stop: Some(10),
         }];
-        assert_eq!(rules(&g), vec![GUIDE_RANGE_BOUNDS]);
+        assert_eq!(rules(&g), vec![GUIDE_VLAN_BOUNDS]);
         g.vlan_ranges = vec![VlanRange {
             start: Some(4000),
             stop: Some(4095),
         }];
-        assert_eq!(rules(&g), vec![GUIDE_RANGE_BOUNDS]);
+        assert_eq!(rules(&g), vec![GUIDE_VLAN_BOUNDS]);
     }
 
     #[test]
@@ -354,5 +385,42 @@ mod tests {
             vec![GUIDE_PREFIX_POSSIBLE; 3]
         );
         assert_eq!(v[0].path, "g.ipv4AllowedSubnetPrefixLengths[1]");
+    }
+
+    #[test]
+    fn asn_ranges_exclude_reserved_asns() {
+        let mut g = good();
+        g.asn_ranges = vec![AsnRange {
+            start: Some(23000),
+            stop: Some(24000),
+        }];
+        assert_eq!(rules(&g), vec![GUIDE_ASN_VALID]);
+    }
+
+    #[test]
+    fn excludes_lie_inside_their_include() {
+        let mut g = good();
+        g.ipv4_subnet_guidance[0]
+            .exclude_subnets
+            .push("10.0.0.0/8".into());
+        let v = validate_l3_guidance(&g, "g");
+        assert_eq!(
+            v.iter().map(|v| v.rule).collect::<Vec<_>>(),
+            vec![GUIDE_EXCLUDE_INSIDE]
+        );
+        assert_eq!(v[0].path, "g.ipv4SubnetGuidance[0].excludeSubnets[1]");
+    }
+
+    #[test]
+    fn mtu_bounds_and_prefix_limit_are_positive() {
+        let mut g = good();
+        g.max_received_bgp_route_prefixes = Some(0);
+        assert_eq!(rules(&g), vec![GUIDE_POSITIVE]);
+        let mut g = good();
+        g.mtu_ranges = vec![MtuRange {
+            start: Some(0),
+            stop: Some(1500),
+        }];
+        assert_eq!(rules(&g), vec![GUIDE_POSITIVE]);
     }
 }

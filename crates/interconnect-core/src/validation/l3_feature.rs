@@ -92,13 +92,17 @@ pub fn validate_l3_feature(feature: &Feature, ctx: &L3Context<'_>) -> Vec<Violat
             "channel",
             format!("{ch} is not a channel of {}", ctx.connection.interconnect()),
         ),
-        None => c.push(L3_REQUIRED, "channel", "the feature names no channel"),
+        None => c.push(
+            L3_CHANNEL_PRESENT,
+            "channel",
+            "the feature names no channel",
+        ),
     }
     let config = feature.feature_config.as_ref();
     let l3 = config.and_then(|f| f.l3_base_config.as_ref());
     match (config.and_then(|f| f.feature_type.as_ref()), l3) {
         (_, None) => c.push(
-            L3_REQUIRED,
+            L3_CONFIG_PRESENT,
             "featureConfig.l3BaseConfig",
             "the L3 base configuration is missing",
         ),
@@ -126,7 +130,7 @@ fn check_config(c: &mut Collector, l3: &L3BaseConfig, ctx: &L3Context<'_>) {
     let g = ctx.guidance;
     // VLAN.
     match l3.vlan_id {
-        None => c.push(L3_REQUIRED, format!("{P}.vlanId"), "vlanId is required"),
+        None => c.push(L3_VLAN_PRESENT, format!("{P}.vlanId"), "vlanId is required"),
         Some(vlan) => {
             if !USABLE_VLANS.contains(&vlan) {
                 c.push(
@@ -162,40 +166,25 @@ fn check_config(c: &mut Collector, l3: &L3BaseConfig, ctx: &L3Context<'_>) {
     // Subnets.
     if l3.ipv4_subnet.is_none() {
         c.push(
-            L3_REQUIRED,
+            L3_IPV4_SUBNET_PRESENT,
             format!("{P}.ipv4Subnet"),
             "ipv4Subnet is required",
         );
     }
     if l3.ipv4_subnet_prefix_length.is_none() {
         c.push(
-            L3_REQUIRED,
+            L3_IPV4_PREFIX_PRESENT,
             format!("{P}.ipv4SubnetPrefixLength"),
             "ipv4SubnetPrefixLength is required",
         );
     }
-    let v4 = l3.ipv4_subnet.as_deref().and_then(|t| {
-        check_subnet(
-            c,
-            t,
-            l3.ipv4_subnet_prefix_length,
-            Family::V4,
-            "ipv4Subnet",
-            "ipv4SubnetPrefixLength",
-            ctx,
-        )
-    });
+    let v4 = l3
+        .ipv4_subnet
+        .as_deref()
+        .and_then(|t| check_subnet(c, t, l3.ipv4_subnet_prefix_length, &V4_RULES, ctx));
     let ipv6_configured = l3.ipv6_subnet.is_some() || l3.ipv6_subnet_prefix_length.is_some();
     let v6 = match (&l3.ipv6_subnet, l3.ipv6_subnet_prefix_length) {
-        (Some(t), Some(len)) => check_subnet(
-            c,
-            t,
-            Some(len),
-            Family::V6,
-            "ipv6Subnet",
-            "ipv6SubnetPrefixLength",
-            ctx,
-        ),
+        (Some(t), Some(len)) => check_subnet(c, t, Some(len), &V6_RULES, ctx),
         (None, None) => None,
         (Some(_), None) => {
             c.push(
@@ -216,10 +205,21 @@ fn check_config(c: &mut Collector, l3: &L3BaseConfig, ctx: &L3Context<'_>) {
     };
     // MTU.
     match l3.mtu_bytes {
-        None => c.push(L3_REQUIRED, format!("{P}.mtuBytes"), "mtuBytes is required"),
+        None => c.push(
+            L3_MTU_PRESENT,
+            format!("{P}.mtuBytes"),
+            "mtuBytes is required",
+        ),
         Some(mtu) => {
+            if mtu < 68 {
+                c.push(
+                    L3_MTU_MINIMUM,
+                    format!("{P}.mtuBytes"),
+                    format!("MTU {mtu} is below 68, the IPv4 minimum"),
+                );
+            }
             let inside = if g.mtu_ranges.is_empty() {
-                mtu > 0
+                true
             } else {
                 g.mtu_ranges.iter().any(|r| {
                     in_range(
@@ -289,27 +289,80 @@ fn read_subnet(text: &str, len: Option<i32>, family: Family) -> Result<IpNet, St
     Ok(net)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The rule ids and member names of one address family.
+struct FamilyRules {
+    family: Family,
+    member: &'static str,
+    len_member: &'static str,
+    host_member: &'static str,
+    parses: &'static str,
+    host_bits: &'static str,
+    prefix_possible: &'static str,
+    prefix_matches: &'static str,
+    prefix_allowed: &'static str,
+    included: &'static str,
+    not_excluded: &'static str,
+    unused: &'static str,
+    host_in_subnet: &'static str,
+    host_not_reserved: &'static str,
+    hosts_distinct: &'static str,
+}
+
+const V4_RULES: FamilyRules = FamilyRules {
+    family: Family::V4,
+    member: "ipv4Subnet",
+    len_member: "ipv4SubnetPrefixLength",
+    host_member: "hostIpv4",
+    parses: L3_IPV4_PARSES,
+    host_bits: L3_IPV4_HOST_BITS,
+    prefix_possible: L3_IPV4_PREFIX_POSSIBLE,
+    prefix_matches: L3_IPV4_PREFIX_MATCHES,
+    prefix_allowed: L3_IPV4_PREFIX_ALLOWED,
+    included: L3_IPV4_INCLUDED,
+    not_excluded: L3_IPV4_NOT_EXCLUDED,
+    unused: L3_IPV4_UNUSED,
+    host_in_subnet: L3_HOST_IPV4_IN_SUBNET,
+    host_not_reserved: L3_HOST_IPV4_NOT_RESERVED,
+    hosts_distinct: L3_HOST_IPV4_DISTINCT,
+};
+
+const V6_RULES: FamilyRules = FamilyRules {
+    family: Family::V6,
+    member: "ipv6Subnet",
+    len_member: "ipv6SubnetPrefixLength",
+    host_member: "hostIpv6",
+    parses: L3_IPV6_PARSES,
+    host_bits: L3_IPV6_HOST_BITS,
+    prefix_possible: L3_IPV6_PREFIX_POSSIBLE,
+    prefix_matches: L3_IPV6_PREFIX_MATCHES,
+    prefix_allowed: L3_IPV6_PREFIX_ALLOWED,
+    included: L3_IPV6_INCLUDED,
+    not_excluded: L3_IPV6_NOT_EXCLUDED,
+    unused: L3_IPV6_UNUSED,
+    host_in_subnet: L3_HOST_IPV6_IN_SUBNET,
+    host_not_reserved: L3_HOST_IPV6_NOT_RESERVED,
+    hosts_distinct: L3_HOST_IPV6_DISTINCT,
+};
+
 fn check_subnet(
     c: &mut Collector,
     text: &str,
     len: Option<i32>,
-    family: Family,
-    member: &str,
-    len_member: &str,
+    rules: &FamilyRules,
     ctx: &L3Context<'_>,
 ) -> Option<IpNet> {
+    let (family, member, len_member) = (rules.family, rules.member, rules.len_member);
     let path = format!("{P}.{member}");
     let net = match read_subnet(text, len, family) {
         Ok(net) => net,
         Err(why) => {
-            c.push(L3_SUBNET_PARSES, path, why);
+            c.push(rules.parses, path, why);
             return None;
         }
     };
     if net.trunc() != net {
         c.push(
-            L3_SUBNET_HOST_BITS,
+            rules.host_bits,
             path.clone(),
             format!("{net} has host bits set; write {}", net.trunc()),
         );
@@ -320,14 +373,14 @@ fn check_subnet(
         && len != prefix
     {
         c.push(
-            L3_PREFIX_MATCHES,
+            rules.prefix_matches,
             format!("{P}.{len_member}"),
             format!("{len_member} is {len} but the subnet is /{prefix}"),
         );
     }
     if net.prefix_len() > family.longest_two_host_prefix() {
         c.push(
-            L3_PREFIX_HOLDS_TWO_HOSTS,
+            rules.prefix_possible,
             path.clone(),
             format!("/{prefix} cannot hold two hosts"),
         );
@@ -344,7 +397,7 @@ fn check_subnet(
     };
     if !allowed.is_empty() && !allowed.contains(&prefix) {
         c.push(
-            L3_PREFIX_ALLOWED,
+            rules.prefix_allowed,
             format!("{P}.{len_member}"),
             format!("/{prefix} is not among the allowed {allowed:?}"),
         );
@@ -357,7 +410,7 @@ fn check_subnet(
             .collect();
         if !includes.iter().any(|inc| within(&net, inc)) {
             c.push(
-                L3_SUBNET_INCLUDED,
+                rules.included,
                 path.clone(),
                 format!("{net} is not inside any include subnet of the guidance"),
             );
@@ -369,7 +422,7 @@ fn check_subnet(
             .find(|ex| overlaps(&net, ex));
         if let Some(ex) = excluded {
             c.push(
-                L3_SUBNET_NOT_EXCLUDED,
+                rules.not_excluded,
                 path.clone(),
                 format!("{net} overlaps the excluded subnet {ex}"),
             );
@@ -377,7 +430,7 @@ fn check_subnet(
     }
     if let Some(used) = ctx.used.subnets.iter().find(|u| overlaps(&net, u)) {
         c.push(
-            L3_SUBNET_UNUSED,
+            rules.unused,
             path,
             format!("{net} overlaps {used}, already used on the channel"),
         );
@@ -395,7 +448,7 @@ fn check_bgp(
 ) {
     let path = format!("{P}.providerBgpConfigs");
     if l3.provider_bgp_configs.is_empty() {
-        c.push(L3_REQUIRED, path, "providerBgpConfigs is required");
+        c.push(L3_BGP_PRESENT, path, "providerBgpConfigs is required");
         return;
     }
     for who in [ctx.negotiator, ctx.responder] {
@@ -418,7 +471,7 @@ fn check_bgp(
         let bpath = format!("{path}[{i}]");
         check_entry_provider(c, b, ctx, &bpath);
         match b.asn {
-            None => c.push(L3_ASN_VALID, format!("{bpath}.asn"), "asn is required"),
+            None => c.push(L3_ASN_PRESENT, format!("{bpath}.asn"), "asn is required"),
             Some(asn) if RESERVED_ASNS.contains(&asn) => c.push(
                 L3_ASN_VALID,
                 format!("{bpath}.asn"),
@@ -447,13 +500,13 @@ fn check_bgp(
         }
         match (&b.host_ipv4, v4) {
             (None, _) => c.push(
-                L3_REQUIRED,
+                L3_HOST_IPV4_PRESENT,
                 format!("{bpath}.hostIpv4"),
                 "hostIpv4 is required",
             ),
             (Some(text), net) => {
                 if let Some(addr) =
-                    check_host(c, text, net, Family::V4, &format!("{bpath}.hostIpv4"))
+                    check_host(c, text, net, &V4_RULES, &format!("{bpath}.hostIpv4"))
                 {
                     hosts4.push((i, addr));
                 }
@@ -471,8 +524,7 @@ fn check_bgp(
                 "IPv6 is configured but hostIpv6 is missing",
             ),
             (Some(text), true) => {
-                if let Some(addr) =
-                    check_host(c, text, v6, Family::V6, &format!("{bpath}.hostIpv6"))
+                if let Some(addr) = check_host(c, text, v6, &V6_RULES, &format!("{bpath}.hostIpv6"))
                 {
                     hosts6.push((i, addr));
                 }
@@ -480,11 +532,12 @@ fn check_bgp(
             (None, false) => {}
         }
     }
-    for (hosts, member) in [(hosts4, "hostIpv4"), (hosts6, "hostIpv6")] {
+    for (hosts, rules) in [(hosts4, &V4_RULES), (hosts6, &V6_RULES)] {
+        let member = rules.host_member;
         for (x, (i, a)) in hosts.iter().enumerate() {
             if let Some((j, _)) = hosts.iter().skip(x + 1).find(|(_, b)| b == a) {
                 c.push(
-                    L3_HOSTS_DISTINCT,
+                    rules.hosts_distinct,
                     format!("{path}[{j}].{member}"),
                     format!("{a} is also the address of {path}[{i}]"),
                 );
@@ -501,7 +554,7 @@ fn check_entry_provider(
 ) {
     match &b.provider {
         None => c.push(
-            L3_BGP_ONE_PER_PROVIDER,
+            L3_BGP_PROVIDER_PRESENT,
             format!("{bpath}.provider"),
             "the entry names no provider",
         ),
@@ -518,14 +571,15 @@ fn check_host(
     c: &mut Collector,
     text: &str,
     net: Option<IpNet>,
-    family: Family,
+    rules: &FamilyRules,
     path: &str,
 ) -> Option<IpAddr> {
+    let family = rules.family;
     let addr: IpAddr = match text.parse() {
         Ok(a) if Family::of(&IpNet::from(a)) == family => a,
         _ => {
             c.push(
-                L3_HOST_IN_SUBNET,
+                rules.host_in_subnet,
                 path,
                 format!("{text:?} is not an {} address", family.label()),
             );
@@ -535,13 +589,13 @@ fn check_host(
     let net = net?;
     if !net.contains(&addr) {
         c.push(
-            L3_HOST_IN_SUBNET,
+            rules.host_in_subnet,
             path,
             format!("{addr} is not inside {net}"),
         );
     } else if !host_is_usable(addr, &net) {
         c.push(
-            L3_HOST_NOT_RESERVED,
+            rules.host_not_reserved,
             path,
             format!("{addr} is the network or broadcast address of {net}"),
         );
@@ -604,18 +658,69 @@ mod tests {
 
     #[test]
     fn required_members() {
-        assert_eq!(rules_of(&with(|l3| l3.vlan_id = None)), vec![L3_REQUIRED]);
-        assert_eq!(rules_of(&with(|l3| l3.mtu_bytes = None)), vec![L3_REQUIRED]);
+        assert_eq!(
+            rules_of(&with(|l3| l3.vlan_id = None)),
+            vec![L3_VLAN_PRESENT]
+        );
+        assert_eq!(
+            rules_of(&with(|l3| l3.mtu_bytes = None)),
+            vec![L3_MTU_PRESENT]
+        );
         assert_eq!(
             rules_of(&with(|l3| l3.provider_bgp_configs.clear())),
-            vec![L3_REQUIRED]
+            vec![L3_BGP_PRESENT]
+        );
+        assert_eq!(
+            rules_of(&with(|l3| l3.ipv4_subnet = None)),
+            vec![L3_IPV4_SUBNET_PRESENT]
+        );
+        let f = with(|l3| {
+            l3.ipv4_subnet_prefix_length = None;
+        });
+        assert_eq!(rules_of(&f), vec![L3_IPV4_PREFIX_PRESENT]);
+        assert_eq!(
+            rules_of(&with(|l3| l3.provider_bgp_configs[0].provider = None)),
+            vec![L3_BGP_ONE_PER_PROVIDER, L3_BGP_PROVIDER_PRESENT]
+        );
+        assert_eq!(
+            rules_of(&with(|l3| l3.provider_bgp_configs[0].asn = None)),
+            vec![L3_ASN_PRESENT]
         );
         let mut f = fixtures::feature();
         f.feature_config = None;
-        assert_eq!(rules_of(&f), vec![L3_REQUIRED]);
+        assert_eq!(rules_of(&f), vec![L3_CONFIG_PRESENT]);
         let mut f = fixtures::feature();
         f.channel = None;
-        assert_eq!(rules_of(&f), vec![L3_REQUIRED]);
+        assert_eq!(rules_of(&f), vec![L3_CHANNEL_PRESENT]);
+    }
+
+    #[test]
+    fn mtu_has_an_absolute_floor() {
+        let conn = fixtures::connection();
+        let mut g = fixtures::guidance();
+        g.mtu_ranges.clear();
+        let (aws, gcp) = (fixtures::aws(), fixtures::gcp());
+        let used = ChannelUsage::default();
+        let ctx = L3Context {
+            connection: &conn,
+            guidance: &g,
+            negotiator: &gcp,
+            responder: &aws,
+            used: &used,
+        };
+        let f = with(|l3| {
+            l3.mtu_bytes = Some(67);
+            l3.ipv6_subnet = None;
+            l3.ipv6_subnet_prefix_length = None;
+            for b in &mut l3.provider_bgp_configs {
+                b.host_ipv6 = None;
+            }
+        });
+        let v = validate_l3_feature(&f, &ctx);
+        assert_eq!(
+            v.iter().map(|v| v.rule).collect::<Vec<_>>(),
+            vec![L3_MTU_MINIMUM]
+        );
     }
 
     #[test]
@@ -697,15 +802,15 @@ mod tests {
     fn subnet_parse_and_host_bits() {
         assert_eq!(
             rules_of(&with(|l3| l3.ipv4_subnet = Some("not-a-subnet".into()))),
-            vec![L3_SUBNET_PARSES]
+            vec![L3_IPV4_PARSES]
         );
         assert_eq!(
             rules_of(&with(|l3| l3.ipv4_subnet = Some("fd20::/126".into()))),
-            vec![L3_SUBNET_PARSES]
+            vec![L3_IPV4_PARSES]
         );
         assert_eq!(
             rules_of(&with(|l3| l3.ipv4_subnet = Some("169.254.1.17/30".into()))),
-            vec![L3_SUBNET_HOST_BITS]
+            vec![L3_IPV4_HOST_BITS]
         );
     }
 
@@ -713,20 +818,20 @@ mod tests {
     fn prefix_length_rules() {
         assert_eq!(
             rules_of(&with(|l3| l3.ipv4_subnet_prefix_length = Some(29))),
-            vec![L3_PREFIX_MATCHES]
+            vec![L3_IPV4_PREFIX_MATCHES]
         );
         let f = with(|l3| {
             l3.ipv4_subnet = Some("169.254.1.16/28".into());
             l3.ipv4_subnet_prefix_length = Some(28);
         });
         // /28 is not allowed and overlaps the excluded 169.254.1.0/28? No: .16/28 is 16..31.
-        assert_eq!(rules_of(&f), vec![L3_PREFIX_ALLOWED]);
+        assert_eq!(rules_of(&f), vec![L3_IPV4_PREFIX_ALLOWED]);
         let f = with(|l3| {
             l3.ipv4_subnet = Some("169.254.1.16/32".into());
             l3.ipv4_subnet_prefix_length = Some(32);
         });
         let r = rules_of(&f);
-        assert!(r.contains(&L3_PREFIX_HOLDS_TWO_HOSTS), "{r:?}");
+        assert!(r.contains(&L3_IPV4_PREFIX_POSSIBLE), "{r:?}");
     }
 
     #[test]
@@ -741,7 +846,7 @@ mod tests {
                 b.host_ipv4 = Some(h.into());
             }
         });
-        assert_eq!(rules_of(&f), vec![L3_SUBNET_INCLUDED]);
+        assert_eq!(rules_of(&f), vec![L3_IPV4_INCLUDED]);
         let f = with(|l3| {
             l3.ipv4_subnet = Some("169.254.1.4/30".into());
             for (b, h) in l3
@@ -752,7 +857,7 @@ mod tests {
                 b.host_ipv4 = Some(h.into());
             }
         });
-        assert_eq!(rules_of(&f), vec![L3_SUBNET_NOT_EXCLUDED]);
+        assert_eq!(rules_of(&f), vec![L3_IPV4_NOT_EXCLUDED]);
         let used = ChannelUsage {
             vlans: vec![],
             subnets: vec!["169.254.1.16/29".parse().expect("net")],
@@ -760,7 +865,7 @@ mod tests {
         let v = judge(&fixtures::feature(), &used);
         assert_eq!(
             v.iter().map(|v| v.rule).collect::<Vec<_>>(),
-            vec![L3_SUBNET_UNUSED]
+            vec![L3_IPV4_UNUSED]
         );
     }
 
@@ -837,7 +942,7 @@ mod tests {
         }
         assert_eq!(
             rules_of(&with(|l3| l3.provider_bgp_configs[1].asn = None)),
-            vec![L3_ASN_VALID]
+            vec![L3_ASN_PRESENT]
         );
         // The responder (aws, entry 0) must follow its ranges; the negotiator need not.
         assert_eq!(
@@ -856,41 +961,41 @@ mod tests {
             rules_of(&with(
                 |l3| l3.provider_bgp_configs[1].host_ipv4 = Some("169.254.9.1".into())
             )),
-            vec![L3_HOST_IN_SUBNET]
+            vec![L3_HOST_IPV4_IN_SUBNET]
         );
         assert_eq!(
             rules_of(&with(
                 |l3| l3.provider_bgp_configs[1].host_ipv4 = Some("x".into())
             )),
-            vec![L3_HOST_IN_SUBNET]
+            vec![L3_HOST_IPV4_IN_SUBNET]
         );
         assert_eq!(
             rules_of(&with(
                 |l3| l3.provider_bgp_configs[1].host_ipv4 = Some("169.254.1.17".into())
             )),
-            vec![L3_HOSTS_DISTINCT]
+            vec![L3_HOST_IPV4_DISTINCT]
         );
         assert_eq!(
             rules_of(&with(
                 |l3| l3.provider_bgp_configs[1].host_ipv4 = Some("169.254.1.19".into())
             )),
-            vec![L3_HOST_NOT_RESERVED]
+            vec![L3_HOST_IPV4_NOT_RESERVED]
         );
         assert_eq!(
             rules_of(&with(
                 |l3| l3.provider_bgp_configs[1].host_ipv4 = Some("169.254.1.16".into())
             )),
-            vec![L3_HOST_NOT_RESERVED]
+            vec![L3_HOST_IPV4_NOT_RESERVED]
         );
         assert_eq!(
             rules_of(&with(
                 |l3| l3.provider_bgp_configs[1].host_ipv6 = Some("fd20::".into())
             )),
-            vec![L3_HOST_NOT_RESERVED]
+            vec![L3_HOST_IPV6_NOT_RESERVED]
         );
         assert_eq!(
             rules_of(&with(|l3| l3.provider_bgp_configs[1].host_ipv4 = None)),
-            vec![L3_REQUIRED]
+            vec![L3_HOST_IPV4_PRESENT]
         );
     }
 

@@ -79,7 +79,7 @@ pub fn validate_environment(env: &Environment) -> Vec<Violation> {
             .find(|(_, b)| a.provider_id.is_some() && b.provider_id == a.provider_id)
         {
             c.push(
-                ENV_TWO_SITES,
+                ENV_DISTINCT_PROVIDERS,
                 format!("providerSites[{j}].providerId"),
                 format!("the same provider as providerSites[{i}]"),
             );
@@ -92,7 +92,7 @@ pub fn validate_environment(env: &Environment) -> Vec<Violation> {
 pub fn validate_mac_sec_key(key: &MacSecKey) -> Vec<Violation> {
     let mut c = Collector::default();
     match key.cak.as_ref().map(|s| hex_octets(s.expose())) {
-        None => c.push(MACSEC_CAK_FORMAT, "cak", "cak is required"),
+        None => c.push(MACSEC_KEY_PRESENT, "cak", "cak is required"),
         Some(Some(16 | 32)) => {}
         Some(Some(n)) => c.push(
             MACSEC_CAK_FORMAT,
@@ -106,7 +106,7 @@ pub fn validate_mac_sec_key(key: &MacSecKey) -> Vec<Violation> {
         ),
     }
     match key.ckn.as_ref().map(|s| hex_octets(s.expose())) {
-        None => c.push(MACSEC_CKN_FORMAT, "ckn", "ckn is required"),
+        None => c.push(MACSEC_KEY_PRESENT, "ckn", "ckn is required"),
         Some(Some(1..=32)) => {}
         Some(Some(n)) => c.push(
             MACSEC_CKN_FORMAT,
@@ -159,12 +159,12 @@ pub fn validate_issue(issue: &Issue) -> Vec<Violation> {
     }
     match issue.issue_context {
         Some(IssueContext::ConnectionIssue) if issue.connection_contexts.is_empty() => c.push(
-            ISSUE_CONTEXT_REQUIRED,
+            ISSUE_CONNECTION_CONTEXT,
             "connectionContexts",
             "ISSUE_CONTEXT_CONNECTION_ISSUE requires at least one connection context",
         ),
         Some(IssueContext::InterconnectIssue) if issue.interconnect_contexts.is_empty() => c.push(
-            ISSUE_CONTEXT_REQUIRED,
+            ISSUE_INTERCONNECT_CONTEXT,
             "interconnectContexts",
             "ISSUE_CONTEXT_INTERCONNECT_ISSUE requires at least one interconnect context",
         ),
@@ -260,7 +260,10 @@ mod tests {
         e.provider_sites = vec![site("aws")?, site("gcp")?];
         assert_eq!(validate_environment(&e), vec![]);
         e.provider_sites = vec![site("aws")?, site("aws")?];
-        assert_eq!(rules(validate_environment(&e)), vec![ENV_TWO_SITES]);
+        assert_eq!(
+            rules(validate_environment(&e)),
+            vec![ENV_DISTINCT_PROVIDERS]
+        );
         e.provider_sites = vec![site("aws")?];
         assert_eq!(rules(validate_environment(&e)), vec![ENV_TWO_SITES]);
         e.provider_sites = vec![site("aws")?, site("gcp")?, site("azure")?];
@@ -368,7 +371,7 @@ mod tests {
         };
         assert_eq!(
             rules(validate_issue(&conn_issue)),
-            vec![ISSUE_CONTEXT_REQUIRED]
+            vec![ISSUE_CONNECTION_CONTEXT]
         );
         let ix_issue = Issue {
             issue_context: Some(IssueContext::InterconnectIssue),
@@ -376,7 +379,7 @@ mod tests {
         };
         assert_eq!(
             rules(validate_issue(&ix_issue)),
-            vec![ISSUE_CONTEXT_REQUIRED]
+            vec![ISSUE_INTERCONNECT_CONTEXT]
         );
     }
 }
