@@ -1,1 +1,9 @@
-//! Examples live in `examples/`; run them with `cargo run -p interconnect-examples --example NAME`.
+//! Small runnable programs, each teaching one part of `interconnect-core`.
+//! Run one with `cargo run -p interconnect-examples --example NAME`.
+//!
+//! | example | what it teaches |
+//! |---|---|
+//! | `tour` | the whole flow, from activation key to agreed features, on a built-in aws/gcp inventory |
+//! | `decode_key` | encoding an activation key and reading it back as pasted; rejections |
+//! | `validate_feature` | judging a proposed L3 feature against guidance; the `Report` as JSON |
+//! | `check_pair` | checking a customer's two networks with `customer::validate_pair` |
