@@ -353,7 +353,7 @@ fn reject_bad_proposal(n: &Negotiation, agreed: &[Feature]) -> Result<()> {
     for v in &report.violations {
         println!("    {v}");
     }
-    for rule in [rules::L3_VLAN_RESERVED, rules::L3_SUBNET_HOST_BITS] {
+    for rule in [rules::L3_VLAN_RESERVED, rules::L3_IPV4_HOST_BITS] {
         if !report.rules().contains(&rule) {
             return Err(format!("the bad proposal was not rejected under {rule}").into());
         }

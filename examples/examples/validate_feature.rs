@@ -88,7 +88,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         println!("  {violation}");
     }
     println!("rules broken: {}", report.rules().join(", "));
-    if report.rules() != [rules::L3_MTU_IN_GUIDANCE, rules::L3_HOST_IN_SUBNET] {
+    if report.rules() != [rules::L3_MTU_IN_GUIDANCE, rules::L3_HOST_IPV4_IN_SUBNET] {
         return Err("the broken proposal was not rejected under exactly those two rules".into());
     }
     Ok(())
