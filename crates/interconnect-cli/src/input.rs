@@ -6,7 +6,10 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
+use interconnect_core::wire::DecodeError;
+
 use crate::error::{CliError, ErrorKind};
+use crate::redact;
 
 /// Largest input file read, in bytes (1 MiB, as
 /// [`interconnect_core::wire::MAX_DOCUMENT_BYTES`]).
@@ -59,6 +62,13 @@ pub(crate) fn parse_document<T: DeserializeOwned>(
     bytes: &[u8],
     path: &Path,
 ) -> Result<T, CliError> {
-    interconnect_core::wire::from_json(bytes)
-        .map_err(|e| CliError::new(ErrorKind::Json, format!("{}: {e}", path.display())))
+    interconnect_core::wire::from_json(bytes).map_err(|e| {
+        let shown = match &e {
+            DecodeError::Invalid { path: at, message } => {
+                format!("{at}: {}", redact::message_at(at, message.clone()))
+            }
+            other => other.to_string(),
+        };
+        CliError::new(ErrorKind::Json, format!("{}: {shown}", path.display()))
+    })
 }

@@ -11,6 +11,7 @@ mod cli;
 mod commands;
 mod error;
 mod input;
+mod redact;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -591,3 +591,54 @@ fn clap_errors_are_usage_errors_in_both_formats() -> TestResult {
     assert_eq!(code(&out), 2);
     Ok(())
 }
+
+// ---- secrets ----
+
+#[test]
+fn check_never_shows_a_secret_member_value() -> TestResult {
+    let out = run(&[
+        "check",
+        "MacSecKey",
+        &data("macseckey-secret-mistyped.json"),
+    ]);
+    assert_eq!(code(&out), 1);
+    let text = String::from_utf8(out.stdout)?;
+    assert!(!text.contains("31415926535"), "{text}");
+    let report: Value = serde_json::from_str(&text)?;
+    let errors = report["errors"].as_array().ok_or("errors is an array")?;
+    assert_eq!(errors.len(), 2, "{text}");
+    assert!(errors.iter().all(|e| e["path"] == "cak"), "{text}");
+    Ok(())
+}
+
+#[test]
+fn json_errors_never_show_a_secret_member_value() {
+    let out = validate_feature("feature-secret-mistyped.json", &[]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert!(err.starts_with("error: json: "), "{err}");
+    assert!(err.contains("md5BgpPassword"), "{err}");
+    assert!(!err.contains("27182818284"), "{err}");
+}
+
+#[test]
+fn feature_guidance_without_l3_guidance_is_a_json_error() {
+    let guidance = data("guidance-empty.json");
+    let feature = data("feature.json");
+    let out = run(&[
+        "validate",
+        "feature",
+        "--guidance",
+        &guidance,
+        "--feature",
+        &feature,
+        "--negotiator",
+        "gcp",
+        "--responder",
+        "aws",
+    ]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert!(err.starts_with("error: json: "), "{err}");
+    assert!(err.contains("l3BaseGuidance"), "{err}");
+}

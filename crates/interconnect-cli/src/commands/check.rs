@@ -13,7 +13,7 @@ use super::Outcome;
 use super::schema::find;
 use crate::cli::CheckArgs;
 use crate::error::{CliError, ErrorKind};
-use crate::input;
+use crate::{input, redact};
 
 /// One error found in the document.
 #[derive(Debug, Serialize)]
@@ -47,10 +47,12 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
                 )
             })?;
             for e in validator.iter_errors(&document) {
+                let path = pointer_to_path(e.instance_path().as_str());
+                let message = redact::message_at(&path, e.to_string());
                 errors.push(CheckError {
                     source: "schema",
-                    path: pointer_to_path(e.instance_path().as_str()),
-                    message: e.to_string(),
+                    path,
+                    message,
                 });
             }
             if let Err(e) = parse_as(&args.schema, &bytes)? {
@@ -79,8 +81,8 @@ fn parser_error(e: DecodeError) -> CheckError {
     };
     CheckError {
         source: "parser",
+        message: redact::message_at(&path, message),
         path,
-        message,
     }
 }
 
