@@ -238,7 +238,7 @@ fn invalid_feature_reports_each_violation_with_its_path() -> TestResult {
     assert_eq!(code(&out), 1);
     let report = stdout_json(&out)?;
     assert_eq!(report["valid"], false);
-    assert_eq!(rules(&report), ["L3-4", "L3-5", "L3-15"]);
+    assert_eq!(rules(&report), ["L3-10", "L3-11", "L3-30"]);
     assert_eq!(
         report["violations"][2]["path"],
         "featureConfig.l3BaseConfig.mtuBytes"
@@ -252,7 +252,7 @@ fn used_features_count_as_a_list_or_an_array() -> TestResult {
         let path = data(used);
         let out = validate_feature("feature.json", &["--used", &path]);
         assert_eq!(code(&out), 1, "{used}");
-        assert_eq!(rules(&stdout_json(&out)?), ["L3-6", "L3-13"], "{used}");
+        assert_eq!(rules(&stdout_json(&out)?), ["L3-12", "L3-20"], "{used}");
     }
     Ok(())
 }
@@ -275,7 +275,7 @@ fn incoherent_bare_guidance_is_reported_under_guidance() -> TestResult {
     ]);
     assert_eq!(code(&out), 1);
     let report = stdout_json(&out)?;
-    assert_eq!(report["violations"][0]["rule"], "GUIDE-1");
+    assert_eq!(report["violations"][0]["rule"], "GUIDE-4");
     assert_eq!(report["violations"][0]["path"], "guidance.vlanRanges[0]");
     Ok(())
 }
