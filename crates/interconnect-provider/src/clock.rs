@@ -1,0 +1,95 @@
+//! Time, injected: the 7-day key lifetime (KEY-16), the 7-day cleanup
+//! (CONN-13, CONN-14), the 2-hour MACsec bake time (MACSEC-6) and the
+//! backend's provisioning delay are all measured with a [`Clock`], so tests
+//! step a [`ManualClock`] instead of sleeping (`../shared/DESIGN.md`,
+//! Conventions).
+
+use std::sync::Mutex;
+
+use chrono::{DateTime, Duration, Utc};
+
+/// A source of the current time.
+pub trait Clock: Send + Sync {
+    /// Now, in UTC.
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The system's wall clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock that moves only when told to.
+#[derive(Debug)]
+pub struct ManualClock {
+    now: Mutex<DateTime<Utc>>,
+}
+
+impl ManualClock {
+    /// A clock standing at `start`.
+    pub fn new(start: DateTime<Utc>) -> Self {
+        ManualClock {
+            now: Mutex::new(start),
+        }
+    }
+
+    /// A clock standing at 2026-01-01T00:00:00Z, a fixed point for tests.
+    pub fn at_epoch() -> Self {
+        Self::new(DateTime::<Utc>::from_timestamp(1_767_225_600, 0).unwrap_or_default())
+    }
+
+    /// Moves the clock forward by `by` (a negative duration moves it back).
+    pub fn advance(&self, by: Duration) {
+        let mut now = self
+            .now
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *now += by;
+    }
+
+    /// Sets the clock.
+    pub fn set(&self, to: DateTime<Utc>) {
+        let mut now = self
+            .now
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *now = to;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self
+            .now
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manual_clock_moves_only_when_told() {
+        let clock = ManualClock::at_epoch();
+        let t0 = clock.now();
+        assert_eq!(clock.now(), t0);
+        clock.advance(Duration::hours(2));
+        assert_eq!(clock.now() - t0, Duration::hours(2));
+        clock.set(t0);
+        assert_eq!(clock.now(), t0);
+        assert_eq!(t0.to_rfc3339(), "2026-01-01T00:00:00+00:00");
+    }
+
+    #[test]
+    fn the_system_clock_is_near_chrono_now() {
+        let d = SystemClock.now() - Utc::now();
+        assert!(d.num_seconds().abs() < 5);
+    }
+}

@@ -1,0 +1,355 @@
+//! What a reference provider is configured with: its identity, the static
+//! resources agreed with each partner, its guidance policy and its protocol
+//! policy (key lifetime, deferral, cleanup).
+//!
+//! Static resources are agreed out of band and read-only through the API
+//! (`docs/Protocols.md` "Static Resources"; ENV-7, ENV-8): both providers
+//! use the same environment, interconnect and channel ids, each under the
+//! *other* provider's namespace on its own server (`../shared/DESIGN.md`,
+//! "The symmetric model"). [`Inventory::default_pair`] builds the built-in
+//! default inventory of the demo: providers `aws` and `gcp`, two
+//! environments, two interconnects of four channels each per environment.
+//!
+//! Every type here is serde-(de)serializable so a server can read it from a
+//! configuration file.
+
+use chrono::Duration;
+use interconnect_core::names::{NameError, ProviderName};
+use interconnect_core::wire::{
+    AdminState, Channel, Environment, EnvironmentVisibility, FeatureType, Interconnect,
+    InterconnectState, ProviderSites,
+};
+use serde::{Deserialize, Serialize};
+
+/// The whole configuration of a reference provider.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProviderConfig {
+    /// This server's own provider, for example `providers/aws`.
+    pub provider: ProviderName,
+    /// Its display name (`Provider.displayName`).
+    pub display_name: String,
+    /// The static resources shared with each partner.
+    pub inventory: Inventory,
+    /// What this server allows in features.
+    pub guidance: GuidancePolicy,
+    /// Lifetimes and protocol choices.
+    #[serde(default)]
+    pub policy: ProtocolPolicy,
+}
+
+/// The static resources of every partner namespace.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Inventory {
+    /// The partners, each with the environments shared with it.
+    pub partners: Vec<PartnerInventory>,
+}
+
+/// The static resources shared with one partner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PartnerInventory {
+    /// The partner, for example `providers/gcp`.
+    pub provider: ProviderName,
+    /// Its display name, for `ListProviders`.
+    pub display_name: String,
+    /// The environments shared with it, named under its namespace.
+    pub environments: Vec<EnvironmentInventory>,
+}
+
+/// An environment and its interconnects.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EnvironmentInventory {
+    /// The environment as served (its `name` is set).
+    pub environment: Environment,
+    /// Its interconnects.
+    pub interconnects: Vec<InterconnectInventory>,
+}
+
+/// An interconnect and its channels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InterconnectInventory {
+    /// The interconnect as served (its `name` is set).
+    pub interconnect: Interconnect,
+    /// Its channels (their `name`s are set).
+    pub channels: Vec<Channel>,
+}
+
+/// What this server allows in features, returned as guidance
+/// (`FeatureGuidance`, `L3BaseGuidance`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GuidancePolicy {
+    /// This server's ASN, offered as the only ASN range.
+    pub asn: u32,
+    /// IPv4 pools link subnets are taken from (CIDR text).
+    pub ipv4_pools: Vec<String>,
+    /// IPv6 pools link subnets are taken from (CIDR text); empty disables IPv6.
+    #[serde(default)]
+    pub ipv6_pools: Vec<String>,
+    /// Allowed IPv4 prefix lengths.
+    pub ipv4_prefix_lengths: Vec<i32>,
+    /// Allowed IPv6 prefix lengths.
+    #[serde(default)]
+    pub ipv6_prefix_lengths: Vec<i32>,
+    /// Allowed VLAN ranges, inclusive.
+    pub vlan_ranges: Vec<(i32, i32)>,
+    /// Allowed MTU ranges, inclusive.
+    pub mtu_ranges: Vec<(i32, i32)>,
+    /// Most BGP prefixes this server accepts on a connection.
+    #[serde(default)]
+    pub max_received_bgp_route_prefixes: Option<i32>,
+}
+
+impl GuidancePolicy {
+    /// A policy typical of a cloud: link-local IPv4 /30 and /29 from
+    /// 169.254.0.0/16, IPv6 /126 and /127 from fd00::/8-style ULA pools,
+    /// VLANs 1025..=4094, MTU 1280..=8896.
+    pub fn typical(asn: u32) -> Self {
+        GuidancePolicy {
+            asn,
+            ipv4_pools: vec!["169.254.0.0/16".to_owned()],
+            ipv6_pools: vec!["fd20:1234::/48".to_owned()],
+            ipv4_prefix_lengths: vec![29, 30],
+            ipv6_prefix_lengths: vec![126, 127],
+            vlan_ranges: vec![(1025, 4094)],
+            mtu_ranges: vec![(1280, 8896)],
+            max_received_bgp_route_prefixes: Some(100),
+        }
+    }
+}
+
+/// Lifetimes and protocol choices of a server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProtocolPolicy {
+    /// How long an issued activation key can be confirmed (KEY-16), in seconds.
+    pub activation_key_ttl_seconds: i64,
+    /// Whether `CreateConnection` with `deferProvisioning: true` is accepted
+    /// (this server then negotiates) or refused with 400 (CONN-8, DEFER-3).
+    pub accept_deferral: bool,
+    /// Age after which unfinished or one-sided connections are removed by
+    /// the cleanup task (CONN-13, CONN-14), in seconds.
+    pub cleanup_after_seconds: i64,
+    /// Time after a rotation on a channel during which a new key is refused
+    /// (MACSEC-6), in seconds.
+    pub mac_sec_bake_seconds: i64,
+}
+
+impl Default for ProtocolPolicy {
+    fn default() -> Self {
+        ProtocolPolicy {
+            activation_key_ttl_seconds: Duration::days(7).num_seconds(),
+            accept_deferral: true,
+            cleanup_after_seconds: Duration::days(7).num_seconds(),
+            mac_sec_bake_seconds: Duration::hours(2).num_seconds(),
+        }
+    }
+}
+
+impl ProtocolPolicy {
+    /// KEY-16 lifetime.
+    pub fn activation_key_ttl(&self) -> Duration {
+        Duration::seconds(self.activation_key_ttl_seconds)
+    }
+    /// CONN-13/CONN-14 age.
+    pub fn cleanup_after(&self) -> Duration {
+        Duration::seconds(self.cleanup_after_seconds)
+    }
+    /// MACSEC-6 bake time.
+    pub fn mac_sec_bake(&self) -> Duration {
+        Duration::seconds(self.mac_sec_bake_seconds)
+    }
+}
+
+/// The environments of the built-in default pair, with their sizes.
+const DEFAULT_ENVIRONMENTS: [(&str, &str, &str); 2] = [
+    ("aws-gcp-us-east", "us-east-1", "us-east4"),
+    ("aws-gcp-eu-west", "eu-west-1", "europe-west2"),
+];
+/// Connection sizes offered by the default environments, in Mbps.
+const DEFAULT_SIZES: [i32; 6] = [500, 1000, 2000, 5000, 10_000, 50_000];
+
+impl Inventory {
+    /// The built-in default inventory of the server of `local` for its
+    /// partner `partner`, where `local` and `partner` are `aws` and `gcp` in
+    /// either order (any two distinct ids work): environments
+    /// `aws-gcp-us-east` and `aws-gcp-eu-west`, each with interconnects
+    /// `ix1` and `ix2` of four 100 Gbps channels (`ch1`..`ch4`, MACsec
+    /// managed by the first provider on `ch1`, `ch2` and by the second on
+    /// `ch3`, `ch4`: OPS-13) and `maxBandwidthMbps` 100,000.
+    pub fn default_pair(
+        local: &ProviderName,
+        partner: &ProviderName,
+    ) -> Result<Inventory, NameError> {
+        let (first, second) = if local.id() <= partner.id() {
+            (local, partner)
+        } else {
+            (partner, local)
+        };
+        let mut environments = Vec::new();
+        for (env_id, first_site, second_site) in DEFAULT_ENVIRONMENTS {
+            let env_name = partner.environment(env_id)?;
+            let environment = Environment {
+                name: Some(env_name.clone()),
+                provider_sites: vec![
+                    ProviderSites {
+                        provider_id: Some(first.clone()),
+                        site: Some(first_site.to_owned()),
+                        display_name: Some(format!("{} {first_site}", first.id())),
+                    },
+                    ProviderSites {
+                        provider_id: Some(second.clone()),
+                        site: Some(second_site.to_owned()),
+                        display_name: Some(format!("{} {second_site}", second.id())),
+                    },
+                ],
+                api_uri: None,
+                supported_connection_size_mbps: DEFAULT_SIZES.to_vec(),
+                supported_features: vec![FeatureType::L3Base],
+                environment_visibility: Some(EnvironmentVisibility::Public),
+                deferral_timeout_hours: Some(168),
+                defer_connection_provisioning: Some(false),
+            };
+            let mut interconnects = Vec::new();
+            for ix_id in ["ix1", "ix2"] {
+                let ix_name = env_name.interconnect(ix_id)?;
+                let mut channels = Vec::new();
+                for (i, ch_id) in ["ch1", "ch2", "ch3", "ch4"].into_iter().enumerate() {
+                    let manager = if i < 2 { first } else { second };
+                    channels.push(Channel {
+                        name: Some(ix_name.channel(ch_id)?),
+                        macsec_manager_provider: Some(manager.clone()),
+                        cross_connect_manager_provider: Some(first.clone()),
+                        aggregate_channel_size_gbps: Some(100),
+                        channel_member_size_gbps: Some(100),
+                        obfuscated_device_id: Some(format!("{env_id}-{ix_id}-dev{}", i + 1)),
+                        demarc: Some(format!("{first_site} meet-me room, panel {}", i + 1)),
+                        admin_state: Some(AdminState::Enabled),
+                    });
+                }
+                interconnects.push(InterconnectInventory {
+                    interconnect: Interconnect {
+                        name: Some(ix_name),
+                        supported_connection_size_mbps: DEFAULT_SIZES.to_vec(),
+                        supported_features: vec![FeatureType::L3Base],
+                        state: Some(InterconnectState::Active),
+                        max_bandwidth_mbps: Some(100_000),
+                    },
+                    channels,
+                });
+            }
+            environments.push(EnvironmentInventory {
+                environment,
+                interconnects,
+            });
+        }
+        Ok(Inventory {
+            partners: vec![PartnerInventory {
+                provider: partner.clone(),
+                display_name: display_name_of(partner),
+                environments,
+            }],
+        })
+    }
+}
+
+/// The display name the default configuration gives a provider id.
+pub fn display_name_of(provider: &ProviderName) -> String {
+    match provider.id() {
+        "aws" => "Amazon Web Services".to_owned(),
+        "gcp" => "Google Cloud".to_owned(),
+        "azure" => "Microsoft Azure".to_owned(),
+        "oci" => "Oracle Cloud Infrastructure".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+impl ProviderConfig {
+    /// The built-in default configuration of `local` paired with `partner`
+    /// (see [`Inventory::default_pair`]); `asn` is the local ASN.
+    pub fn default_pair(
+        local: &ProviderName,
+        partner: &ProviderName,
+        asn: u32,
+    ) -> Result<Self, NameError> {
+        Ok(ProviderConfig {
+            provider: local.clone(),
+            display_name: display_name_of(local),
+            inventory: Inventory::default_pair(local, partner)?,
+            guidance: GuidancePolicy::typical(asn),
+            policy: ProtocolPolicy::default(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(id: &str) -> ProviderName {
+        ProviderName::new(id).expect("valid")
+    }
+
+    #[test]
+    fn both_sides_of_the_default_pair_agree_on_ids_and_managers() -> Result<(), NameError> {
+        let at_aws = Inventory::default_pair(&p("aws"), &p("gcp"))?;
+        let at_gcp = Inventory::default_pair(&p("gcp"), &p("aws"))?;
+        assert_eq!(at_aws.partners.len(), 1);
+        assert_eq!(at_aws.partners[0].provider, p("gcp"));
+        assert_eq!(at_gcp.partners[0].provider, p("aws"));
+        let envs_aws = &at_aws.partners[0].environments;
+        let envs_gcp = &at_gcp.partners[0].environments;
+        assert_eq!(envs_aws.len(), 2);
+        for (a, g) in envs_aws.iter().zip(envs_gcp) {
+            let (an, gn) = (
+                a.environment.name.as_ref().expect("named"),
+                g.environment.name.as_ref().expect("named"),
+            );
+            assert_eq!(an.id(), gn.id(), "ENV-7: same environment ids");
+            assert_eq!(an.provider(), &p("gcp"));
+            assert_eq!(gn.provider(), &p("aws"));
+            assert_eq!(a.interconnects.len(), 2);
+            for (ia, ig) in a.interconnects.iter().zip(&g.interconnects) {
+                assert_eq!(ia.channels.len(), 4);
+                for (ca, cg) in ia.channels.iter().zip(&ig.channels) {
+                    assert_eq!(
+                        ca.name.as_ref().map(|n| n.id().to_owned()),
+                        cg.name.as_ref().map(|n| n.id().to_owned())
+                    );
+                    assert_eq!(
+                        ca.macsec_manager_provider, cg.macsec_manager_provider,
+                        "both see the same manager"
+                    );
+                }
+                let managed_by_aws = ia
+                    .channels
+                    .iter()
+                    .filter(|c| c.macsec_manager_provider == Some(p("aws")))
+                    .count();
+                assert_eq!(managed_by_aws, 2, "OPS-13: managers split evenly");
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn the_default_policy_has_the_specified_lifetimes() {
+        let policy = ProtocolPolicy::default();
+        assert_eq!(policy.activation_key_ttl(), Duration::days(7));
+        assert_eq!(policy.cleanup_after(), Duration::days(7));
+        assert_eq!(policy.mac_sec_bake(), Duration::hours(2));
+    }
+
+    #[test]
+    fn a_configuration_round_trips_through_json() -> Result<(), Box<dyn std::error::Error>> {
+        let config = ProviderConfig::default_pair(&p("aws"), &p("gcp"), 64512)?;
+        let text = serde_json::to_string(&config)?;
+        let back: ProviderConfig = serde_json::from_str(&text)?;
+        assert_eq!(back, config);
+        Ok(())
+    }
+}

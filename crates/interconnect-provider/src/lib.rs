@@ -1,0 +1,40 @@
+//! # interconnect-provider
+//!
+//! The server side of the open Connection Coordinator specification: the
+//! [`ConnectionCoordinator`] trait (one async method per operation, all 33),
+//! its error model ([`CoordinatorError`], one HTTP status per kind), and a
+//! reference provider that enforces every server-side rule of
+//! `spec/REQUIREMENTS.md`.
+//!
+//! | module | what it holds | upstream source |
+//! |---|---|---|
+//! | [`coordinator`] | the `ConnectionCoordinator` trait | `openapi.yaml` paths |
+//! | [`request`] | one typed request per operation | `paths/*.yaml` parameters and bodies |
+//! | [`error`] | `CoordinatorError`, `ErrorKind` and the status table | `parameters/_index.yaml` `$.xgafv`; E-36 |
+//! | [`caller`] | the authenticated caller and the providers it may act as | `docs/Protocols.md` "Provider" |
+//! | [`page`] | `pageSize` and tamper-evident `pageToken`s | `List*` operations |
+//! | [`rules`] | the requirement ids this crate reports | `spec/REQUIREMENTS.md` |
+//! | [`reference`] | `ReferenceProvider`: every server-side rule | `docs/Protocols.md`, `docs/DeferringProvider.md`, `paths/*.yaml` |
+//! | [`config`] | identity, inventory, guidance policy, lifetimes; the built-in default pair | `docs/Protocols.md` "Static Resources" |
+//! | [`store`], [`clock`], [`backend`] | the plug points: transactional store, injectable time, local devices | `../shared/DESIGN.md` |
+#![forbid(unsafe_code)]
+
+pub mod backend;
+pub mod caller;
+pub mod clock;
+pub mod config;
+pub mod coordinator;
+pub mod error;
+pub mod page;
+pub mod reference;
+pub mod request;
+pub mod rules;
+pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use caller::Caller;
+pub use coordinator::ConnectionCoordinator;
+pub use error::{CoordinatorError, CoordinatorResult, ErrorKind};
+pub use page::{PageRequest, PageTokens};
+pub use reference::ReferenceProvider;

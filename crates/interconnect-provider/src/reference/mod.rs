@@ -1,0 +1,100 @@
+//! The reference provider: a [`ConnectionCoordinator`](crate::ConnectionCoordinator)
+//! that enforces every server-side rule of `spec/REQUIREMENTS.md`.
+//!
+//! It is configured with a [`ProviderConfig`] (identity, the static resources
+//! shared with each partner, guidance policy, lifetimes) and three plug
+//! points: a [`Store`] for dynamic resources, a [`Clock`], and a [`Backend`]
+//! for the local devices. Each family of operations lives in its own file,
+//! beside the rules it enforces:
+//!
+//! | file | operations | rules |
+//! |---|---|---|
+//! | `static_resources.rs` | ListProviders, GetProvider, ListEnvironments, GetEnvironment, ListInterconnects, GetInterconnect, ListChannels, GetChannel | AUTH-2..AUTH-5, ENV-*, LIST-* |
+//! | `activation.rs` | ConfirmActivationKey, and issuing keys for the customer side | KEY-14..KEY-22 |
+//! | `connections.rs` | ListConnections, CreateConnection, GetConnection, UpdateConnection, DeleteConnection, NotifyConnectionStatus; the cleanup task | CONN-* |
+//! | `guidance.rs`, `features.rs` | GenerateFeatureGuidance, ListFeatures, CreateFeature, GetFeature, DeleteFeature | GUIDE-*, L3-*, FEAT-* |
+//! | `macsec.rs` | RequestMacSecKeyRotation, CreateMacSecKey, ListMacSecKeys, GetMacSecKey, DeleteMacSecKey | MACSEC-* |
+//! | `maintenance.rs` | NotifyMaintenance, GetMaintenanceEvents | MAINT-* |
+//! | `issues.rs` | ListIssues, CreateIssue, GetIssue, CloseIssue, ListComments, AddComment | ISSUE-* |
+//!
+//! Server-side operations do no network I/O: every request is one store
+//! transaction plus, where the protocol says so, a backend call.
+
+mod activation;
+mod connections;
+mod coordinator;
+mod features;
+mod guidance;
+mod inventory;
+mod issues;
+mod macsec;
+mod maintenance;
+mod static_resources;
+
+use std::sync::Arc;
+
+pub use activation::IssuedActivationKey;
+pub use inventory::InventoryError;
+
+use crate::backend::Backend;
+use crate::clock::Clock;
+use crate::config::ProviderConfig;
+use crate::page::PageTokens;
+use crate::store::Store;
+
+/// The reference implementation of the server side of the specification.
+pub struct ReferenceProvider {
+    config: ProviderConfig,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    backend: Arc<dyn Backend>,
+    tokens: PageTokens,
+}
+
+impl std::fmt::Debug for ReferenceProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReferenceProvider")
+            .field("provider", &self.config.provider.to_string())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ReferenceProvider {
+    /// A provider serving `config`, after checking that its inventory is
+    /// coherent (ENV-1..ENV-9, OPS-3).
+    pub fn new(
+        config: ProviderConfig,
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        backend: Arc<dyn Backend>,
+    ) -> Result<Self, InventoryError> {
+        inventory::check(&config)?;
+        Ok(ReferenceProvider {
+            config,
+            store,
+            clock,
+            backend,
+            tokens: PageTokens::new(),
+        })
+    }
+
+    /// The configuration it serves.
+    pub fn config(&self) -> &ProviderConfig {
+        &self.config
+    }
+
+    /// Its store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Its clock.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// Its backend.
+    pub fn backend(&self) -> &Arc<dyn Backend> {
+        &self.backend
+    }
+}

@@ -1,0 +1,31 @@
+//! Requests of `paths/environments.yaml`.
+
+use interconnect_core::names::{EnvironmentName, ProviderName};
+use interconnect_core::wire;
+
+use crate::page::PageRequest;
+
+/// `GET /providers/{provider}/environments`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListEnvironments {
+    /// `providers/{provider}`.
+    pub parent: ProviderName,
+    /// `pageSize`, `pageToken`.
+    pub page: PageRequest,
+}
+
+/// `GET /providers/{provider}/environments/{environment}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetEnvironment {
+    /// The environment.
+    pub name: EnvironmentName,
+}
+
+/// `POST /providers/{provider}/environments/{environment}/ConfirmActivationKey`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfirmActivationKey {
+    /// The environment in the path.
+    pub name: EnvironmentName,
+    /// The key to confirm (its Debug never shows the key).
+    pub body: wire::ConfirmActivationKeyRequest,
+}

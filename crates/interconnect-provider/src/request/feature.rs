@@ -1,0 +1,40 @@
+//! Requests of `paths/features.yaml`.
+
+use interconnect_core::names::{ConnectionName, FeatureName};
+use interconnect_core::wire;
+
+use crate::page::PageRequest;
+
+/// `GET .../connections/{connection}/features`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListFeatures {
+    /// The connection.
+    pub parent: ConnectionName,
+    /// `pageSize`, `pageToken`.
+    pub page: PageRequest,
+}
+
+/// `POST .../connections/{connection}/features?featureId=`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateFeature {
+    /// The connection.
+    pub parent: ConnectionName,
+    /// `featureId` (required; opaque, FEAT-4).
+    pub feature_id: String,
+    /// The proposed feature.
+    pub feature: wire::Feature,
+}
+
+/// `GET .../features/{feature}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetFeature {
+    /// The feature.
+    pub name: FeatureName,
+}
+
+/// `DELETE .../features/{feature}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeleteFeature {
+    /// The feature.
+    pub name: FeatureName,
+}

@@ -1,0 +1,157 @@
+//! The data model of a reference provider's dynamic resources.
+//!
+//! Names are the keys: every connection, feature, MACsec key and issue lives
+//! under the namespace of the partner that called (`providers/{partner}/...`,
+//! `../shared/DESIGN.md`, "The symmetric model"), so a lookup by name is
+//! already scoped to one partner (AUTH-3). Maps are ordered by name, which is
+//! the order of every list (LIST-7).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use interconnect_core::names::{
+    ChannelName, ConnectionName, EnvironmentName, FeatureName, IssueName, MacSecKeyName,
+    ProviderName,
+};
+use interconnect_core::wire::{
+    Comment, Connection, Feature, Issue, MacSecKey, MaintenanceEvent, Secret,
+};
+use serde::{Deserialize, Serialize};
+
+/// Everything a reference provider stores besides its configuration.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct State {
+    /// Activation keys this server issued, by shared connection UUID (lower case).
+    pub issued_keys: BTreeMap<String, IssuedKey>,
+    /// Connections, by name.
+    pub connections: BTreeMap<ConnectionName, ConnectionRecord>,
+    /// Features, by name.
+    pub features: BTreeMap<FeatureName, FeatureRecord>,
+    /// MACsec keys held for channels, by name.
+    pub mac_sec_keys: BTreeMap<MacSecKeyName, MacSecKeyRecord>,
+    /// Per-channel dynamic state (maintenance, rotations), by name.
+    pub channels: BTreeMap<ChannelName, ChannelRecord>,
+    /// Issues, by name.
+    pub issues: BTreeMap<IssueName, IssueRecord>,
+}
+
+/// An activation key this server issued (KEY-14..KEY-19).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IssuedKey {
+    /// The environment the key is for, under the partner's namespace here.
+    pub environment: EnvironmentName,
+    /// The shared connection UUID, lower case (secret: never logged).
+    pub shared_connection_uuid: Secret,
+    /// `connectionSizeMbps`.
+    pub connection_size_mbps: i32,
+    /// `destinationAccountId` (secret).
+    pub destination_account_id: Secret,
+    /// The exact text handed to the customer (secret, KEY-12).
+    pub encoded: Secret,
+    /// When it was issued.
+    pub issued_at: DateTime<Utc>,
+    /// When it stops being confirmable (KEY-16).
+    pub expires_at: DateTime<Utc>,
+    /// The partner that confirmed it, once confirmed (KEY-19).
+    pub confirmed_by: Option<ProviderName>,
+    /// Set when the key was revoked (its intent or connection deleted, CONN-12).
+    pub revoked: bool,
+}
+
+impl IssuedKey {
+    /// A placeholder record for store tests.
+    #[cfg(test)]
+    pub(crate) fn for_tests(uuid: &str) -> Self {
+        IssuedKey {
+            environment: "providers/gcp/environments/e"
+                .parse()
+                .expect("valid literal"),
+            shared_connection_uuid: Secret::new(uuid),
+            connection_size_mbps: 1000,
+            destination_account_id: Secret::new("acct"),
+            encoded: Secret::new("key"),
+            issued_at: DateTime::<Utc>::UNIX_EPOCH,
+            expires_at: DateTime::<Utc>::UNIX_EPOCH,
+            confirmed_by: None,
+            revoked: false,
+        }
+    }
+}
+
+/// A connection and what the server knows about it beyond the wire resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionRecord {
+    /// The resource as served (server-set members filled in).
+    pub connection: Connection,
+    /// When this server created it (CONN-13, CONN-14).
+    pub created_at: DateTime<Utc>,
+    /// Whether this server negotiates it (it accepted a deferral, or it
+    /// created the connection as key receiver).
+    pub negotiator_here: bool,
+    /// Set while an update from either side is in flight (CONN-17).
+    pub update_in_flight: Option<DateTime<Utc>>,
+    /// The notifications received from the partner (CONN-20).
+    pub notifications_received: Vec<NotificationRecord>,
+    /// Whether the partner's copy of the connection was seen to exist
+    /// (a connection seen on one side only is cleaned up, CONN-14).
+    pub seen_on_peer: bool,
+}
+
+/// One `NotifyConnectionStatus` received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationRecord {
+    /// When it arrived.
+    pub received_at: DateTime<Utc>,
+    /// Who sent it.
+    pub from: ProviderName,
+}
+
+/// A feature and its reservations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeatureRecord {
+    /// The resource as accepted (server-set members filled in).
+    pub feature: Feature,
+    /// When it was accepted.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A MACsec key held for a channel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MacSecKeyRecord {
+    /// The key with its CAK and CKN (never served with its CAK, MACSEC-15).
+    pub key: MacSecKey,
+    /// Who created it (the channel's manager).
+    pub created_by: ProviderName,
+}
+
+/// Dynamic state of a channel.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelRecord {
+    /// This server's own maintenance events on the channel (MAINT-1).
+    pub maintenance_events: Vec<MaintenanceEvent>,
+    /// The partner's events, as last pulled after its `NotifyMaintenance`.
+    pub peer_maintenance_events: Vec<MaintenanceEvent>,
+    /// When the partner last sent `NotifyMaintenance` for the channel.
+    pub maintenance_notified_at: Option<DateTime<Utc>>,
+    /// When the last rotation on the channel ended (MACSEC-6).
+    pub last_rotation_ended_at: Option<DateTime<Utc>>,
+    /// When the partner last asked for a key rotation (MACSEC-16).
+    pub rotation_requested_at: Option<DateTime<Utc>>,
+}
+
+/// An issue and its comments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IssueRecord {
+    /// The issue as served.
+    pub issue: Issue,
+    /// Its comments in the order they were added (served newest first, ISSUE-11).
+    pub comments: Vec<Comment>,
+}

@@ -1,0 +1,166 @@
+//! Test support shared by every crate that hosts a `ConnectionCoordinator`
+//! (feature `testing`): a [`Fixture`] around a reference provider with a
+//! manual clock and an in-memory backend, and [`scenarios`], each a rule of
+//! `spec/REQUIREMENTS.md` exercised through the trait only, so the same
+//! scenario runs in process here and over HTTP in `interconnect-http`.
+//!
+//! [`scenario_tests!`](crate::scenario_tests) turns a list of scenario names
+//! into `#[tokio::test]`s against a fixture expression.
+
+pub mod scenarios;
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use interconnect_core::names::{ChannelName, EnvironmentName, InterconnectName, ProviderName};
+
+use crate::backend::InMemoryBackend;
+use crate::caller::Caller;
+use crate::clock::ManualClock;
+use crate::config::ProviderConfig;
+use crate::reference::ReferenceProvider;
+use crate::store::MemoryStore;
+
+/// The provisioning delay of the fixture's backend.
+pub const PROVISIONING_DELAY_SECONDS: i64 = 30;
+
+/// A reference provider `aws` whose partner is `gcp`, reached through
+/// `target` (the provider itself, or a client of it).
+pub struct Fixture<C> {
+    /// What the scenarios call.
+    pub target: C,
+    /// The server behind the target, for set-up the API does not offer
+    /// (issuing activation keys, operator actions).
+    pub server: Arc<ReferenceProvider>,
+    /// The server's clock.
+    pub clock: Arc<ManualClock>,
+    /// The server's backend.
+    pub backend: Arc<InMemoryBackend>,
+    /// The server's own provider (`providers/aws`).
+    pub local: ProviderName,
+    /// The partner the scenarios act as (`providers/gcp`).
+    pub partner: ProviderName,
+}
+
+fn provider(id: &str) -> ProviderName {
+    ProviderName::new(id).unwrap_or_else(|e| panic!("fixture provider id {id}: {e}"))
+}
+
+impl Fixture<Arc<ReferenceProvider>> {
+    /// The built-in default pair, seen from the `aws` server.
+    pub fn new() -> Self {
+        let config = ProviderConfig::default_pair(&provider("aws"), &provider("gcp"), 64512)
+            .unwrap_or_else(|e| panic!("default configuration: {e}"));
+        Self::with_config(config)
+    }
+
+    /// A fixture serving `config` (its provider is the local one, its first
+    /// partner the one the scenarios act as).
+    pub fn with_config(config: ProviderConfig) -> Self {
+        let clock = Arc::new(ManualClock::at_epoch());
+        let backend = Arc::new(InMemoryBackend::new(
+            clock.clone(),
+            Duration::seconds(PROVISIONING_DELAY_SECONDS),
+        ));
+        let local = config.provider.clone();
+        let partner = config
+            .inventory
+            .partners
+            .first()
+            .map(|p| p.provider.clone())
+            .unwrap_or_else(|| provider("gcp"));
+        let server = Arc::new(
+            ReferenceProvider::new(
+                config,
+                Arc::new(MemoryStore::new()),
+                clock.clone(),
+                backend.clone(),
+            )
+            .unwrap_or_else(|e| panic!("fixture configuration: {e}")),
+        );
+        Fixture {
+            target: server.clone(),
+            server,
+            clock,
+            backend,
+            local,
+            partner,
+        }
+    }
+}
+
+impl Default for Fixture<Arc<ReferenceProvider>> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<C> Fixture<C> {
+    /// The same server reached through another target (an HTTP client).
+    pub fn retarget<D>(self, target: impl FnOnce(Arc<ReferenceProvider>) -> D) -> Fixture<D> {
+        Fixture {
+            target: target(self.server.clone()),
+            server: self.server,
+            clock: self.clock,
+            backend: self.backend,
+            local: self.local,
+            partner: self.partner,
+        }
+    }
+
+    /// The partner, authenticated.
+    pub fn caller(&self) -> Caller {
+        Caller::partner(self.partner.clone())
+    }
+
+    /// A provider that is not a partner of the server.
+    pub fn stranger(&self) -> Caller {
+        Caller::partner(provider("azure"))
+    }
+
+    /// The first environment shared with the partner (`aws-gcp-us-east`).
+    pub fn environment(&self) -> EnvironmentName {
+        self.environment_id("aws-gcp-us-east")
+    }
+
+    /// An environment of the partner's namespace by id.
+    pub fn environment_id(&self, id: &str) -> EnvironmentName {
+        self.partner
+            .environment(id)
+            .unwrap_or_else(|e| panic!("environment {id}: {e}"))
+    }
+
+    /// An interconnect of the first environment (`ix1`, `ix2`).
+    pub fn interconnect(&self, id: &str) -> InterconnectName {
+        self.environment()
+            .interconnect(id)
+            .unwrap_or_else(|e| panic!("interconnect {id}: {e}"))
+    }
+
+    /// A channel of an interconnect of the first environment.
+    pub fn channel(&self, ix: &str, ch: &str) -> ChannelName {
+        self.interconnect(ix)
+            .channel(ch)
+            .unwrap_or_else(|e| panic!("channel {ch}: {e}"))
+    }
+}
+
+/// Generates one `#[tokio::test]` per scenario of
+/// [`testing::scenarios`](crate::testing::scenarios), each on a fresh
+/// fixture built by the given expression.
+///
+/// ```ignore
+/// interconnect_provider::scenario_tests!(Fixture::new(); list_providers_shows_the_caller_and_the_server);
+/// ```
+#[macro_export]
+macro_rules! scenario_tests {
+    ($fixture:expr; $($name:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $name() {
+                let fixture = $fixture;
+                $crate::testing::scenarios::$name(&fixture).await;
+            }
+        )*
+    };
+}
