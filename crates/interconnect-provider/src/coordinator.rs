@@ -6,7 +6,7 @@
 //! the reference provider of this crate or a partner's own code) and a
 //! client that reaches a peer over HTTP. Each method takes the authenticated
 //! [`Caller`] and the typed request of its operation, and answers the typed
-//! response of the specification or a [`CoordinatorError`].
+//! response of the specification or a [`CoordinatorError`](crate::CoordinatorError).
 //!
 //! The futures are `Send`, so any server (axum, tonic, a test harness) can
 //! host any implementation. Implementations write `async fn` bodies:

@@ -14,7 +14,7 @@
 //! | [`caller`] | the authenticated caller and the providers it may act as | `docs/Protocols.md` "Provider" |
 //! | [`page`] | `pageSize` and tamper-evident `pageToken`s | `List*` operations |
 //! | [`rules`] | the requirement ids this crate reports | `spec/REQUIREMENTS.md` |
-//! | [`reference`] | `ReferenceProvider`: every server-side rule | `docs/Protocols.md`, `docs/DeferringProvider.md`, `paths/*.yaml` |
+//! | [`reference`](mod@reference) | `ReferenceProvider`: every server-side rule | `docs/Protocols.md`, `docs/DeferringProvider.md`, `paths/*.yaml` |
 //! | [`config`] | identity, inventory, guidance policy, lifetimes; the built-in default pair | `docs/Protocols.md` "Static Resources" |
 //! | [`store`], [`clock`], [`backend`] | the plug points: transactional store, injectable time, local devices | `../shared/DESIGN.md` |
 #![forbid(unsafe_code)]

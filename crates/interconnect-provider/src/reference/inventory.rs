@@ -399,6 +399,9 @@ mod tests {
         ProviderConfig::default_pair(&p("aws"), &p("gcp"), 64512).expect("default config")
     }
 
+    /// A change that makes a configuration incoherent.
+    type Breakage = Box<dyn Fn(&mut ProviderConfig)>;
+
     fn first_ix(c: &mut ProviderConfig) -> &mut InterconnectInventory {
         &mut c.inventory.partners[0].environments[0].interconnects[0]
     }
@@ -410,7 +413,7 @@ mod tests {
 
     #[test]
     fn each_incoherence_is_refused_with_its_rule() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut ProviderConfig)>)> = vec![
+        let cases: Vec<(&str, Breakage)> = vec![
             (
                 rules::ENV_SITES_ARE_THE_PAIR,
                 Box::new(|c| c.inventory.partners[0].provider = p("aws")),
