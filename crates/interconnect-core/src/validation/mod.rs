@@ -20,6 +20,10 @@ mod violation;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
+#[cfg(test)]
+mod near_valid;
+#[cfg(test)]
+mod proptests;
 
 pub use guidance::validate_l3_guidance;
 pub use l3_feature::{
