@@ -13,6 +13,7 @@
 //! | [`error`] | `CoordinatorError`, `ErrorKind` and the status table | `parameters/_index.yaml` `$.xgafv`; E-36 |
 //! | [`caller`] | the authenticated caller and the providers it may act as | `docs/Protocols.md` "Provider" |
 //! | [`page`] | `pageSize` and tamper-evident `pageToken`s | `List*` operations |
+//! | [`retry`] | backoff with full jitter within 60 s; which errors are retried | `CreateConnection` description; NEG-4, NEG-8 |
 //! | [`rules`] | the requirement ids this crate reports | `spec/REQUIREMENTS.md` |
 //! | [`reference`](mod@reference) | `ReferenceProvider`: every server-side rule | `docs/Protocols.md`, `docs/DeferringProvider.md`, `paths/*.yaml` |
 //! | [`config`] | identity, inventory, guidance policy, lifetimes; the built-in default pair | `docs/Protocols.md` "Static Resources" |
@@ -28,6 +29,7 @@ pub mod error;
 pub mod page;
 pub mod reference;
 pub mod request;
+pub mod retry;
 pub mod rules;
 pub mod store;
 #[cfg(feature = "testing")]
