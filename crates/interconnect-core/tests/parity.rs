@@ -17,7 +17,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use interconnect_core::wire;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 fn spec_file() -> PathBuf {
@@ -49,74 +48,11 @@ fn listed_differences() -> BTreeSet<String> {
     keys
 }
 
-/// Tries an example against our type.
-fn parses<T: DeserializeOwned>(example: &Value) -> Result<(), String> {
-    wire::from_value::<T>(example.clone())
-        .map(|_| ())
-        .map_err(|e| e.to_string())
-}
-
 /// Deserializes `example` into the Rust type for the upstream schema `name`.
 fn parse_example(name: &str, example: &Value) -> Result<(), String> {
-    use wire::*;
-    match name {
-        "Channel" => parses::<Channel>(example),
-        "ListChannelsResponse" => parses::<ListChannelsResponse>(example),
-        "NotifyMaintenanceRequest" => parses::<NotifyMaintenanceRequest>(example),
-        "MaintenanceEvent" => parses::<MaintenanceEvent>(example),
-        "GetMaintenanceEventsResponse" => parses::<GetMaintenanceEventsResponse>(example),
-        "MacSecKeyRotationRequest" => parses::<MacSecKeyRotationRequest>(example),
-        "AdminState" => parses::<AdminState>(example),
-        "VerificationState" => parses::<VerificationState>(example),
-        "ProvisioningState" => parses::<ProvisioningState>(example),
-        "Empty" => parses::<Empty>(example),
-        "Connection" => parses::<Connection>(example),
-        "FeatureGuidance" => parses::<FeatureGuidance>(example),
-        "L3BaseGuidance" => parses::<L3BaseGuidance>(example),
-        "ASNRange" => parses::<AsnRange>(example),
-        "SubnetGuidance" => parses::<SubnetGuidance>(example),
-        "VLANRange" => parses::<VlanRange>(example),
-        "MTURange" => parses::<MtuRange>(example),
-        "ListConnectionsResponse" => parses::<ListConnectionsResponse>(example),
-        "GenerateFeatureGuidanceRequest" => parses::<GenerateFeatureGuidanceRequest>(example),
-        "GenerateFeatureGuidanceResponse" => parses::<GenerateFeatureGuidanceResponse>(example),
-        "NotifyConnectionStatusRequest" => parses::<NotifyConnectionStatusRequest>(example),
-        "Environment" => parses::<Environment>(example),
-        "ProviderSites" => parses::<ProviderSites>(example),
-        "EnvironmentVisibility" => parses::<EnvironmentVisibility>(example),
-        "ListEnvironmentsResponse" => parses::<ListEnvironmentsResponse>(example),
-        "ConfirmActivationKeyRequest" => parses::<ConfirmActivationKeyRequest>(example),
-        "ActivationKey" => parses::<ActivationKey>(example),
-        "ConfirmActivationKeyResponse" => parses::<ConfirmActivationKeyResponse>(example),
-        "Feature" => parses::<Feature>(example),
-        "FeatureType" => parses::<FeatureType>(example),
-        "FeatureConfig" => parses::<FeatureConfig>(example),
-        "L3BaseConfig" => parses::<L3BaseConfig>(example),
-        "ProviderBgpConfig" => parses::<ProviderBgpConfig>(example),
-        "ListFeaturesResponse" => parses::<ListFeaturesResponse>(example),
-        "Interconnect" => parses::<Interconnect>(example),
-        "InterconnectState" => parses::<InterconnectState>(example),
-        "ListInterconnectsResponse" => parses::<ListInterconnectsResponse>(example),
-        "State" => parses::<State>(example),
-        "Priority" => parses::<Priority>(example),
-        "IssueContext" => parses::<IssueContext>(example),
-        "ChannelContext" => parses::<ChannelContext>(example),
-        "ConnectionContext" => parses::<ConnectionContext>(example),
-        "FeatureContext" => parses::<FeatureContext>(example),
-        "InterconnectContext" => parses::<InterconnectContext>(example),
-        "Issue" => parses::<Issue>(example),
-        "Comment" => parses::<Comment>(example),
-        "AddCommentRequest" => parses::<AddCommentRequest>(example),
-        "AddCommentResponse" => parses::<AddCommentResponse>(example),
-        "CloseIssueRequest" => parses::<CloseIssueRequest>(example),
-        "CloseIssueResponse" => parses::<CloseIssueResponse>(example),
-        "ListCommentsResponse" => parses::<ListCommentsResponse>(example),
-        "ListIssuesResponse" => parses::<ListIssuesResponse>(example),
-        "MacSecKey" => parses::<MacSecKey>(example),
-        "ListMacSecKeysResponse" => parses::<ListMacSecKeysResponse>(example),
-        "Provider" => parses::<Provider>(example),
-        "ListProvidersResponse" => parses::<ListProvidersResponse>(example),
-        other => Err(format!("no Rust type is registered for {other}")),
+    match wire::parse_value_by_name(name, example.clone()) {
+        Some(verdict) => verdict.map_err(|e| e.to_string()),
+        None => Err(format!("no Rust type is registered for {name}")),
     }
 }
 

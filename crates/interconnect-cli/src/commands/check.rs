@@ -6,7 +6,6 @@
 
 use interconnect_core::wire::{self, DecodeError};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::Outcome;
@@ -105,79 +104,15 @@ fn pointer_to_path(pointer: &str) -> String {
     if out.is_empty() { ".".into() } else { out }
 }
 
-fn parses<T: DeserializeOwned>(bytes: &[u8]) -> Result<(), DecodeError> {
-    wire::from_json::<T>(bytes).map(|_| ())
-}
-
 /// Parses `bytes` as the Rust type of the wire schema `name`. The outer
 /// error is a name with no parser (a usage error); the inner one the
 /// parser's verdict.
 fn parse_as(name: &str, bytes: &[u8]) -> Result<Result<(), DecodeError>, CliError> {
-    use wire::*;
-    let verdict = match name {
-        "Channel" => parses::<Channel>(bytes),
-        "ListChannelsResponse" => parses::<ListChannelsResponse>(bytes),
-        "NotifyMaintenanceRequest" => parses::<NotifyMaintenanceRequest>(bytes),
-        "MaintenanceEvent" => parses::<MaintenanceEvent>(bytes),
-        "GetMaintenanceEventsResponse" => parses::<GetMaintenanceEventsResponse>(bytes),
-        "MacSecKeyRotationRequest" => parses::<MacSecKeyRotationRequest>(bytes),
-        "AdminState" => parses::<AdminState>(bytes),
-        "VerificationState" => parses::<VerificationState>(bytes),
-        "ProvisioningState" => parses::<ProvisioningState>(bytes),
-        "Empty" => parses::<Empty>(bytes),
-        "Connection" => parses::<Connection>(bytes),
-        "FeatureGuidance" => parses::<FeatureGuidance>(bytes),
-        "L3BaseGuidance" => parses::<L3BaseGuidance>(bytes),
-        "ASNRange" => parses::<AsnRange>(bytes),
-        "SubnetGuidance" => parses::<SubnetGuidance>(bytes),
-        "VLANRange" => parses::<VlanRange>(bytes),
-        "MTURange" => parses::<MtuRange>(bytes),
-        "ListConnectionsResponse" => parses::<ListConnectionsResponse>(bytes),
-        "GenerateFeatureGuidanceRequest" => parses::<GenerateFeatureGuidanceRequest>(bytes),
-        "GenerateFeatureGuidanceResponse" => parses::<GenerateFeatureGuidanceResponse>(bytes),
-        "NotifyConnectionStatusRequest" => parses::<NotifyConnectionStatusRequest>(bytes),
-        "Environment" => parses::<Environment>(bytes),
-        "ProviderSites" => parses::<ProviderSites>(bytes),
-        "EnvironmentVisibility" => parses::<EnvironmentVisibility>(bytes),
-        "ListEnvironmentsResponse" => parses::<ListEnvironmentsResponse>(bytes),
-        "ConfirmActivationKeyRequest" => parses::<ConfirmActivationKeyRequest>(bytes),
-        "ActivationKey" => parses::<ActivationKey>(bytes),
-        "ConfirmActivationKeyResponse" => parses::<ConfirmActivationKeyResponse>(bytes),
-        "Feature" => parses::<Feature>(bytes),
-        "FeatureType" => parses::<FeatureType>(bytes),
-        "FeatureConfig" => parses::<FeatureConfig>(bytes),
-        "L3BaseConfig" => parses::<L3BaseConfig>(bytes),
-        "ProviderBgpConfig" => parses::<ProviderBgpConfig>(bytes),
-        "ListFeaturesResponse" => parses::<ListFeaturesResponse>(bytes),
-        "Interconnect" => parses::<Interconnect>(bytes),
-        "InterconnectState" => parses::<InterconnectState>(bytes),
-        "ListInterconnectsResponse" => parses::<ListInterconnectsResponse>(bytes),
-        "State" => parses::<State>(bytes),
-        "Priority" => parses::<Priority>(bytes),
-        "IssueContext" => parses::<IssueContext>(bytes),
-        "ChannelContext" => parses::<ChannelContext>(bytes),
-        "ConnectionContext" => parses::<ConnectionContext>(bytes),
-        "FeatureContext" => parses::<FeatureContext>(bytes),
-        "InterconnectContext" => parses::<InterconnectContext>(bytes),
-        "Issue" => parses::<Issue>(bytes),
-        "Comment" => parses::<Comment>(bytes),
-        "AddCommentRequest" => parses::<AddCommentRequest>(bytes),
-        "AddCommentResponse" => parses::<AddCommentResponse>(bytes),
-        "CloseIssueRequest" => parses::<CloseIssueRequest>(bytes),
-        "CloseIssueResponse" => parses::<CloseIssueResponse>(bytes),
-        "ListCommentsResponse" => parses::<ListCommentsResponse>(bytes),
-        "ListIssuesResponse" => parses::<ListIssuesResponse>(bytes),
-        "MacSecKey" => parses::<MacSecKey>(bytes),
-        "ListMacSecKeysResponse" => parses::<ListMacSecKeysResponse>(bytes),
-        "Provider" => parses::<Provider>(bytes),
-        "ListProvidersResponse" => parses::<ListProvidersResponse>(bytes),
-        other => {
-            return Err(CliError::usage(format!(
-                "no parser for schema {other:?}; `interconnect schema --list` lists the names"
-            )));
-        }
-    };
-    Ok(verdict)
+    wire::parse_by_name(name, bytes).ok_or_else(|| {
+        CliError::usage(format!(
+            "no parser for schema {name:?}; `interconnect schema --list` lists the names"
+        ))
+    })
 }
 
 #[cfg(test)]

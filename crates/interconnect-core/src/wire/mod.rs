@@ -71,7 +71,7 @@ pub use issues::{
 };
 pub use macseckey::{ListMacSecKeysResponse, MacSecKey};
 pub use provider::{ListProvidersResponse, Provider};
-pub use registry::{SCHEMA_COUNT, schemas};
+pub use registry::{SCHEMA_COUNT, parse_by_name, parse_value_by_name, schemas};
 pub use secret::Secret;
 pub use timestamp::{Timestamp, TimestampError};
 

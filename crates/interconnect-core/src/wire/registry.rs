@@ -53,76 +53,97 @@ fn drop_null(schema: &mut Schema) {
     }
 }
 
-/// Lists `(upstream name, schema of our type)` for the given pairs.
+/// Defines, from one list of `upstream name => Rust type` pairs, the
+/// functions that need a type per schema name: [`schemas`],
+/// [`parse_by_name`] and [`parse_value_by_name`].
 macro_rules! registry {
     ($($name:literal => $ty:ty),+ $(,)?) => {
-        vec![$(($name, schema_of::<$ty>())),+]
+        /// For each schema of the specification, in its order: the upstream
+        /// name (for example `ASNRange`) and the JSON Schema of the Rust type
+        /// that implements it.
+        pub fn schemas() -> Vec<(&'static str, Schema)> {
+            vec![$(($name, schema_of::<$ty>())),+]
+        }
+
+        /// Reads `bytes` as the Rust type of the upstream schema `name`
+        /// (`None` when no type has that name), with the checks of
+        /// [`from_json`](super::from_json).
+        pub fn parse_by_name(name: &str, bytes: &[u8]) -> Option<Result<(), DecodeError>> {
+            match name {
+                $($name => Some(super::from_json::<$ty>(bytes).map(|_| ())),)+
+                _ => None,
+            }
+        }
+
+        /// Reads a JSON value as the Rust type of the upstream schema `name`
+        /// (`None` when no type has that name).
+        pub fn parse_value_by_name(name: &str, value: Value) -> Option<Result<(), DecodeError>> {
+            match name {
+                $($name => Some(super::from_value::<$ty>(value).map(|_| ())),)+
+                _ => None,
+            }
+        }
     };
 }
 
-/// For each schema of the specification, in its order: the upstream name
-/// (for example `ASNRange`) and the JSON Schema of the Rust type that
-/// implements it.
-pub fn schemas() -> Vec<(&'static str, Schema)> {
-    registry![
-        "Channel" => Channel,
-        "ListChannelsResponse" => ListChannelsResponse,
-        "NotifyMaintenanceRequest" => NotifyMaintenanceRequest,
-        "MaintenanceEvent" => MaintenanceEvent,
-        "GetMaintenanceEventsResponse" => GetMaintenanceEventsResponse,
-        "MacSecKeyRotationRequest" => MacSecKeyRotationRequest,
-        "AdminState" => AdminState,
-        "VerificationState" => VerificationState,
-        "ProvisioningState" => ProvisioningState,
-        "Empty" => Empty,
-        "Connection" => Connection,
-        "FeatureGuidance" => FeatureGuidance,
-        "L3BaseGuidance" => L3BaseGuidance,
-        "ASNRange" => AsnRange,
-        "SubnetGuidance" => SubnetGuidance,
-        "VLANRange" => VlanRange,
-        "MTURange" => MtuRange,
-        "ListConnectionsResponse" => ListConnectionsResponse,
-        "GenerateFeatureGuidanceRequest" => GenerateFeatureGuidanceRequest,
-        "GenerateFeatureGuidanceResponse" => GenerateFeatureGuidanceResponse,
-        "NotifyConnectionStatusRequest" => NotifyConnectionStatusRequest,
-        "Environment" => Environment,
-        "ProviderSites" => ProviderSites,
-        "EnvironmentVisibility" => EnvironmentVisibility,
-        "ListEnvironmentsResponse" => ListEnvironmentsResponse,
-        "ConfirmActivationKeyRequest" => ConfirmActivationKeyRequest,
-        "ActivationKey" => ActivationKey,
-        "ConfirmActivationKeyResponse" => ConfirmActivationKeyResponse,
-        "Feature" => Feature,
-        "FeatureType" => FeatureType,
-        "FeatureConfig" => FeatureConfig,
-        "L3BaseConfig" => L3BaseConfig,
-        "ProviderBgpConfig" => ProviderBgpConfig,
-        "ListFeaturesResponse" => ListFeaturesResponse,
-        "Interconnect" => Interconnect,
-        "InterconnectState" => InterconnectState,
-        "ListInterconnectsResponse" => ListInterconnectsResponse,
-        "State" => State,
-        "Priority" => Priority,
-        "IssueContext" => IssueContext,
-        "ChannelContext" => ChannelContext,
-        "ConnectionContext" => ConnectionContext,
-        "FeatureContext" => FeatureContext,
-        "InterconnectContext" => InterconnectContext,
-        "Issue" => Issue,
-        "Comment" => Comment,
-        "AddCommentRequest" => AddCommentRequest,
-        "AddCommentResponse" => AddCommentResponse,
-        "CloseIssueRequest" => CloseIssueRequest,
-        "CloseIssueResponse" => CloseIssueResponse,
-        "ListCommentsResponse" => ListCommentsResponse,
-        "ListIssuesResponse" => ListIssuesResponse,
-        "MacSecKey" => MacSecKey,
-        "ListMacSecKeysResponse" => ListMacSecKeysResponse,
-        "Provider" => Provider,
-        "ListProvidersResponse" => ListProvidersResponse,
-    ]
-}
+registry![
+    "Channel" => Channel,
+    "ListChannelsResponse" => ListChannelsResponse,
+    "NotifyMaintenanceRequest" => NotifyMaintenanceRequest,
+    "MaintenanceEvent" => MaintenanceEvent,
+    "GetMaintenanceEventsResponse" => GetMaintenanceEventsResponse,
+    "MacSecKeyRotationRequest" => MacSecKeyRotationRequest,
+    "AdminState" => AdminState,
+    "VerificationState" => VerificationState,
+    "ProvisioningState" => ProvisioningState,
+    "Empty" => Empty,
+    "Connection" => Connection,
+    "FeatureGuidance" => FeatureGuidance,
+    "L3BaseGuidance" => L3BaseGuidance,
+    "ASNRange" => AsnRange,
+    "SubnetGuidance" => SubnetGuidance,
+    "VLANRange" => VlanRange,
+    "MTURange" => MtuRange,
+    "ListConnectionsResponse" => ListConnectionsResponse,
+    "GenerateFeatureGuidanceRequest" => GenerateFeatureGuidanceRequest,
+    "GenerateFeatureGuidanceResponse" => GenerateFeatureGuidanceResponse,
+    "NotifyConnectionStatusRequest" => NotifyConnectionStatusRequest,
+    "Environment" => Environment,
+    "ProviderSites" => ProviderSites,
+    "EnvironmentVisibility" => EnvironmentVisibility,
+    "ListEnvironmentsResponse" => ListEnvironmentsResponse,
+    "ConfirmActivationKeyRequest" => ConfirmActivationKeyRequest,
+    "ActivationKey" => ActivationKey,
+    "ConfirmActivationKeyResponse" => ConfirmActivationKeyResponse,
+    "Feature" => Feature,
+    "FeatureType" => FeatureType,
+    "FeatureConfig" => FeatureConfig,
+    "L3BaseConfig" => L3BaseConfig,
+    "ProviderBgpConfig" => ProviderBgpConfig,
+    "ListFeaturesResponse" => ListFeaturesResponse,
+    "Interconnect" => Interconnect,
+    "InterconnectState" => InterconnectState,
+    "ListInterconnectsResponse" => ListInterconnectsResponse,
+    "State" => State,
+    "Priority" => Priority,
+    "IssueContext" => IssueContext,
+    "ChannelContext" => ChannelContext,
+    "ConnectionContext" => ConnectionContext,
+    "FeatureContext" => FeatureContext,
+    "InterconnectContext" => InterconnectContext,
+    "Issue" => Issue,
+    "Comment" => Comment,
+    "AddCommentRequest" => AddCommentRequest,
+    "AddCommentResponse" => AddCommentResponse,
+    "CloseIssueRequest" => CloseIssueRequest,
+    "CloseIssueResponse" => CloseIssueResponse,
+    "ListCommentsResponse" => ListCommentsResponse,
+    "ListIssuesResponse" => ListIssuesResponse,
+    "MacSecKey" => MacSecKey,
+    "ListMacSecKeysResponse" => ListMacSecKeysResponse,
+    "Provider" => Provider,
+    "ListProvidersResponse" => ListProvidersResponse,
+];
 
 #[cfg(test)]
 mod tests {
@@ -132,6 +153,21 @@ mod tests {
 
     use super::*;
     use crate::wire::test_support::{upstream_schema_order, upstream_schemas};
+
+    #[test]
+    fn every_registered_name_has_a_parser_and_only_those() {
+        for (name, _) in schemas() {
+            assert!(parse_by_name(name, b"{}").is_some(), "{name} has no parser");
+            assert!(parse_value_by_name(name, Value::Null).is_some(), "{name} has no value parser");
+        }
+        assert!(parse_by_name("Connections", b"{}").is_none());
+        assert!(matches!(parse_by_name("Connection", b"{}"), Some(Ok(()))));
+        let err = parse_by_name("Connection", br#"{"bandwidthMbps":"x"}"#)
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("bandwidthMbps"), "{err}");
+    }
 
     #[test]
     fn the_registry_has_56_distinct_names() {
