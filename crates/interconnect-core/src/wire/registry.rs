@@ -158,7 +158,10 @@ mod tests {
     fn every_registered_name_has_a_parser_and_only_those() {
         for (name, _) in schemas() {
             assert!(parse_by_name(name, b"{}").is_some(), "{name} has no parser");
-            assert!(parse_value_by_name(name, Value::Null).is_some(), "{name} has no value parser");
+            assert!(
+                parse_value_by_name(name, Value::Null).is_some(),
+                "{name} has no value parser"
+            );
         }
         assert!(parse_by_name("Connections", b"{}").is_none());
         assert!(matches!(parse_by_name("Connection", b"{}"), Some(Ok(()))));
