@@ -341,6 +341,153 @@ mod tests {
         Violation::new(rule, "featureConfig.l3BaseConfig", format!("{rule} broken"))
     }
 
+    /// A backend whose devices refuse every new feature.
+    struct RefusingBackend(crate::backend::InMemoryBackend);
+
+    impl crate::backend::Backend for RefusingBackend {
+        fn provision_feature(
+            &self,
+            _feature: &FeatureName,
+            _config: &wire::L3BaseConfig,
+        ) -> Result<(), crate::backend::BackendError> {
+            Err(crate::backend::BackendError::new("the router is read-only"))
+        }
+        fn feature_status(&self, feature: &FeatureName) -> FeatureStatus {
+            self.0.feature_status(feature)
+        }
+        fn remove_feature(
+            &self,
+            feature: &FeatureName,
+        ) -> Result<(), crate::backend::BackendError> {
+            self.0.remove_feature(feature)
+        }
+        fn install_mac_sec_key(
+            &self,
+            key: &interconnect_core::names::MacSecKeyName,
+            cak: &wire::Secret,
+            ckn: &wire::Secret,
+        ) -> Result<(), crate::backend::BackendError> {
+            self.0.install_mac_sec_key(key, cak, ckn)
+        }
+        fn activate_mac_sec_key(
+            &self,
+            key: &interconnect_core::names::MacSecKeyName,
+        ) -> Result<(), crate::backend::BackendError> {
+            self.0.activate_mac_sec_key(key)
+        }
+        fn mac_sec_key_active(&self, key: &interconnect_core::names::MacSecKeyName) -> bool {
+            self.0.mac_sec_key_active(key)
+        }
+        fn remove_mac_sec_key(
+            &self,
+            key: &interconnect_core::names::MacSecKeyName,
+        ) -> Result<(), crate::backend::BackendError> {
+            self.0.remove_mac_sec_key(key)
+        }
+        fn local_availability(
+            &self,
+            interconnect: &interconnect_core::names::InterconnectName,
+        ) -> crate::backend::LocalAvailability {
+            self.0.local_availability(interconnect)
+        }
+    }
+
+    #[test]
+    fn a_proposal_the_devices_refuse_leaves_no_reservation() {
+        use std::sync::Arc;
+
+        use interconnect_core::names::ProviderName;
+        use interconnect_core::wire::{FeatureConfig, L3BaseConfig, ProviderBgpConfig};
+
+        use crate::clock::ManualClock;
+        use crate::config::ProviderConfig;
+        use crate::store::{ConnectionRecord, MemoryStore};
+
+        let aws = ProviderName::new("aws").expect("valid");
+        let gcp = ProviderName::new("gcp").expect("valid");
+        let config = ProviderConfig::default_pair(&aws, &gcp, 64512).expect("default pair");
+        let clock = Arc::new(ManualClock::at_epoch());
+        let backend = RefusingBackend(crate::backend::InMemoryBackend::new(
+            clock.clone(),
+            chrono::Duration::zero(),
+        ));
+        let p = ReferenceProvider::new(
+            config,
+            Arc::new(MemoryStore::new()),
+            clock,
+            Arc::new(backend),
+        )
+        .expect("coherent");
+        let ix = gcp
+            .environment("aws-gcp-us-east")
+            .and_then(|e| e.interconnect("ix1"))
+            .expect("valid");
+        let conn = ix.connection("c").expect("valid");
+        p.store
+            .update(|state| {
+                state.connections.insert(
+                    conn.clone(),
+                    ConnectionRecord {
+                        connection: wire::Connection {
+                            name: Some(conn.clone()),
+                            ..wire::Connection::default()
+                        },
+                        created_at: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
+                        negotiator_here: false,
+                        update_in_flight: None,
+                        notifications_received: Vec::new(),
+                        seen_on_peer: false,
+                    },
+                );
+                Ok(())
+            })
+            .expect("seeded");
+        let bgp = |provider: &ProviderName, asn: u32, host: &str| ProviderBgpConfig {
+            provider: Some(provider.clone()),
+            asn: Some(asn),
+            host_ipv4: Some(host.into()),
+            host_ipv6: None,
+        };
+        let feature = wire::Feature {
+            name: None,
+            channel: Some(ix.channel("ch1").expect("valid")),
+            feature_config: Some(FeatureConfig {
+                feature_type: Some(FeatureType::L3Base),
+                l3_base_config: Some(L3BaseConfig {
+                    ipv4_subnet: Some("169.254.0.0/30".into()),
+                    ipv4_subnet_prefix_length: Some(30),
+                    mtu_bytes: Some(1500),
+                    vlan_id: Some(1100),
+                    provider_bgp_configs: vec![
+                        bgp(&aws, 64512, "169.254.0.1"),
+                        bgp(&gcp, 16550, "169.254.0.2"),
+                    ],
+                    ..L3BaseConfig::default()
+                }),
+            }),
+            provisioning_state: None,
+        };
+        let err = create_feature(
+            &p,
+            &Caller::partner(gcp.clone()),
+            request::CreateFeature {
+                parent: conn,
+                feature_id: "f1".into(),
+                feature,
+            },
+        )
+        .expect_err("the devices refused");
+        assert_eq!(
+            (err.kind(), err.rule()),
+            (ErrorKind::Unavailable, rules::FEAT_ALL_OR_NOTHING)
+        );
+        assert_eq!(
+            p.store.view(|s| s.features.len()),
+            Some(0),
+            "FEAT-1: no reservation left behind"
+        );
+    }
+
     #[test]
     fn a_collision_alone_is_a_409_race() {
         let e = rejection(&[v("L3-19"), v("L3-20")]);
