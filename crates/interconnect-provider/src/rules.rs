@@ -38,3 +38,48 @@ rule_ids! {
     /// The server's guidance policy is coherent.
     GUIDE_POLICY = "GUIDE-20";
 }
+
+rule_ids! {
+    /// `GenerateFeatureGuidance` has one entry per channel of the interconnect.
+    GUIDE_ONE_PER_CHANNEL = "GUIDE-1";
+    /// Each entry's `channelAdminState` is the channel's `adminState`.
+    GUIDE_CHANNEL_ADMIN_STATE = "GUIDE-2";
+    /// An entry is `FEATURE_TYPE_L3_BASE` exactly when it has `l3BaseGuidance`.
+    GUIDE_TYPE_MATCHES_GUIDANCE = "GUIDE-3";
+    /// `excludeSubnets` list the subnets in use; VLAN ranges are not filtered.
+    GUIDE_EXCLUDES_USED = "GUIDE-15";
+    /// `asnRanges` include the server's own ASN.
+    GUIDE_OWN_ASN = "GUIDE-16";
+    /// Guidance is generated from current state on each call.
+    GUIDE_CURRENT_STATE = "GUIDE-17";
+    /// The connection of `GenerateFeatureGuidance` must exist (404).
+    GUIDE_CONNECTION_EXISTS = "GUIDE-18";
+    /// Absent guidance lists restrict nothing; preferences are not enforced.
+    GUIDE_PREFERENCES_NOT_ENFORCED = "GUIDE-19";
+    /// `CreateFeature` is accepted in full or rejected in full.
+    FEAT_ALL_OR_NOTHING = "FEAT-1";
+    /// Concurrent proposals on a channel are judged one at a time.
+    FEAT_SERIALIZED = "FEAT-2";
+    /// At most one L3 base feature per connection and channel (409).
+    FEAT_ONE_PER_CHANNEL = "FEAT-3";
+    /// `featureId` is any valid segment.
+    FEAT_OPAQUE_ID = "FEAT-4";
+    /// A feature with the same name exists (409).
+    FEAT_NAME_TAKEN = "FEAT-5";
+    /// The parent connection (and a feature named in the path) must exist (404).
+    FEAT_EXISTS = "FEAT-6";
+    /// `provisioningState` is set by the server.
+    FEAT_PROVISIONING_STATE = "FEAT-7";
+    /// `DeleteFeature` releases the feature's reservations.
+    FEAT_RELEASE = "FEAT-10";
+    /// A body `name` equals the name the path and `featureId` give (400).
+    FEAT_BODY_NAME = "FEAT-11";
+    /// A proposal off the guidance is rejected (400, via the L3 rules).
+    FEAT_FOLLOWS_GUIDANCE = "FEAT-12";
+    /// The feature's channel must be `ADMIN_STATE_ENABLED` (400).
+    FEAT_CHANNEL_ENABLED = "FEAT-13";
+    /// Features are never modified in place.
+    FEAT_NEVER_MODIFIED = "FEAT-14";
+    /// The feature type is one the interconnect supports (400).
+    FEAT_TYPE_SUPPORTED = "FEAT-15";
+}

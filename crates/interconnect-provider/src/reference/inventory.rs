@@ -9,7 +9,9 @@
 use std::collections::BTreeSet;
 
 use interconnect_core::names::{ChannelName, EnvironmentName, InterconnectName, ProviderName};
-use interconnect_core::validation::{Family, parse_subnet, validate_environment};
+use interconnect_core::validation::{
+    ChannelUsage, Family, parse_subnet, validate_environment, validate_l3_guidance,
+};
 use interconnect_core::wire::Channel;
 
 use super::ReferenceProvider;
@@ -314,6 +316,39 @@ fn check_policy(config: &ProviderConfig) -> Result<(), InventoryError> {
             "the ASN is reserved",
         ));
     }
+    // Every allowed length must fit inside a pool of its family (GUIDE-13),
+    // so the lengths offered can be used at all.
+    for (pools, lengths, family) in [
+        (&g.ipv4_pools, &g.ipv4_prefix_lengths, Family::V4),
+        (&g.ipv6_pools, &g.ipv6_prefix_lengths, Family::V6),
+    ] {
+        for len in lengths {
+            let fits = pools.iter().any(|pool| {
+                parse_subnet(pool, family)
+                    .is_ok_and(|net| i64::from(net.prefix_len()) <= i64::from(*len))
+            });
+            if !fits {
+                return Err(bad(
+                    rules::GUIDE_POLICY,
+                    "guidance.prefixLengths",
+                    format!("/{len} fits inside no {} pool", family.label()),
+                ));
+            }
+        }
+    }
+    // The guidance the policy yields on an unused channel must itself be
+    // coherent (GUIDE-4..GUIDE-14), or no negotiator could follow it.
+    let guidance = super::guidance::l3_base_guidance(g, &ChannelUsage::default());
+    if let Some(v) = validate_l3_guidance(&guidance, "guidance")
+        .into_iter()
+        .next()
+    {
+        return Err(bad(
+            rules::GUIDE_POLICY,
+            v.path,
+            format!("the guidance it yields breaks {}: {}", v.rule, v.message),
+        ));
+    }
     Ok(())
 }
 
@@ -490,11 +525,29 @@ mod tests {
                 rules::GUIDE_POLICY,
                 Box::new(|c| c.guidance.ipv4_pools = vec!["169.254.0.1/16".into()]),
             ),
+            (
+                rules::GUIDE_POLICY,
+                Box::new(|c| c.guidance.ipv6_pools = vec![]),
+            ),
+            (
+                rules::GUIDE_POLICY,
+                Box::new(|c| c.guidance.ipv4_prefix_lengths = vec![8, 30]),
+            ),
+            (
+                rules::GUIDE_POLICY,
+                Box::new(|c| c.guidance.mtu_ranges = vec![(1280, 8896), (8000, 9000)]),
+            ),
+            (
+                rules::GUIDE_POLICY,
+                Box::new(|c| c.guidance.max_received_bgp_route_prefixes = Some(0)),
+            ),
         ];
         for (i, (rule, break_it)) in cases.iter().enumerate() {
             let mut c = config();
             break_it(&mut c);
-            let err = check(&c).expect_err("must be refused");
+            let Err(err) = check(&c) else {
+                panic!("case {i} must be refused");
+            };
             assert_eq!(err.rule, *rule, "case {i}: {err}");
         }
     }

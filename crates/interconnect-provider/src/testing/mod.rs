@@ -8,6 +8,7 @@
 //! into `#[tokio::test]`s against a fixture expression.
 
 pub mod scenarios;
+pub mod seed;
 
 use std::sync::Arc;
 

@@ -2,6 +2,8 @@
 //! generic over any `ConnectionCoordinator`, panicking with a message that
 //! names the rule when the target breaks it. One file per family.
 
+mod features;
 mod static_resources;
 
+pub use features::*;
 pub use static_resources::*;
