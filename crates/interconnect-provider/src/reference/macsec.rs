@@ -1,63 +1,413 @@
-//! PLACEHOLDER: replaced by the macsec family implementation.
+//! MACsec keys held for a channel (`paths/macseckeys.yaml`,
+//! `paths/channels.yaml` `RequestMacSecKeyRotation`, `schemas/macseckey.yaml`;
+//! `docs/Protocols.md` § MACsec Key Rotation; E-14, E-47..E-50).
+//!
+//! The partner that is a channel's `macsecManagerProvider` creates and
+//! deletes keys here; this server is the key's receiver: it checks that a
+//! rotation is permitted now (MACSEC-17), then installs the key on its
+//! devices in standby and reports `active` from them (MACSEC-9). Every check
+//! of a create runs with the insert in one store transaction, so concurrent
+//! creates cannot together break MACSEC-3..MACSEC-6.
+//!
+//! Operator entry points for the rotation driver: [`ReferenceProvider::activate_mac_sec_key`],
+//! [`ReferenceProvider::pending_rotation_requests`] and
+//! [`ReferenceProvider::clear_rotation_request`].
 
-use interconnect_core::wire;
+use chrono::{DateTime, Duration, Utc};
+use interconnect_core::names::{ChannelName, MacSecKeyName};
+use interconnect_core::validation::validate_mac_sec_key;
+use interconnect_core::wire::{self, Secret, Timestamp};
 
 use super::ReferenceProvider;
 use crate::caller::Caller;
 use crate::error::{CoordinatorError, CoordinatorResult};
 use crate::request;
+use crate::rules;
+use crate::store::{MacSecKeyRecord, State, StoreExt};
+
+/// A rotation the partner asked for on a channel this server manages
+/// (MACSEC-16), waiting for the rotation driver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RotationRequest {
+    /// The channel.
+    pub channel: ChannelName,
+    /// When the partner asked.
+    pub requested_at: DateTime<Utc>,
+}
+
+/// The key as served: never its CAK (MACSEC-15), `active` from the devices
+/// (MACSEC-9).
+fn served(p: &ReferenceProvider, key: &wire::MacSecKey) -> wire::MacSecKey {
+    let active = key
+        .name
+        .as_ref()
+        .is_some_and(|name| p.backend.mac_sec_key_active(name));
+    wire::MacSecKey {
+        cak: None,
+        active: Some(active),
+        ..key.clone()
+    }
+}
+
+/// The keys stored for `channel`, in name order.
+fn keys_on<'a>(state: &'a State, channel: &'a ChannelName) -> Vec<&'a MacSecKeyRecord> {
+    state
+        .mac_sec_keys
+        .iter()
+        .filter(|(name, _)| name.channel() == channel)
+        .map(|(_, record)| record)
+        .collect()
+}
+
+/// Whether the caller (the provider of the channel's namespace) is the
+/// channel's MACsec manager.
+fn caller_manages(
+    p: &ReferenceProvider,
+    caller: &Caller,
+    channel: &ChannelName,
+) -> CoordinatorResult<bool> {
+    let found = p.channel(caller, channel)?;
+    Ok(found.macsec_manager_provider.as_ref() == Some(channel.interconnect().provider()))
+}
+
+fn device_error(rule: &str, error: &crate::backend::BackendError) -> CoordinatorError {
+    CoordinatorError::unavailable(
+        rule.to_owned(),
+        format!("the local devices refused: {error}"),
+    )
+}
 
 pub(super) fn request_mac_sec_key_rotation(
-    _p: &ReferenceProvider,
-    _caller: &Caller,
-    _request: request::RequestMacSecKeyRotation,
+    p: &ReferenceProvider,
+    caller: &Caller,
+    request: request::RequestMacSecKeyRotation,
 ) -> CoordinatorResult<wire::Empty> {
-    Err(CoordinatorError::internal(
-        "OPS-1",
-        "RequestMacSecKeyRotation is not implemented yet",
-    ))
+    if caller_manages(p, caller, &request.channel)? {
+        return Err(CoordinatorError::invalid_argument(
+            rules::MACSEC_ROTATION_REQUEST_FROM_PEER,
+            format!(
+                "the caller is the MACsec manager of {}; it rotates keys itself",
+                request.channel
+            ),
+        ));
+    }
+    let now = p.clock.now();
+    tracing::info!(channel = %request.channel, reason = ?request.body.reason, "MACsec key rotation requested");
+    p.store.update(|state| {
+        state
+            .channels
+            .entry(request.channel.clone())
+            .or_default()
+            .rotation_requested_at = Some(now);
+        Ok(())
+    })?;
+    Ok(wire::Empty::default())
+}
+
+/// What a create checks inside its transaction.
+struct Admission<'a> {
+    name: &'a MacSecKeyName,
+    ckn: &'a Secret,
+    channels_in_interconnect: usize,
+    now: DateTime<Utc>,
+    bake: Duration,
+}
+
+impl Admission<'_> {
+    /// MACSEC-21, MACSEC-3, MACSEC-22, MACSEC-6, MACSEC-4, MACSEC-5, in that order.
+    fn check(&self, state: &State) -> CoordinatorResult<()> {
+        let channel = self.name.channel();
+        let interconnect = channel.interconnect();
+        if state.mac_sec_keys.contains_key(self.name) {
+            return Err(CoordinatorError::already_exists(
+                rules::MACSEC_NAME,
+                format!("{} already exists", self.name),
+            ));
+        }
+        let on_channel = keys_on(state, channel);
+        if on_channel.len() >= 2 {
+            return Err(CoordinatorError::aborted(
+                rules::MACSEC_TWO_PER_CHANNEL,
+                format!("{channel} already holds two keys; delete the old one first"),
+            ));
+        }
+        let same_ckn = on_channel.iter().any(|r| {
+            r.key
+                .ckn
+                .as_ref()
+                .is_some_and(|c| c.expose().eq_ignore_ascii_case(self.ckn.expose()))
+        });
+        if same_ckn {
+            return Err(CoordinatorError::aborted(
+                rules::MACSEC_DISTINCT_CKN,
+                format!("the new key's CKN equals that of another key of {channel}"),
+            ));
+        }
+        let ended = state
+            .channels
+            .get(channel)
+            .and_then(|c| c.last_rotation_ended_at);
+        if let Some(ended) = ended {
+            let allowed_at = ended + self.bake;
+            if self.now < allowed_at {
+                let wait = (allowed_at - self.now).to_std().unwrap_or_default();
+                return Err(CoordinatorError::aborted(
+                    rules::MACSEC_BAKE_TIME,
+                    format!(
+                        "the last rotation of {channel} ended at {}; a new key is accepted from {}",
+                        Timestamp::from_utc(ended),
+                        Timestamp::from_utc(allowed_at)
+                    ),
+                )
+                .with_retry_after(wait));
+            }
+        }
+        let in_interconnect: Vec<&ChannelName> = state
+            .mac_sec_keys
+            .keys()
+            .filter(|k| k.channel().interconnect() == interconnect)
+            .map(MacSecKeyName::channel)
+            .collect();
+        if in_interconnect.len() > self.channels_in_interconnect {
+            return Err(CoordinatorError::aborted(
+                rules::MACSEC_N_PLUS_ONE,
+                format!(
+                    "{interconnect} has {} channels and already holds {} keys",
+                    self.channels_in_interconnect,
+                    in_interconnect.len()
+                ),
+            ));
+        }
+        if on_channel.len() == 1 {
+            let rotating = in_interconnect
+                .iter()
+                .filter(|c| **c != channel)
+                .find(|c| in_interconnect.iter().filter(|o| o == c).count() >= 2);
+            if let Some(other) = rotating {
+                return Err(CoordinatorError::aborted(
+                    rules::MACSEC_ONE_ROTATION,
+                    format!(
+                        "{other} is in rotation; one channel of {interconnect} rotates at a time"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 pub(super) fn create_mac_sec_key(
-    _p: &ReferenceProvider,
-    _caller: &Caller,
-    _request: request::CreateMacSecKey,
+    p: &ReferenceProvider,
+    caller: &Caller,
+    request: request::CreateMacSecKey,
 ) -> CoordinatorResult<wire::MacSecKey> {
-    Err(CoordinatorError::internal(
-        "OPS-1",
-        "CreateMacSecKey is not implemented yet",
-    ))
+    let channel = &request.parent;
+    if !caller_manages(p, caller, channel)? {
+        return Err(CoordinatorError::aborted(
+            rules::MACSEC_CREATE_BY_MANAGER,
+            format!("only the MACsec manager of {channel} creates keys on it"),
+        ));
+    }
+    let name = channel.mac_sec_key(&request.mac_sec_key_id).map_err(|e| {
+        CoordinatorError::invalid_argument(rules::ID_PARAMETER_SEGMENT, format!("macSecKeyId: {e}"))
+    })?;
+    if let Some(given) = &request.mac_sec_key.name
+        && given != &name
+    {
+        return Err(CoordinatorError::invalid_argument(
+            rules::MACSEC_NAME,
+            format!("the body names {given} but the path and macSecKeyId give {name}"),
+        ));
+    }
+    if let Some(v) = validate_mac_sec_key(&request.mac_sec_key)
+        .into_iter()
+        .next()
+    {
+        return Err(CoordinatorError::invalid_argument(
+            v.rule,
+            format!("{}: {}", v.path, v.message),
+        ));
+    }
+    let (Some(cak), Some(ckn)) = (&request.mac_sec_key.cak, &request.mac_sec_key.ckn) else {
+        return Err(CoordinatorError::invalid_argument(
+            interconnect_core::validation::rules::MACSEC_KEY_PRESENT,
+            "cak and ckn are required",
+        ));
+    };
+    let channels_in_interconnect = p
+        .interconnect(caller, channel.interconnect())?
+        .channels
+        .len();
+    let now = p.clock.now();
+    let admission = Admission {
+        name: &name,
+        ckn,
+        channels_in_interconnect,
+        now,
+        bake: p.config.policy.mac_sec_bake(),
+    };
+    let key = wire::MacSecKey {
+        name: Some(name.clone()),
+        cak: Some(cak.clone()),
+        ckn: Some(ckn.clone()),
+        start_time: Some(Timestamp::from_utc(now)),
+        active: None,
+    };
+    let created_by = channel.interconnect().provider().clone();
+    p.store.update(|state| {
+        admission.check(state)?;
+        p.backend
+            .install_mac_sec_key(&name, cak, ckn)
+            .map_err(|e| device_error(rules::MACSEC_CHECK_BEFORE_INSTALL, &e))?;
+        state.mac_sec_keys.insert(
+            name.clone(),
+            MacSecKeyRecord {
+                key: key.clone(),
+                created_by,
+            },
+        );
+        Ok(())
+    })?;
+    Ok(served(p, &key))
 }
 
 pub(super) fn list_mac_sec_keys(
-    _p: &ReferenceProvider,
-    _caller: &Caller,
-    _request: request::ListMacSecKeys,
+    p: &ReferenceProvider,
+    caller: &Caller,
+    request: request::ListMacSecKeys,
 ) -> CoordinatorResult<wire::ListMacSecKeysResponse> {
-    Err(CoordinatorError::internal(
-        "OPS-1",
-        "ListMacSecKeys is not implemented yet",
-    ))
+    p.channel(caller, &request.parent)?;
+    let keys: Vec<wire::MacSecKey> = p
+        .store
+        .view(|state| {
+            keys_on(state, &request.parent)
+                .into_iter()
+                .map(|r| r.key.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(wire::ListMacSecKeysResponse {
+        mac_sec_keys: keys.iter().map(|k| served(p, k)).collect(),
+    })
+}
+
+fn stored(p: &ReferenceProvider, name: &MacSecKeyName) -> CoordinatorResult<wire::MacSecKey> {
+    p.store
+        .view(|state| state.mac_sec_keys.get(name).map(|r| r.key.clone()))
+        .flatten()
+        .ok_or_else(|| {
+            CoordinatorError::not_found(rules::MISSING_RESOURCE, format!("{name} does not exist"))
+        })
 }
 
 pub(super) fn get_mac_sec_key(
-    _p: &ReferenceProvider,
-    _caller: &Caller,
-    _request: request::GetMacSecKey,
+    p: &ReferenceProvider,
+    caller: &Caller,
+    request: request::GetMacSecKey,
 ) -> CoordinatorResult<wire::MacSecKey> {
-    Err(CoordinatorError::internal(
-        "OPS-1",
-        "GetMacSecKey is not implemented yet",
-    ))
+    p.channel(caller, request.name.channel())?;
+    Ok(served(p, &stored(p, &request.name)?))
 }
 
 pub(super) fn delete_mac_sec_key(
-    _p: &ReferenceProvider,
-    _caller: &Caller,
-    _request: request::DeleteMacSecKey,
+    p: &ReferenceProvider,
+    caller: &Caller,
+    request: request::DeleteMacSecKey,
 ) -> CoordinatorResult<wire::Empty> {
-    Err(CoordinatorError::internal(
-        "OPS-1",
-        "DeleteMacSecKey is not implemented yet",
-    ))
+    let name = &request.name;
+    let channel = name.channel();
+    if !caller_manages(p, caller, channel)? {
+        return Err(CoordinatorError::aborted(
+            rules::MACSEC_DELETE_BY_MANAGER,
+            format!("only the MACsec manager of {channel} deletes keys on it"),
+        ));
+    }
+    let now = p.clock.now();
+    p.store.update(|state| {
+        if !state.mac_sec_keys.contains_key(name) {
+            return Err(CoordinatorError::not_found(
+                rules::MISSING_RESOURCE,
+                format!("{name} does not exist"),
+            ));
+        }
+        if p.backend.mac_sec_key_active(name) {
+            return Err(CoordinatorError::aborted(
+                rules::MACSEC_ACTIVE_NOT_DELETED,
+                format!("{name} is the active key of {channel}; activate the other key first"),
+            ));
+        }
+        let before = keys_on(state, channel).len();
+        state.mac_sec_keys.remove(name);
+        if before == 2 {
+            state
+                .channels
+                .entry(channel.clone())
+                .or_default()
+                .last_rotation_ended_at = Some(now);
+        }
+        p.backend
+            .remove_mac_sec_key(name)
+            .map_err(|e| device_error(rules::MACSEC_ACTIVE_NOT_DELETED, &e))
+    })?;
+    Ok(wire::Empty::default())
+}
+
+impl ReferenceProvider {
+    /// Operator: makes `key` the active key of its channel on the local
+    /// devices, once they carry traffic with it (`docs/Protocols.md` § MACsec
+    /// Key Rotation). The channel's other key becomes inactive (MACSEC-8);
+    /// a backend that leaves it active is reported as an internal error.
+    pub fn activate_mac_sec_key(&self, key: &MacSecKeyName) -> CoordinatorResult<wire::MacSecKey> {
+        let stored_key = stored(self, key)?;
+        self.backend
+            .activate_mac_sec_key(key)
+            .map_err(|e| device_error(rules::MACSEC_ONE_ACTIVE, &e))?;
+        let others: Vec<MacSecKeyName> = self
+            .store
+            .view(|state| {
+                keys_on(state, key.channel())
+                    .into_iter()
+                    .filter_map(|r| r.key.name.clone())
+                    .filter(|n| n != key)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(still) = others.iter().find(|n| self.backend.mac_sec_key_active(n)) {
+            return Err(CoordinatorError::internal(
+                rules::MACSEC_ONE_ACTIVE,
+                format!("the devices kept {still} active after activating {key}"),
+            ));
+        }
+        Ok(served(self, &stored_key))
+    }
+
+    /// The rotations partners asked for (MACSEC-16) and not yet cleared, in
+    /// channel name order: the work list of the rotation driver.
+    pub fn pending_rotation_requests(&self) -> Vec<RotationRequest> {
+        self.store
+            .view(|state| {
+                state
+                    .channels
+                    .iter()
+                    .filter_map(|(channel, record)| {
+                        record.rotation_requested_at.map(|at| RotationRequest {
+                            channel: channel.clone(),
+                            requested_at: at,
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Clears the rotation request of `channel` once the rotation driver
+    /// has started the rotation.
+    pub fn clear_rotation_request(&self, channel: &ChannelName) -> CoordinatorResult<()> {
+        self.store.update(|state| {
+            if let Some(record) = state.channels.get_mut(channel) {
+                record.rotation_requested_at = None;
+            }
+            Ok(())
+        })
+    }
 }

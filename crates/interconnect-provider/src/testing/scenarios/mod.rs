@@ -2,6 +2,12 @@
 //! generic over any `ConnectionCoordinator`, panicking with a message that
 //! names the rule when the target breaks it. One file per family.
 
+mod issues;
+mod macsec;
+mod maintenance;
 mod static_resources;
 
+pub use issues::*;
+pub use macsec::*;
+pub use maintenance::*;
 pub use static_resources::*;
