@@ -314,3 +314,265 @@ impl ReferenceProvider {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use interconnect_core::wire::{
+        ChannelContext, ConnectionContext, FeatureContext, IssueContext, Priority,
+    };
+
+    use super::*;
+    use crate::error::ErrorKind;
+    use crate::page::PageRequest;
+    use crate::testing::Fixture;
+    use crate::testing::scenarios::simple_issue;
+
+    type TestResult = Result<(), CoordinatorError>;
+
+    fn file(
+        f: &Fixture<std::sync::Arc<ReferenceProvider>>,
+        id: &str,
+        issue: Issue,
+    ) -> CoordinatorResult<Issue> {
+        create_issue(
+            &f.server,
+            &f.caller(),
+            request::CreateIssue {
+                parent: f.partner.clone(),
+                issue_id: id.to_owned(),
+                issue,
+            },
+        )
+    }
+
+    fn rule(result: CoordinatorResult<Issue>) -> (ErrorKind, String) {
+        let err = result.expect_err("must be refused");
+        (err.kind(), err.rule().to_owned())
+    }
+
+    #[test]
+    fn every_state_transition_follows_issue_8() -> TestResult {
+        let all = [
+            State::Open,
+            State::InProgress,
+            State::ActionRequired,
+            State::Closed,
+        ];
+        let allowed = [
+            (State::Open, State::InProgress),
+            (State::Open, State::ActionRequired),
+            (State::InProgress, State::ActionRequired),
+            (State::ActionRequired, State::InProgress),
+            (State::Open, State::Closed),
+            (State::InProgress, State::Closed),
+            (State::ActionRequired, State::Closed),
+        ];
+        for from in &all {
+            for to in &all {
+                let f = Fixture::new();
+                let name = f.partner.issue("i").expect("name");
+                file(&f, "i", simple_issue("t"))?;
+                // walk to `from` by an allowed path
+                match from {
+                    State::Open => {}
+                    State::Closed => {
+                        f.server.set_issue_state(&name, State::Closed)?;
+                    }
+                    other => {
+                        f.server.set_issue_state(&name, other.clone())?;
+                    }
+                }
+                let result = f.server.set_issue_state(&name, to.clone());
+                if from == to || allowed.contains(&(from.clone(), to.clone())) {
+                    assert_eq!(result?.state.as_ref(), Some(to), "{from} -> {to}");
+                } else {
+                    let err = result.expect_err("not allowed");
+                    assert_eq!(
+                        (err.kind(), err.rule()),
+                        (ErrorKind::FailedPrecondition, rules::ISSUE_TRANSITIONS),
+                        "{from} -> {to}"
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn unspecified_and_unknown_states_are_never_written() -> TestResult {
+        let f = Fixture::new();
+        let name = f.partner.issue("i").expect("name");
+        file(&f, "i", simple_issue("t"))?;
+        for to in [State::Unspecified, State::Unknown("STATE_WONT_FIX".into())] {
+            let err = f.server.set_issue_state(&name, to).expect_err("ISSUE-17");
+            assert_eq!(err.rule(), rules::ISSUE_STATE_SPECIFIED);
+        }
+        let err = f
+            .server
+            .set_issue_state(&f.partner.issue("none").expect("name"), State::Closed)
+            .expect_err("404");
+        assert_eq!(err.rule(), rules::ISSUE_NOT_FOUND);
+        Ok(())
+    }
+
+    #[test]
+    fn the_body_name_must_match() {
+        let f = Fixture::new();
+        let mut issue = simple_issue("t");
+        issue.name = Some(f.partner.issue("other").expect("name"));
+        assert_eq!(
+            rule(file(&f, "i", issue)),
+            (ErrorKind::InvalidArgument, rules::ISSUE_NAME.to_owned())
+        );
+        let mut issue = simple_issue("t");
+        issue.name = Some(f.partner.issue("i").expect("name"));
+        file(&f, "i", issue).expect("an equal name is fine");
+    }
+
+    #[test]
+    fn every_context_kind_must_lie_under_the_callers_provider() {
+        let f = Fixture::new();
+        let foreign_ix = f
+            .local
+            .environment("aws-gcp-us-east")
+            .and_then(|e| e.interconnect("ix1"))
+            .expect("name");
+        let foreign_conn = foreign_ix.connection("c1").expect("name");
+        let cases: Vec<Box<dyn Fn(&mut Issue)>> = vec![
+            Box::new(|i| {
+                i.channel_contexts = vec![ChannelContext {
+                    name: foreign_ix.channel("ch1").expect("name"),
+                }]
+            }),
+            Box::new(|i| {
+                i.connection_contexts = vec![ConnectionContext {
+                    name: foreign_conn.clone(),
+                }]
+            }),
+            Box::new(|i| {
+                i.feature_contexts = vec![FeatureContext {
+                    name: foreign_conn.feature("f1").expect("name"),
+                }]
+            }),
+        ];
+        for (n, set) in cases.iter().enumerate() {
+            let mut issue = simple_issue("t");
+            set(&mut issue);
+            assert_eq!(
+                rule(file(&f, &format!("i{n}"), issue)),
+                (
+                    ErrorKind::PermissionDenied,
+                    rules::ISSUE_CONTEXT_OWN_PROVIDER.to_owned()
+                ),
+                "case {n}"
+            );
+        }
+        let own = f.interconnect("ix1").connection("c1").expect("name");
+        let mut issue = simple_issue("t");
+        issue.issue_context = Some(IssueContext::ConnectionIssue);
+        issue.connection_contexts = vec![ConnectionContext { name: own }];
+        file(&f, "mine", issue).expect("ISSUE-6: own namespace");
+    }
+
+    #[test]
+    fn the_core_issue_rules_apply() {
+        let f = Fixture::new();
+        let mut no_body = simple_issue("t");
+        no_body.body = "  ".into();
+        assert_eq!(rule(file(&f, "a", no_body)).1, "ISSUE-2");
+        let mut two_lines = simple_issue("t");
+        two_lines.title = "a\nb".into();
+        assert_eq!(rule(file(&f, "b", two_lines)).1, "ISSUE-1");
+        let mut ix = simple_issue("t");
+        ix.issue_context = Some(IssueContext::InterconnectIssue);
+        assert_eq!(rule(file(&f, "c", ix)).1, "ISSUE-5");
+    }
+
+    #[test]
+    fn unknown_issue_values_are_kept() -> TestResult {
+        let f = Fixture::new();
+        let mut issue = simple_issue("t");
+        issue.issue_context = Some(IssueContext::Unknown("ISSUE_CONTEXT_POWER".into()));
+        issue.priority = Some(Priority::Unknown("PRIORITY_P9".into()));
+        let filed = file(&f, "i", issue)?;
+        assert_eq!(
+            filed.issue_context,
+            Some(IssueContext::Unknown("ISSUE_CONTEXT_POWER".into())),
+            "ISSUE-15"
+        );
+        assert_eq!(
+            filed.priority,
+            Some(Priority::Unknown("PRIORITY_P9".into())),
+            "ISSUE-15"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn comments_of_the_same_instant_keep_newest_first() -> TestResult {
+        let f = Fixture::new();
+        let name = f.partner.issue("i").expect("name");
+        file(&f, "i", simple_issue("t"))?;
+        for body in ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"] {
+            f.server.add_server_comment(&name, body)?;
+        }
+        let mut seen = Vec::new();
+        let mut page = PageRequest::of_size(4);
+        loop {
+            let resp = list_comments(
+                &f.server,
+                &f.caller(),
+                request::ListComments {
+                    parent: name.clone(),
+                    page: page.clone(),
+                },
+            )?;
+            seen.extend(resp.comments.into_iter().map(|c| c.body));
+            match resp.next_page_token {
+                Some(t) => page = page.next(t),
+                None => break,
+            }
+        }
+        assert_eq!(
+            seen,
+            ["11", "10", "9", "8", "7", "6", "5", "4", "3", "2", "1"],
+            "ISSUE-11"
+        );
+        let err = list_comments(
+            &f.server,
+            &f.caller(),
+            request::ListComments {
+                parent: f.partner.issue("x").expect("name"),
+                page: PageRequest::first(),
+            },
+        )
+        .expect_err("404");
+        assert_eq!(err.rule(), rules::ISSUE_NOT_FOUND);
+        Ok(())
+    }
+
+    #[test]
+    fn a_stranger_cannot_read_or_comment() -> TestResult {
+        let f = Fixture::new();
+        let name = f.partner.issue("i").expect("name");
+        file(&f, "i", simple_issue("t"))?;
+        let err = get_issue(
+            &f.server,
+            &f.stranger(),
+            request::GetIssue { name: name.clone() },
+        )
+        .expect_err("403");
+        assert_eq!(err.kind(), ErrorKind::PermissionDenied);
+        let err = close_issue(
+            &f.server,
+            &f.stranger(),
+            request::CloseIssue {
+                name,
+                body: wire::CloseIssueRequest {},
+            },
+        )
+        .expect_err("403");
+        assert_eq!(err.kind(), ErrorKind::PermissionDenied);
+        Ok(())
+    }
+}

@@ -411,3 +411,323 @@ impl ReferenceProvider {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::Duration;
+    use interconnect_core::names::{InterconnectName, ProviderName};
+    use interconnect_core::wire::L3BaseConfig;
+
+    use super::*;
+    use crate::backend::{
+        Backend, BackendError, FeatureStatus, InMemoryBackend, LocalAvailability,
+    };
+    use crate::clock::{Clock, ManualClock};
+    use crate::config::ProviderConfig;
+    use crate::error::ErrorKind;
+    use crate::store::MemoryStore;
+    use crate::testing::Fixture;
+    use crate::testing::scenarios::{MAC_SEC_TEST_CAK, mac_sec_create_request, mac_sec_test_ckn};
+
+    type TestResult = Result<(), CoordinatorError>;
+
+    fn gcp() -> ProviderName {
+        ProviderName::new("gcp").expect("id")
+    }
+
+    /// The default pair with the partner managing every channel of `ix1`.
+    fn all_managed_config() -> ProviderConfig {
+        let aws = ProviderName::new("aws").expect("id");
+        let mut config = ProviderConfig::default_pair(&aws, &gcp(), 64512).expect("default pair");
+        for partner in &mut config.inventory.partners {
+            for env in &mut partner.environments {
+                for ix in &mut env.interconnects {
+                    for ch in &mut ix.channels {
+                        ch.macsec_manager_provider = Some(gcp());
+                    }
+                }
+            }
+        }
+        config
+    }
+
+    fn create(
+        f: &Fixture<Arc<ReferenceProvider>>,
+        ch: &str,
+        id: &str,
+        n: u8,
+    ) -> CoordinatorResult<wire::MacSecKey> {
+        create_mac_sec_key(
+            &f.server,
+            &f.caller(),
+            mac_sec_create_request(&f.channel("ix1", ch), id, n),
+        )
+    }
+
+    fn refused(result: CoordinatorResult<wire::MacSecKey>) -> (ErrorKind, String) {
+        let err = result.expect_err("must be refused");
+        (err.kind(), err.rule().to_owned())
+    }
+
+    #[test]
+    fn an_interconnect_holds_at_most_n_plus_one_keys() -> TestResult {
+        let f = Fixture::with_config(all_managed_config());
+        for (i, ch) in ["ch1", "ch2", "ch3", "ch4"].into_iter().enumerate() {
+            create(&f, ch, "k1", u8::try_from(i).unwrap_or(0) + 1)?;
+        }
+        create(&f, "ch1", "k2", 20)?;
+        assert_eq!(
+            refused(create(&f, "ch2", "k2", 21)),
+            (ErrorKind::Aborted, rules::MACSEC_N_PLUS_ONE.to_owned())
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn the_body_name_and_id_are_checked() {
+        let f = Fixture::new();
+        let ch = f.channel("ix1", "ch3");
+        let mut req = mac_sec_create_request(&ch, "k1", 1);
+        req.mac_sec_key.name = Some(ch.mac_sec_key("other").expect("name"));
+        let err = create_mac_sec_key(&f.server, &f.caller(), req).expect_err("MACSEC-21");
+        assert_eq!(
+            (err.kind(), err.rule()),
+            (ErrorKind::InvalidArgument, rules::MACSEC_NAME)
+        );
+        let mut req = mac_sec_create_request(&ch, "k1", 1);
+        req.mac_sec_key.name = Some(ch.mac_sec_key("k1").expect("name"));
+        create_mac_sec_key(&f.server, &f.caller(), req).expect("an equal body name is fine");
+        let err = refused(create_mac_sec_key(
+            &f.server,
+            &f.caller(),
+            mac_sec_create_request(&ch, "bad/id", 2),
+        ));
+        assert_eq!(
+            err,
+            (
+                ErrorKind::InvalidArgument,
+                rules::ID_PARAMETER_SEGMENT.to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn cak_and_ckn_are_required_and_well_formed_and_never_echoed() {
+        let f = Fixture::new();
+        let ch = f.channel("ix1", "ch3");
+        let mut req = mac_sec_create_request(&ch, "k1", 1);
+        req.mac_sec_key.ckn = None;
+        let err = create_mac_sec_key(&f.server, &f.caller(), req).expect_err("MACSEC-13");
+        assert_eq!(err.rule(), "MACSEC-13");
+        let mut req = mac_sec_create_request(&ch, "k1", 1);
+        let odd_ckn = "abcdef1234567";
+        req.mac_sec_key.ckn = Some(Secret::new(odd_ckn));
+        let err = create_mac_sec_key(&f.server, &f.caller(), req).expect_err("MACSEC-12");
+        assert_eq!(err.rule(), "MACSEC-12");
+        assert!(!err.to_string().contains(odd_ckn), "MACSEC-14: {err}");
+        assert!(!format!("{err:?}").contains(odd_ckn), "MACSEC-14: {err:?}");
+        assert!(f.backend.mac_sec_keys_on(&ch).is_empty());
+    }
+
+    #[test]
+    fn a_refused_key_never_reaches_the_devices() -> TestResult {
+        let f = Fixture::new();
+        let ch = f.channel("ix1", "ch3");
+        create(&f, "ch3", "k1", 1)?;
+        create(&f, "ch3", "k2", 2)?;
+        refused(create(&f, "ch3", "k3", 3));
+        let on_devices: Vec<String> = f
+            .backend
+            .mac_sec_keys_on(&ch)
+            .into_iter()
+            .map(|(k, _)| k.id().to_owned())
+            .collect();
+        assert_eq!(on_devices, ["k1", "k2"], "MACSEC-17");
+        let stored = f.server.store.view(|s| s.mac_sec_keys.len());
+        assert_eq!(stored, Some(2));
+        Ok(())
+    }
+
+    #[test]
+    fn the_stored_key_keeps_its_secrets_and_creator() -> TestResult {
+        let f = Fixture::new();
+        create(&f, "ch3", "k1", 1)?;
+        let name = f.channel("ix1", "ch3").mac_sec_key("k1").expect("name");
+        let record = f
+            .server
+            .store
+            .view(|s| s.mac_sec_keys.get(&name).cloned())
+            .flatten()
+            .expect("stored");
+        assert_eq!(
+            record.key.cak.as_ref().map(Secret::expose),
+            Some(MAC_SEC_TEST_CAK)
+        );
+        assert_eq!(
+            record.key.ckn.as_ref().map(Secret::expose),
+            Some(mac_sec_test_ckn(1).as_str())
+        );
+        assert_eq!(record.created_by, gcp());
+        Ok(())
+    }
+
+    #[test]
+    fn the_bake_time_follows_the_policy_and_only_a_rotation_starts_it() -> TestResult {
+        let mut config =
+            ProviderConfig::default_pair(&ProviderName::new("aws").expect("id"), &gcp(), 64512)
+                .expect("config");
+        config.policy.mac_sec_bake_seconds = 600;
+        let f = Fixture::with_config(config);
+        let ch = f.channel("ix1", "ch3");
+        let delete = |id: &str| {
+            delete_mac_sec_key(
+                &f.server,
+                &f.caller(),
+                request::DeleteMacSecKey {
+                    name: ch.mac_sec_key(id).expect("name"),
+                },
+            )
+        };
+        create(&f, "ch3", "k1", 1)?;
+        delete("k1")?;
+        create(&f, "ch3", "k1", 1).expect("deleting a lone key is not the end of a rotation");
+        create(&f, "ch3", "k2", 2)?;
+        delete("k1")?;
+        f.clock.advance(Duration::seconds(599));
+        let err = create(&f, "ch3", "k3", 3).expect_err("MACSEC-6");
+        assert_eq!(err.rule(), rules::MACSEC_BAKE_TIME);
+        assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(1)));
+        f.clock.advance(Duration::seconds(1));
+        create(&f, "ch3", "k3", 3)?;
+        Ok(())
+    }
+
+    #[test]
+    fn missing_keys_are_not_found() {
+        let f = Fixture::new();
+        let name = f.channel("ix1", "ch3").mac_sec_key("nope").expect("name");
+        let err = delete_mac_sec_key(
+            &f.server,
+            &f.caller(),
+            request::DeleteMacSecKey { name: name.clone() },
+        )
+        .expect_err("404");
+        assert_eq!(err.kind(), ErrorKind::NotFound);
+        let err = f.server.activate_mac_sec_key(&name).expect_err("404");
+        assert_eq!(err.kind(), ErrorKind::NotFound);
+        let err = refused(create_mac_sec_key(
+            &f.server,
+            &f.caller(),
+            mac_sec_create_request(&f.interconnect("ix1").channel("ch9").expect("name"), "k", 1),
+        ));
+        assert_eq!(err.0, ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn rotation_requests_are_listed_until_cleared() -> TestResult {
+        let f = Fixture::new();
+        let ch = f.channel("ix1", "ch2");
+        request_mac_sec_key_rotation(
+            &f.server,
+            &f.caller(),
+            request::RequestMacSecKeyRotation {
+                channel: ch.clone(),
+                body: wire::MacSecKeyRotationRequest::default(),
+            },
+        )?;
+        assert_eq!(
+            f.server.pending_rotation_requests(),
+            vec![RotationRequest {
+                channel: ch.clone(),
+                requested_at: f.clock.now()
+            }]
+        );
+        f.server.clear_rotation_request(&ch)?;
+        assert!(f.server.pending_rotation_requests().is_empty());
+        Ok(())
+    }
+
+    /// A backend that activates a key without deactivating the others.
+    struct Sticky(InMemoryBackend, std::sync::Mutex<Vec<MacSecKeyName>>);
+
+    impl Backend for Sticky {
+        fn provision_feature(
+            &self,
+            f: &interconnect_core::names::FeatureName,
+            c: &L3BaseConfig,
+        ) -> Result<(), BackendError> {
+            self.0.provision_feature(f, c)
+        }
+        fn feature_status(&self, f: &interconnect_core::names::FeatureName) -> FeatureStatus {
+            self.0.feature_status(f)
+        }
+        fn remove_feature(
+            &self,
+            f: &interconnect_core::names::FeatureName,
+        ) -> Result<(), BackendError> {
+            self.0.remove_feature(f)
+        }
+        fn install_mac_sec_key(
+            &self,
+            k: &MacSecKeyName,
+            cak: &Secret,
+            ckn: &Secret,
+        ) -> Result<(), BackendError> {
+            self.0.install_mac_sec_key(k, cak, ckn)
+        }
+        fn activate_mac_sec_key(&self, k: &MacSecKeyName) -> Result<(), BackendError> {
+            self.1
+                .lock()
+                .map_err(|_| BackendError::new("poisoned"))?
+                .push(k.clone());
+            Ok(())
+        }
+        fn mac_sec_key_active(&self, k: &MacSecKeyName) -> bool {
+            self.1.lock().map(|a| a.contains(k)).unwrap_or(false)
+        }
+        fn remove_mac_sec_key(&self, k: &MacSecKeyName) -> Result<(), BackendError> {
+            self.0.remove_mac_sec_key(k)
+        }
+        fn local_availability(&self, i: &InterconnectName) -> LocalAvailability {
+            self.0.local_availability(i)
+        }
+    }
+
+    #[test]
+    fn a_second_active_key_on_a_channel_is_reported() -> TestResult {
+        let clock = Arc::new(ManualClock::at_epoch());
+        let backend = Sticky(
+            InMemoryBackend::new(clock.clone(), Duration::zero()),
+            Default::default(),
+        );
+        let config =
+            ProviderConfig::default_pair(&ProviderName::new("aws").expect("id"), &gcp(), 64512)
+                .expect("config");
+        let p = ReferenceProvider::new(
+            config,
+            Arc::new(MemoryStore::new()),
+            clock,
+            Arc::new(backend),
+        )
+        .expect("provider");
+        let caller = Caller::partner(gcp());
+        let ch: ChannelName =
+            "providers/gcp/environments/aws-gcp-us-east/interconnects/ix1/channels/ch3"
+                .parse()
+                .expect("name");
+        create_mac_sec_key(&p, &caller, mac_sec_create_request(&ch, "k1", 1))?;
+        create_mac_sec_key(&p, &caller, mac_sec_create_request(&ch, "k2", 2))?;
+        let k1 = p.activate_mac_sec_key(&ch.mac_sec_key("k1").expect("name"))?;
+        assert_eq!(k1.active, Some(true));
+        let err = p
+            .activate_mac_sec_key(&ch.mac_sec_key("k2").expect("name"))
+            .expect_err("MACSEC-8");
+        assert_eq!(
+            (err.kind(), err.rule()),
+            (ErrorKind::Internal, rules::MACSEC_ONE_ACTIVE)
+        );
+        Ok(())
+    }
+}

@@ -271,3 +271,181 @@ impl ReferenceProvider {
             .unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+
+    use super::*;
+    use crate::error::ErrorKind;
+    use crate::testing::Fixture;
+    use crate::testing::scenarios::maintenance_window;
+
+    type TestResult = Result<(), CoordinatorError>;
+
+    fn rule_of(result: CoordinatorResult<MaintenanceEvent>) -> (ErrorKind, String) {
+        let err = result.expect_err("must be refused");
+        (err.kind(), err.rule().to_owned())
+    }
+
+    #[test]
+    fn an_event_starts_before_it_ends() {
+        let f = Fixture::new();
+        let ch = f.channel("ix1", "ch1");
+        let backwards = maintenance_window(&f, Some("m"), 3, 1);
+        assert_eq!(
+            rule_of(f.server.schedule_maintenance(&ch, backwards)),
+            (
+                ErrorKind::InvalidArgument,
+                rules::MAINT_START_BEFORE_END.to_owned()
+            )
+        );
+        let mut open_ended = maintenance_window(&f, Some("m"), 1, 2);
+        open_ended.end_time = None;
+        assert_eq!(
+            rule_of(f.server.schedule_maintenance(&ch, open_ended)).1,
+            rules::MAINT_START_BEFORE_END
+        );
+        assert!(f.server.own_maintenance(&ch).is_empty());
+    }
+
+    #[test]
+    fn maintenance_ids_are_generated_and_unique_in_the_channel() -> TestResult {
+        let f = Fixture::new();
+        let ch = f.channel("ix1", "ch1");
+        let a = f
+            .server
+            .schedule_maintenance(&ch, maintenance_window(&f, None, 1, 2))?;
+        let b = f
+            .server
+            .schedule_maintenance(&ch, maintenance_window(&f, None, 3, 4))?;
+        assert!(a.maintenance_id.is_some(), "MAINT-3: generated");
+        assert_ne!(a.maintenance_id, b.maintenance_id, "MAINT-3");
+        f.server
+            .schedule_maintenance(&ch, maintenance_window(&f, Some("m"), 5, 6))?;
+        assert_eq!(
+            rule_of(
+                f.server
+                    .schedule_maintenance(&ch, maintenance_window(&f, Some("m"), 7, 8))
+            ),
+            (ErrorKind::AlreadyExists, rules::MAINT_UNIQUE_ID.to_owned())
+        );
+        assert_eq!(
+            rule_of(
+                f.server
+                    .schedule_maintenance(&ch, maintenance_window(&f, Some(" "), 7, 8))
+            )
+            .1,
+            rules::MAINT_UNIQUE_ID
+        );
+        f.server
+            .schedule_maintenance(
+                &f.channel("ix1", "ch2"),
+                maintenance_window(&f, Some("m"), 10, 11),
+            )
+            .expect("MAINT-3: unique within the channel only");
+        Ok(())
+    }
+
+    #[test]
+    fn channels_of_one_interconnect_are_not_maintained_together() -> TestResult {
+        let f = Fixture::new();
+        let ch1 = f.channel("ix1", "ch1");
+        let ch2 = f.channel("ix1", "ch2");
+        f.server
+            .schedule_maintenance(&ch1, maintenance_window(&f, Some("a"), 2, 4))?;
+        assert_eq!(
+            rule_of(
+                f.server
+                    .schedule_maintenance(&ch2, maintenance_window(&f, Some("b"), 3, 5))
+            ),
+            (ErrorKind::Aborted, rules::MAINT_NO_OVERLAP.to_owned())
+        );
+        f.server
+            .schedule_maintenance(&ch2, maintenance_window(&f, Some("b"), 4, 5))
+            .expect("MAINT-6: back to back");
+        f.server
+            .schedule_maintenance(&ch1, maintenance_window(&f, Some("c"), 3, 4))
+            .expect("MAINT-6: same channel");
+        f.server
+            .schedule_maintenance(
+                &f.channel("ix2", "ch2"),
+                maintenance_window(&f, Some("d"), 2, 4),
+            )
+            .expect("MAINT-6: another interconnect");
+        let ch3 = f.channel("ix1", "ch3");
+        f.server
+            .record_peer_maintenance(&ch3, vec![maintenance_window(&f, Some("peer"), 10, 12)])?;
+        assert_eq!(
+            rule_of(
+                f.server
+                    .schedule_maintenance(&ch1, maintenance_window(&f, Some("e"), 11, 13))
+            )
+            .1,
+            rules::MAINT_NO_OVERLAP,
+            "MAINT-6: the peer's events count"
+        );
+        f.server.cancel_maintenance(&ch1, "a")?;
+        f.server
+            .schedule_maintenance(&ch2, maintenance_window(&f, Some("f"), 2, 3))
+            .expect("cancelled events free the window");
+        Ok(())
+    }
+
+    #[test]
+    fn cancelling_and_unknown_channels() -> TestResult {
+        let f = Fixture::new();
+        let ch = f.channel("ix1", "ch1");
+        let m = f
+            .server
+            .schedule_maintenance(&ch, maintenance_window(&f, Some("m"), 1, 2))?;
+        assert_eq!(f.server.cancel_maintenance(&ch, "m")?, m);
+        assert_eq!(
+            f.server.cancel_maintenance(&ch, "m").map_err(|e| e.kind()),
+            Err(ErrorKind::NotFound)
+        );
+        let nowhere = f.interconnect("ix1").channel("ch9").expect("name");
+        assert_eq!(
+            rule_of(
+                f.server
+                    .schedule_maintenance(&nowhere, maintenance_window(&f, None, 1, 2))
+            )
+            .1,
+            rules::MAINT_CHANNEL_EXISTS
+        );
+        assert_eq!(
+            f.server
+                .record_peer_maintenance(&nowhere, Vec::new())
+                .map_err(|e| e.kind()),
+            Err(ErrorKind::NotFound)
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn ended_events_are_not_served() -> TestResult {
+        let f = Fixture::new();
+        let ch = f.channel("ix1", "ch1");
+        f.server
+            .schedule_maintenance(&ch, maintenance_window(&f, Some("m"), 1, 2))?;
+        let get = || {
+            get_maintenance_events(
+                &f.server,
+                &f.caller(),
+                request::GetMaintenanceEvents {
+                    channel: ch.clone(),
+                },
+            )
+        };
+        f.clock.advance(Duration::minutes(119));
+        assert_eq!(get()?.events.len(), 1, "MAINT-9: still in progress");
+        f.clock.advance(Duration::minutes(1));
+        assert!(get()?.events.is_empty(), "MAINT-9: ended");
+        assert_eq!(
+            f.server.own_maintenance(&ch).len(),
+            1,
+            "kept for the operator"
+        );
+        Ok(())
+    }
+}
