@@ -328,6 +328,7 @@ mod tests {
     use crate::testing::scenarios::simple_issue;
 
     type TestResult = Result<(), CoordinatorError>;
+    type Mutation<'a> = Box<dyn Fn(&mut Issue) + 'a>;
 
     fn file(
         f: &Fixture<std::sync::Arc<ReferenceProvider>>,
@@ -438,7 +439,7 @@ mod tests {
             .and_then(|e| e.interconnect("ix1"))
             .expect("name");
         let foreign_conn = foreign_ix.connection("c1").expect("name");
-        let cases: Vec<Box<dyn Fn(&mut Issue)>> = vec![
+        let cases: Vec<Mutation<'_>> = vec![
             Box::new(|i| {
                 i.channel_contexts = vec![ChannelContext {
                     name: foreign_ix.channel("ch1").expect("name"),
