@@ -138,6 +138,27 @@ impl ReferenceProvider {
         channel: &ChannelName,
         event: MaintenanceEvent,
     ) -> CoordinatorResult<MaintenanceEvent> {
+        self.publish_maintenance(channel, event, true)
+    }
+
+    /// Operator: publishes emergency maintenance on `channel` (MAINT-7).
+    /// Like [`schedule_maintenance`](Self::schedule_maintenance) except that
+    /// an overlap with other channels is allowed (E-63): an emergency does
+    /// not wait.
+    pub fn publish_emergency_maintenance(
+        &self,
+        channel: &ChannelName,
+        event: MaintenanceEvent,
+    ) -> CoordinatorResult<MaintenanceEvent> {
+        self.publish_maintenance(channel, event, false)
+    }
+
+    fn publish_maintenance(
+        &self,
+        channel: &ChannelName,
+        event: MaintenanceEvent,
+        check_overlap: bool,
+    ) -> CoordinatorResult<MaintenanceEvent> {
         self.configured_channel(channel)?;
         if let Some(v) = validate_maintenance_event(&event).into_iter().next() {
             return Err(CoordinatorError::invalid_argument(
@@ -171,7 +192,7 @@ impl ReferenceProvider {
                     format!("maintenance {id} already exists on {channel}"),
                 ));
             }
-            if let Some((other, e)) = overlapping(state, channel, &event) {
+            if let Some((other, e)) = overlapping(state, channel, &event).filter(|_| check_overlap) {
                 return Err(CoordinatorError::aborted(
                     rules::MAINT_NO_OVERLAP,
                     format!(
@@ -385,6 +406,10 @@ mod tests {
             rules::MAINT_NO_OVERLAP,
             "MAINT-6: the peer's events count"
         );
+        f.server
+            .publish_emergency_maintenance(&ch2, maintenance_window(&f, Some("urgent"), 3, 5))
+            .expect("MAINT-7: an emergency is published even when it overlaps");
+        f.server.cancel_maintenance(&ch2, "urgent")?;
         f.server.cancel_maintenance(&ch1, "a")?;
         f.server
             .schedule_maintenance(&ch2, maintenance_window(&f, Some("f"), 2, 3))
