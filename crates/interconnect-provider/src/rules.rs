@@ -82,4 +82,54 @@ rule_ids! {
     FEAT_NEVER_MODIFIED = "FEAT-14";
     /// The feature type is one the interconnect supports (400).
     FEAT_TYPE_SUPPORTED = "FEAT-15";
+    /// A required id parameter (`macSecKeyId`, `issueId`) is a valid segment (400).
+    ID_PARAMETER_SEGMENT = "ERR-5";
+    /// A missing MACsec key is 404.
+    MISSING_RESOURCE = "ERR-3";
+    /// Only the channel's MACsec manager creates keys on it (409).
+    MACSEC_CREATE_BY_MANAGER = "MACSEC-1";
+    /// Only the channel's MACsec manager deletes keys on it (409).
+    MACSEC_DELETE_BY_MANAGER = "MACSEC-2";
+    /// A channel holds at most two keys (409).
+    MACSEC_TWO_PER_CHANNEL = "MACSEC-3";
+    /// An interconnect of N channels holds at most N+1 keys (409).
+    MACSEC_N_PLUS_ONE = "MACSEC-4";
+    /// One channel per interconnect in rotation at a time (409).
+    MACSEC_ONE_ROTATION = "MACSEC-5";
+    /// Bake time after a rotation on the same channel (409).
+    MACSEC_BAKE_TIME = "MACSEC-6";
+    /// An active key cannot be deleted (409).
+    MACSEC_ACTIVE_NOT_DELETED = "MACSEC-7";
+    /// At most one active key per channel.
+    MACSEC_ONE_ACTIVE = "MACSEC-8";
+    /// The receiver checks a key before configuring it on its devices.
+    MACSEC_CHECK_BEFORE_INSTALL = "MACSEC-17";
+    /// `RequestMacSecKeyRotation` comes from the non-manager (400).
+    MACSEC_ROTATION_REQUEST_FROM_PEER = "MACSEC-16";
+    /// Duplicate key name (409) or a body `name` that differs (400).
+    MACSEC_NAME = "MACSEC-21";
+    /// The keys of a channel have distinct CKNs (409).
+    MACSEC_DISTINCT_CKN = "MACSEC-22";
+    /// Maintenance events we publish start before they end.
+    MAINT_START_BEFORE_END = "MAINT-2";
+    /// The channel of a maintenance event exists (404).
+    MAINT_CHANNEL_EXISTS = "MAINT-8";
+    /// Maintenance ids are unique within the channel.
+    MAINT_UNIQUE_ID = "MAINT-3";
+    /// No overlapping maintenance on two channels of one interconnect.
+    MAINT_NO_OVERLAP = "MAINT-6";
+    /// A context name lies under the caller's provider (403).
+    ISSUE_CONTEXT_OWN_PROVIDER = "ISSUE-6";
+    /// Allowed issue state transitions.
+    ISSUE_TRANSITIONS = "ISSUE-8";
+    /// No comment on a closed issue (409).
+    ISSUE_CLOSED_NO_COMMENT = "ISSUE-9";
+    /// A comment's body is not blank (400).
+    ISSUE_COMMENT_BODY = "ISSUE-10";
+    /// Duplicate issue name (409) or a body `name` that differs (400).
+    ISSUE_NAME = "ISSUE-12";
+    /// A missing issue is 404.
+    ISSUE_NOT_FOUND = "ISSUE-14";
+    /// The server never writes `STATE_UNSPECIFIED`.
+    ISSUE_STATE_SPECIFIED = "ISSUE-17";
 }

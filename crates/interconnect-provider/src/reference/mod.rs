@@ -35,6 +35,8 @@ use std::sync::Arc;
 
 pub use activation::IssuedActivationKey;
 pub use inventory::InventoryError;
+pub use macsec::RotationRequest;
+pub use maintenance::MaintenanceNotice;
 
 use crate::backend::Backend;
 use crate::clock::Clock;
