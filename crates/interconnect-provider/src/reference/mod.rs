@@ -13,7 +13,7 @@
 //! | `activation.rs` | ConfirmActivationKey, and issuing keys for the customer side | KEY-14..KEY-22, KEY-26, KEY-27 |
 //! | `deputy.rs` | the confused-deputy verifier of connection changes | AUTH-7, AUTH-10..AUTH-12 |
 //! | `cleanup.rs` | the cleanup task | CONN-13, CONN-14, CONN-32 |
-//! | `connections.rs` | ListConnections, CreateConnection, GetConnection, UpdateConnection, DeleteConnection, NotifyConnectionStatus; the cleanup task | CONN-* |
+//! | `connections.rs` | ListConnections, CreateConnection, GetConnection, UpdateConnection, DeleteConnection, NotifyConnectionStatus; updates in flight | CONN-*, DEFER-3, DEFER-11 |
 //! | `guidance.rs`, `features.rs` | GenerateFeatureGuidance, ListFeatures, CreateFeature, GetFeature, DeleteFeature | GUIDE-*, L3-*, FEAT-* |
 //! | `macsec.rs` | RequestMacSecKeyRotation, CreateMacSecKey, ListMacSecKeys, GetMacSecKey, DeleteMacSecKey | MACSEC-* |
 //! | `maintenance.rs` | NotifyMaintenance, GetMaintenanceEvents | MAINT-* |
