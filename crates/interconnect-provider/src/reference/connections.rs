@@ -1,74 +1,553 @@
-//! PLACEHOLDER: replaced by the connections family implementation.
+//! Connections (`paths/connections.yaml`; `schemas/connection.yaml`
+//! `Connection`; `docs/Protocols.md` § Negotiate Feature Parameters,
+//! § Update Connection Workflow, § Delete Connection Workflow, § Migration
+//! Workflow; `docs/DeferringProvider.md` § Phase 2): ListConnections,
+//! CreateConnection, GetConnection, UpdateConnection, DeleteConnection and
+//! NotifyConnectionStatus (`spec/REQUIREMENTS.md` CONN-*, DEFER-3,
+//! DEFER-11, AUTH-7, AUTH-10).
+//!
+//! Every check that protects a reservation runs in the same store
+//! transaction as the reservation, so concurrent creations and updates
+//! cannot overbook an interconnect (CONN-4, CONN-9, CONN-16).
+//!
+//! # Updates in flight (CONN-17)
+//!
+//! An update is in flight from the moment it starts until its side reports
+//! it complete:
+//! - an `UpdateConnection` from the partner, once accepted, is in flight
+//!   until the partner's next `NotifyConnectionStatus` for the connection
+//!   (it notifies when its update is complete, CONN-19);
+//! - an update of this server's own side starts with
+//!   [`ReferenceProvider::begin_local_update`] and ends with
+//!   [`ReferenceProvider::finish_update`] (which also ends a partner's
+//!   update, for an operator who knows it is over).
+//!
+//! While one is in flight, `UpdateConnection` answers 409 `ABORTED` naming
+//! CONN-17. A marker older than the cleanup age is cleared by
+//! [`ReferenceProvider::run_cleanup`], so a lost notification cannot block
+//! updates forever.
 
-use interconnect_core::wire;
+use chrono::{DateTime, Duration, Utc};
+use interconnect_core::activation_key::ConnectionUuid;
+use interconnect_core::names::{ConnectionName, InterconnectName};
+use interconnect_core::validation::validate_connection_bandwidth;
+use interconnect_core::wire::{self, AdminState, InterconnectState, VerificationState};
 
 use super::ReferenceProvider;
+use super::deputy::{DeputyCheck, DeputyOperation};
 use crate::caller::Caller;
+use crate::config::{EnvironmentInventory, InterconnectInventory};
 use crate::error::{CoordinatorError, CoordinatorResult};
+use crate::page::PageScope;
 use crate::request;
+use crate::rules;
+use crate::store::{ConnectionRecord, NotificationRecord, State, StoreExt};
+
+/// The bandwidth reserved on `interconnect` by its connections, leaving out
+/// `except` (CONN-9).
+pub(super) fn reserved_mbps(
+    state: &State,
+    interconnect: &InterconnectName,
+    except: Option<&ConnectionName>,
+) -> i64 {
+    state
+        .connections
+        .iter()
+        .filter(|(name, _)| name.interconnect() == interconnect && Some(*name) != except)
+        .filter_map(|(_, r)| r.connection.bandwidth_mbps)
+        .map(i64::from)
+        .sum()
+}
+
+/// What the interconnect can carry in total now: `maxBandwidthMbps`,
+/// lowered by a local limit of the backend; `None` while the local devices
+/// take no new work.
+pub(super) fn capacity_mbps(p: &ReferenceProvider, ix: &InterconnectInventory) -> Option<i64> {
+    let name = ix.interconnect.name.as_ref()?;
+    let local = p.backend.local_availability(name);
+    if !local.accepting {
+        return None;
+    }
+    let max = ix
+        .interconnect
+        .max_bandwidth_mbps
+        .map(i64::from)
+        .unwrap_or(0);
+    Some(local.capacity_mbps.map_or(max, |cap| cap.min(max)))
+}
+
+/// The deferral timeout of an environment (E-54: absent or 0 is 168 hours).
+fn deferral_timeout(env: &EnvironmentInventory) -> Duration {
+    match env.environment.deferral_timeout_hours {
+        Some(h) if h > 0 => Duration::hours(i64::from(h)),
+        _ => Duration::hours(168),
+    }
+}
+
+fn missing(name: &ConnectionName) -> CoordinatorError {
+    CoordinatorError::not_found(rules::CONN_MISSING, format!("{name} does not exist"))
+}
+
+/// The bandwidth checks of CONN-1/CONN-2 (400) against the interconnect and
+/// environment, under `offered_rule` for CONN-2.
+fn check_offered(
+    bandwidth: Option<i32>,
+    ix: &InterconnectInventory,
+    env: &EnvironmentInventory,
+    offered_rule: &'static str,
+) -> CoordinatorResult<i32> {
+    // reserved = 0 and fit checked separately: only CONN-1 and CONN-2 here
+    for v in validate_connection_bandwidth(bandwidth, &ix.interconnect, &env.environment, 0) {
+        if v.rule == rules::CONN_BANDWIDTH_FITS {
+            continue;
+        }
+        let rule = if v.rule == rules::CONN_BANDWIDTH_OFFERED {
+            offered_rule
+        } else {
+            v.rule
+        };
+        return Err(CoordinatorError::invalid_argument(rule, v.message));
+    }
+    bandwidth.ok_or_else(|| {
+        CoordinatorError::invalid_argument(
+            rules::CONN_BANDWIDTH_POSITIVE,
+            "bandwidthMbps must be present",
+        )
+    })
+}
 
 pub(super) fn list_connections(
-    _p: &ReferenceProvider,
-    _caller: &Caller,
-    _request: request::ListConnections,
+    p: &ReferenceProvider,
+    caller: &Caller,
+    request: request::ListConnections,
 ) -> CoordinatorResult<wire::ListConnectionsResponse> {
-    Err(CoordinatorError::internal(
-        "OPS-1",
-        "ListConnections is not implemented yet",
-    ))
+    p.interconnect(caller, &request.parent)?;
+    let parent = request.parent.to_string();
+    let scope = PageScope {
+        operation: "ListConnections",
+        parent: &parent,
+        caller: caller.principal(),
+    };
+    let mut items: Vec<wire::Connection> = p
+        .store
+        .view(|s| {
+            s.connections
+                .iter()
+                .filter(|(name, _)| name.interconnect() == &request.parent)
+                .map(|(_, r)| r.connection.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    items.sort_by_key(name_text);
+    let page = p.tokens.page(&scope, &request.page, items, name_text)?;
+    Ok(wire::ListConnectionsResponse {
+        connections: page.items,
+        next_page_token: page.next_page_token,
+    })
+}
+
+fn name_text(c: &wire::Connection) -> String {
+    c.name.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
 pub(super) fn create_connection(
-    _p: &ReferenceProvider,
-    _caller: &Caller,
-    _request: request::CreateConnection,
+    p: &ReferenceProvider,
+    caller: &Caller,
+    request: request::CreateConnection,
 ) -> CoordinatorResult<wire::Connection> {
-    Err(CoordinatorError::internal(
-        "OPS-1",
-        "CreateConnection is not implemented yet",
-    ))
+    let ix = p.interconnect(caller, &request.parent)?;
+    let env = p.environment(caller, request.parent.environment())?;
+    let name = request
+        .parent
+        .connection(&request.connection_id)
+        .map_err(|e| {
+            CoordinatorError::invalid_argument(rules::CONN_ID_SEGMENT, format!("connectionId: {e}"))
+        })?;
+    let uuid: ConnectionUuid = request.connection_id.parse().map_err(|_| {
+        CoordinatorError::invalid_argument(
+            rules::CONN_ID_IS_INTENT,
+            "connectionId must be the shared connection UUID in lower-case 8-4-4-4-12 form",
+        )
+    })?;
+    if uuid.as_str() != request.connection_id {
+        return Err(CoordinatorError::invalid_argument(
+            rules::CONN_ID_IS_INTENT,
+            "connectionId must be written in lower case",
+        ));
+    }
+    let body = &request.connection;
+    if body.name.as_ref().is_some_and(|n| n != &name) {
+        return Err(CoordinatorError::invalid_argument(
+            rules::CONN_CREATE_NAME,
+            format!("the body's name differs from {name}"),
+        ));
+    }
+    let bandwidth = check_offered(body.bandwidth_mbps, ix, env, rules::CONN_BANDWIDTH_OFFERED)?;
+    if ix.interconnect.state != Some(InterconnectState::Active) {
+        return Err(CoordinatorError::invalid_argument(
+            rules::CONN_INTERCONNECT_ACTIVE,
+            format!("{} is not INTERCONNECT_STATE_ACTIVE", request.parent),
+        ));
+    }
+    let deferred = body.defer_provisioning == Some(true);
+    if deferred
+        && env.environment.defer_connection_provisioning != Some(true)
+        && !p.config.policy.accept_deferral
+    {
+        return Err(CoordinatorError::invalid_argument(
+            rules::CONN_DEFERRAL,
+            "this server does not accept the negotiator role (deferProvisioning); \
+             create the connection without it and negotiate (DEFER-10)",
+        ));
+    }
+    let capacity = capacity_mbps(p, ix).ok_or_else(|| {
+        CoordinatorError::unavailable(
+            rules::CONN_INTERCONNECT_ACTIVE,
+            format!("{} cannot take new connections right now", request.parent),
+        )
+    })?;
+    let now = p.clock.now();
+    p.store.update(|state| {
+        if state.connections.contains_key(&name) {
+            return Err(CoordinatorError::already_exists(
+                rules::CONN_NAME_TAKEN,
+                format!("{name} already exists"),
+            ));
+        }
+        let migration = state.connections.keys().any(|c| {
+            c.id() == uuid.as_str()
+                && c.interconnect().environment() == name.interconnect().environment()
+        });
+        let intent = state.issued_keys.get(uuid.as_str());
+        let confirmed = intent.filter(|k| {
+            !k.revoked && k.confirmed_by.as_ref() == Some(name.interconnect().provider())
+        });
+        match (confirmed, migration) {
+            (Some(intent), false) => {
+                if &intent.environment != name.interconnect().environment()
+                    || intent.connection_size_mbps != bandwidth
+                {
+                    return Err(CoordinatorError::invalid_argument(
+                        rules::CONN_MATCHES_INTENT,
+                        "the interconnect's environment and bandwidthMbps must be those of the \
+                         confirmed activation key",
+                    ));
+                }
+            }
+            (_, true) => {}
+            (None, false) => {
+                return Err(CoordinatorError::invalid_argument(
+                    rules::CONN_ID_IS_INTENT,
+                    "connectionId is not the UUID of an activation key this server issued and \
+                     the caller confirmed, nor of a connection being migrated",
+                ));
+            }
+        }
+        if let (Some(sent), Some(intent)) = (&body.activation_key, intent)
+            && sent.expose() != intent.encoded.expose()
+        {
+            return Err(CoordinatorError::invalid_argument(
+                rules::CONN_MATCHES_INTENT,
+                "activationKey is not the key issued for this connection",
+            ));
+        }
+        verify(p, caller, &name, DeputyOperation::CreateConnection, state)?;
+        let reserved = reserved_mbps(state, &request.parent, None);
+        if reserved + i64::from(bandwidth) > capacity {
+            return Err(CoordinatorError::aborted(
+                rules::CONN_BANDWIDTH_FITS,
+                format!(
+                    "{bandwidth} Mbps does not fit {}: {reserved} of {capacity} Mbps are reserved",
+                    request.parent
+                ),
+            ));
+        }
+        let connection = wire::Connection {
+            name: Some(name.clone()),
+            activation_key: None,
+            bandwidth_mbps: Some(bandwidth),
+            admin_state: Some(AdminState::Enabled),
+            verification_state: Some(VerificationState::Unverified),
+            defer_provisioning: Some(deferred),
+        };
+        state.connections.insert(
+            name.clone(),
+            ConnectionRecord {
+                connection: connection.clone(),
+                created_at: now,
+                negotiator_here: deferred,
+                update_in_flight: None,
+                notifications_received: Vec::new(),
+                seen_on_peer: false,
+            },
+        );
+        Ok(connection)
+    })
 }
 
-pub(super) fn delete_connection(
-    _p: &ReferenceProvider,
-    _caller: &Caller,
-    _request: request::DeleteConnection,
-) -> CoordinatorResult<wire::Empty> {
-    Err(CoordinatorError::internal(
-        "OPS-1",
-        "DeleteConnection is not implemented yet",
-    ))
+/// AUTH-7: asks the verifier, in the transaction that makes the change.
+fn verify(
+    p: &ReferenceProvider,
+    caller: &Caller,
+    name: &ConnectionName,
+    operation: DeputyOperation,
+    state: &State,
+) -> CoordinatorResult<()> {
+    let check = DeputyCheck {
+        operation,
+        caller,
+        connection: name,
+        issued_key: state.issued_keys.get(name.id()),
+    };
+    p.deputy
+        .verify(&check)
+        .map_err(|refusal| CoordinatorError::permission_denied(refusal.rule, refusal.reason))
 }
 
 pub(super) fn get_connection(
-    _p: &ReferenceProvider,
-    _caller: &Caller,
-    _request: request::GetConnection,
+    p: &ReferenceProvider,
+    caller: &Caller,
+    request: request::GetConnection,
 ) -> CoordinatorResult<wire::Connection> {
-    Err(CoordinatorError::internal(
-        "OPS-1",
-        "GetConnection is not implemented yet",
-    ))
+    p.interconnect(caller, request.name.interconnect())?;
+    p.store
+        .view(|s| {
+            s.connections
+                .get(&request.name)
+                .map(|r| r.connection.clone())
+        })
+        .flatten()
+        .ok_or_else(|| missing(&request.name))
+}
+
+/// The members an `updateMask` names (CONN-15): only `bandwidthMbps`.
+fn check_mask(mask: Option<&str>) -> CoordinatorResult<()> {
+    let Some(mask) = mask.filter(|m| !m.trim().is_empty()) else {
+        return Ok(());
+    };
+    for path in mask.split(',').map(str::trim) {
+        if path != "bandwidthMbps" && path != "bandwidth_mbps" {
+            return Err(CoordinatorError::invalid_argument(
+                rules::CONN_UPDATE_MASK,
+                format!("updateMask may name only bandwidthMbps, not {path:?}"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn update_connection(
-    _p: &ReferenceProvider,
-    _caller: &Caller,
-    _request: request::UpdateConnection,
+    p: &ReferenceProvider,
+    caller: &Caller,
+    request: request::UpdateConnection,
 ) -> CoordinatorResult<wire::Connection> {
-    Err(CoordinatorError::internal(
-        "OPS-1",
-        "UpdateConnection is not implemented yet",
-    ))
+    let name = &request.name;
+    let ix = p.interconnect(caller, name.interconnect())?;
+    let env = p.environment(caller, name.interconnect().environment())?;
+    check_mask(request.update_mask.as_deref())?;
+    if request.connection.name.as_ref().is_some_and(|n| n != name) {
+        return Err(CoordinatorError::invalid_argument(
+            rules::CONN_UPDATE_BODY,
+            format!("the body's name differs from {name}"),
+        ));
+    }
+    // CONN-29: the masked member is present and valid; CONN-16: offered
+    let bandwidth = check_offered(
+        request.connection.bandwidth_mbps,
+        ix,
+        env,
+        rules::CONN_UPDATE_FITS,
+    )?;
+    // CONN-31: no state check, a closed interconnect keeps its connections
+    let max = ix
+        .interconnect
+        .max_bandwidth_mbps
+        .map(i64::from)
+        .unwrap_or(0);
+    let capacity = p
+        .backend
+        .local_availability(name.interconnect())
+        .capacity_mbps
+        .map_or(max, |c| c.min(max));
+    let now = p.clock.now();
+    p.store.update(|state| {
+        let in_flight = state
+            .connections
+            .get(name)
+            .ok_or_else(|| missing(name))?
+            .update_in_flight;
+        if in_flight.is_some() {
+            return Err(CoordinatorError::aborted(
+                rules::CONN_UPDATE_IN_FLIGHT,
+                format!("an update of {name} is in flight; retry when it is complete"),
+            ));
+        }
+        verify(p, caller, name, DeputyOperation::UpdateConnection, state)?;
+        let reserved = reserved_mbps(state, name.interconnect(), Some(name));
+        if reserved + i64::from(bandwidth) > capacity {
+            return Err(CoordinatorError::aborted(
+                rules::CONN_UPDATE_FITS,
+                format!(
+                    "{bandwidth} Mbps does not fit {}: {reserved} of {capacity} Mbps are reserved \
+                     by its other connections",
+                    name.interconnect()
+                ),
+            ));
+        }
+        let record = state
+            .connections
+            .get_mut(name)
+            .ok_or_else(|| missing(name))?;
+        record.connection.bandwidth_mbps = Some(bandwidth);
+        record.update_in_flight = Some(now);
+        state.local_updates.remove(name);
+        let connection = record.connection.clone();
+        Ok(connection)
+    })
+}
+
+pub(super) fn delete_connection(
+    p: &ReferenceProvider,
+    caller: &Caller,
+    request: request::DeleteConnection,
+) -> CoordinatorResult<wire::Empty> {
+    let name = &request.name;
+    p.interconnect(caller, name.interconnect())?;
+    let env = p.environment(caller, name.interconnect().environment())?;
+    let now = p.clock.now();
+    let unverified_after = p.config.policy.cleanup_after();
+    let features = p.store.update(|state| {
+        let record = state.connections.get(name).ok_or_else(|| missing(name))?;
+        if let Err(refused) = verify(p, caller, name, DeputyOperation::DeleteConnection, state)
+            && !unfinished(record, now, unverified_after, deferral_timeout(env))
+        {
+            return Err(refused);
+        }
+        Ok(remove_connection(state, name))
+    })?;
+    remove_from_backend(p, &features);
+    Ok(wire::Empty {})
+}
+
+/// AUTH-10: a connection that may be deleted without proof: unverified and
+/// older than the cleanup age, or deferred and past the deferral timeout.
+pub(super) fn unfinished(
+    record: &ConnectionRecord,
+    now: DateTime<Utc>,
+    unverified_after: Duration,
+    deferral_timeout: Duration,
+) -> bool {
+    let age = now - record.created_at;
+    let unverified = record.connection.verification_state != Some(VerificationState::Verified);
+    (unverified && age >= unverified_after)
+        || (record.connection.defer_provisioning == Some(true) && age >= deferral_timeout)
+}
+
+/// Removes a connection, its features and its in-flight marker, and
+/// revokes its key when no connection with its UUID remains (CONN-10,
+/// CONN-12). Returns the features removed, for the backend.
+pub(super) fn remove_connection(
+    state: &mut State,
+    name: &ConnectionName,
+) -> Vec<interconnect_core::names::FeatureName> {
+    state.connections.remove(name);
+    state.local_updates.remove(name);
+    let features: Vec<_> = state
+        .features
+        .keys()
+        .filter(|f| f.connection() == name)
+        .cloned()
+        .collect();
+    for f in &features {
+        state.features.remove(f);
+    }
+    if !state.connections.keys().any(|c| c.id() == name.id())
+        && let Some(key) = state.issued_keys.get_mut(name.id())
+    {
+        key.revoked = true;
+    }
+    features
+}
+
+/// Removes deleted features from the local devices; a failure is logged
+/// (the records are gone, the operator removes the configuration).
+pub(super) fn remove_from_backend(
+    p: &ReferenceProvider,
+    features: &[interconnect_core::names::FeatureName],
+) {
+    for f in features {
+        if let Err(e) = p.backend.remove_feature(f) {
+            tracing::warn!(feature = %f, error = %e, "CONN-10: backend removal failed");
+        }
+    }
 }
 
 pub(super) fn notify_connection_status(
-    _p: &ReferenceProvider,
-    _caller: &Caller,
-    _request: request::NotifyConnectionStatus,
+    p: &ReferenceProvider,
+    caller: &Caller,
+    request: request::NotifyConnectionStatus,
 ) -> CoordinatorResult<wire::Empty> {
-    Err(CoordinatorError::internal(
-        "OPS-1",
-        "NotifyConnectionStatus is not implemented yet",
-    ))
+    let name = &request.name;
+    p.interconnect(caller, name.interconnect())?;
+    let now = p.clock.now();
+    p.store.update(|state| {
+        let local = state.local_updates.contains(name);
+        let record = state
+            .connections
+            .get_mut(name)
+            .ok_or_else(|| missing(name))?;
+        record.notifications_received.push(NotificationRecord {
+            received_at: now,
+            from: name.interconnect().provider().clone(),
+        });
+        record.seen_on_peer = true;
+        if !local {
+            // the partner's update is complete (CONN-19)
+            record.update_in_flight = None;
+        }
+        Ok(())
+    })?;
+    Ok(wire::Empty {})
 }
+
+impl ReferenceProvider {
+    /// Marks an update of this server's own side as in flight: until
+    /// [`finish_update`](Self::finish_update), the partner's
+    /// `UpdateConnection` is refused with 409 (CONN-17). 409 when an update
+    /// is already in flight, 404 when the connection is missing.
+    pub fn begin_local_update(&self, name: &ConnectionName) -> CoordinatorResult<()> {
+        let now = self.clock.now();
+        self.store.update(|state| {
+            let record = state
+                .connections
+                .get_mut(name)
+                .ok_or_else(|| missing(name))?;
+            if record.update_in_flight.is_some() {
+                return Err(CoordinatorError::aborted(
+                    rules::CONN_UPDATE_IN_FLIGHT,
+                    format!("an update of {name} is in flight"),
+                ));
+            }
+            record.update_in_flight = Some(now);
+            state.local_updates.insert(name.clone());
+            Ok(())
+        })
+    }
+
+    /// Ends the in-flight update of a connection, whichever side started
+    /// it (CONN-17). 404 when the connection is missing.
+    pub fn finish_update(&self, name: &ConnectionName) -> CoordinatorResult<()> {
+        self.store.update(|state| {
+            let record = state
+                .connections
+                .get_mut(name)
+                .ok_or_else(|| missing(name))?;
+            record.update_in_flight = None;
+            state.local_updates.remove(name);
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -10,8 +10,10 @@
 //! | file | operations | rules |
 //! |---|---|---|
 //! | `static_resources.rs` | ListProviders, GetProvider, ListEnvironments, GetEnvironment, ListInterconnects, GetInterconnect, ListChannels, GetChannel | AUTH-2..AUTH-5, ENV-*, LIST-* |
-//! | `activation.rs` | ConfirmActivationKey, and issuing keys for the customer side | KEY-14..KEY-22 |
-//! | `connections.rs` | ListConnections, CreateConnection, GetConnection, UpdateConnection, DeleteConnection, NotifyConnectionStatus; the cleanup task | CONN-* |
+//! | `activation.rs` | ConfirmActivationKey, and issuing keys for the customer side | KEY-14..KEY-22, KEY-26, KEY-27 |
+//! | `deputy.rs` | the confused-deputy verifier of connection changes | AUTH-7, AUTH-10..AUTH-12 |
+//! | `cleanup.rs` | the cleanup task | CONN-13, CONN-14, CONN-32 |
+//! | `connections.rs` | ListConnections, CreateConnection, GetConnection, UpdateConnection, DeleteConnection, NotifyConnectionStatus; updates in flight | CONN-*, DEFER-3, DEFER-11 |
 //! | `guidance.rs`, `features.rs` | GenerateFeatureGuidance, ListFeatures, CreateFeature, GetFeature, DeleteFeature | GUIDE-*, L3-*, FEAT-* |
 //! | `macsec.rs` | RequestMacSecKeyRotation, CreateMacSecKey, ListMacSecKeys, GetMacSecKey, DeleteMacSecKey | MACSEC-* |
 //! | `maintenance.rs` | NotifyMaintenance, GetMaintenanceEvents | MAINT-* |
@@ -21,8 +23,10 @@
 //! transaction plus, where the protocol says so, a backend call.
 
 mod activation;
+mod cleanup;
 mod connections;
 mod coordinator;
+pub mod deputy;
 mod features;
 mod guidance;
 mod inventory;
@@ -34,6 +38,7 @@ mod static_resources;
 use std::sync::Arc;
 
 pub use activation::IssuedActivationKey;
+pub use cleanup::CleanupReport;
 pub use inventory::InventoryError;
 pub use macsec::RotationRequest;
 pub use maintenance::MaintenanceNotice;
@@ -43,6 +48,7 @@ use crate::clock::Clock;
 use crate::config::ProviderConfig;
 use crate::page::PageTokens;
 use crate::store::Store;
+use deputy::{ConfirmedKeyHolder, DeputyVerifier};
 
 /// The reference implementation of the server side of the specification.
 pub struct ReferenceProvider {
@@ -51,6 +57,7 @@ pub struct ReferenceProvider {
     clock: Arc<dyn Clock>,
     backend: Arc<dyn Backend>,
     tokens: PageTokens,
+    deputy: Arc<dyn DeputyVerifier>,
 }
 
 impl std::fmt::Debug for ReferenceProvider {
@@ -77,6 +84,7 @@ impl ReferenceProvider {
             clock,
             backend,
             tokens: PageTokens::new(),
+            deputy: Arc::new(ConfirmedKeyHolder),
         })
     }
 
@@ -98,5 +106,12 @@ impl ReferenceProvider {
     /// Its backend.
     pub fn backend(&self) -> &Arc<dyn Backend> {
         &self.backend
+    }
+
+    /// Replaces the confused-deputy verifier (AUTH-7; the default is
+    /// [`ConfirmedKeyHolder`], see [`deputy`]).
+    pub fn with_deputy_verifier(mut self, verifier: Arc<dyn DeputyVerifier>) -> Self {
+        self.deputy = verifier;
+        self
     }
 }

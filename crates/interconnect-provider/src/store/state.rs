@@ -6,7 +6,7 @@
 //! already scoped to one partner (AUTH-3). Maps are ordered by name, which is
 //! the order of every list (LIST-7).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use interconnect_core::names::{
@@ -34,6 +34,12 @@ pub struct State {
     pub channels: BTreeMap<ChannelName, ChannelRecord>,
     /// Issues, by name.
     pub issues: BTreeMap<IssueName, IssueRecord>,
+    /// Connections whose in-flight update (`ConnectionRecord::update_in_flight`)
+    /// was started by this server's own side; any other in-flight update was
+    /// started by the partner and ends with its `NotifyConnectionStatus`
+    /// (CONN-17, CONN-19).
+    #[serde(default)]
+    pub local_updates: BTreeSet<ConnectionName>,
 }
 
 /// An activation key this server issued (KEY-14..KEY-19).

@@ -1,0 +1,81 @@
+//! The cleanup task (`schemas/connection.yaml` `Connection` description
+//! items 3 and 4; governance § Resource Management; `spec/REQUIREMENTS.md`
+//! CONN-13, CONN-14, CONN-32, KEY-16; `spec/ERRATA.md` E-19, E-72).
+//!
+//! [`ReferenceProvider::run_cleanup`] is meant to be called periodically
+//! by the host (a timer task). It removes, older than the policy's cleanup
+//! age, every connection never verified (CONN-13) or never seen on the
+//! partner's side (no `NotifyConnectionStatus` received, CONN-14), with
+//! their features (CONN-32); it drops activation keys that expired
+//! unconfirmed, and keys revoked and expired; and it clears update markers
+//! older than the cleanup age (CONN-17). The connections it removed are
+//! listed in the report so the host can call `DeleteConnection` on the peer
+//! (CONN-32, allowed there by AUTH-10): the server itself makes no calls.
+
+use interconnect_core::names::{ConnectionName, FeatureName};
+use interconnect_core::wire::VerificationState;
+
+use super::ReferenceProvider;
+use super::connections::{remove_connection, remove_from_backend};
+use crate::error::CoordinatorResult;
+use crate::store::StoreExt;
+
+/// What one cleanup run removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CleanupReport {
+    /// Connections removed (the host deletes the peer's copies).
+    pub deleted_connections: Vec<ConnectionName>,
+    /// Their features, removed from the store and the backend.
+    pub deleted_features: Vec<FeatureName>,
+    /// How many activation keys were dropped.
+    pub dropped_keys: usize,
+    /// Connections whose stale in-flight update marker was cleared.
+    pub cleared_updates: Vec<ConnectionName>,
+}
+
+impl ReferenceProvider {
+    /// Runs the cleanup once (see the module documentation).
+    pub fn run_cleanup(&self) -> CoordinatorResult<CleanupReport> {
+        let now = self.clock.now();
+        let age = self.config.policy.cleanup_after();
+        let report = self.store.update(|state| {
+            let mut report = CleanupReport::default();
+            let doomed: Vec<ConnectionName> = state
+                .connections
+                .iter()
+                .filter(|(_, r)| {
+                    now - r.created_at >= age
+                        && (r.connection.verification_state != Some(VerificationState::Verified)
+                            || !r.seen_on_peer)
+                })
+                .map(|(n, _)| n.clone())
+                .collect();
+            for name in doomed {
+                report
+                    .deleted_features
+                    .extend(remove_connection(state, &name));
+                report.deleted_connections.push(name);
+            }
+            for (name, record) in state.connections.iter_mut() {
+                if record.update_in_flight.is_some_and(|t| now - t >= age) {
+                    record.update_in_flight = None;
+                    report.cleared_updates.push(name.clone());
+                }
+            }
+            for name in &report.cleared_updates {
+                state.local_updates.remove(name);
+            }
+            let before = state.issued_keys.len();
+            let connections = &state.connections;
+            state.issued_keys.retain(|uuid, key| {
+                let expired = now >= key.expires_at;
+                let in_use = connections.keys().any(|c| c.id() == uuid);
+                !(expired && (key.confirmed_by.is_none() || (key.revoked && !in_use)))
+            });
+            report.dropped_keys = before - state.issued_keys.len();
+            Ok(report)
+        })?;
+        remove_from_backend(self, &report.deleted_features);
+        Ok(report)
+    }
+}
