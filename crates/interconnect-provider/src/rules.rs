@@ -169,7 +169,7 @@ rule_ids! {
     /// A connection with the same name exists (409 `ALREADY_EXISTS`).
     CONN_NAME_TAKEN = "CONN-5";
     /// New connections only on an active interconnect (400); 503 while the
-    /// local devices cannot serve it (E-901).
+    /// local devices cannot serve it (E-83).
     CONN_INTERCONNECT_ACTIVE = "CONN-6";
     /// `deferProvisioning` is accepted or refused (400).
     CONN_DEFERRAL = "CONN-8";

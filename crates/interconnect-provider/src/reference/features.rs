@@ -11,7 +11,7 @@
 //! the channel now (regenerated inside the transaction, FEAT-12). A violation
 //! is 400 naming the first rule broken, except a collision with what another
 //! feature of the channel uses (L3-12, L3-20, L3-29), which is 409 `ABORTED`:
-//! the proposal raced another one and fresh guidance will help (E-40, E-910).
+//! the proposal raced another one and fresh guidance will help (E-40, E-89).
 //!
 //! The server sets `provisioningState` (FEAT-7): `PENDING` when it accepts the
 //! feature and starts provisioning on the backend, `FINAL` once the backend
@@ -42,7 +42,7 @@ use crate::store::{FeatureRecord, State, StoreExt};
 /// channel uses: a race, answered 409 (E-40).
 const COLLISION_RULES: [&str; 3] = [L3_VLAN_UNUSED, L3_IPV4_UNUSED, L3_IPV6_UNUSED];
 /// L3 rules a collision also breaks, because this server's guidance excludes
-/// every subnet in use (GUIDE-15): not counted against a collision (E-910).
+/// every subnet in use (GUIDE-15): not counted against a collision (E-89).
 const EXCLUSION_RULES: [&str; 2] = [L3_IPV4_NOT_EXCLUDED, L3_IPV6_NOT_EXCLUDED];
 
 fn missing(name: &impl std::fmt::Display) -> CoordinatorError {

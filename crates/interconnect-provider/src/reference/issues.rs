@@ -229,7 +229,7 @@ pub(super) fn add_comment(
     })
 }
 
-/// ISSUE-8 (E-55, E-920): the moves the server makes.
+/// ISSUE-8 (E-55, E-94): the moves the server makes.
 fn transition_allowed(from: &State, to: &State) -> bool {
     matches!(
         (from, to),

@@ -275,7 +275,7 @@ fn only_an_active_interconnect_takes_new_connections() {
     assert_eq!(
         rule_of(err),
         (ErrorKind::Unavailable, "CONN-6".to_owned()),
-        "E-901"
+        "E-83"
     );
 }
 
