@@ -33,6 +33,10 @@ rule_ids! {
     ENV_MAX_BANDWIDTH = "ENV-9";
     /// A missing environment, interconnect or channel is 404.
     ENV_NOT_FOUND = "ENV-10";
+    /// Channel managers are providers of the pair.
+    ENV_CHANNEL_MANAGERS = "ENV-11";
+    /// Channel sizes are positive and the aggregate a multiple of the member size.
+    ENV_CHANNEL_SIZES = "ENV-13";
     /// No two channels of an interconnect share a device.
     OPS_DISTINCT_DEVICES = "OPS-3";
     /// The server's guidance policy is coherent.

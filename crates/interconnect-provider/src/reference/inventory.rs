@@ -210,15 +210,50 @@ fn check_channels(
                 format!("must be a distinct channel of {ix_name}"),
             ));
         }
-        match &ch.macsec_manager_provider {
-            Some(m) if m == own || m == partner => {}
-            _ => {
+        for (member, value) in [
+            ("macsecManagerProvider", &ch.macsec_manager_provider),
+            (
+                "crossConnectManagerProvider",
+                &ch.cross_connect_manager_provider,
+            ),
+        ] {
+            match value {
+                Some(m) if m == own || m == partner => {}
+                None if member == "crossConnectManagerProvider" => {}
+                _ => {
+                    return Err(bad(
+                        rules::ENV_CHANNEL_MANAGERS,
+                        ch_name,
+                        format!("{member} must be {own} or {partner}"),
+                    ));
+                }
+            }
+        }
+        match (ch.channel_member_size_gbps, ch.aggregate_channel_size_gbps) {
+            (Some(member), _) if member <= 0 => {
                 return Err(bad(
-                    rules::ENV_SITES_ARE_THE_PAIR,
+                    rules::ENV_CHANNEL_SIZES,
                     ch_name,
-                    "macsecManagerProvider must be one of the pair",
+                    "channelMemberSizeGbps must be positive",
                 ));
             }
+            (_, Some(aggregate)) if aggregate <= 0 => {
+                return Err(bad(
+                    rules::ENV_CHANNEL_SIZES,
+                    ch_name,
+                    "aggregateChannelSizeGbps must be positive",
+                ));
+            }
+            (Some(member), Some(aggregate)) if aggregate % member != 0 => {
+                return Err(bad(
+                    rules::ENV_CHANNEL_SIZES,
+                    ch_name,
+                    format!(
+                        "aggregateChannelSizeGbps {aggregate} is not a whole multiple of channelMemberSizeGbps {member}"
+                    ),
+                ));
+            }
+            _ => {}
         }
         if let Some(device) = &ch.obfuscated_device_id
             && !devices.insert(device.clone())
@@ -513,8 +548,26 @@ mod tests {
                 }),
             ),
             (
-                rules::ENV_SITES_ARE_THE_PAIR,
+                rules::ENV_CHANNEL_MANAGERS,
                 Box::new(|c| first_ix(c).channels[0].macsec_manager_provider = Some(p("azure"))),
+            ),
+            (
+                rules::ENV_CHANNEL_MANAGERS,
+                Box::new(|c| first_ix(c).channels[1].macsec_manager_provider = None),
+            ),
+            (
+                rules::ENV_CHANNEL_MANAGERS,
+                Box::new(|c| {
+                    first_ix(c).channels[2].cross_connect_manager_provider = Some(p("oci"))
+                }),
+            ),
+            (
+                rules::ENV_CHANNEL_SIZES,
+                Box::new(|c| first_ix(c).channels[0].channel_member_size_gbps = Some(0)),
+            ),
+            (
+                rules::ENV_CHANNEL_SIZES,
+                Box::new(|c| first_ix(c).channels[0].channel_member_size_gbps = Some(40)),
             ),
             (
                 rules::GUIDE_POLICY,

@@ -90,6 +90,29 @@ pub async fn another_partners_namespace_is_refused<C: ConnectionCoordinator>(f: 
     assert_eq!(err.kind(), ErrorKind::PermissionDenied);
 }
 
+/// AUTH-13: a stranger gets the same 403 whether or not the resource exists,
+/// so nothing about the partner's namespace is revealed.
+pub async fn refusals_do_not_reveal_existence<C: ConnectionCoordinator>(f: &Fixture<C>) {
+    let existing = f.channel("ix1", "ch1");
+    let missing = f.interconnect("ix1").channel("ch9").expect("valid id");
+    let a = f
+        .target
+        .get_channel(&f.stranger(), request::GetChannel { name: existing })
+        .await
+        .expect_err("AUTH-13");
+    let b = f
+        .target
+        .get_channel(&f.stranger(), request::GetChannel { name: missing })
+        .await
+        .expect_err("AUTH-13");
+    assert_eq!(a.kind(), ErrorKind::PermissionDenied, "AUTH-13");
+    assert_eq!(
+        (a.kind(), a.rule(), a.message()),
+        (b.kind(), b.rule(), b.message()),
+        "AUTH-13: same answer"
+    );
+}
+
 /// ENV-10: missing static resources are 404.
 pub async fn missing_static_resources_are_not_found<C: ConnectionCoordinator>(f: &Fixture<C>) {
     let c = f.caller();
