@@ -35,10 +35,10 @@ use interconnect_core::wire::{self, AdminState, InterconnectState, VerificationS
 
 use super::ReferenceProvider;
 use super::deputy::{DeputyCheck, DeputyOperation};
+use super::listing::name_text;
 use crate::caller::Caller;
 use crate::config::{EnvironmentInventory, InterconnectInventory};
 use crate::error::{CoordinatorError, CoordinatorResult};
-use crate::page::PageScope;
 use crate::request;
 use crate::rules;
 use crate::store::{ConnectionRecord, NotificationRecord, State, StoreExt};
@@ -122,13 +122,7 @@ pub(super) fn list_connections(
     request: request::ListConnections,
 ) -> CoordinatorResult<wire::ListConnectionsResponse> {
     p.interconnect(caller, &request.parent)?;
-    let parent = request.parent.to_string();
-    let scope = PageScope {
-        operation: "ListConnections",
-        parent: &parent,
-        caller: caller.principal(),
-    };
-    let mut items: Vec<wire::Connection> = p
+    let items: Vec<wire::Connection> = p
         .store
         .view(|s| {
             s.connections
@@ -138,16 +132,18 @@ pub(super) fn list_connections(
                 .collect()
         })
         .unwrap_or_default();
-    items.sort_by_key(name_text);
-    let page = p.tokens.page(&scope, &request.page, items, name_text)?;
+    let page = p.page_of(
+        "ListConnections",
+        &request.parent,
+        caller,
+        &request.page,
+        items,
+        name_text,
+    )?;
     Ok(wire::ListConnectionsResponse {
         connections: page.items,
         next_page_token: page.next_page_token,
     })
-}
-
-fn name_text(c: &wire::Connection) -> String {
-    c.name.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
 pub(super) fn create_connection(

@@ -30,10 +30,10 @@ use interconnect_core::wire::{self, AdminState, FeatureType, ProvisioningState};
 
 use super::ReferenceProvider;
 use super::guidance::{channel_usage, l3_base_guidance};
+use super::listing::name_text;
 use crate::backend::FeatureStatus;
 use crate::caller::Caller;
 use crate::error::{CoordinatorError, CoordinatorResult};
-use crate::page::PageScope;
 use crate::request;
 use crate::rules;
 use crate::store::{FeatureRecord, State, StoreExt};
@@ -73,14 +73,6 @@ fn served(p: &ReferenceProvider, record: &FeatureRecord) -> wire::Feature {
     feature
 }
 
-fn name_text(feature: &wire::Feature) -> String {
-    feature
-        .name
-        .as_ref()
-        .map(ToString::to_string)
-        .unwrap_or_default()
-}
-
 pub(super) fn list_features(
     p: &ReferenceProvider,
     caller: &Caller,
@@ -100,13 +92,14 @@ pub(super) fn list_features(
         })
         .ok_or_else(|| CoordinatorError::internal("FEAT-6", "the store answered no view"))??;
     let items: Vec<wire::Feature> = records.iter().map(|r| served(p, r)).collect();
-    let parent = request.parent.to_string();
-    let scope = PageScope {
-        operation: "ListFeatures",
-        parent: &parent,
-        caller: caller.principal(),
-    };
-    let page = p.tokens.page(&scope, &request.page, items, name_text)?;
+    let page = p.page_of(
+        "ListFeatures",
+        &request.parent,
+        caller,
+        &request.page,
+        items,
+        name_text,
+    )?;
     Ok(wire::ListFeaturesResponse {
         features: page.items,
         next_page_token: page.next_page_token,

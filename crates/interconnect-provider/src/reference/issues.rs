@@ -15,7 +15,6 @@ use interconnect_core::wire::{self, Comment, Issue, State, Timestamp};
 use super::ReferenceProvider;
 use crate::caller::Caller;
 use crate::error::{CoordinatorError, CoordinatorResult};
-use crate::page::PageScope;
 use crate::request;
 use crate::rules;
 use crate::store::{IssueRecord, StoreExt};
@@ -65,12 +64,6 @@ pub(super) fn list_issues(
     request: request::ListIssues,
 ) -> CoordinatorResult<wire::ListIssuesResponse> {
     p.partner(caller, &request.parent)?;
-    let parent = request.parent.to_string();
-    let scope = PageScope {
-        operation: "ListIssues",
-        parent: &parent,
-        caller: caller.principal(),
-    };
     let items: Vec<(String, Issue)> = p
         .store
         .view(|state| {
@@ -82,9 +75,14 @@ pub(super) fn list_issues(
                 .collect()
         })
         .unwrap_or_default();
-    let page = p
-        .tokens
-        .page(&scope, &request.page, items, |(key, _)| key.clone())?;
+    let page = p.page_of(
+        "ListIssues",
+        &request.parent,
+        caller,
+        &request.page,
+        items,
+        |(key, _)| key.clone(),
+    )?;
     Ok(wire::ListIssuesResponse {
         issues: page.items.into_iter().map(|(_, issue)| issue).collect(),
         next_page_token: page.next_page_token,
@@ -187,13 +185,7 @@ pub(super) fn list_comments(
     request: request::ListComments,
 ) -> CoordinatorResult<wire::ListCommentsResponse> {
     p.partner(caller, request.parent.provider())?;
-    let parent = request.parent.to_string();
-    let scope = PageScope {
-        operation: "ListComments",
-        parent: &parent,
-        caller: caller.principal(),
-    };
-    let mut items: Vec<(String, Comment)> = p
+    let items: Vec<(String, Comment)> = p
         .store
         .view(|state| {
             state.issues.get(&request.parent).map(|r| {
@@ -206,10 +198,14 @@ pub(super) fn list_comments(
         })
         .flatten()
         .ok_or_else(|| not_found(&request.parent))?;
-    items.sort_by(|a, b| a.0.cmp(&b.0));
-    let page = p
-        .tokens
-        .page(&scope, &request.page, items, |(key, _)| key.clone())?;
+    let page = p.page_of(
+        "ListComments",
+        &request.parent,
+        caller,
+        &request.page,
+        items,
+        |(key, _)| key.clone(),
+    )?;
     Ok(wire::ListCommentsResponse {
         comments: page.items.into_iter().map(|(_, c)| c).collect(),
         next_page_token: page.next_page_token,

@@ -31,6 +31,7 @@ mod features;
 mod guidance;
 mod inventory;
 mod issues;
+mod listing;
 mod macsec;
 mod maintenance;
 mod static_resources;

@@ -10,9 +10,9 @@
 use interconnect_core::wire;
 
 use super::ReferenceProvider;
+use super::listing::name_text;
 use crate::caller::Caller;
 use crate::error::CoordinatorResult;
-use crate::page::PageScope;
 use crate::request;
 
 fn provider_resource(
@@ -70,44 +70,24 @@ pub(super) fn list_environments(
     request: request::ListEnvironments,
 ) -> CoordinatorResult<wire::ListEnvironmentsResponse> {
     let partner = p.partner(caller, &request.parent)?;
-    let parent = request.parent.to_string();
-    let scope = PageScope {
-        operation: "ListEnvironments",
-        parent: &parent,
-        caller: caller.principal(),
-    };
-    let mut items: Vec<wire::Environment> = partner
+    let items: Vec<wire::Environment> = partner
         .environments
         .iter()
         .map(|e| e.environment.clone())
         .collect();
-    items.sort_by_key(name_text);
-    let page = p.tokens.page(&scope, &request.page, items, name_text)?;
+    let page = p.page_of(
+        "ListEnvironments",
+        &request.parent,
+        caller,
+        &request.page,
+        items,
+        name_text,
+    )?;
     Ok(wire::ListEnvironmentsResponse {
         environments: page.items,
         next_page_token: page.next_page_token,
     })
 }
-
-fn name_text<T: Named>(item: &T) -> String {
-    item.name_text()
-}
-
-/// Resources listed by name.
-trait Named {
-    fn name_text(&self) -> String;
-}
-
-macro_rules! named {
-    ($($ty:ty),*) => {
-        $( impl Named for $ty {
-            fn name_text(&self) -> String {
-                self.name.as_ref().map(ToString::to_string).unwrap_or_default()
-            }
-        } )*
-    };
-}
-named!(wire::Environment, wire::Interconnect, wire::Channel);
 
 pub(super) fn get_environment(
     p: &ReferenceProvider,
@@ -123,19 +103,19 @@ pub(super) fn list_interconnects(
     request: request::ListInterconnects,
 ) -> CoordinatorResult<wire::ListInterconnectsResponse> {
     let env = p.environment(caller, &request.parent)?;
-    let parent = request.parent.to_string();
-    let scope = PageScope {
-        operation: "ListInterconnects",
-        parent: &parent,
-        caller: caller.principal(),
-    };
-    let mut items: Vec<wire::Interconnect> = env
+    let items: Vec<wire::Interconnect> = env
         .interconnects
         .iter()
         .map(|i| i.interconnect.clone())
         .collect();
-    items.sort_by_key(name_text);
-    let page = p.tokens.page(&scope, &request.page, items, name_text)?;
+    let page = p.page_of(
+        "ListInterconnects",
+        &request.parent,
+        caller,
+        &request.page,
+        items,
+        name_text,
+    )?;
     Ok(wire::ListInterconnectsResponse {
         interconnects: page.items,
         next_page_token: page.next_page_token,
@@ -156,15 +136,15 @@ pub(super) fn list_channels(
     request: request::ListChannels,
 ) -> CoordinatorResult<wire::ListChannelsResponse> {
     let ix = p.interconnect(caller, &request.parent)?;
-    let parent = request.parent.to_string();
-    let scope = PageScope {
-        operation: "ListChannels",
-        parent: &parent,
-        caller: caller.principal(),
-    };
-    let mut items = ix.channels.clone();
-    items.sort_by_key(name_text);
-    let page = p.tokens.page(&scope, &request.page, items, name_text)?;
+    let items = ix.channels.clone();
+    let page = p.page_of(
+        "ListChannels",
+        &request.parent,
+        caller,
+        &request.page,
+        items,
+        name_text,
+    )?;
     Ok(wire::ListChannelsResponse {
         channels: page.items,
         next_page_token: page.next_page_token,

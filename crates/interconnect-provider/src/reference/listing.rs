@@ -1,0 +1,62 @@
+//! Cutting one page of a `List*` answer, shared by every family: items are
+//! sorted by their key (a resource's name, LIST-7) and paged with tokens
+//! bound to the operation, the parent and the caller (LIST-1..LIST-8).
+
+use std::fmt::Display;
+
+use interconnect_core::wire;
+
+use super::ReferenceProvider;
+use crate::caller::Caller;
+use crate::error::CoordinatorResult;
+use crate::page::{Page, PageRequest, PageScope};
+
+/// Wire resources listed by their `name`.
+pub(super) trait Named {
+    /// The name as text, empty when absent.
+    fn name_text(&self) -> String;
+}
+
+macro_rules! named {
+    ($($ty:ty),*) => {
+        $( impl Named for $ty {
+            fn name_text(&self) -> String {
+                self.name.as_ref().map(ToString::to_string).unwrap_or_default()
+            }
+        } )*
+    };
+}
+named!(
+    wire::Environment,
+    wire::Interconnect,
+    wire::Channel,
+    wire::Connection,
+    wire::Feature
+);
+
+/// The name of a listed resource, as the sort and page key.
+pub(super) fn name_text<T: Named>(item: &T) -> String {
+    item.name_text()
+}
+
+impl ReferenceProvider {
+    /// One page of `items` for `operation` under `parent`, sorted by `key`.
+    pub(super) fn page_of<T>(
+        &self,
+        operation: &str,
+        parent: &impl Display,
+        caller: &Caller,
+        request: &PageRequest,
+        mut items: Vec<T>,
+        key: impl Fn(&T) -> String,
+    ) -> CoordinatorResult<Page<T>> {
+        items.sort_by_cached_key(|item| key(item));
+        let parent = parent.to_string();
+        let scope = PageScope {
+            operation,
+            parent: &parent,
+            caller: caller.principal(),
+        };
+        self.tokens.page(&scope, request, items, key)
+    }
+}
