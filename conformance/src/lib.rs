@@ -1,0 +1,8 @@
+//! # interconnect-conformance
+//!
+//! The conformance suite of the Connection Coordinator specification:
+//! language-neutral vectors (`conformance/vectors/*.json`) and a runner that
+//! checks them against this project's library functions (offline families)
+//! or against any [`ConnectionCoordinator`](interconnect_provider::ConnectionCoordinator)
+//! (protocol scenarios).
+#![forbid(unsafe_code)]
