@@ -6,3 +6,7 @@
 //! or against any [`ConnectionCoordinator`](interconnect_provider::ConnectionCoordinator)
 //! (protocol scenarios).
 #![forbid(unsafe_code)]
+
+pub mod outcome;
+
+pub use outcome::{Outcome, Verdict};
