@@ -1,0 +1,117 @@
+//! Request bodies (`requestBody` of `paths/*.yaml`; `spec/REQUIREMENTS.md`
+//! ERR-6, WIRE-10): read up to the configured limit (413 beyond it), then
+//! decoded with [`interconnect_core::wire::from_json`], whose errors name
+//! the JSON path of the first bad member.
+//!
+//! The bodies of `CreateConnection`, `UpdateConnection`, `CreateFeature` and
+//! `CreateIssue` are required; any other body may be absent and is then read
+//! as `{}`. A body that is not a JSON object is refused.
+
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use interconnect_core::wire::from_json;
+use interconnect_provider::CoordinatorError;
+use serde::de::DeserializeOwned;
+
+use crate::error_body::ApiError;
+use crate::rules;
+
+/// Largest request body accepted by default (1 MiB, as WIRE-10).
+pub const DEFAULT_BODY_LIMIT: usize = interconnect_core::wire::MAX_DOCUMENT_BYTES;
+
+/// The configured body limit, stored in request extensions by the router.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// The raw bytes of a request body, read within the limit.
+#[derive(Debug, Clone)]
+pub struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let limit = req
+            .extensions()
+            .get::<BodyLimit>()
+            .map_or(DEFAULT_BODY_LIMIT, |l| l.0);
+        let body: Body = req.into_body();
+        let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+            ApiError::with_status(
+                CoordinatorError::invalid_argument(
+                    rules::WIRE_TOO_LARGE,
+                    format!("the request body is larger than {limit} bytes"),
+                ),
+                StatusCode::PAYLOAD_TOO_LARGE,
+            )
+        })?;
+        Ok(RawBody(bytes))
+    }
+}
+
+impl RawBody {
+    /// Decodes the body of operation `op`; `required` bodies may not be
+    /// absent, others are read as `{}` when absent.
+    pub fn decode<T: DeserializeOwned + Default>(
+        &self,
+        op: &str,
+        required: bool,
+    ) -> Result<T, CoordinatorError> {
+        decode(&self.0, op, required)
+    }
+}
+
+/// See [`RawBody::decode`].
+pub fn decode<T: DeserializeOwned + Default>(
+    bytes: &[u8],
+    op: &str,
+    required: bool,
+) -> Result<T, CoordinatorError> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    match first {
+        None if required => Err(CoordinatorError::invalid_argument(
+            rules::ERR_BODY,
+            format!("{op} requires a request body"),
+        )),
+        None => Ok(T::default()),
+        Some(b'{') => from_json(bytes).map_err(|e| {
+            CoordinatorError::invalid_argument(
+                rules::ERR_BODY,
+                format!("the {op} body is malformed at {e}"),
+            )
+        }),
+        Some(_) => Err(CoordinatorError::invalid_argument(
+            rules::ERR_BODY,
+            format!("the {op} body is not a JSON object"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use interconnect_core::wire;
+
+    #[test]
+    fn absent_bodies_follow_err_6() {
+        let e =
+            decode::<wire::Connection>(b"", "CreateConnection", true).expect_err("ERR-6: required");
+        assert_eq!(e.rule(), "ERR-6");
+        let empty: wire::CloseIssueRequest =
+            decode(b"  ", "CloseIssue", false).expect("ERR-6: optional is {}");
+        assert_eq!(empty, wire::CloseIssueRequest::default());
+        let e = decode::<wire::CloseIssueRequest>(b"[]", "CloseIssue", false)
+            .expect_err("ERR-6: not an object");
+        assert_eq!(e.rule(), "ERR-6");
+    }
+
+    #[test]
+    fn bad_members_name_their_path() {
+        let e = decode::<wire::Connection>(br#"{"bandwidthMbps": "x"}"#, "CreateConnection", true)
+            .expect_err("wrong type");
+        assert!(e.message().contains("bandwidthMbps"), "{e}");
+        let e = decode::<wire::Connection>(b"{", "CreateConnection", true).expect_err("malformed");
+        assert_eq!(e.rule(), "ERR-6");
+    }
+}

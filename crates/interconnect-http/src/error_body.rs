@@ -1,0 +1,181 @@
+//! The one JSON shape of every error the binding answers (ERR-1):
+//! `{"error": {"code": 409, "status": "ABORTED", "message": "CONN-4: ..."}}`,
+//! the JSON form of `google.rpc.Status` that `parameters/_index.yaml`
+//! `_.xgafv` ("V1 error format") alludes to (`spec/ERRATA.md` E-36).
+//!
+//! The code and status come from the provider crate's one status table
+//! ([`ErrorKind::http_status`], [`ErrorKind::status_name`]); the message is
+//! the error's `RULE: text` display, which never holds a secret (AUTH-9).
+
+use std::time::Duration;
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use interconnect_provider::{CoordinatorError, ErrorKind};
+use serde::{Deserialize, Serialize};
+
+/// The error document: one `error` member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The status object.
+    pub error: ErrorStatus,
+}
+
+/// `code`, `status` and `message` of an error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorStatus {
+    /// The HTTP status code.
+    pub code: u16,
+    /// The canonical status name (`ABORTED`, ...).
+    pub status: String,
+    /// `RULE: text`.
+    pub message: String,
+}
+
+impl ErrorBody {
+    /// The body of a coordinator error, with the status of its kind.
+    pub fn of(error: &CoordinatorError) -> Self {
+        Self::with_code(error.http_status(), error)
+    }
+
+    /// The body of an error answered with an HTTP status outside the table
+    /// (405, 413): the kind still gives the status name.
+    pub fn with_code(code: u16, error: &CoordinatorError) -> Self {
+        ErrorBody {
+            error: ErrorStatus {
+                code,
+                status: error.kind().status_name().to_owned(),
+                message: error.to_string(),
+            },
+        }
+    }
+
+    /// Reads the error back: the kind from `status` (or from the HTTP
+    /// status when the name is unknown), the rule from the `RULE: text`
+    /// message.
+    pub fn into_error(self, http_status: u16) -> CoordinatorError {
+        let kind = ErrorKind::from_status_name(&self.error.status)
+            .unwrap_or_else(|| ErrorKind::from_http_status(http_status));
+        CoordinatorError::from_status(kind, &self.error.message)
+    }
+}
+
+/// An error ready to be answered: the coordinator error and the HTTP status
+/// it travels with (its kind's, unless overridden for 405 and 413).
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    error: CoordinatorError,
+    status: StatusCode,
+    allow: Option<HeaderValue>,
+}
+
+impl ApiError {
+    /// The error with its kind's status.
+    pub fn new(error: CoordinatorError) -> Self {
+        let status =
+            StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        ApiError {
+            error,
+            status,
+            allow: None,
+        }
+    }
+
+    /// The error with another HTTP status (405, 413).
+    pub fn with_status(error: CoordinatorError, status: StatusCode) -> Self {
+        ApiError {
+            error,
+            status,
+            allow: None,
+        }
+    }
+
+    /// The `Allow` header of a 405.
+    pub fn with_allow(mut self, allow: HeaderValue) -> Self {
+        self.allow = Some(allow);
+        self
+    }
+
+    /// The coordinator error.
+    pub fn error(&self) -> &CoordinatorError {
+        &self.error
+    }
+}
+
+impl From<CoordinatorError> for ApiError {
+    fn from(error: CoordinatorError) -> Self {
+        ApiError::new(error)
+    }
+}
+
+/// Whole seconds for `Retry-After`, rounded up and at least 1.
+pub fn retry_after_seconds(after: Duration) -> u64 {
+    let secs = after.as_secs() + u64::from(after.subsec_nanos() > 0);
+    secs.max(1)
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody::with_code(self.status.as_u16(), &self.error);
+        let text = serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec());
+        let mut response = (
+            self.status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            text,
+        )
+            .into_response();
+        let headers = response.headers_mut();
+        if self.error.kind() == ErrorKind::Unauthenticated {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(after) = self.error.retry_after() {
+            headers.insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(retry_after_seconds(after)),
+            );
+        }
+        if let Some(allow) = self.allow {
+            headers.insert(header::ALLOW, allow);
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shape_is_exact() {
+        let e = CoordinatorError::aborted("CONN-4", "ix1 has 500 Mbps free");
+        let json = serde_json::to_value(ErrorBody::of(&e)).expect("serializes");
+        assert_eq!(
+            json,
+            serde_json::json!({"error": {"code": 409, "status": "ABORTED", "message": "CONN-4: ix1 has 500 Mbps free"}})
+        );
+    }
+
+    #[test]
+    fn every_kind_round_trips_through_the_body() {
+        for kind in ErrorKind::ALL {
+            let e = CoordinatorError::new(kind, "CONN-4", "some text: with a colon");
+            let text = serde_json::to_vec(&ErrorBody::of(&e)).expect("serializes");
+            let body: ErrorBody = serde_json::from_slice(&text).expect("reads back");
+            let back = body.into_error(kind.http_status());
+            assert_eq!(back.kind(), kind);
+            assert_eq!(back.rule(), "CONN-4");
+            assert_eq!(back.message(), "some text: with a colon");
+        }
+    }
+
+    #[test]
+    fn retry_after_rounds_up() {
+        assert_eq!(retry_after_seconds(Duration::from_millis(1)), 1);
+        assert_eq!(retry_after_seconds(Duration::from_millis(1500)), 2);
+        assert_eq!(retry_after_seconds(Duration::from_secs(3)), 3);
+        assert_eq!(retry_after_seconds(Duration::ZERO), 1);
+    }
+}

@@ -1,0 +1,167 @@
+//! Query parameters (`parameters/_index.yaml`; `paths/*.yaml`): the
+//! operation parameters (`connectionId`, `featureId`, `macSecKeyId`,
+//! `issueId`, `pageSize`, `pageToken`, `updateMask`) and the global ones.
+//!
+//! Global parameters (`spec/ERRATA.md` E-35): `$alt` must be `json` when
+//! present (no other format is served), `$prettyPrint=true` indents the
+//! response, `$.xgafv` is `1` or `2` (both answer the one error shape of
+//! ERR-1), and `$callback` is never honoured: it is ignored and the response
+//! stays plain JSON (AUTH-8). Every other parameter is ignored (ERR-4).
+
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+use interconnect_provider::{CoordinatorError, PageRequest};
+
+use crate::error_body::ApiError;
+use crate::rules;
+
+/// The query parameters of one request.
+#[derive(Debug, Clone, Default)]
+pub struct Params {
+    pairs: Vec<(String, String)>,
+    pretty: bool,
+}
+
+impl Params {
+    /// Reads and checks the global parameters of a parsed query.
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Result<Self, CoordinatorError> {
+        let mut params = Params {
+            pairs,
+            pretty: false,
+        };
+        if let Some(alt) = params.get("$alt")
+            && alt != "json"
+        {
+            return Err(CoordinatorError::invalid_argument(
+                rules::ERR_JSON_SHAPE,
+                format!("$alt {:?} is not served; only \"json\" is", short(alt)),
+            ));
+        }
+        if let Some(v) = params.get("$.xgafv")
+            && v != "1"
+            && v != "2"
+        {
+            return Err(CoordinatorError::invalid_argument(
+                rules::ERR_JSON_SHAPE,
+                format!("$.xgafv {:?} is not \"1\" or \"2\"", short(v)),
+            ));
+        }
+        params.pretty = params.get("$prettyPrint") == Some("true");
+        Ok(params)
+    }
+
+    /// The first value of `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Whether the response is indented (`$prettyPrint=true`).
+    pub fn pretty(&self) -> bool {
+        self.pretty
+    }
+
+    /// A required id parameter (`connectionId`, ...): absent or empty is 400
+    /// (ERR-5); its segment rules are the coordinator's (NAME-9).
+    pub fn required_id(&self, name: &str) -> Result<String, CoordinatorError> {
+        match self.get(name) {
+            Some(v) if !v.is_empty() => Ok(v.to_owned()),
+            _ => Err(CoordinatorError::invalid_argument(
+                rules::ERR_ID_PARAMETER,
+                format!("the query parameter {name} is required"),
+            )),
+        }
+    }
+
+    /// `pageSize` and `pageToken`.
+    pub fn page(&self) -> Result<PageRequest, CoordinatorError> {
+        let page_size = match self.get("pageSize") {
+            None | Some("") => None,
+            Some(v) => Some(v.parse::<i32>().map_err(|_| {
+                CoordinatorError::invalid_argument(
+                    rules::LIST_PAGE_SIZE,
+                    format!("pageSize {:?} is not an integer", short(v)),
+                )
+            })?),
+        };
+        Ok(PageRequest {
+            page_size,
+            page_token: self.get("pageToken").map(str::to_owned),
+        })
+    }
+}
+
+/// At most 40 characters of a value, for messages.
+fn short(v: &str) -> String {
+    v.chars().take(40).collect()
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Query(pairs) = Query::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| {
+                ApiError::new(CoordinatorError::invalid_argument(
+                    rules::ERR_JSON_SHAPE,
+                    "the query string is not form-encoded",
+                ))
+            })?;
+        Ok(Params::from_pairs(pairs)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(q: &[(&str, &str)]) -> Result<Params, CoordinatorError> {
+        Params::from_pairs(
+            q.iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn global_parameters_are_checked() {
+        assert!(params(&[("$alt", "json")]).is_ok());
+        assert_eq!(
+            params(&[("$alt", "proto")])
+                .map(|_| ())
+                .map_err(|e| e.rule().to_owned()),
+            Err("ERR-1".to_owned())
+        );
+        assert!(params(&[("$.xgafv", "2")]).is_ok());
+        assert!(params(&[("$.xgafv", "3")]).is_err());
+        assert!(params(&[("$prettyPrint", "true")]).expect("ok").pretty());
+        assert!(!params(&[]).expect("ok").pretty());
+        // AUTH-8 and ERR-4: ignored.
+        assert!(params(&[("$callback", "steal"), ("whatever", "x")]).is_ok());
+    }
+
+    #[test]
+    fn ids_and_pages() {
+        let p = params(&[
+            ("connectionId", "c1"),
+            ("pageSize", "5"),
+            ("pageToken", "t"),
+        ])
+        .expect("ok");
+        assert_eq!(p.required_id("connectionId").expect("present"), "c1");
+        let e = p.required_id("featureId").expect_err("ERR-5: absent");
+        assert_eq!(e.rule(), "ERR-5");
+        assert_eq!(
+            p.page().expect("page"),
+            PageRequest {
+                page_size: Some(5),
+                page_token: Some("t".into())
+            }
+        );
+        let bad = params(&[("pageSize", "many")]).expect("ok");
+        assert_eq!(bad.page().expect_err("LIST-3").rule(), "LIST-3");
+    }
+}
