@@ -94,10 +94,7 @@ impl HttpCoordinatorConfig {
         if !(base.starts_with("https://") || is_loopback_http(&base)) {
             return Err(HttpCoordinatorError::BaseUrl(base));
         }
-        if rustls::crypto::CryptoProvider::get_default().is_none() {
-            // Another thread may win the race; either provider is ring.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        }
+        ensure_crypto_provider();
         let mut builder = reqwest::Client::builder()
             .use_rustls_tls()
             .min_tls_version(reqwest::tls::Version::TLS_1_3)
@@ -117,6 +114,16 @@ impl HttpCoordinatorConfig {
             credentials: self.credentials,
             client,
         })
+    }
+}
+
+/// Installs rustls' ring provider as the process default unless one is
+/// installed already (reqwest built without a provider needs one; every
+/// reqwest client of the process then uses it).
+pub fn ensure_crypto_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Another thread may win the race; either way a provider is set.
+        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }
 

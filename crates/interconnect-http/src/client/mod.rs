@@ -1,10 +1,12 @@
-//! [`HttpCoordinator`]: the [`ConnectionCoordinator`] trait implemented by
+//! The client [`HttpCoordinator`]: the
+//! [`ConnectionCoordinator`](interconnect_provider::ConnectionCoordinator) trait implemented by
 //! calling a peer's server over HTTPS (`openapi.yaml` paths; governance
 //! § Mandatory Encryption for TLS 1.3, AUTH-6).
 //!
 //! Every answer is mapped back to what an in-process coordinator would have
 //! returned: a success body decodes into the operation's wire type, an
-//! error body (ERR-1) into the same [`CoordinatorError`] kind and rule
+//! error body (ERR-1) into the same
+//! [`CoordinatorError`](interconnect_provider::CoordinatorError) kind and rule
 //! (via [`ErrorBody::into_error`](crate::error_body::ErrorBody::into_error)).
 //! Transport failures are `UNAVAILABLE`, timeouts `DEADLINE_EXCEEDED`
 //! (ERR-8). Only `Get*`/`List*` reads are retried, on transport failures,
@@ -23,7 +25,7 @@ mod config;
 mod ops;
 mod transport;
 
-pub use config::{HttpCoordinatorConfig, HttpCoordinatorError};
+pub use config::{HttpCoordinatorConfig, HttpCoordinatorError, ensure_crypto_provider};
 pub use transport::READ_ATTEMPTS;
 
 use std::collections::BTreeMap;

@@ -4,7 +4,7 @@
 //! bundled specification writes them (`/verb`, not `:verb`).
 //!
 //! Each handler reads the path into typed names, the query into
-//! [`Params`](crate::query::Params), the body with
+//! [`Params`] (the query), the body with
 //! [`RawBody::decode`](crate::body::RawBody::decode), calls the coordinator
 //! with the authenticated caller (which checks AUTH-2 itself), and answers
 //! JSON.
@@ -200,5 +200,5 @@ pub(crate) fn routes<C: ConnectionCoordinator + 'static>() -> Router<Arc<C>> {
         )
 }
 
-/// The number of paths [`routes`] serves (the specification's 25).
+/// The number of paths the router serves (the specification's 25).
 pub const PATHS: usize = 25;
