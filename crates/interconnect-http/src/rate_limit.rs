@@ -1,7 +1,9 @@
 //! A per-partner request rate limit: one token bucket per authenticated
-//! principal (governance § Operational Excellence asks providers to protect
-//! their APIs; `spec/REQUIREMENTS.md` ERR-7). Over the limit the answer is
-//! 429 `RESOURCE_EXHAUSTED` with `Retry-After` in whole seconds.
+//! principal. The specification says nothing about request rates; this is a
+//! project decision (`spec/REQUIREMENTS.md` ERR-7) so one partner cannot
+//! starve the others. Over the limit the answer is 429
+//! `RESOURCE_EXHAUSTED` (the provider crate's status table) with
+//! `Retry-After` in whole seconds.
 //!
 //! Time comes from an injected [`Clock`], so tests move a `ManualClock`
 //! instead of sleeping.
