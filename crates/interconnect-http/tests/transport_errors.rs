@@ -536,3 +536,47 @@ async fn transport_failures_are_unavailable_and_only_reads_are_retried() {
     assert_eq!(e.kind(), ErrorKind::Unauthenticated);
     assert_eq!(count.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_that_never_answers_is_a_deadline_and_is_not_retried() {
+    // Accepts connections and holds them open without answering.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("address");
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            seen.fetch_add(1, Ordering::SeqCst);
+            held.push(stream);
+        }
+    });
+    interconnect_http::client::ensure_crypto_provider();
+    let client = interconnect_http::HttpCoordinatorConfig::new(
+        format!("http://{addr}"),
+        &common::provider("gcp"),
+        interconnect_core::wire::Secret::new(GCP_TOKEN),
+    )
+    .with_timeouts(
+        std::time::Duration::from_secs(1),
+        std::time::Duration::from_millis(50),
+    )
+    .build()
+    .expect("client");
+    let e = client
+        .list_providers(
+            &Caller::partner(common::provider("gcp")),
+            request::ListProviders {},
+        )
+        .await
+        .expect_err("ERR-8: no answer in time");
+    assert_eq!(e.kind(), ErrorKind::DeadlineExceeded);
+    assert_eq!(e.rule(), "ERR-8");
+    assert_eq!(
+        count.load(Ordering::SeqCst),
+        1,
+        "ERR-8: a timeout is not retried"
+    );
+}

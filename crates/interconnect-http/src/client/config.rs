@@ -99,6 +99,8 @@ impl HttpCoordinatorConfig {
             .use_rustls_tls()
             .min_tls_version(reqwest::tls::Version::TLS_1_3)
             .https_only(base.starts_with("https://"))
+            // A redirect would carry the request (and its token) elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(self.connect_timeout)
             .timeout(self.request_timeout);
         for (index, pem) in self.extra_roots_pem.iter().enumerate() {

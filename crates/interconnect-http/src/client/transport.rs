@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use interconnect_core::wire::from_json;
+use interconnect_core::wire::{MAX_DOCUMENT_BYTES, from_json};
 use interconnect_provider::{Caller, CoordinatorError, CoordinatorResult, ErrorKind};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
@@ -165,6 +165,21 @@ impl HttpCoordinator {
     }
 }
 
+/// The answer's body, refused once it grows past `limit` bytes.
+async fn read_capped(mut response: reqwest::Response, limit: usize) -> CoordinatorResult<Vec<u8>> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(&e))? {
+        if body.len() + chunk.len() > limit {
+            return Err(CoordinatorError::internal(
+                rules::ERR_TRANSPORT,
+                format!("the peer's answer is larger than {limit} bytes"),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 async fn read_answer<T: DeserializeOwned>(response: reqwest::Response) -> CoordinatorResult<T> {
     let status = response.status();
     let retry_after = response
@@ -173,7 +188,7 @@ async fn read_answer<T: DeserializeOwned>(response: reqwest::Response) -> Coordi
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(Duration::from_secs);
-    let body = response.bytes().await.map_err(|e| transport_error(&e))?;
+    let body = read_capped(response, MAX_DOCUMENT_BYTES).await?;
     if status == StatusCode::OK {
         from_json(&body).map_err(|e| {
             CoordinatorError::internal(
