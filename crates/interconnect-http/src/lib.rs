@@ -1,21 +1,21 @@
 //! # interconnect-http
 //!
 //! The HTTP binding of the Connection Coordinator specification
-//! (`openapi.yaml`): [`router()`] serves any
+//! (`openapi.yaml`): [`router`] serves any
 //! [`ConnectionCoordinator`](interconnect_provider::ConnectionCoordinator) at
 //! the specification's paths, and [`HttpCoordinator`] implements the same
 //! trait against a peer's base URL.
 //!
 //! | module | what it holds | upstream source |
 //! |---|---|---|
-//! | [`router`](mod@router) | `router`, `RouterConfig`: the gate (request id, span, auth, rate limit, body limit), 404 and 405 | `openapi.yaml` paths; E-36 |
+//! | `router` | [`router()`], [`router_with`], [`RouterConfig`]: the gate (request id, span, auth, rate limit, body limit), 404 and 405 | `openapi.yaml` paths; E-36 |
 //! | [`routes`] | one handler per operation, by family; custom methods as `/Verb` segments | `paths/*.yaml` |
 //! | [`segments`] | path parameters read into typed names (NAME-9) | `parameters/_index.yaml` path parameters |
 //! | [`query`] | operation and global query parameters (`$alt`, `$prettyPrint`, `$.xgafv`, `$callback`) | `parameters/_index.yaml`; `paths/*.yaml`; E-35 |
 //! | [`body`] | request bodies: limit (413), required or `{}`, errors naming the JSON path | `requestBody` of `paths/*.yaml`; E-11 |
 //! | [`error_body`] | the one error JSON shape, from the provider crate's status table | `parameters/_index.yaml` `_.xgafv`; E-36 |
 //! | [`auth`] | `Authenticator`, `BearerTokens` (401 AUTH-1) | `docs/Protocols.md` § Authentication; governance § Authentication and Authorization |
-//! | [`rate_limit`] | per-partner token buckets (429 with `Retry-After`) | governance § Operational Excellence |
+//! | [`rate_limit`] | per-partner token buckets (429 with `Retry-After`) | none upstream: project decision ERR-7 |
 //! | [`request_id`] | `x-request-id` honoured or generated, echoed | `../shared/DESIGN.md` Conventions |
 //! | [`client`] | `HttpCoordinator`: the trait over HTTPS (TLS 1.3), errors mapped back | `openapi.yaml` paths; governance § Mandatory Encryption |
 //! | [`rules`] | the requirement ids this crate reports | `spec/REQUIREMENTS.md` |
@@ -28,7 +28,7 @@ pub mod error_body;
 pub mod query;
 pub mod rate_limit;
 pub mod request_id;
-pub mod router;
+mod router;
 pub mod routes;
 pub mod rules;
 pub mod segments;
