@@ -237,6 +237,62 @@ async fn reqwest_with_tls13_minimum_gets_200() -> TestResult {
 }
 
 #[tokio::test]
+async fn shutdown_lets_the_in_flight_request_finish() -> TestResult {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let pki = pki();
+    let (entered_tx, mut entered) = tokio::sync::mpsc::channel::<()>(1);
+    let release = Arc::new(tokio::sync::Notify::new());
+    let handler_release = Arc::clone(&release);
+    let slow = Router::new().route(
+        "/slow",
+        get(move || {
+            let entered_tx = entered_tx.clone();
+            let release = Arc::clone(&handler_release);
+            async move {
+                let _ = entered_tx.send(()).await;
+                release.notified().await;
+                BODY
+            }
+        }),
+    );
+    let config = TlsConfig::from_pem(pki.leaf_pem.as_bytes(), pki.leaf_key_pem.as_bytes())?;
+    let listener = bind_loopback(0).await?;
+    let address = listener.local_addr()?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(serve(
+        listener,
+        slow,
+        Transport::Tls(config.server_config()?),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+
+    let client = reqwest::Client::builder()
+        .min_tls_version(reqwest::tls::Version::TLS_1_3)
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(reqwest::Certificate::from_der(&pki.ca_der)?)
+        .resolve("localhost", address)
+        .build()?;
+    let url = format!("https://localhost:{}/slow", address.port());
+    let request = tokio::spawn(client.get(url).send());
+    entered.recv().await.expect("the handler was entered");
+
+    let _ = stop.send(());
+    // The handler is still blocked, so `serve` cannot have returned.
+    assert!(
+        !server.is_finished(),
+        "serve returned with a request in flight"
+    );
+    release.notify_one();
+    let response = request.await??;
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    assert_eq!(response.text().await?, BODY);
+    server.await??;
+    Ok(())
+}
+
+#[tokio::test]
 async fn plain_http_is_served_on_loopback_for_development() -> TestResult {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let running = Running::start(Transport::PlainLoopbackForDevelopment).await?;
