@@ -19,6 +19,8 @@
 //! | [`request_id`] | `x-request-id` honoured or generated, echoed | `../shared/DESIGN.md` Conventions |
 //! | [`client`] | `HttpCoordinator`: the trait over HTTPS (TLS 1.3), errors mapped back | `openapi.yaml` paths; governance § Mandatory Encryption |
 //! | [`rules`] | the requirement ids this crate reports | `spec/REQUIREMENTS.md` |
+//! | `tls` | [`TlsConfig`]: server and client configurations accepting TLS 1.3 only | governance § Mandatory Encryption; AUTH-6 |
+//! | `serve` | [`serve`]: the accept loop over TLS, or plain HTTP on loopback for development | governance § Mandatory Encryption; AUTH-6 |
 #![forbid(unsafe_code)]
 
 pub mod auth;
@@ -38,3 +40,11 @@ pub use client::{HttpCoordinator, HttpCoordinatorConfig};
 pub use error_body::{ApiError, ErrorBody};
 pub use rate_limit::RateLimit;
 pub use router::{RouterConfig, router, router_with};
+mod serve;
+mod tls;
+
+pub use serve::{ServeError, Transport, bind_loopback, check_plain_allowed, serve};
+pub use tls::{
+    PemOrigin, TlsConfig, TlsConfigError, certificates_from_pem, certificates_from_pem_file,
+    client_config,
+};

@@ -1,0 +1,269 @@
+//! The serving loop: an axum [`Router`] over TLS 1.3, or over plain HTTP on
+//! loopback for development only.
+//!
+//! Implements `governance/SECURITY_AND_OPERATIONAL_EXCELLENCE.md`
+//! § Mandatory Encryption (requirement AUTH-6; `spec/ERRATA.md` E-59): a
+//! provider's endpoint is reachable only over TLS 1.3 or later. Plain HTTP
+//! exists so that a developer can run the reference provider on one machine;
+//! [`serve`] refuses it unless the listener is bound to a loopback address,
+//! so it can never face another host.
+//!
+//! A failed TLS handshake (an old client, a scanner, a wrong certificate)
+//! drops only that connection; it is logged at `debug` with the peer address
+//! and rustls's reason, which carries no secret.
+
+use std::fmt;
+use std::future::Future;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
+
+/// How long a client may take to complete the TLS handshake before its
+/// connection is dropped, so that idle sockets cannot pile up.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long the accept loop pauses after an accept error that is not about
+/// a single connection (for example, too many open files).
+const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
+
+/// How the listener's connections are carried.
+#[derive(Clone)]
+pub enum Transport {
+    /// TLS with this server configuration; build it with
+    /// [`TlsConfig::server_config`](crate::TlsConfig::server_config), which
+    /// accepts TLS 1.3 only.
+    Tls(Arc<rustls::ServerConfig>),
+    /// Plain HTTP, refused by [`serve`] unless the listener is bound to a
+    /// loopback address. For development on one machine only.
+    PlainLoopbackForDevelopment,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            // The server configuration holds the private key: never print it.
+            Transport::Tls(_) => f.write_str("Tls(..)"),
+            Transport::PlainLoopbackForDevelopment => f.write_str("PlainLoopbackForDevelopment"),
+        }
+    }
+}
+
+/// Why [`serve`] stopped or refused to start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// Plain HTTP was requested on an address other hosts can reach.
+    #[error(
+        "AUTH-6: plain HTTP is refused on {address}: provider-to-provider calls use TLS 1.3; \
+         plain HTTP is allowed on a loopback address only, for development"
+    )]
+    PlainHttpNotLoopback {
+        /// The listener's address.
+        address: SocketAddr,
+    },
+    /// The listener's local address could not be read.
+    #[error("cannot read the listener's local address: {0}")]
+    LocalAddress(#[source] std::io::Error),
+    /// The plain HTTP server failed.
+    #[error("plain HTTP server failed: {0}")]
+    Io(#[source] std::io::Error),
+}
+
+/// Checks that plain HTTP may be served on `address`: only loopback
+/// addresses (`127.0.0.0/8`, `::1`, and IPv4-mapped loopback) are allowed
+/// (AUTH-6).
+pub fn check_plain_allowed(address: SocketAddr) -> Result<(), ServeError> {
+    if address.ip().to_canonical().is_loopback() {
+        Ok(())
+    } else {
+        Err(ServeError::PlainHttpNotLoopback { address })
+    }
+}
+
+/// Binds a listener on `127.0.0.1:port` (port 0 picks a free port; read it
+/// back with [`TcpListener::local_addr`]).
+pub async fn bind_loopback(port: u16) -> std::io::Result<TcpListener> {
+    TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then stops
+/// accepting, lets every open connection finish its in-flight request, and
+/// returns.
+///
+/// With [`Transport::Tls`] each connection is a TLS session (TLS 1.3 only
+/// when the configuration comes from [`TlsConfig`](crate::TlsConfig)); a
+/// failed handshake drops that connection only. With
+/// [`Transport::PlainLoopbackForDevelopment`] the listener must be bound to
+/// a loopback address, else [`ServeError::PlainHttpNotLoopback`] is returned
+/// before any connection is accepted.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    transport: Transport,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    match transport {
+        Transport::Tls(config) => {
+            serve_tls(listener, app, TlsAcceptor::from(config), shutdown).await;
+            Ok(())
+        }
+        Transport::PlainLoopbackForDevelopment => {
+            let address = listener.local_addr().map_err(ServeError::LocalAddress)?;
+            check_plain_allowed(address)?;
+            tracing::warn!(%address, "serving plain HTTP on loopback, for development only");
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await
+                .map_err(ServeError::Io)
+        }
+    }
+}
+
+/// The TLS accept loop. Each connection runs in its own task; `stop` tells
+/// them to finish their in-flight request and close.
+async fn serve_tls(
+    listener: TcpListener,
+    app: Router,
+    acceptor: TlsAcceptor,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    let (stop, stopped) = watch::channel(false);
+    let mut connections = JoinSet::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        tokio::select! {
+            () = &mut shutdown => break,
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    connections.spawn(serve_connection(
+                        stream,
+                        peer,
+                        acceptor.clone(),
+                        app.clone(),
+                        stopped.clone(),
+                    ));
+                }
+                Err(error) if is_connection_error(&error) => {
+                    tracing::debug!(%error, "accept failed for one connection");
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "accept failed; pausing");
+                    tokio::select! {
+                        () = &mut shutdown => break,
+                        () = tokio::time::sleep(ACCEPT_ERROR_PAUSE) => {}
+                    }
+                }
+            },
+        }
+    }
+    drop(listener);
+    // Receivers keep working after the sender is gone, so the send result
+    // (an error only when every connection already ended) does not matter.
+    let _ = stop.send(true);
+    while connections.join_next().await.is_some() {}
+}
+
+/// One TLS connection: handshake, then HTTP/1.1 until the peer closes or the
+/// server stops.
+async fn serve_connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    acceptor: TlsAcceptor,
+    app: Router,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let handshake = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream));
+    let tls = tokio::select! {
+        result = handshake => match result {
+            Ok(Ok(tls)) => tls,
+            Ok(Err(error)) => {
+                tracing::debug!(%peer, %error, "TLS handshake failed; connection dropped");
+                return;
+            }
+            Err(_) => {
+                tracing::debug!(%peer, "TLS handshake timed out; connection dropped");
+                return;
+            }
+        },
+        () = stop_requested(&mut stopped) => return,
+    };
+    let builder = auto::Builder::new(TokioExecutor::new());
+    let connection = builder.serve_connection(TokioIo::new(tls), TowerToHyperService::new(app));
+    let mut connection = std::pin::pin!(connection);
+    tokio::select! {
+        result = connection.as_mut() => {
+            if let Err(error) = result {
+                tracing::debug!(%peer, %error, "connection ended with an error");
+            }
+        }
+        () = stop_requested(&mut stopped) => {
+            connection.as_mut().graceful_shutdown();
+            if let Err(error) = connection.await {
+                tracing::debug!(%peer, %error, "connection ended with an error during shutdown");
+            }
+        }
+    }
+}
+
+/// Completes once the server is stopping (or the accept loop is gone).
+async fn stop_requested(stopped: &mut watch::Receiver<bool>) {
+    // The guard returned by `wait_for` is dropped here, before any other
+    // await, so that the connection task stays `Send`.
+    let _ = stopped.wait_for(|stop| *stop).await;
+}
+
+/// Accept errors that concern one connection only; the loop goes on at once.
+fn is_connection_error(error: &std::io::Error) -> bool {
+    matches!(
+        error.kind(),
+        std::io::ErrorKind::ConnectionRefused
+            | std::io::ErrorKind::ConnectionAborted
+            | std::io::ErrorKind::ConnectionReset
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_addresses_allow_plain_http() -> Result<(), ServeError> {
+        for address in [
+            "127.0.0.1:8080",
+            "127.1.2.3:1",
+            "[::1]:8080",
+            "[::ffff:127.0.0.1]:80",
+        ] {
+            check_plain_allowed(address.parse().expect("test address parses"))?;
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn other_addresses_refuse_plain_http() {
+        for address in [
+            "0.0.0.0:8080",
+            "192.0.2.1:80",
+            "[::]:8080",
+            "[2001:db8::1]:443",
+            "[::ffff:192.0.2.1]:80",
+        ] {
+            let parsed: SocketAddr = address.parse().expect("test address parses");
+            let result = check_plain_allowed(parsed);
+            assert!(
+                matches!(result, Err(ServeError::PlainHttpNotLoopback { address: a }) if a == parsed),
+                "AUTH-6: plain HTTP on {address} must be refused, got {result:?}"
+            );
+        }
+    }
+}
