@@ -184,3 +184,28 @@ async fn a_target_leaking_connections_fails_auth_2() {
         failures(&outcomes)
     );
 }
+
+#[test]
+fn every_scenario_file_follows_the_schema() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors");
+    let schema: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("schema/scenario.schema.json"))?)?;
+    let validator = jsonschema::validator_for(&schema)?;
+    let mut files = 0;
+    for entry in std::fs::read_dir(dir.join("scenarios"))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|x| x == "json") {
+            let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&path)?)?;
+            let errors: Vec<String> = validator
+                .iter_errors(&doc)
+                .map(|e| format!("{}: {e}", e.instance_path()))
+                .collect();
+            assert_eq!(errors, Vec::<String>::new(), "{}", path.display());
+            files += 1;
+        }
+    }
+    assert!(files >= 6, "one file per family");
+    let broken = serde_json::json!({"description": "d", "scenarios": [{"id": "a", "requirement": "CONN-4", "description": "d", "steps": [{"op": "GetConnection", "hook": {"awaitProvisioning": {}}}]}]});
+    assert!(!validator.is_valid(&broken), "op and hook together");
+    Ok(())
+}
