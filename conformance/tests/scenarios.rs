@@ -10,6 +10,7 @@ use interconnect_conformance::scenario::{
 };
 use interconnect_conformance::{Outcome, Verdict};
 use interconnect_core::names::ProviderName;
+use interconnect_provider::store::StoreExt;
 use interconnect_provider::testing::Fixture;
 use interconnect_provider::{Caller, CoordinatorError, ErrorKind, ReferenceProvider};
 
@@ -136,8 +137,12 @@ async fn a_target_accepting_vlan_1000_fails_l3_10() {
         })
     })
     .await;
-    let failed = failed_requirements(&outcomes);
-    assert!(failed.contains(&"L3-10"), "{:?}", failures(&outcomes));
+    assert_eq!(
+        failed_requirements(&outcomes),
+        vec!["L3-10"],
+        "{:?}",
+        failures(&outcomes)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -174,8 +179,12 @@ async fn a_target_leaking_connections_fails_auth_2() {
         )
     })
     .await;
-    let failed = failed_requirements(&outcomes);
-    assert!(failed.contains(&"AUTH-2"), "{:?}", failures(&outcomes));
+    assert_eq!(
+        failed_requirements(&outcomes),
+        vec!["AUTH-2"],
+        "{:?}",
+        failures(&outcomes)
+    );
     assert!(
         failures(&outcomes)
             .iter()
@@ -208,4 +217,77 @@ fn every_scenario_file_follows_the_schema() -> Result<(), Box<dyn std::error::Er
     let broken = serde_json::json!({"description": "d", "scenarios": [{"id": "a", "requirement": "CONN-4", "description": "d", "steps": [{"op": "GetConnection", "hook": {"awaitProvisioning": {}}}]}]});
     assert!(!validator.is_valid(&broken), "op and hook together");
     Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cleanup_removes_only_what_the_scenarios_created() {
+    let fixture = Fixture::new();
+    let keep = interconnect_provider::testing::scenarios::create_confirmed(&fixture, "ix1", 1000)
+        .await
+        .1;
+    let target = FixtureTarget::new(fixture);
+    let outcomes = run_scenarios(&target, &scenarios(), &Filter::default()).await;
+    assert_eq!(failures(&outcomes), Vec::<String>::new());
+    let f = target.fixture();
+    let connections: Vec<_> = f
+        .server
+        .store()
+        .view(|s| s.connections.keys().cloned().collect::<Vec<_>>())
+        .unwrap_or_default();
+    assert_eq!(
+        connections,
+        vec![keep],
+        "only the connection made outside the runner is left"
+    );
+    let keys = f.server.store().view(|s| s.mac_sec_keys.len()).unwrap_or(1);
+    assert_eq!(keys, 0, "every MACsec key the runner made is deleted");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cleanup_failure_fails_the_scenario() {
+    let outcomes = run_wrapped(|inner| {
+        Mutant::new("DeleteConnection answers 500", inner).before(|_, request| {
+            matches!(request, AnyRequest::DeleteConnection(_))
+                .then(|| Err(CoordinatorError::internal("CONN-11", "refused")))
+        })
+    })
+    .await;
+    let cleanup: Vec<_> = failures(&outcomes)
+        .into_iter()
+        .filter(|f| f.contains("cleanup:"))
+        .collect();
+    assert!(!cleanup.is_empty(), "{:?}", failures(&outcomes));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mismatches_never_show_secrets() {
+    let outcomes = run_wrapped(|inner| {
+        Mutant::new("echoes the key in its error", inner).after(
+            |_, request, result| match request {
+                AnyRequest::ConfirmActivationKey(r) => {
+                    let text = r
+                        .body
+                        .encoded_key
+                        .as_ref()
+                        .map(|k| k.expose().to_owned())
+                        .unwrap_or_default();
+                    Err(CoordinatorError::invalid_argument(
+                        "KEY-14",
+                        format!("bad key {text}"),
+                    ))
+                }
+                _ => result,
+            },
+        )
+    })
+    .await;
+    let failed = failures(&outcomes);
+    assert!(
+        failed.iter().any(|f| f.contains("bad key <redacted>")),
+        "{failed:?}"
+    );
+    assert!(
+        failed.iter().all(|f| !f.contains("eyJ")),
+        "no base64 JSON key text: {failed:?}"
+    );
 }

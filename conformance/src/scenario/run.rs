@@ -178,6 +178,25 @@ fn mismatch(m: impl Into<String>) -> StepFailure {
     StepFailure::Mismatch(m.into())
 }
 
+/// Sets the member at `pointer`: replaces it, or adds it to its parent
+/// object.
+fn set_member(body: &mut Value, pointer: &str, v: Value) -> Result<(), StepFailure> {
+    if let Some(slot) = body.pointer_mut(pointer) {
+        *slot = v;
+        return Ok(());
+    }
+    let missing = || mismatch(format!("`set`: the body has no object to hold {pointer}"));
+    let (parent, last) = pointer.rsplit_once('/').ok_or_else(missing)?;
+    let key = last.replace("~1", "/").replace("~0", "~");
+    match body.pointer_mut(parent) {
+        Some(Value::Object(map)) => {
+            map.insert(key, v);
+            Ok(())
+        }
+        _ => Err(missing()),
+    }
+}
+
 fn shown(v: Option<&Value>) -> String {
     match v {
         None => "(absent)".to_owned(),
@@ -304,10 +323,7 @@ impl<T: Target> Run<'_, T> {
             let b = body.get_or_insert_with(|| Value::Object(Default::default()));
             for (pointer, v) in &step.set {
                 let v = self.vars.fill(v)?;
-                let slot = b.pointer_mut(pointer).ok_or_else(|| {
-                    mismatch(format!("`set`: the body has no member at {pointer}"))
-                })?;
-                *slot = v;
+                set_member(b, pointer, v)?;
             }
         }
         let call = OperationCall {
