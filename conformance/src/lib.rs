@@ -10,3 +10,4 @@
 pub mod outcome;
 
 pub use outcome::{Outcome, Verdict};
+pub mod scenario;

@@ -1,0 +1,36 @@
+//! Protocol scenarios: ordered steps run against any
+//! [`ConnectionCoordinator`](interconnect_provider::ConnectionCoordinator)
+//! (`conformance/vectors/scenarios/README.md` documents the file format,
+//! `conformance/vectors/schema/scenario.schema.json` its schema). Each
+//! scenario checks a requirement of `spec/REQUIREMENTS.md` through the
+//! operations of `openapi.yaml` only, plus the target hooks of [`target`]
+//! for what the specification has no operation for.
+//!
+//! | module | concept |
+//! |---|---|
+//! | [`model`] | the scenario file format (serde) |
+//! | [`load`] | reading files, errors naming file and JSON path |
+//! | [`operations`] | the 33 operations as data; `invoke` on any coordinator |
+//! | [`bind`] | placeholders and the discovery of names |
+//! | [`target`] | `Target`: coordinator, identities, optional hooks |
+//! | [`peer`] | the runner's embedded peer |
+//! | [`redact`] | secrets never printed |
+//! | [`run`] | the runner and its cleanup |
+//! | [`mutant`] | broken coordinators that the suite must fail |
+
+pub mod bind;
+pub mod load;
+pub mod model;
+pub mod mutant;
+pub mod operations;
+pub mod peer;
+pub mod redact;
+pub mod run;
+pub mod target;
+
+pub use load::{LoadError, bundled_dir, load_dir, load_file};
+pub use model::{Assertion, Expect, Hook, HookCall, PeerCall, Role, Scenario, ScenarioFile, Step};
+pub use mutant::Mutant;
+pub use operations::{AnyRequest, OperationCall, invoke};
+pub use run::{Filter, run_scenarios};
+pub use target::{CoordinatorTarget, FixtureTarget, HookError, Target};

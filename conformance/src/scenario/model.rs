@@ -1,0 +1,248 @@
+//! The scenario file format (`conformance/vectors/scenarios/*.json`,
+//! `conformance/vectors/schema/scenario.schema.json`,
+//! `conformance/vectors/scenarios/README.md`): ordered steps against a
+//! target, each an operation of the specification (`openapi.yaml`
+//! operation ids), a hook of the target for what the specification has no
+//! operation for, or a computation of the runner's embedded peer.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// One file: the scenarios of one requirement family.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// What the family covers.
+    pub description: String,
+    /// The scenarios, run in order.
+    pub scenarios: Vec<Scenario>,
+}
+
+/// One scenario: a requirement checked by ordered steps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Scenario {
+    /// Unique across every scenario file.
+    pub id: String,
+    /// The requirement it tests (a row of `spec/REQUIREMENTS.md`).
+    pub requirement: String,
+    /// Further requirements the same steps check.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
+    /// What it checks, in one sentence.
+    pub description: String,
+    /// The target hooks it uses; a target without one skips the scenario.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<Hook>,
+    /// The steps, run in order; the first mismatch fails the scenario.
+    pub steps: Vec<Step>,
+    /// The family (file stem) it was loaded from; set by the loader.
+    #[serde(skip)]
+    pub family: String,
+}
+
+impl Scenario {
+    /// The requirement ids the scenario covers (`requirement` then `also`).
+    pub fn requirements(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.requirement.as_str()).chain(self.also.iter().map(String::as_str))
+    }
+}
+
+/// A capability of a target beyond the specification's operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Hook {
+    /// The target issues an activation key to a customer.
+    IssueActivationKey,
+    /// The target's clock can be moved forward.
+    AdvanceClock,
+    /// The target can be moved until its features are FINAL.
+    AwaitProvisioning,
+}
+
+impl Hook {
+    /// The hook's name in scenario files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Hook::IssueActivationKey => "issueActivationKey",
+            Hook::AdvanceClock => "advanceClock",
+            Hook::AwaitProvisioning => "awaitProvisioning",
+        }
+    }
+}
+
+/// Who calls: the runner's partner identity or a provider that is not a
+/// partner of the target.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Role {
+    /// The runner's partner identity.
+    #[default]
+    Partner,
+    /// Another provider (isolation checks).
+    Stranger,
+}
+
+/// A hook call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum HookCall {
+    /// Issue an activation key; answers `{"encodedKey", "sharedConnectionUuid"}`.
+    #[serde(rename_all = "camelCase")]
+    IssueActivationKey {
+        /// The environment (under the partner's namespace).
+        environment: String,
+        /// The connection size.
+        bandwidth_mbps: i32,
+        /// The customer's account at the target (a default when absent).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        destination_account_id: Option<String>,
+    },
+    /// Move the target's clock forward; answers `{}`.
+    AdvanceClock {
+        /// How far.
+        seconds: i64,
+    },
+    /// Move the target until its features are FINAL; answers `{}`.
+    AwaitProvisioning {},
+}
+
+impl HookCall {
+    /// The hook this call needs.
+    pub fn hook(&self) -> Hook {
+        match self {
+            HookCall::IssueActivationKey { .. } => Hook::IssueActivationKey,
+            HookCall::AdvanceClock { .. } => Hook::AdvanceClock,
+            HookCall::AwaitProvisioning {} => Hook::AwaitProvisioning,
+        }
+    }
+}
+
+/// A computation of the runner's embedded peer: what a real peer would send.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum PeerCall {
+    /// A complete L3 feature for `channel` of `connection`, chosen from the
+    /// target's `GenerateFeatureGuidance` (called as the partner); answers
+    /// the `Feature` body.
+    FeatureProposal {
+        /// The connection name.
+        connection: String,
+        /// The channel name.
+        channel: String,
+    },
+    /// A fresh MACsec key body (`{"cak", "ckn"}`), random.
+    MacSecKey {},
+}
+
+/// One step.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Step {
+    /// An operation id of the specification (exactly one of `op`, `hook`,
+    /// `peer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub op: Option<String>,
+    /// A target hook.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hook: Option<HookCall>,
+    /// An embedded peer computation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer: Option<PeerCall>,
+    /// Who calls (`op` only).
+    #[serde(default, rename = "as")]
+    pub role: Role,
+    /// The resource name (`name` or `parent` of the operation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Query parameters.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub query: BTreeMap<String, Value>,
+    /// The body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+    /// Members set in the body after placeholders are filled, by JSON
+    /// pointer (`{"/featureConfig/l3BaseConfig/vlanId": 1000}`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub set: BTreeMap<String, Value>,
+    /// The expected outcome (`200` when absent).
+    #[serde(default)]
+    pub expect: Expect,
+    /// Assertions on the response (or on the error JSON).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assert: Vec<Assertion>,
+    /// Values saved from the response for later steps: variable -> pointer.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub save: BTreeMap<String, String>,
+}
+
+/// The expected outcome of a step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Expect {
+    /// The HTTP status (200 for success).
+    #[serde(default = "ok_status")]
+    pub status: u16,
+    /// The canonical error kind (`ABORTED`, ...), when it matters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// The requirement id the error must name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+}
+
+fn ok_status() -> u16 {
+    200
+}
+
+impl Default for Expect {
+    fn default() -> Self {
+        Expect {
+            status: 200,
+            kind: None,
+            rule: None,
+        }
+    }
+}
+
+/// An assertion on the response by JSON pointer: exactly one of `equals`,
+/// `exists`, `absent`, `oneOf`, `length`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Assertion {
+    /// The JSON pointer (`""` is the whole response).
+    pub pointer: String,
+    /// The member equals this value (placeholders filled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equals: Option<Value>,
+    /// The member is present (and not null).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exists: Option<bool>,
+    /// The member is absent (or null).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub absent: Option<bool>,
+    /// The member equals one of these values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_of: Option<Vec<Value>>,
+    /// The member is an array (or absent, counted as empty) of this length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub length: Option<usize>,
+}
+
+impl Assertion {
+    /// How many checks the assertion names (exactly one is valid).
+    pub fn checks(&self) -> usize {
+        [
+            self.equals.is_some(),
+            self.exists.is_some(),
+            self.absent.is_some(),
+            self.one_of.is_some(),
+            self.length.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count()
+    }
+}

@@ -1,0 +1,186 @@
+//! What the scenarios run against: any [`ConnectionCoordinator`], the
+//! identities the runner acts as, and the optional hooks for what the
+//! specification has no operation for (`docs/Protocols.md` "Establish
+//! Customer Intent": keys are issued to customers outside the API; time
+//! passing; devices provisioning).
+
+use interconnect_core::names::{EnvironmentName, ProviderName};
+use interconnect_core::wire::Secret;
+use interconnect_provider::testing::{Fixture, PROVISIONING_DELAY_SECONDS};
+use interconnect_provider::{Caller, ConnectionCoordinator};
+
+use super::model::{Hook, Role};
+
+/// Why a hook call failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HookError {
+    /// The target does not offer the hook.
+    #[error("the target offers no `{}` hook", .0.as_str())]
+    Unsupported(Hook),
+    /// The hook ran and failed (the message never holds a secret).
+    #[error("{hook} failed: {message}", hook = .hook.as_str())]
+    Failed {
+        /// The hook.
+        hook: Hook,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// A target of the protocol scenarios.
+pub trait Target: Sync {
+    /// The coordinator the operations go to.
+    type Coordinator: ConnectionCoordinator;
+
+    /// The coordinator the operations go to.
+    fn coordinator(&self) -> &Self::Coordinator;
+
+    /// The provider the runner acts as (the target's partner).
+    fn partner(&self) -> &ProviderName;
+
+    /// The authenticated caller for a role.
+    fn caller(&self, role: Role) -> Caller;
+
+    /// Whether the target offers `hook`.
+    fn has_hook(&self, hook: Hook) -> bool {
+        let _ = hook;
+        false
+    }
+
+    /// Issues an activation key for `environment` (named under the
+    /// partner's namespace); answers the encoded key text.
+    fn issue_activation_key(
+        &self,
+        environment: &EnvironmentName,
+        bandwidth_mbps: i32,
+        destination_account_id: Secret,
+    ) -> Result<Secret, HookError> {
+        let _ = (environment, bandwidth_mbps, destination_account_id);
+        Err(HookError::Unsupported(Hook::IssueActivationKey))
+    }
+
+    /// Moves the target's clock forward.
+    fn advance_clock(&self, seconds: i64) -> Result<(), HookError> {
+        let _ = seconds;
+        Err(HookError::Unsupported(Hook::AdvanceClock))
+    }
+
+    /// Moves the target until the features it accepted are FINAL.
+    fn await_provisioning(&self) -> Result<(), HookError> {
+        Err(HookError::Unsupported(Hook::AwaitProvisioning))
+    }
+}
+
+/// Any coordinator, without hooks: scenarios that need one are skipped.
+pub struct CoordinatorTarget<C> {
+    coordinator: C,
+    partner: ProviderName,
+    stranger: ProviderName,
+}
+
+impl<C: ConnectionCoordinator> CoordinatorTarget<C> {
+    /// `coordinator`, called as `partner`; isolation checks call as
+    /// `stranger` (a provider that is not a partner of the target).
+    pub fn new(coordinator: C, partner: ProviderName, stranger: ProviderName) -> Self {
+        CoordinatorTarget {
+            coordinator,
+            partner,
+            stranger,
+        }
+    }
+}
+
+impl<C: ConnectionCoordinator> Target for CoordinatorTarget<C> {
+    type Coordinator = C;
+
+    fn coordinator(&self) -> &C {
+        &self.coordinator
+    }
+
+    fn partner(&self) -> &ProviderName {
+        &self.partner
+    }
+
+    fn caller(&self, role: Role) -> Caller {
+        match role {
+            Role::Partner => Caller::partner(self.partner.clone()),
+            Role::Stranger => Caller::partner(self.stranger.clone()),
+        }
+    }
+}
+
+/// An in-process reference provider (`testing::Fixture`): every hook.
+pub struct FixtureTarget<C> {
+    fixture: Fixture<C>,
+}
+
+impl<C: ConnectionCoordinator> FixtureTarget<C> {
+    /// The fixture's target, called as its partner.
+    pub fn new(fixture: Fixture<C>) -> Self {
+        FixtureTarget { fixture }
+    }
+
+    /// The fixture (for set-up and inspection in tests).
+    pub fn fixture(&self) -> &Fixture<C> {
+        &self.fixture
+    }
+}
+
+impl<C: ConnectionCoordinator> Target for FixtureTarget<C> {
+    type Coordinator = C;
+
+    fn coordinator(&self) -> &C {
+        &self.fixture.target
+    }
+
+    fn partner(&self) -> &ProviderName {
+        &self.fixture.partner
+    }
+
+    fn caller(&self, role: Role) -> Caller {
+        match role {
+            Role::Partner => self.fixture.caller(),
+            Role::Stranger => self.fixture.stranger(),
+        }
+    }
+
+    fn has_hook(&self, _hook: Hook) -> bool {
+        true
+    }
+
+    fn issue_activation_key(
+        &self,
+        environment: &EnvironmentName,
+        bandwidth_mbps: i32,
+        destination_account_id: Secret,
+    ) -> Result<Secret, HookError> {
+        self.fixture
+            .server
+            .issue_activation_key(environment, bandwidth_mbps, destination_account_id)
+            .map(|key| key.encoded().clone())
+            .map_err(|e| HookError::Failed {
+                hook: Hook::IssueActivationKey,
+                message: e.to_string(),
+            })
+    }
+
+    fn advance_clock(&self, seconds: i64) -> Result<(), HookError> {
+        if seconds < 0 {
+            return Err(HookError::Failed {
+                hook: Hook::AdvanceClock,
+                message: format!("cannot move the clock back ({seconds} s)"),
+            });
+        }
+        self.fixture
+            .clock
+            .advance(chrono::Duration::seconds(seconds));
+        Ok(())
+    }
+
+    fn await_provisioning(&self) -> Result<(), HookError> {
+        self.fixture
+            .clock
+            .advance(chrono::Duration::seconds(PROVISIONING_DELAY_SECONDS + 1));
+        Ok(())
+    }
+}
