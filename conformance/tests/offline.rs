@@ -148,3 +148,31 @@ fn the_library_passes_every_vector() -> Result<(), Box<dyn std::error::Error>> {
     );
     Ok(())
 }
+
+#[test]
+fn every_rule_of_the_offline_areas_is_covered() -> Result<(), Box<dyn std::error::Error>> {
+    let loaded = vectors::load(&vectors_dir())?;
+    let mut covered: BTreeSet<String> = loaded.ids().iter().map(|(_, r)| (*r).to_owned()).collect();
+    for file in loaded.files.values() {
+        for v in &file.vectors {
+            covered.extend(expected_rules(&v.expected));
+        }
+    }
+    for file in loaded.wire.values() {
+        covered.extend(file.tests.iter().filter_map(|c| c.rule.clone()));
+    }
+    let mut wanted: Vec<String> = Vec::new();
+    wanted.extend((1..=46).map(|n| format!("L3-{n}")));
+    wanted.extend((4..=14).map(|n| format!("GUIDE-{n}")));
+    wanted.push("GUIDE-19".to_owned());
+    wanted.extend((1..=11).map(|n| format!("KEY-{n}")));
+    wanted.extend((1..=13).map(|n| format!("NAME-{n}")));
+    wanted.extend(
+        interconnect_core::customer::RULES
+            .iter()
+            .map(|(id, _)| (*id).to_owned()),
+    );
+    let missing: Vec<&String> = wanted.iter().filter(|id| !covered.contains(*id)).collect();
+    assert!(missing.is_empty(), "no vector for {missing:?}");
+    Ok(())
+}
