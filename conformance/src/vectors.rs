@@ -170,7 +170,10 @@ pub enum LoadError {
 
 /// Loads every offline vector file of `dir`: `<family>.json` for each of
 /// [`FILE_FAMILIES`] that exists and every `wire/*.json`. Each file is checked
-/// against [`VECTORS_SCHEMA`]; vector ids must be unique across all files.
+/// against [`VECTORS_SCHEMA`]; a file's `family` must be its stem, a wire
+/// file's `schema` its stem (so no schema has two files), and vector ids
+/// must be unique across all files. Other files and folders (`scenarios/`)
+/// are not read.
 pub fn load(dir: &Path) -> Result<Vectors, LoadError> {
     let validator = schema_validator()?;
     let mut vectors = Vectors::default();
@@ -182,6 +185,13 @@ pub fn load(dir: &Path) -> Result<Vectors, LoadError> {
         }
         let value = read_checked(&file, &validator)?;
         let parsed: VectorFile = typed(&file, value)?;
+        if parsed.family != family {
+            return Err(LoadError::Schema {
+                file,
+                pointer: "/family".to_owned(),
+                message: format!("family {:?} in the file {family}.json", parsed.family),
+            });
+        }
         for v in &parsed.vectors {
             note_id(&mut seen, &v.id, &file)?;
         }
@@ -192,6 +202,16 @@ pub fn load(dir: &Path) -> Result<Vectors, LoadError> {
         for file in json_files(&wire_dir)? {
             let value = read_checked(&file, &validator)?;
             let parsed: WireFile = typed(&file, value)?;
+            if file.file_stem().and_then(|s| s.to_str()) != Some(parsed.schema.as_str()) {
+                return Err(LoadError::Schema {
+                    file,
+                    pointer: "/schema".to_owned(),
+                    message: format!(
+                        "schema {:?} in a file not named {}.json",
+                        parsed.schema, parsed.schema
+                    ),
+                });
+            }
             for v in &parsed.tests {
                 note_id(&mut seen, &v.id, &file)?;
             }

@@ -216,6 +216,34 @@ fn a_file_that_breaks_the_schema_is_a_load_error_naming_file_and_path()
 }
 
 #[test]
+fn a_family_or_schema_in_the_wrong_file_is_a_load_error() -> Result<(), Box<dyn std::error::Error>>
+{
+    let dir = temp_dir("misplaced")?;
+    let mut doc = family_file("names", json!([real_vector("names", "NAME-1/valid")?]))?;
+    doc["family"] = json!("customer_pairs");
+    write(&dir, "names.json", &doc)?;
+    match run_offline(&dir, &Filter::all()) {
+        // The schema already refuses a names vector read as a customer pair.
+        Err(LoadError::Schema { file, .. }) => assert!(file.ends_with("names.json")),
+        other => panic!("expected a schema error, got {other:?}"),
+    }
+    std::fs::remove_dir_all(&dir)?;
+    std::fs::create_dir_all(&dir)?;
+    let text = std::fs::read_to_string(real_vectors().join("wire/Provider.json"))?;
+    std::fs::create_dir_all(dir.join("wire"))?;
+    std::fs::write(dir.join("wire/Provider2.json"), text)?;
+    match run_offline(&dir, &Filter::all()) {
+        Err(LoadError::Schema { file, pointer, .. }) => {
+            assert_eq!(pointer, "/schema");
+            assert!(file.ends_with("Provider2.json"));
+        }
+        other => panic!("expected a schema error, got {other:?}"),
+    }
+    std::fs::remove_dir_all(dir)?;
+    Ok(())
+}
+
+#[test]
 fn a_duplicate_id_is_a_load_error() -> Result<(), Box<dyn std::error::Error>> {
     let dir = temp_dir("dup")?;
     let v = real_vector("names", "NAME-1/valid")?;
