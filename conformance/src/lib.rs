@@ -11,3 +11,10 @@ pub mod outcome;
 
 pub use outcome::{Outcome, Verdict};
 pub mod scenario;
+pub mod offline;
+pub mod report;
+pub mod vectors;
+
+pub use offline::{Filter, run_offline};
+pub use report::Report;
+pub use vectors::LoadError;
