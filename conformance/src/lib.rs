@@ -10,9 +10,9 @@
 pub mod outcome;
 
 pub use outcome::{Outcome, Verdict};
-pub mod scenario;
 pub mod offline;
 pub mod report;
+pub mod scenario;
 pub mod vectors;
 
 pub use offline::{Filter, run_offline};
