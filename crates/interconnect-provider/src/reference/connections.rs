@@ -345,6 +345,11 @@ fn verify(
         caller,
         connection: name,
         issued_key: state.issued_keys.get(name.id()),
+        accepted_key_from: state
+            .workflows
+            .get(name.id())
+            .filter(|w| w.customer.is_some() && !state.issued_keys.contains_key(name.id()))
+            .map(|w| w.environment.provider()),
     };
     p.deputy
         .verify(&check)

@@ -7,8 +7,8 @@
 //! horizon, so a whole establishment (30 s of provisioning, retries with
 //! backoff) runs without sleeping.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use chrono::Duration;
 use interconnect_core::customer::{
@@ -36,13 +36,15 @@ pub const AWS_ACCOUNT: &str = "111122223333";
 /// The gcp customer's project in the pair's documents.
 pub const GCP_PROJECT: &str = "my-gcp-project";
 
-/// A peer that can be taken down: while down, every call answers 503 and
-/// is counted (the "peer down during negotiation" tests).
+/// A peer that can be taken down: while down, every call answers 503 (or
+/// the error set with [`fail_with`](Self::fail_with)) and is counted (the
+/// "peer down during negotiation" tests).
 pub struct SwitchablePeer {
     inner: Arc<dyn Peer>,
-    down: AtomicBool,
+    failure: Mutex<Option<CoordinatorError>>,
     refused: AtomicUsize,
     calls: AtomicUsize,
+    log: Mutex<Vec<&'static str>>,
 }
 
 impl SwitchablePeer {
@@ -50,15 +52,23 @@ impl SwitchablePeer {
     pub fn new(inner: Arc<dyn Peer>) -> Self {
         SwitchablePeer {
             inner,
-            down: AtomicBool::new(false),
+            failure: Mutex::new(None),
             refused: AtomicUsize::new(0),
             calls: AtomicUsize::new(0),
+            log: Mutex::new(Vec::new()),
         }
     }
 
-    /// Takes it down or brings it back.
+    /// Takes it down (every call answers 503) or brings it back.
     pub fn set_down(&self, down: bool) {
-        self.down.store(down, Ordering::SeqCst);
+        self.fail_with(
+            down.then(|| CoordinatorError::unavailable("NEG-16", "the peer is down (test switch)")),
+        );
+    }
+
+    /// Makes every call answer `error` (or brings it back with `None`).
+    pub fn fail_with(&self, error: Option<CoordinatorError>) {
+        *self.failure.lock().unwrap_or_else(|p| p.into_inner()) = error;
     }
 
     /// Calls answered 503 while down.
@@ -71,16 +81,29 @@ impl SwitchablePeer {
         self.calls.load(Ordering::SeqCst)
     }
 
-    fn gate(&self) -> CoordinatorResult<()> {
+    /// The operations called so far, in order (`create_connection`, ...).
+    pub fn operations(&self) -> Vec<&'static str> {
+        self.log.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn gate(&self, operation: &'static str) -> CoordinatorResult<()> {
         self.calls.fetch_add(1, Ordering::SeqCst);
-        if self.down.load(Ordering::SeqCst) {
-            self.refused.fetch_add(1, Ordering::SeqCst);
-            return Err(CoordinatorError::unavailable(
-                "NEG-16",
-                "the peer is down (test switch)",
-            ));
+        self.log
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(operation);
+        let failure = self
+            .failure
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        match failure {
+            Some(error) => {
+                self.refused.fetch_add(1, Ordering::SeqCst);
+                Err(error)
+            }
+            None => Ok(()),
         }
-        Ok(())
     }
 }
 
@@ -89,7 +112,7 @@ macro_rules! switchable {
         impl Peer for SwitchablePeer {
             $(
                 fn $fn<'a>(&'a self, caller: &'a Caller, request: request::$req) -> PeerFuture<'a, $resp> {
-                    match self.gate() {
+                    match self.gate(stringify!($fn)) {
                         Ok(()) => self.inner.$fn(caller, request),
                         Err(e) => Box::pin(async move { Err(e) }),
                     }
