@@ -25,12 +25,16 @@ pub mod caller;
 pub mod clock;
 pub mod config;
 pub mod coordinator;
+pub mod customer;
 pub mod error;
+pub mod negotiator;
 pub mod page;
+pub mod peer;
 pub mod reference;
 pub mod request;
 pub mod retry;
 pub mod rules;
+pub mod scheduler;
 pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -226,3 +226,74 @@ rule_ids! {
     /// With `deferConnectionProvisioning`, every deferral is accepted.
     DEFER_ENVIRONMENT_ALWAYS = "DEFER-11";
 }
+
+rule_ids! {
+    /// The key receiver checks the key, environment and size before confirming.
+    KEY_RECEIVER_CHECKS = "KEY-23";
+    /// The accepting customer is the key's destination account.
+    KEY_RECEIVER_ACCOUNT = "KEY-24";
+    /// An invalid key stops the flow and leaves nothing behind.
+    KEY_RECEIVER_STOPS = "KEY-25";
+    /// The receiver shows what the key asks for before accepting.
+    KEY_RECEIVER_DESCRIBES = "KEY-28";
+    /// `ConfirmActivationKey` comes before any local connection.
+    KEY_RECEIVER_CONFIRMS_FIRST = "KEY-29";
+    /// The caller creates its own connection before `CreateConnection`.
+    CONN_LOCAL_FIRST = "CONN-7";
+    /// A customer's delete removes the local copy and tells the peer.
+    CONN_DELETE_TELLS_PEER = "CONN-28";
+    /// Provisioning may start once ceil(3N/4) features are accepted.
+    FEAT_QUORUM = "FEAT-8";
+    /// A deleted feature is re-created by the channel's owner.
+    FEAT_RECREATED_BY_OWNER = "FEAT-9";
+    /// The key receiver negotiates unless it defers.
+    NEG_ROLE = "NEG-1";
+    /// The interconnect with the most free bandwidth is proposed.
+    NEG_MOST_FREE = "NEG-2";
+    /// On 409 another interconnect is proposed.
+    NEG_OTHER_INTERCONNECT = "NEG-3";
+    /// Retries back off exponentially within 60 seconds.
+    NEG_BACKOFF = "NEG-4";
+    /// Guidance once per connection, then one feature per channel.
+    NEG_GUIDANCE_ONCE = "NEG-5";
+    /// Proposals follow the guidance.
+    NEG_FOLLOWS_GUIDANCE = "NEG-6";
+    /// Local creation comes before the peer's.
+    NEG_LOCAL_FIRST = "NEG-7";
+    /// After a 409 a channel restarts from guidance; a 400 is never resent.
+    NEG_RESTART_CHANNEL = "NEG-8";
+    /// Channels are listed, never assumed.
+    NEG_LISTED_CHANNELS = "NEG-9";
+    /// Provisioning starts at ceil(3N/4) accepted features.
+    NEG_QUORUM = "NEG-11";
+    /// Notify when all local features are final.
+    NEG_NOTIFY_FINAL = "NEG-12";
+    /// Verified only when final, acknowledged and notified.
+    NEG_VERIFIED = "NEG-13";
+    /// Notify again after a feature went back to pending.
+    NEG_NOTIFY_AGAIN = "NEG-14";
+    /// After a failure, reconcile, then retry or clean up.
+    NEG_RECONCILE = "NEG-16";
+    /// The peer's provisioning is awaited up to the cleanup window.
+    NEG_WAIT_PEER = "NEG-19";
+    /// The deferring provider creates its connection first.
+    DEFER_LOCAL_FIRST = "DEFER-1";
+    /// Deferral only through `deferProvisioning`.
+    DEFER_ONLY_FLAG = "DEFER-2";
+    /// With `deferConnectionProvisioning`, the key receiver always defers.
+    DEFER_ENVIRONMENT_DEFERS = "DEFER-4";
+    /// The deferring provider watches for `deferralTimeoutHours`.
+    DEFER_WATCH = "DEFER-5";
+    /// Deferral succeeds on the peer's notification or verification.
+    DEFER_SUCCESS = "DEFER-6";
+    /// On timeout the deferring provider deletes both sides.
+    DEFER_ROLLBACK = "DEFER-7";
+    /// The deferring provider confirms the key first.
+    DEFER_CONFIRMS = "DEFER-8";
+    /// The deferring provider still picks the interconnect.
+    DEFER_PICKS_INTERCONNECT = "DEFER-9";
+    /// After a refused deferral, negotiate or give up.
+    DEFER_AFTER_REFUSAL = "DEFER-10";
+    /// The cleanup runs periodically.
+    OPS_CLEANUP_RUNS = "OPS-7";
+}

@@ -160,7 +160,10 @@ impl ReferenceProvider {
         })
     }
 
-    fn shared_environment(&self, name: &EnvironmentName) -> Option<&EnvironmentInventory> {
+    pub(crate) fn shared_environment(
+        &self,
+        name: &EnvironmentName,
+    ) -> Option<&EnvironmentInventory> {
         self.config
             .inventory
             .partners

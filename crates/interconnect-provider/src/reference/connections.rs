@@ -41,11 +41,11 @@ use crate::config::{EnvironmentInventory, InterconnectInventory};
 use crate::error::{CoordinatorError, CoordinatorResult};
 use crate::request;
 use crate::rules;
-use crate::store::{ConnectionRecord, NotificationRecord, State, StoreExt};
+use crate::store::{ConnectionRecord, NotificationRecord, Phase, Role, State, StoreExt, Workflow};
 
 /// The bandwidth reserved on `interconnect` by its connections, leaving out
 /// `except` (CONN-9).
-pub(super) fn reserved_mbps(
+pub(crate) fn reserved_mbps(
     state: &State,
     interconnect: &InterconnectName,
     except: Option<&ConnectionName>,
@@ -62,7 +62,7 @@ pub(super) fn reserved_mbps(
 /// What the interconnect can carry in total now: `maxBandwidthMbps`,
 /// lowered by a local limit of the backend; `None` while the local devices
 /// take no new work.
-pub(super) fn capacity_mbps(p: &ReferenceProvider, ix: &InterconnectInventory) -> Option<i64> {
+pub(crate) fn capacity_mbps(p: &ReferenceProvider, ix: &InterconnectInventory) -> Option<i64> {
     let name = ix.interconnect.name.as_ref()?;
     let local = p.backend.local_availability(name);
     if !local.accepting {
@@ -77,7 +77,7 @@ pub(super) fn capacity_mbps(p: &ReferenceProvider, ix: &InterconnectInventory) -
 }
 
 /// The deferral timeout of an environment (E-54: absent or 0 is 168 hours).
-fn deferral_timeout(env: &EnvironmentInventory) -> Duration {
+pub(crate) fn deferral_timeout(env: &EnvironmentInventory) -> Duration {
     match env.environment.deferral_timeout_hours {
         Some(h) if h > 0 => Duration::hours(i64::from(h)),
         _ => Duration::hours(168),
@@ -277,8 +277,59 @@ pub(super) fn create_connection(
                 seen_on_peer: false,
             },
         );
+        track_peer_connection(state, &name, bandwidth, deferred, migration, now);
         Ok(connection)
     })
+    .inspect(|_| p.wake(uuid.as_str(), now))
+}
+
+/// This side's workflow for a connection the peer created here: the
+/// issuer's waiting workflow (or a new one) now follows the connection,
+/// as responder, or as negotiator when it accepted a deferral (DEFER-3).
+/// A second connection with the same UUID is a migration (CONN-24): the
+/// workflow follows the new one and remembers the old one (NEG-15).
+fn track_peer_connection(
+    state: &mut State,
+    name: &ConnectionName,
+    bandwidth: i32,
+    deferred: bool,
+    migration: bool,
+    now: DateTime<Utc>,
+) {
+    let environment = name.interconnect().environment().clone();
+    let wf = state
+        .workflows
+        .entry(name.id().to_owned())
+        .or_insert_with(|| {
+            Workflow::new(
+                Role::Responder,
+                Phase::AwaitingPeer,
+                environment,
+                bandwidth,
+                now,
+            )
+        });
+    if migration {
+        wf.migrating_from = wf.connection.take();
+    }
+    wf.connection = Some(name.clone());
+    wf.bandwidth_mbps = bandwidth;
+    wf.notified_features = None;
+    wf.channels.clear();
+    if deferred {
+        wf.role = Role::Negotiator;
+        wf.phase = Phase::Features;
+        wf.record(
+            now,
+            format!("the peer created {name} and deferred the negotiation to this side (DEFER-3)"),
+        );
+    } else {
+        wf.phase = Phase::Provisioning;
+        wf.record(
+            now,
+            format!("the peer created {name}; waiting for its features"),
+        );
+    }
 }
 
 /// AUTH-7: asks the verifier, in the transaction that makes the change.
@@ -294,6 +345,11 @@ fn verify(
         caller,
         connection: name,
         issued_key: state.issued_keys.get(name.id()),
+        accepted_key_from: state
+            .workflows
+            .get(name.id())
+            .filter(|w| w.customer.is_some() && !state.issued_keys.contains_key(name.id()))
+            .map(|w| w.environment.provider()),
     };
     p.deputy
         .verify(&check)
@@ -419,7 +475,23 @@ pub(super) fn delete_connection(
         {
             return Err(refused);
         }
-        Ok(remove_connection(state, name))
+        let removed = remove_connection(state, name);
+        if let Some(wf) = state.workflows.get_mut(name.id()) {
+            if wf.migrating_from.as_ref() == Some(name) {
+                wf.migrating_from = None;
+                wf.record(
+                    now,
+                    format!("the peer deleted the old connection {name} (NEG-15)"),
+                );
+            } else if wf.connection.as_ref() == Some(name) && !wf.phase.is_final() {
+                wf.phase = Phase::Deleted;
+                wf.record(
+                    now,
+                    format!("the peer deleted {name}; its features went with it"),
+                );
+            }
+        }
+        Ok(removed)
     })?;
     remove_from_backend(p, &features);
     Ok(wire::Empty {})
@@ -442,7 +514,7 @@ pub(super) fn unfinished(
 /// Removes a connection, its features and its in-flight marker, and
 /// revokes its key when no connection with its UUID remains (CONN-10,
 /// CONN-12). Returns the features removed, for the backend.
-pub(super) fn remove_connection(
+pub(crate) fn remove_connection(
     state: &mut State,
     name: &ConnectionName,
 ) -> Vec<interconnect_core::names::FeatureName> {
@@ -467,7 +539,7 @@ pub(super) fn remove_connection(
 
 /// Removes deleted features from the local devices; a failure is logged
 /// (the records are gone, the operator removes the configuration).
-pub(super) fn remove_from_backend(
+pub(crate) fn remove_from_backend(
     p: &ReferenceProvider,
     features: &[interconnect_core::names::FeatureName],
 ) {
@@ -503,6 +575,8 @@ pub(super) fn notify_connection_status(
         }
         Ok(())
     })?;
+    // re-read the peer and verify (NEG-13)
+    p.wake(name.id(), now);
     Ok(wire::Empty {})
 }
 

@@ -36,7 +36,7 @@
 
 use std::fmt;
 
-use interconnect_core::names::ConnectionName;
+use interconnect_core::names::{ConnectionName, ProviderName};
 
 use crate::caller::Caller;
 use crate::rules;
@@ -66,6 +66,9 @@ pub struct DeputyCheck<'a> {
     /// The activation key this server issued for the connection's shared
     /// UUID, if any (its secrets stay redacted in `Debug`).
     pub issued_key: Option<&'a IssuedKey>,
+    /// When this server is the key receiver of the connection: the provider
+    /// whose activation key its customer accepted here (the issuer).
+    pub accepted_key_from: Option<&'a ProviderName>,
 }
 
 /// Why a verifier refused: answered as 403 naming `rule`.
@@ -93,6 +96,10 @@ pub struct ConfirmedKeyHolder;
 impl DeputyVerifier for ConfirmedKeyHolder {
     fn verify(&self, check: &DeputyCheck<'_>) -> Result<(), DeputyRefusal> {
         let provider = check.connection.interconnect().provider();
+        if check.accepted_key_from == Some(provider) {
+            // this server's customer accepted the caller's key for it
+            return Ok(());
+        }
         match check.issued_key {
             None => Err(DeputyRefusal {
                 rule: rules::DEPUTY_ACCOUNT,
@@ -154,6 +161,28 @@ mod tests {
     }
 
     #[test]
+    fn the_default_accepts_the_issuer_of_a_key_accepted_here() {
+        let name = conn();
+        let gcp_name = ProviderName::new("gcp").expect("valid");
+        let aws_name = ProviderName::new("aws").expect("valid");
+        let check = |from: Option<&ProviderName>| {
+            ConfirmedKeyHolder.verify(&DeputyCheck {
+                operation: DeputyOperation::DeleteConnection,
+                caller: &gcp(),
+                connection: &name,
+                issued_key: None,
+                accepted_key_from: from,
+            })
+        };
+        assert_eq!(check(Some(&gcp_name)), Ok(()), "AUTH-7: the key's issuer");
+        assert!(
+            check(Some(&aws_name)).is_err(),
+            "another provider's key proves nothing"
+        );
+        assert!(check(None).is_err());
+    }
+
+    #[test]
     fn the_default_accepts_only_the_provider_that_confirmed_the_key() {
         let name = conn();
         let caller = gcp();
@@ -164,6 +193,7 @@ mod tests {
                 caller: &caller,
                 connection: &name,
                 issued_key: key,
+                accepted_key_from: None,
             })
         };
         assert_eq!(
@@ -191,6 +221,7 @@ mod tests {
             caller: &caller,
             connection: &name,
             issued_key: None,
+            accepted_key_from: None,
         };
         assert_eq!(TrustAuthenticatedPartner.verify(&check), Ok(()));
         assert!(format!("{TrustAuthenticatedPartner:?}").contains("no confused-deputy"));

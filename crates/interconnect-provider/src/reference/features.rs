@@ -135,6 +135,8 @@ pub(super) fn delete_feature(
             CoordinatorError::unavailable(rules::FEAT_RELEASE, format!("{}: {e}", request.name))
         })
     })?;
+    // the channel's manager re-creates it (FEAT-9)
+    p.wake(request.name.connection().id(), p.clock.now());
     Ok(wire::Empty {})
 }
 
@@ -250,6 +252,7 @@ pub(super) fn create_feature(
         })?;
         Ok(accepted)
     })
+    .inspect(|_| p.wake(request.parent.id(), p.clock.now()))
 }
 
 fn is_l3_base(feature: &wire::Feature) -> bool {

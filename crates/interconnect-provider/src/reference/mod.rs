@@ -24,11 +24,11 @@
 
 mod activation;
 mod cleanup;
-mod connections;
+pub(crate) mod connections;
 mod coordinator;
 pub mod deputy;
-mod features;
-mod guidance;
+pub(crate) mod features;
+pub(crate) mod guidance;
 mod inventory;
 mod issues;
 mod listing;
@@ -48,6 +48,9 @@ use crate::backend::Backend;
 use crate::clock::Clock;
 use crate::config::ProviderConfig;
 use crate::page::PageTokens;
+use crate::peer::Peers;
+use crate::retry::{Backoff, Jitter};
+use crate::scheduler::Scheduler;
 use crate::store::Store;
 use deputy::{ConfirmedKeyHolder, DeputyVerifier};
 
@@ -59,6 +62,10 @@ pub struct ReferenceProvider {
     backend: Arc<dyn Backend>,
     tokens: PageTokens,
     deputy: Arc<dyn DeputyVerifier>,
+    peers: Peers,
+    scheduler: Scheduler,
+    retry_policy: Backoff,
+    jitter: Jitter,
 }
 
 impl std::fmt::Debug for ReferenceProvider {
@@ -86,6 +93,10 @@ impl ReferenceProvider {
             backend,
             tokens: PageTokens::new(),
             deputy: Arc::new(ConfirmedKeyHolder),
+            peers: Peers::new(),
+            scheduler: Scheduler::new(),
+            retry_policy: Backoff::default(),
+            jitter: Jitter::new(),
         })
     }
 
@@ -107,6 +118,36 @@ impl ReferenceProvider {
     /// Its backend.
     pub fn backend(&self) -> &Arc<dyn Backend> {
         &self.backend
+    }
+
+    /// The partners' servers this provider calls (filled after start-up).
+    pub fn peers(&self) -> &Peers {
+        &self.peers
+    }
+
+    /// Its background work.
+    pub fn scheduler(&self) -> &Scheduler {
+        &self.scheduler
+    }
+
+    /// The backoff of calls to peers (NEG-4).
+    pub fn retry_policy(&self) -> &Backoff {
+        &self.retry_policy
+    }
+
+    /// The jitter source of the backoff.
+    pub(crate) fn jitter(&self) -> &Jitter {
+        &self.jitter
+    }
+
+    /// Replaces the backoff of calls to peers, and seeds its jitter (tests
+    /// use a fixed seed for repeatable runs).
+    pub fn with_retry_policy(mut self, policy: Backoff, jitter_seed: Option<u64>) -> Self {
+        self.retry_policy = policy;
+        if let Some(seed) = jitter_seed {
+            self.jitter = Jitter::seeded(seed);
+        }
+        self
     }
 
     /// Replaces the confused-deputy verifier (AUTH-7; the default is

@@ -10,12 +10,16 @@
 //! serde-serializable for that purpose.
 
 mod state;
+mod workflow;
 
 use std::sync::{Mutex, MutexGuard};
 
 pub use state::{
     ChannelRecord, ConnectionRecord, FeatureRecord, IssueRecord, IssuedKey, MacSecKeyRecord,
     NotificationRecord, State,
+};
+pub use workflow::{
+    ChannelProgress, CustomerRecord, MAX_EVENTS, Phase, RetryState, Role, Workflow, WorkflowEvent,
 };
 
 use crate::error::CoordinatorError;

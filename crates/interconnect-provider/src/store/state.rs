@@ -40,6 +40,10 @@ pub struct State {
     /// (CONN-17, CONN-19).
     #[serde(default)]
     pub local_updates: BTreeSet<ConnectionName>,
+    /// This provider's own side of each connection, by shared connection
+    /// UUID (lower case): role, progress, customer (issue 5 workflows).
+    #[serde(default)]
+    pub workflows: BTreeMap<String, super::Workflow>,
 }
 
 /// An activation key this server issued (KEY-14..KEY-19).

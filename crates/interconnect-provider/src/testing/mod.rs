@@ -7,6 +7,7 @@
 //! [`scenario_tests!`](crate::scenario_tests) turns a list of scenario names
 //! into `#[tokio::test]`s against a fixture expression.
 
+pub mod pair;
 pub mod scenarios;
 pub mod seed;
 

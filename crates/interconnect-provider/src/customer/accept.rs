@@ -1,0 +1,313 @@
+//! Accepting an activation key at the key receiver
+//! (`docs/ConnectionCoordinatorAPI.md` § Accept Connection at CSP B,
+//! § Confirming the Activation Key; `docs/Protocols.md` § Establish
+//! Customer Intent; `docs/DeferringProvider.md` § Phase 1).
+//!
+//! Order of the checks, all before anything is created (KEY-29):
+//! 1. the key decodes (KEY-23);
+//! 2. its environment is shared with its issuer here, offers the size and
+//!    an interconnect has room (KEY-23);
+//! 3. the accepting account is the key's destination account (KEY-24) and
+//!    the customer's two ends pass the pair checks (`CUST-*`);
+//! 4. the issuer confirms the key with `ConfirmActivationKey` (KEY-25).
+//!
+//! Then, in one transaction, the local connection (CONN-7, DEFER-1) and
+//! its workflow are created; the negotiation continues in the background.
+
+use interconnect_core::activation_key::{DecodedActivationKey, EncodedActivationKey};
+use interconnect_core::customer::{
+    Attachment, Bandwidth, PairContext, TransportAcceptance, rules as cust, validate_pair,
+};
+use interconnect_core::names::{EnvironmentName, ProviderName};
+use interconnect_core::wire::{self, Secret};
+use serde::{Deserialize, Serialize};
+
+use super::{CustomerConnection, refusal};
+use crate::error::{CoordinatorError, CoordinatorResult};
+use crate::reference::ReferenceProvider;
+use crate::request;
+use crate::rules;
+use crate::store::{CustomerRecord, Phase, Role, StoreExt, Workflow};
+
+/// What the customer sends to accept a key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AcceptActivationKey {
+    /// The key, the accepting account and this end's attachment.
+    #[serde(flatten)]
+    pub acceptance: TransportAcceptance,
+    /// The other end as the customer set it up at the issuer, so the pair
+    /// checks (CIDR overlap, IP stack, MTU) run before any call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_attachment: Option<Attachment>,
+    /// Hand the negotiator role to the issuer (`deferProvisioning`,
+    /// DEFER-2); always done where the environment says so (DEFER-4).
+    #[serde(default)]
+    pub defer_provisioning: bool,
+}
+
+/// One check the receiver makes of a key (KEY-28).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyCheck {
+    /// The rule.
+    pub rule: String,
+    /// What it checks.
+    pub description: String,
+    /// `Some(true)` passed, `Some(false)` failed, `None` made on acceptance.
+    pub passed: Option<bool>,
+}
+
+/// What a key asks for, before the customer accepts it (KEY-28).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyDescription {
+    /// The provider that issued it.
+    pub issuer: ProviderName,
+    /// The environment it asks for.
+    pub environment: EnvironmentName,
+    /// The bandwidth it asks for.
+    pub bandwidth_mbps: i32,
+    /// The checks, with what is known now.
+    pub checks: Vec<KeyCheck>,
+}
+
+fn decode(key: &Secret) -> CoordinatorResult<interconnect_core::activation_key::ActivationKeyV1> {
+    let encoded = EncodedActivationKey::new(key.expose()).map_err(|e| {
+        CoordinatorError::invalid_argument(
+            rules::KEY_RECEIVER_CHECKS,
+            format!("activationKey: {e}"),
+        )
+    })?;
+    match encoded.decode() {
+        Ok(DecodedActivationKey::V1(k)) => Ok(k),
+        Ok(other) => Err(CoordinatorError::invalid_argument(
+            rules::KEY_RECEIVER_CHECKS,
+            format!(
+                "activationKey: version {} is not supported",
+                other.version()
+            ),
+        )),
+        Err(e) => Err(CoordinatorError::invalid_argument(
+            rules::KEY_RECEIVER_CHECKS,
+            format!("activationKey: {e}"),
+        )),
+    }
+}
+
+impl ReferenceProvider {
+    /// The environment, size and room checks of KEY-23, as a list.
+    fn key_checks(
+        &self,
+        key: &interconnect_core::activation_key::ActivationKeyV1,
+    ) -> Vec<KeyCheck> {
+        let env = self.shared_environment(key.destination_environment());
+        let mbps = key.connection_size_mbps();
+        let offered =
+            env.is_some_and(|e| e.environment.supported_connection_size_mbps.contains(&mbps));
+        let room = env.is_some_and(|e| {
+            self.store()
+                .view(|s| self.most_free_interconnect(s, e, mbps, &[]).is_some())
+                .unwrap_or(false)
+        });
+        vec![
+            KeyCheck {
+                rule: rules::KEY_RECEIVER_CHECKS.to_owned(),
+                description: format!(
+                    "the environment {} is shared with {}",
+                    key.destination_environment().id(),
+                    key.destination_environment().provider()
+                ),
+                passed: Some(env.is_some()),
+            },
+            KeyCheck {
+                rule: rules::KEY_RECEIVER_CHECKS.to_owned(),
+                description: format!("{mbps} Mbps is offered there"),
+                passed: Some(offered),
+            },
+            KeyCheck {
+                rule: rules::KEY_RECEIVER_CHECKS.to_owned(),
+                description: format!("an active interconnect has {mbps} Mbps free"),
+                passed: Some(room),
+            },
+            KeyCheck {
+                rule: rules::KEY_RECEIVER_ACCOUNT.to_owned(),
+                description: "the accepting account is the key's destination account".to_owned(),
+                passed: None,
+            },
+            KeyCheck {
+                rule: cust::CIDR_OVERLAP.to_owned(),
+                description: "the two ends' CIDR ranges, IP stacks and MTUs agree (CUST-*)"
+                    .to_owned(),
+                passed: None,
+            },
+            KeyCheck {
+                rule: rules::KEY_RECEIVER_STOPS.to_owned(),
+                description: "the issuer confirms the key (ConfirmActivationKey)".to_owned(),
+                passed: None,
+            },
+        ]
+    }
+
+    /// What a key asks for and the checks acceptance will make (KEY-28).
+    /// 400 naming KEY-23 when the key does not decode.
+    pub fn describe_activation_key(&self, key: &Secret) -> CoordinatorResult<KeyDescription> {
+        let decoded = decode(key)?;
+        Ok(KeyDescription {
+            issuer: decoded.destination_environment().provider().clone(),
+            environment: decoded.destination_environment().clone(),
+            bandwidth_mbps: decoded.connection_size_mbps(),
+            checks: self.key_checks(&decoded),
+        })
+    }
+
+    /// Accepts a key for a customer: every check, the issuer's
+    /// confirmation, then the local connection; the negotiation goes on in
+    /// the background ([`run_until_idle`](Self::run_until_idle)).
+    pub async fn accept_activation_key(
+        &self,
+        accept: &AcceptActivationKey,
+    ) -> CoordinatorResult<CustomerConnection> {
+        let acceptance = &accept.acceptance;
+        let key = decode(&acceptance.activation_key)?;
+        if let Some(failed) = self
+            .key_checks(&key)
+            .into_iter()
+            .find(|c| c.passed == Some(false))
+        {
+            return Err(CoordinatorError::invalid_argument(
+                rules::KEY_RECEIVER_CHECKS,
+                format!("activationKey: the check \"{}\" failed", failed.description),
+            ));
+        }
+        let environment = key.destination_environment().clone();
+        let mbps = key.connection_size_mbps();
+        let uuid = key.shared_connection_uuid().as_str().to_owned();
+        if acceptance.attachment.provider != self.config().provider {
+            return Err(CoordinatorError::invalid_argument(
+                cust::PROVIDER_SAME,
+                format!(
+                    "attachment.provider: this end must be in {}, not {}",
+                    self.config().provider,
+                    acceptance.attachment.provider
+                ),
+            ));
+        }
+        if acceptance.accepting_account_id.expose() != key.destination_account_id().expose() {
+            return Err(CoordinatorError::permission_denied(
+                rules::KEY_RECEIVER_ACCOUNT,
+                "acceptingAccountId: the accepting account is not the key's destination account (CUST-ACCOUNT-MISMATCH)",
+            ));
+        }
+        let offered: Vec<Bandwidth> = self
+            .shared_environment(&environment)
+            .map(|e| {
+                e.environment
+                    .supported_connection_size_mbps
+                    .iter()
+                    .filter_map(|m| u32::try_from(*m).ok())
+                    .filter_map(|m| Bandwidth::from_mbps(m).ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(remote) = &accept.remote_attachment {
+            let context = PairContext {
+                offered_bandwidths: Some(offered),
+                requested_bandwidth: u32::try_from(mbps)
+                    .ok()
+                    .and_then(|m| Bandwidth::from_mbps(m).ok()),
+                key_destination_account_id: Some(key.destination_account_id().clone()),
+                accepting_account_id: Some(acceptance.accepting_account_id.clone()),
+            };
+            if let Some(error) = refusal(&validate_pair(&acceptance.attachment, remote, &context)) {
+                return Err(error);
+            }
+        }
+        if self
+            .store()
+            .view(|s| s.workflows.contains_key(&uuid))
+            .unwrap_or(false)
+        {
+            return Err(CoordinatorError::already_exists(
+                rules::KEY_RECEIVER_STOPS,
+                "activationKey: this key was already accepted here",
+            ));
+        }
+        // KEY-29: the issuer confirms before anything is created here
+        let issuer = environment.provider().clone();
+        let peer = self.peers().get(&issuer)?;
+        let me = self.as_caller();
+        let confirmed = peer
+            .confirm_activation_key(
+                &me,
+                request::ConfirmActivationKey {
+                    name: environment.with_provider(&self.config().provider),
+                    body: wire::ConfirmActivationKeyRequest {
+                        key: None,
+                        encoded_key: Some(acceptance.activation_key.clone()),
+                    },
+                },
+            )
+            .await?;
+        if confirmed.key_valid != Some(true) {
+            return Err(CoordinatorError::invalid_argument(
+                rules::KEY_RECEIVER_STOPS,
+                format!(
+                    "activationKey: {issuer} did not confirm the key (used, expired or not issued by it)"
+                ),
+            ));
+        }
+        let defer = accept.defer_provisioning
+            || self
+                .shared_environment(&environment)
+                .is_some_and(|e| e.environment.defer_connection_provisioning == Some(true));
+        let now = self.clock().now();
+        let mut wf = Workflow::new(
+            if defer {
+                Role::Responder
+            } else {
+                Role::Negotiator
+            },
+            Phase::CreatingRemote,
+            environment.clone(),
+            mbps,
+            now,
+        );
+        wf.deferred = defer;
+        wf.customer = Some(CustomerRecord {
+            account: acceptance.accepting_account_id.clone(),
+            attachment: acceptance.attachment.clone(),
+            remote_attachment: accept.remote_attachment.clone(),
+        });
+        wf.record(
+            now,
+            format!("{issuer} confirmed the activation key (KEY-29)"),
+        );
+        let view = self.store().update(|state| {
+            if state.workflows.contains_key(&uuid) {
+                return Err(CoordinatorError::already_exists(
+                    rules::KEY_RECEIVER_STOPS,
+                    "activationKey: this key was already accepted here",
+                ));
+            }
+            let name = self.insert_local_connection(state, &environment, &uuid, &wf, now)?;
+            wf.record(
+                now,
+                format!(
+                    "local connection created under {} (CONN-7){}",
+                    name.interconnect(),
+                    if defer {
+                        "; deferring the negotiation to the issuer (DEFER-1)"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+            wf.connection = Some(name);
+            state.workflows.insert(uuid.clone(), wf.clone());
+            Ok(self.customer_view(state, &uuid, &wf))
+        })?;
+        self.wake(&uuid, now);
+        Ok(view)
+    }
+}

@@ -1,0 +1,300 @@
+//! Creating the connection on both sides (`docs/Protocols.md` § Negotiate
+//! Feature Parameters, "Interconnect Selection";
+//! `docs/DeferringProvider.md` § Phase 1 and 2): the local connection
+//! first (CONN-7, DEFER-1), then `CreateConnection` on the peer under the
+//! same interconnect; on 409 `ABORTED` another interconnect (NEG-3); on
+//! errors that may pass, backoff within 60 s (NEG-4); otherwise the local
+//! connection is removed and the workflow fails (NEG-16).
+
+use chrono::{DateTime, Utc};
+use interconnect_core::names::{ConnectionName, EnvironmentName, InterconnectName};
+use interconnect_core::wire::{self, AdminState, InterconnectState, VerificationState};
+
+use super::Next;
+use crate::config::EnvironmentInventory;
+use crate::error::{CoordinatorError, CoordinatorResult, ErrorKind};
+use crate::reference::ReferenceProvider;
+use crate::reference::connections::{capacity_mbps, deferral_timeout, reserved_mbps};
+use crate::request;
+use crate::rules;
+use crate::store::{ConnectionRecord, Phase, State, StoreExt, Workflow};
+
+impl ReferenceProvider {
+    /// The active interconnect of `env` that offers `mbps`, has room for it
+    /// and has the most free bandwidth, leaving out `refused` (NEG-2, NEG-3).
+    pub(crate) fn most_free_interconnect(
+        &self,
+        state: &State,
+        env: &EnvironmentInventory,
+        mbps: i32,
+        refused: &[InterconnectName],
+    ) -> Option<InterconnectName> {
+        env.interconnects
+            .iter()
+            .filter(|ix| ix.interconnect.state == Some(InterconnectState::Active))
+            .filter(|ix| {
+                ix.interconnect
+                    .supported_connection_size_mbps
+                    .contains(&mbps)
+            })
+            .filter_map(|ix| {
+                let name = ix.interconnect.name.clone()?;
+                if refused.contains(&name) {
+                    return None;
+                }
+                let free = capacity_mbps(self, ix)? - reserved_mbps(state, &name, None);
+                (free >= i64::from(mbps)).then_some((free, name))
+            })
+            // most free first; ties go to the first name
+            .max_by(|(fa, na), (fb, nb)| fa.cmp(fb).then(nb.cmp(na)))
+            .map(|(_, name)| name)
+    }
+
+    /// Inserts this side's own copy of connection `uuid` under the best
+    /// interconnect of `environment` (CONN-7): the record the peer's
+    /// features attach to here. `Err` 409 when no interconnect has room.
+    pub(crate) fn insert_local_connection(
+        &self,
+        state: &mut State,
+        environment: &EnvironmentName,
+        uuid: &str,
+        wf: &Workflow,
+        now: DateTime<Utc>,
+    ) -> CoordinatorResult<ConnectionName> {
+        let env = self.shared_environment(environment).ok_or_else(|| {
+            CoordinatorError::not_found(
+                rules::KEY_RECEIVER_CHECKS,
+                format!("{environment} is not shared with that provider"),
+            )
+        })?;
+        let ix = self
+            .most_free_interconnect(state, env, wf.bandwidth_mbps, &wf.refused_interconnects)
+            .ok_or_else(|| {
+                CoordinatorError::aborted(
+                    rules::NEG_OTHER_INTERCONNECT,
+                    format!(
+                        "no active interconnect of {environment} has {} Mbps free",
+                        wf.bandwidth_mbps
+                    ),
+                )
+            })?;
+        let name = ix.connection(uuid).map_err(|e| {
+            CoordinatorError::invalid_argument(rules::CONN_ID_SEGMENT, e.to_string())
+        })?;
+        state.connections.insert(
+            name.clone(),
+            ConnectionRecord {
+                connection: wire::Connection {
+                    name: Some(name.clone()),
+                    activation_key: None,
+                    bandwidth_mbps: Some(wf.bandwidth_mbps),
+                    admin_state: Some(AdminState::Enabled),
+                    verification_state: Some(VerificationState::Unverified),
+                    defer_provisioning: Some(wf.deferred),
+                },
+                created_at: now,
+                negotiator_here: wf.role == crate::store::Role::Negotiator && !wf.deferred,
+                update_in_flight: None,
+                notifications_received: Vec::new(),
+                seen_on_peer: false,
+            },
+        );
+        Ok(name)
+    }
+
+    /// Step `CreatingRemote`.
+    pub(super) async fn create_remote(&self, uuid: &str, wf: &Workflow) -> Next {
+        let Some(local) = wf.connection.clone() else {
+            return self.fail(uuid, "the local connection is missing").await;
+        };
+        let peer = match self.peer_of(wf) {
+            Ok(peer) => peer,
+            Err(e) => return self.retry_or_fail(uuid, &e).await,
+        };
+        let parent = match self.at_peer_interconnect(local.interconnect()) {
+            Ok(p) => p,
+            Err(e) => return self.fail(uuid, &e.to_string()).await,
+        };
+        let body = wire::Connection {
+            bandwidth_mbps: Some(wf.bandwidth_mbps),
+            defer_provisioning: wf.deferred.then_some(true),
+            ..Default::default()
+        };
+        let me = self.as_caller();
+        let result = peer
+            .create_connection(
+                &me,
+                request::CreateConnection {
+                    parent: parent.clone(),
+                    connection_id: uuid.to_owned(),
+                    connection: body,
+                },
+            )
+            .await;
+        let result = match result {
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+                // NEG-3: an earlier attempt may have succeeded; read it
+                let name = parent.connection(uuid);
+                match name {
+                    Ok(name) => {
+                        peer.get_connection(&me, request::GetConnection { name })
+                            .await
+                    }
+                    Err(_) => Err(e),
+                }
+            }
+            other => other,
+        };
+        match result {
+            Ok(_) => {
+                self.retry_done(uuid);
+                let now = self.clock().now();
+                let deadline = self
+                    .shared_environment(&wf.environment)
+                    .map(|env| now + deferral_timeout(env));
+                let _ = self.update_workflow(uuid, |wf| {
+                    if wf.deferred {
+                        wf.phase = Phase::Provisioning;
+                        wf.deferral_deadline = deadline;
+                        wf.record(
+                            now,
+                            format!(
+                                "CreateConnection on the peer accepted under {} with deferProvisioning: the peer negotiates (DEFER-9)",
+                                local.interconnect()
+                            ),
+                        );
+                    } else {
+                        wf.phase = Phase::Features;
+                        wf.record(
+                            now,
+                            format!("CreateConnection on the peer accepted under {}", local.interconnect()),
+                        );
+                    }
+                });
+                Next::Continue
+            }
+            Err(e) if wf.deferred && e.rule() == rules::CONN_DEFERRAL => {
+                // DEFER-10: the peer will not negotiate; do it here
+                let now = self.clock().now();
+                let _ = self.store().update(|state| {
+                    if let Some(r) = state.connections.get_mut(&local) {
+                        r.connection.defer_provisioning = Some(false);
+                        r.negotiator_here = true;
+                    }
+                    if let Some(wf) = state.workflows.get_mut(uuid) {
+                        wf.deferred = false;
+                        wf.role = crate::store::Role::Negotiator;
+                        wf.record(
+                            now,
+                            format!(
+                                "the peer refused the deferral ({e}); negotiating here (DEFER-10)"
+                            ),
+                        );
+                    }
+                    Ok(())
+                });
+                Next::Continue
+            }
+            Err(e) if e.kind() == ErrorKind::Aborted => {
+                self.try_other_interconnect(uuid, &local, &e)
+            }
+            Err(e) => self.retry_or_fail(uuid, &e).await,
+        }
+    }
+
+    /// NEG-3: moves the local connection to another interconnect after the
+    /// peer's 409, or fails when none is left.
+    fn try_other_interconnect(
+        &self,
+        uuid: &str,
+        local: &ConnectionName,
+        error: &CoordinatorError,
+    ) -> Next {
+        let now = self.clock().now();
+        let moved = self.store().update(|state| {
+            let mut wf = state.workflows.get(uuid).cloned().ok_or_else(|| {
+                CoordinatorError::not_found(rules::NEG_RECONCILE, "the workflow is gone")
+            })?;
+            state.connections.remove(local);
+            wf.refused_interconnects.push(local.interconnect().clone());
+            let environment = wf.environment.clone();
+            let name = self.insert_local_connection(state, &environment, uuid, &wf, now)?;
+            wf.record(
+                now,
+                format!(
+                    "the peer refused {} ({error}); trying {} (NEG-3)",
+                    local.interconnect(),
+                    name.interconnect()
+                ),
+            );
+            wf.connection = Some(name);
+            wf.retry = Default::default();
+            state.workflows.insert(uuid.to_owned(), wf);
+            Ok(())
+        });
+        match moved {
+            Ok(()) => Next::Continue,
+            Err(e) => {
+                let _ = self.store().update(|state| {
+                    state.connections.remove(local);
+                    if let Some(wf) = state.workflows.get_mut(uuid) {
+                        wf.phase = Phase::Failed;
+                        wf.connection = None;
+                        wf.failure = Some(format!("{error}; {e}"));
+                        wf.record(now, format!("no interconnect is left: {e} (NEG-3)"));
+                    }
+                    Ok(())
+                });
+                Next::Done
+            }
+        }
+    }
+
+    /// After a failed call: back off when the error may pass and the budget
+    /// allows (NEG-4), otherwise roll back and fail (NEG-16).
+    pub(super) async fn retry_or_fail(&self, uuid: &str, error: &CoordinatorError) -> Next {
+        if let Some(next) = self.backoff(uuid, error) {
+            return next;
+        }
+        self.fail(uuid, &error.to_string()).await
+    }
+
+    /// Rolls this side back and marks the workflow failed (NEG-16,
+    /// KEY-25): the local connection and its features are removed, and the
+    /// peer is asked to delete its copy (best effort; its cleanup removes a
+    /// one-sided connection otherwise, CONN-14).
+    pub(super) async fn fail(&self, uuid: &str, why: &str) -> Next {
+        let now = self.clock().now();
+        let Some(wf) = self.workflow(uuid) else {
+            return Next::Done;
+        };
+        let removed = self.store().update(|state| {
+            let mut removed = Vec::new();
+            if let Some(name) = &wf.connection {
+                removed = crate::reference::connections::remove_connection(state, name);
+            }
+            if let Some(w) = state.workflows.get_mut(uuid) {
+                w.phase = Phase::Failed;
+                w.failure = Some(why.to_owned());
+                w.connection = None;
+                w.record(now, format!("failed and rolled back: {why} (NEG-16)"));
+            }
+            Ok(removed)
+        });
+        if let Ok(features) = removed {
+            crate::reference::connections::remove_from_backend(self, &features);
+        }
+        if let (Some(name), Ok(peer)) = (&wf.connection, self.peer_of(&wf))
+            && let Ok(at_peer) = self.at_peer_connection(name)
+        {
+            let me = self.as_caller();
+            if let Err(e) = peer
+                .delete_connection(&me, request::DeleteConnection { name: at_peer })
+                .await
+            {
+                tracing::debug!(error = %e, "NEG-16: the peer's copy is left to its cleanup");
+            }
+        }
+        Next::Done
+    }
+}

@@ -1,0 +1,475 @@
+//! Agreeing one feature per channel (`docs/Protocols.md` § Negotiate
+//! Feature Parameters; `docs/ConnectionCoordinatorAPI.md` § Negotiate L3
+//! Parameters): the negotiator lists the peer's channels (NEG-9), asks for
+//! guidance (NEG-5), chooses a complete L3 configuration per channel with
+//! [`allocate_l3`] (NEG-6), creates it locally and then on the peer
+//! (NEG-7). A 409 restarts that channel from fresh guidance; a 400 closes
+//! it and the proposal is never resent (NEG-8). Once every channel is
+//! agreed or closed, ceil(3N/4) agreed features start provisioning
+//! (FEAT-8, NEG-11); fewer fail the connection (NEG-16).
+
+use interconnect_core::allocation::{AllocationInput, LocalConstraints, allocate_l3};
+use interconnect_core::names::{ChannelName, ConnectionName};
+use interconnect_core::validation::rules::L3_VLAN_UNUSED;
+use interconnect_core::wire::{self, AdminState, ProvisioningState};
+
+use super::{Next, quorum};
+use crate::error::{CoordinatorError, ErrorKind};
+use crate::page::PageRequest;
+use crate::peer::Peer;
+use crate::reference::ReferenceProvider;
+use crate::reference::guidance::channel_usage;
+use crate::request;
+use crate::rules;
+use crate::store::{ChannelProgress, FeatureRecord, Phase, StoreExt, Workflow};
+
+/// Proposals per channel before it is closed (NEG-8).
+pub const MAX_PROPOSALS_PER_CHANNEL: u32 = 8;
+
+/// What one proposal came to.
+enum Proposal {
+    Agreed(String),
+    Restart(Option<i32>),
+    Closed(String),
+    Retry(CoordinatorError),
+    Gone(CoordinatorError),
+}
+
+impl ReferenceProvider {
+    /// Step `Features` (negotiator only).
+    pub(super) async fn agree_features(&self, uuid: &str, wf: &Workflow) -> Next {
+        let Some(local) = wf.connection.clone() else {
+            return self.fail(uuid, "the local connection is missing").await;
+        };
+        let peer = match self.peer_of(wf) {
+            Ok(p) => p,
+            Err(e) => return self.retry_or_fail(uuid, &e).await,
+        };
+        let at_peer = match self.at_peer_connection(&local) {
+            Ok(n) => n,
+            Err(e) => return self.fail(uuid, &e.to_string()).await,
+        };
+        let me = self.as_caller();
+        // NEG-9: the channels that exist, as the peer lists them
+        let channels = match self.list_peer_channels(peer.as_ref(), &at_peer).await {
+            Ok(c) => c,
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                return self.fail(uuid, &e.to_string()).await;
+            }
+            Err(e) => return self.retry_or_fail(uuid, &e).await,
+        };
+        // NEG-5: guidance for this pass (the first, or after a 409)
+        let guidance = match peer
+            .generate_feature_guidance(
+                &me,
+                request::GenerateFeatureGuidance {
+                    name: at_peer.clone(),
+                    body: Default::default(),
+                },
+            )
+            .await
+        {
+            Ok(g) => g,
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                return self.fail(uuid, &e.to_string()).await;
+            }
+            Err(e) => return self.retry_or_fail(uuid, &e).await,
+        };
+        self.retry_done(uuid);
+        self.note(
+            uuid,
+            format!(
+                "GenerateFeatureGuidance: {} channel(s) listed by the peer",
+                channels.len()
+            ),
+        );
+        let mut retry: Option<CoordinatorError> = None;
+        for channel in &channels {
+            let Some(peer_channel) = channel.name.clone() else {
+                continue;
+            };
+            let id = peer_channel.id().to_owned();
+            let progress = self
+                .workflow(uuid)
+                .and_then(|w| w.channels.get(&id).cloned())
+                .unwrap_or(ChannelProgress::Open {
+                    attempt: 0,
+                    avoid_vlans: Vec::new(),
+                });
+            let ChannelProgress::Open {
+                attempt,
+                avoid_vlans,
+            } = progress
+            else {
+                continue;
+            };
+            // a feature this side already has on the channel counts as agreed
+            if let Ok(local_channel) = self.local_channel(wf.environment.provider(), &peer_channel)
+                && let Some(existing) = self
+                    .store()
+                    .view(|s| {
+                        s.features
+                            .iter()
+                            .find(|(n, r)| {
+                                n.connection() == &local
+                                    && r.feature.channel.as_ref() == Some(&local_channel)
+                            })
+                            .map(|(n, _)| n.id().to_owned())
+                    })
+                    .flatten()
+                && attempt == 0
+            {
+                self.set_channel(
+                    uuid,
+                    &id,
+                    ChannelProgress::Agreed {
+                        feature_id: existing,
+                    },
+                    format!("{id} already carries a feature of this connection"),
+                );
+                continue;
+            }
+            if !matches!(channel.admin_state, None | Some(AdminState::Enabled)) {
+                self.set_channel(
+                    uuid,
+                    &id,
+                    ChannelProgress::Closed {
+                        rule: rules::FEAT_CHANNEL_ENABLED.to_owned(),
+                    },
+                    format!("{id} is disabled: no feature (NEG-11 counts it missing)"),
+                );
+                continue;
+            }
+            if attempt >= MAX_PROPOSALS_PER_CHANNEL {
+                self.set_channel(
+                    uuid,
+                    &id,
+                    ChannelProgress::Closed {
+                        rule: rules::NEG_RESTART_CHANNEL.to_owned(),
+                    },
+                    format!("{id}: no proposal accepted after {attempt} attempts"),
+                );
+                continue;
+            }
+            let entry = guidance
+                .feature_guidance
+                .iter()
+                .find(|g| g.channel.as_ref() == Some(&peer_channel))
+                .and_then(|g| g.l3_base_guidance.clone());
+            let Some(entry) = entry else {
+                self.set_channel(
+                    uuid,
+                    &id,
+                    ChannelProgress::Closed {
+                        rule: rules::NEG_GUIDANCE_ONCE.to_owned(),
+                    },
+                    format!("{id}: the guidance has no L3 entry for it"),
+                );
+                continue;
+            };
+            let outcome = self
+                .propose(
+                    uuid,
+                    wf,
+                    peer.as_ref(),
+                    &local,
+                    &at_peer,
+                    &peer_channel,
+                    &entry,
+                    attempt,
+                    &avoid_vlans,
+                )
+                .await;
+            match outcome {
+                Proposal::Agreed(feature_id) => self.set_channel(
+                    uuid,
+                    &id,
+                    ChannelProgress::Agreed {
+                        feature_id: feature_id.clone(),
+                    },
+                    format!("CreateFeature {feature_id} on {id}: accepted by the peer"),
+                ),
+                Proposal::Restart(vlan) => {
+                    let mut avoid = avoid_vlans.clone();
+                    avoid.extend(vlan);
+                    self.set_channel(
+                        uuid,
+                        &id,
+                        ChannelProgress::Open {
+                            attempt: attempt + 1,
+                            avoid_vlans: avoid,
+                        },
+                        format!("{id}: 409 from the peer; restarting from guidance (NEG-8)"),
+                    );
+                }
+                Proposal::Closed(why) => self.set_channel(
+                    uuid,
+                    &id,
+                    ChannelProgress::Closed { rule: why.clone() },
+                    format!("{id}: proposal refused ({why}); not resent (NEG-8)"),
+                ),
+                Proposal::Retry(e) => retry = Some(e),
+                Proposal::Gone(e) => return self.fail(uuid, &e.to_string()).await,
+            }
+        }
+        if let Some(e) = retry {
+            return self.retry_or_fail(uuid, &e).await;
+        }
+        let Some(wf) = self.workflow(uuid) else {
+            return Next::Done;
+        };
+        let open = wf
+            .channels
+            .values()
+            .filter(|p| matches!(p, ChannelProgress::Open { .. }))
+            .count();
+        if open > 0 {
+            // another pass, with fresh guidance (NEG-8)
+            return Next::Continue;
+        }
+        let agreed: Vec<String> = wf
+            .channels
+            .values()
+            .filter_map(|p| match p {
+                ChannelProgress::Agreed { feature_id } => Some(feature_id.clone()),
+                _ => None,
+            })
+            .collect();
+        let needed = quorum(channels.len());
+        if agreed.len() < needed || agreed.is_empty() {
+            return self
+                .fail(
+                    uuid,
+                    &format!(
+                        "FEAT-8: {} of {} channels agreed, {needed} needed",
+                        agreed.len(),
+                        channels.len()
+                    ),
+                )
+                .await;
+        }
+        self.provision_local_features(uuid, &local);
+        let now = self.clock().now();
+        let _ = self.update_workflow(uuid, |wf| {
+            wf.phase = Phase::Provisioning;
+            wf.record(
+                now,
+                format!(
+                    "{} of {} features agreed (quorum {needed}): provisioning (FEAT-8)",
+                    agreed.len(),
+                    channels.len()
+                ),
+            );
+        });
+        Next::Continue
+    }
+
+    /// Every channel of the peer's interconnect, page by page.
+    async fn list_peer_channels(
+        &self,
+        peer: &dyn Peer,
+        at_peer: &ConnectionName,
+    ) -> Result<Vec<wire::Channel>, CoordinatorError> {
+        let me = self.as_caller();
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        for _ in 0..100 {
+            let page = peer
+                .list_channels(
+                    &me,
+                    request::ListChannels {
+                        parent: at_peer.interconnect().clone(),
+                        page: PageRequest {
+                            page_size: Some(1000),
+                            page_token: token.clone(),
+                        },
+                    },
+                )
+                .await?;
+            out.extend(page.channels);
+            match page.next_page_token.filter(|t| !t.is_empty()) {
+                Some(t) => token = Some(t),
+                None => break,
+            }
+        }
+        Ok(out)
+    }
+
+    fn set_channel(&self, uuid: &str, id: &str, progress: ChannelProgress, what: String) {
+        let now = self.clock().now();
+        tracing::info!(step = %what, "workflow");
+        let _ = self.update_workflow(uuid, |wf| {
+            wf.channels.insert(id.to_owned(), progress);
+            wf.record(now, what);
+        });
+    }
+
+    /// One proposal for one channel: allocate, create locally, create on
+    /// the peer (NEG-6, NEG-7).
+    #[allow(clippy::too_many_arguments)]
+    async fn propose(
+        &self,
+        uuid: &str,
+        wf: &Workflow,
+        peer: &dyn Peer,
+        local: &ConnectionName,
+        at_peer: &ConnectionName,
+        peer_channel: &ChannelName,
+        guidance: &wire::L3BaseGuidance,
+        attempt: u32,
+        avoid_vlans: &[i32],
+    ) -> Proposal {
+        let partner = wf.environment.provider().clone();
+        let local_channel = match self.local_channel(&partner, peer_channel) {
+            Ok(c) => c,
+            Err(e) => return Proposal::Closed(e.rule().to_owned()),
+        };
+        let feature_id = if attempt == 0 {
+            format!("l3-{}", peer_channel.id())
+        } else {
+            format!("l3-{}-{attempt}", peer_channel.id())
+        };
+        let Ok(local_name) = local.feature(&feature_id) else {
+            return Proposal::Closed(rules::FEAT_OPAQUE_ID.to_owned());
+        };
+        let constraints = self.local_constraints(wf);
+        let policy_me = self.config().provider.clone();
+        // create locally first (NEG-7), judged against what the channel
+        // uses here, in one transaction
+        let created = self.store().update(|state| {
+            if let Some(existing) = state.features.get(&local_name) {
+                // an earlier attempt created it and the peer did not answer
+                return Ok(existing.feature.feature_config.clone());
+            }
+            let mut used = channel_usage(state, &local_channel);
+            used.vlans.extend_from_slice(avoid_vlans);
+            let input = AllocationInput {
+                channel: peer_channel,
+                guidance,
+                local: &constraints,
+                negotiator: &policy_me,
+                responder: &partner,
+                used: &used,
+            };
+            let config = allocate_l3(&input).map_err(|e| {
+                CoordinatorError::failed_precondition(rules::NEG_FOLLOWS_GUIDANCE, e.to_string())
+            })?;
+            state.features.insert(
+                local_name.clone(),
+                FeatureRecord {
+                    feature: wire::Feature {
+                        name: Some(local_name.clone()),
+                        channel: Some(local_channel.clone()),
+                        feature_config: Some(config.clone()),
+                        provisioning_state: Some(ProvisioningState::Pending),
+                    },
+                    created_at: self.clock().now(),
+                },
+            );
+            Ok(Some(config))
+        });
+        let config = match created {
+            Ok(Some(c)) => c,
+            Ok(None) => return Proposal::Closed(rules::NEG_FOLLOWS_GUIDANCE.to_owned()),
+            Err(e) => return Proposal::Closed(e.rule().to_owned()),
+        };
+        let vlan = config.l3_base_config.as_ref().and_then(|c| c.vlan_id);
+        let me = self.as_caller();
+        let answer = peer
+            .create_feature(
+                &me,
+                request::CreateFeature {
+                    parent: at_peer.clone(),
+                    feature_id: feature_id.clone(),
+                    feature: wire::Feature {
+                        name: None,
+                        channel: Some(peer_channel.clone()),
+                        feature_config: Some(config),
+                        provisioning_state: None,
+                    },
+                },
+            )
+            .await;
+        let remove_local = || {
+            let _ = self.store().update(|state| {
+                state.features.remove(&local_name);
+                Ok(())
+            });
+        };
+        match answer {
+            Ok(_) => Proposal::Agreed(feature_id),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+                // an earlier attempt was accepted but its answer lost
+                Proposal::Agreed(feature_id)
+            }
+            Err(e) if e.kind() == ErrorKind::Aborted => {
+                remove_local();
+                let _ = uuid;
+                Proposal::Restart(vlan.filter(|_| e.rule() == L3_VLAN_UNUSED))
+            }
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                remove_local();
+                Proposal::Gone(e)
+            }
+            Err(e) if crate::retry::is_retryable(&e) => Proposal::Retry(e),
+            Err(e) => {
+                remove_local();
+                Proposal::Closed(e.rule().to_owned())
+            }
+        }
+    }
+
+    /// What this provider brings to an allocation: its ASN and ranges, and
+    /// the customer's IP stack and MTU when it has them.
+    fn local_constraints(&self, wf: &Workflow) -> LocalConstraints {
+        let policy = &self.config().guidance;
+        let mut mtu_ranges = policy.mtu_ranges.clone();
+        let mut ipv6 = false;
+        if let Some(customer) = &wf.customer {
+            let mtu = customer.attachment.mtu_bytes;
+            mtu_ranges = mtu_ranges
+                .iter()
+                .filter(|(lo, _)| *lo <= mtu)
+                .map(|(lo, hi)| (*lo, (*hi).min(mtu)))
+                .collect();
+            ipv6 = customer.attachment.ip_stack.has_ipv6();
+        }
+        LocalConstraints {
+            asn: policy.asn,
+            vlan_ranges: policy.vlan_ranges.clone(),
+            mtu_ranges,
+            ipv4_prefix_lengths: policy.ipv4_prefix_lengths.clone(),
+            ipv6_prefix_lengths: policy.ipv6_prefix_lengths.clone(),
+            ipv6,
+        }
+    }
+
+    /// Provisions this side's agreed features on the backend (FEAT-8: only
+    /// once the quorum is reached).
+    pub(crate) fn provision_local_features(&self, uuid: &str, local: &ConnectionName) {
+        let features: Vec<(interconnect_core::names::FeatureName, wire::L3BaseConfig)> = self
+            .store()
+            .view(|s| {
+                s.features
+                    .iter()
+                    .filter(|(n, _)| n.connection() == local)
+                    .filter_map(|(n, r)| {
+                        let c = r.feature.feature_config.as_ref()?.l3_base_config.clone()?;
+                        Some((n.clone(), c))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (name, config) in features {
+            if matches!(
+                self.backend().feature_status(&name),
+                crate::backend::FeatureStatus::Pending | crate::backend::FeatureStatus::Provisioned
+            ) {
+                continue;
+            }
+            if let Err(e) = self.backend().provision_feature(&name, &config) {
+                self.note(uuid, format!("the devices refused {name}: {e}"));
+            }
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! The client side of the protocol: what a reference provider does on its
+//! own initiative, as the key receiver, the negotiator, the responder that
+//! provisions and notifies, and the side that deletes
+//! (`docs/Protocols.md` § Negotiate Feature Parameters, § Provision
+//! Appropriate Features, § Delete Connection Workflow;
+//! `docs/DeferringProvider.md`).
+//!
+//! Each connection this provider takes part in has a [`Workflow`] in the
+//! store (keyed by the shared connection UUID). The scheduler's
+//! [`Task::Reconcile`] looks at the workflow and the resources and makes
+//! the next call that is still missing, in the manner of a controller's
+//! reconcile loop: a lost answer or a crash between two steps is repaired
+//! by running the task again.
+//!
+//! | file | step | rules |
+//! |---|---|---|
+//! | `establish.rs` | `CreateConnection` on the peer under the interconnect with the most free bandwidth; another one on 409; backoff; rollback | CONN-7, NEG-2..NEG-4, NEG-16, DEFER-1, DEFER-9, DEFER-10 |
+//! | `features.rs` | guidance, one feature per listed channel, locally then on the peer; restart on 409; quorum | NEG-5..NEG-11, FEAT-8 |
+//! | `provisioning.rs` | provisioning, `NotifyConnectionStatus`, verification, deferral watch, re-creation of deleted features | NEG-12..NEG-14, FEAT-9, DEFER-5..DEFER-7 |
+//! | `delete.rs` | the customer's delete: local copy first, then the peer | CONN-28 |
+
+mod delete;
+mod establish;
+mod features;
+mod provisioning;
+
+pub use features::MAX_PROPOSALS_PER_CHANNEL;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use interconnect_core::names::{ChannelName, ConnectionName, InterconnectName, ProviderName};
+
+use crate::caller::Caller;
+use crate::error::{CoordinatorError, CoordinatorResult};
+use crate::peer::Peer;
+use crate::reference::ReferenceProvider;
+use crate::retry::RetryDecision;
+use crate::rules;
+use crate::scheduler::Task;
+use crate::store::{Phase, StoreExt, Workflow};
+
+/// How often a workflow waiting for the devices looks again.
+pub const PROVISIONING_POLL: Duration = Duration::seconds(10);
+
+/// How often the cleanup task runs (OPS-7).
+pub const CLEANUP_EVERY: Duration = Duration::hours(1);
+
+/// Tasks one [`ReferenceProvider::run_until_idle`] runs at most, so a task
+/// that keeps making itself due now cannot hang a caller.
+pub const MAX_TASKS_PER_RUN: usize = 100_000;
+
+/// What a step wants next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Next {
+    /// Run the next step now.
+    Continue,
+    /// Look again at this time.
+    At(DateTime<Utc>),
+    /// Nothing more to do until something happens.
+    Done,
+}
+
+/// The boxed future of one task.
+type TaskFuture<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
+
+impl ReferenceProvider {
+    /// Runs every task that is due now, and every task those make due now,
+    /// until none is due; returns how many ran. Tests call this after each
+    /// move of a [`ManualClock`](crate::clock::ManualClock); servers call it
+    /// in a loop (see [`scheduler`](crate::scheduler)).
+    pub async fn run_until_idle(&self) -> usize {
+        let mut ran = 0;
+        loop {
+            let due = self.scheduler().take_due(self.clock().now());
+            if due.is_empty() {
+                return ran;
+            }
+            for task in due {
+                self.run_task(task).await;
+                ran += 1;
+                if ran >= MAX_TASKS_PER_RUN {
+                    tracing::warn!(ran, "run_until_idle stopped: too many tasks due now");
+                    return ran;
+                }
+            }
+        }
+    }
+
+    /// Starts the periodic cleanup (OPS-7): the first run is due now.
+    pub fn start_cleanup_schedule(&self) {
+        self.scheduler().schedule(Task::Cleanup, self.clock().now());
+    }
+
+    fn run_task(&self, task: Task) -> TaskFuture<'_> {
+        Box::pin(async move {
+            match task {
+                Task::Reconcile(uuid) => self.reconcile(&uuid).await,
+                Task::Cleanup => {
+                    match self.run_cleanup() {
+                        Ok(report) => tracing::debug!(?report, "OPS-7: cleanup ran"),
+                        Err(e) => tracing::warn!(error = %e, "OPS-7: cleanup failed"),
+                    }
+                    self.scheduler()
+                        .schedule(Task::Cleanup, self.clock().now() + CLEANUP_EVERY);
+                }
+            }
+        })
+    }
+
+    /// Asks for a reconcile of connection `uuid` at `at`.
+    pub(crate) fn wake(&self, uuid: &str, at: DateTime<Utc>) {
+        self.scheduler()
+            .schedule(Task::Reconcile(uuid.to_owned()), at);
+    }
+
+    /// One reconcile: steps until one waits.
+    async fn reconcile(&self, uuid: &str) {
+        for _ in 0..32 {
+            let Some(wf) = self.workflow(uuid) else {
+                return;
+            };
+            let next = match wf.phase {
+                Phase::AwaitingPeer | Phase::Deleted | Phase::Failed => Next::Done,
+                Phase::CreatingRemote => self.create_remote(uuid, &wf).await,
+                Phase::Features => self.agree_features(uuid, &wf).await,
+                Phase::Provisioning | Phase::Verified => self.provision_and_verify(uuid, &wf).await,
+                Phase::Deleting => self.delete_remote(uuid, &wf).await,
+            };
+            match next {
+                Next::Continue => continue,
+                Next::At(at) => {
+                    self.wake(uuid, at);
+                    return;
+                }
+                Next::Done => return,
+            }
+        }
+        // a workflow that keeps stepping is looked at again shortly
+        self.wake(uuid, self.clock().now() + PROVISIONING_POLL);
+    }
+
+    /// The workflow of connection `uuid`.
+    pub fn workflow(&self, uuid: &str) -> Option<Workflow> {
+        self.store()
+            .view(|s| s.workflows.get(uuid).cloned())
+            .flatten()
+    }
+
+    /// Changes the workflow of `uuid` in one transaction.
+    pub(crate) fn update_workflow<R>(
+        &self,
+        uuid: &str,
+        change: impl FnOnce(&mut Workflow) -> R,
+    ) -> CoordinatorResult<R> {
+        self.store().update(|state| {
+            let wf = state.workflows.get_mut(uuid).ok_or_else(|| {
+                CoordinatorError::not_found(rules::NEG_RECONCILE, "the workflow is gone")
+            })?;
+            Ok(change(wf))
+        })
+    }
+
+    /// Records a history line on the workflow of `uuid` (best effort).
+    pub(crate) fn note(&self, uuid: &str, what: impl Into<String>) {
+        let now = self.clock().now();
+        let what = what.into();
+        tracing::info!(step = %what, "workflow");
+        let _ = self.update_workflow(uuid, |wf| wf.record(now, what));
+    }
+
+    /// This provider acting as itself towards its peers.
+    pub(crate) fn as_caller(&self) -> Caller {
+        Caller::partner(self.config().provider.clone())
+    }
+
+    /// The peer of a workflow: the partner whose namespace holds its
+    /// environment here.
+    pub(crate) fn peer_of(&self, wf: &Workflow) -> CoordinatorResult<Arc<dyn Peer>> {
+        self.peers().get(wf.environment.provider())
+    }
+
+    /// The name the peer gives to interconnect `ix` of this server: the same
+    /// ids under this server's own provider.
+    pub(crate) fn at_peer_interconnect(
+        &self,
+        ix: &InterconnectName,
+    ) -> CoordinatorResult<InterconnectName> {
+        ix.environment()
+            .with_provider(&self.config().provider)
+            .interconnect(ix.id())
+            .map_err(|e| CoordinatorError::internal(rules::NEG_RECONCILE, e.to_string()))
+    }
+
+    /// The name the peer gives to connection `name` of this server.
+    pub(crate) fn at_peer_connection(
+        &self,
+        name: &ConnectionName,
+    ) -> CoordinatorResult<ConnectionName> {
+        self.at_peer_interconnect(name.interconnect())?
+            .connection(name.id())
+            .map_err(|e| CoordinatorError::internal(rules::NEG_RECONCILE, e.to_string()))
+    }
+
+    /// The name this server gives to a channel the peer names `channel`.
+    pub(crate) fn local_channel(
+        &self,
+        peer: &ProviderName,
+        channel: &ChannelName,
+    ) -> CoordinatorResult<ChannelName> {
+        let ix = channel.interconnect();
+        ix.environment()
+            .with_provider(peer)
+            .interconnect(ix.id())
+            .and_then(|ix| ix.channel(channel.id()))
+            .map_err(|e| CoordinatorError::internal(rules::NEG_RECONCILE, e.to_string()))
+    }
+
+    /// What to do after a failed call to the peer that may be retried:
+    /// `At` the backoff time (NEG-4), or `None` once the budget is spent
+    /// or the error is not retryable.
+    pub(crate) fn backoff(&self, uuid: &str, error: &CoordinatorError) -> Option<Next> {
+        let now = self.clock().now();
+        let wf = self.workflow(uuid)?;
+        let since = wf.retry.since.unwrap_or(now);
+        let elapsed = (now - since).to_std().unwrap_or_default();
+        match self.retry_policy().decide(
+            error,
+            wf.retry.attempt,
+            elapsed,
+            self.jitter().next_unit(),
+        ) {
+            RetryDecision::RetryAfter(wait) => {
+                let wait = Duration::from_std(wait).unwrap_or(Duration::seconds(1));
+                let _ = self.update_workflow(uuid, |wf| {
+                    wf.retry.attempt += 1;
+                    wf.retry.since = Some(since);
+                    wf.record(
+                        now,
+                        format!(
+                            "{} (retry {} in {} ms)",
+                            error,
+                            wf.retry.attempt,
+                            wait.num_milliseconds()
+                        ),
+                    );
+                });
+                Some(Next::At(now + wait))
+            }
+            RetryDecision::GiveUp => None,
+        }
+    }
+
+    /// Clears the retry state after a call succeeded.
+    pub(crate) fn retry_done(&self, uuid: &str) {
+        let _ = self.update_workflow(uuid, |wf| wf.retry = Default::default());
+    }
+}
+
+/// ceil(3N/4): the accepted features of N channels a connection needs
+/// before it is provisioned (FEAT-8, NEG-11).
+pub fn quorum(channels: usize) -> usize {
+    (3 * channels).div_ceil(4)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quorum;
+
+    #[test]
+    fn the_quorum_is_three_quarters_rounded_up() {
+        assert_eq!(
+            [0, 1, 2, 3, 4, 5, 8].map(quorum),
+            [0, 1, 2, 3, 3, 4, 6],
+            "FEAT-8: ceil(3N/4)"
+        );
+    }
+}

@@ -1,0 +1,116 @@
+//! Background work of a reference provider: a queue of [`Task`]s, each due
+//! at a time of the provider's [`Clock`](crate::clock::Clock).
+//!
+//! Everything the protocol does after a request has been answered runs as a
+//! task: driving a connection towards `VERIFIED` (`docs/Protocols.md`
+//! § Negotiate Feature Parameters, § Provision Appropriate Features),
+//! retries with backoff (NEG-4), the deferral watch (DEFER-5), the periodic
+//! cleanup (OPS-7). A task is data (what to look at), not a closure, so the
+//! queue can be inspected and a task that runs twice does no harm: every
+//! task re-reads the store and does the next step that is still missing.
+//!
+//! Who runs the queue:
+//! - tests step it deterministically with a
+//!   [`ManualClock`](crate::clock::ManualClock):
+//!   [`ReferenceProvider::run_until_idle`](crate::ReferenceProvider::run_until_idle)
+//!   runs every task due now (and what they make due now), and the test moves
+//!   the clock to the next due time ([`Scheduler::next_due`]); nothing sleeps;
+//! - servers call [`ReferenceProvider::drive`](crate::ReferenceProvider::drive)
+//!   on a tokio runtime, which sleeps until the next due time.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One piece of background work.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Task {
+    /// Take the connection with this shared connection UUID one step closer
+    /// to what its workflow wants (created, verified, updated, deleted).
+    Reconcile(String),
+    /// Run the cleanup of unfinished connections (OPS-7, CONN-13, CONN-14).
+    Cleanup,
+}
+
+/// The queue: each task at most once, at its earliest due time.
+#[derive(Debug, Default)]
+pub struct Scheduler {
+    due: Mutex<BTreeMap<Task, DateTime<Utc>>>,
+}
+
+impl Scheduler {
+    /// An empty queue.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<Task, DateTime<Utc>>> {
+        self.due.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Makes `task` due at `at`, or earlier if it was already due earlier.
+    pub fn schedule(&self, task: Task, at: DateTime<Utc>) {
+        let mut due = self.lock();
+        let when = due.entry(task).or_insert(at);
+        if at < *when {
+            *when = at;
+        }
+    }
+
+    /// Removes and returns every task due at or before `now`, earliest first.
+    pub fn take_due(&self, now: DateTime<Utc>) -> Vec<Task> {
+        let mut due = self.lock();
+        let mut ready: Vec<(DateTime<Utc>, Task)> = due
+            .iter()
+            .filter(|(_, at)| **at <= now)
+            .map(|(t, at)| (*at, t.clone()))
+            .collect();
+        ready.sort();
+        for (_, task) in &ready {
+            due.remove(task);
+        }
+        ready.into_iter().map(|(_, t)| t).collect()
+    }
+
+    /// The earliest due time of any task.
+    pub fn next_due(&self) -> Option<DateTime<Utc>> {
+        self.lock().values().min().copied()
+    }
+
+    /// Every queued task with its due time, in task order.
+    pub fn pending(&self) -> Vec<(Task, DateTime<Utc>)> {
+        self.lock().iter().map(|(t, at)| (t.clone(), *at)).collect()
+    }
+
+    /// Whether `task` is queued.
+    pub fn is_pending(&self, task: &Task) -> bool {
+        self.lock().contains_key(task)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    #[test]
+    fn a_task_is_queued_once_at_its_earliest_time_and_taken_when_due() {
+        let s = Scheduler::new();
+        let t0 = DateTime::<Utc>::UNIX_EPOCH;
+        s.schedule(Task::Cleanup, t0 + Duration::seconds(10));
+        s.schedule(Task::Cleanup, t0 + Duration::seconds(5));
+        s.schedule(Task::Cleanup, t0 + Duration::seconds(50));
+        s.schedule(Task::Reconcile("u".into()), t0 + Duration::seconds(7));
+        assert_eq!(s.pending().len(), 2);
+        assert_eq!(s.next_due(), Some(t0 + Duration::seconds(5)));
+        assert!(s.take_due(t0 + Duration::seconds(4)).is_empty());
+        assert_eq!(
+            s.take_due(t0 + Duration::seconds(7)),
+            vec![Task::Cleanup, Task::Reconcile("u".into())]
+        );
+        assert_eq!(s.next_due(), None);
+    }
+}

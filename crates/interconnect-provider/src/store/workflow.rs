@@ -1,0 +1,218 @@
+//! What a provider remembers of its own side of each connection: its role,
+//! how far the protocol has come, the customer who asked for it, and the
+//! retry state of the next call to the peer. One record per shared
+//! connection UUID, kept in the same store as the resources so that a step
+//! and the record of it commit together (nothing is left half created
+//! without a record, `docs/Protocols.md` § Negotiate Feature Parameters,
+//! NEG-16).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use interconnect_core::customer::Attachment;
+use interconnect_core::names::{ConnectionName, EnvironmentName, InterconnectName};
+use interconnect_core::wire::Secret;
+use serde::{Deserialize, Serialize};
+
+/// This provider's role in a connection (NEG-1, DEFER-*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Role {
+    /// It drives the negotiation: it received the key and did not defer, or
+    /// it accepted a deferral.
+    Negotiator,
+    /// It answers the negotiator: it issued the key (or deferred).
+    Responder,
+}
+
+/// How far a connection's workflow has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Phase {
+    /// Key issued; waiting for the key receiver's `CreateConnection`.
+    AwaitingPeer,
+    /// Local connection created; `CreateConnection` on the peer is next.
+    CreatingRemote,
+    /// Connection on both sides; features are being agreed (negotiator).
+    Features,
+    /// Features agreed; provisioning, notifying and verifying.
+    Provisioning,
+    /// Verified on this side (NEG-13).
+    Verified,
+    /// The customer deleted it; telling the peer (CONN-28).
+    Deleting,
+    /// Gone on this side.
+    Deleted,
+    /// Given up; `failure` says why. Nothing is left on this side.
+    Failed,
+}
+
+impl Phase {
+    /// Whether the workflow has ended.
+    pub fn is_final(self) -> bool {
+        matches!(self, Phase::Deleted | Phase::Failed)
+    }
+}
+
+/// The progress of one channel's feature, on the negotiator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ChannelProgress {
+    /// No feature agreed yet; `attempt` proposals were made so far.
+    Open {
+        /// Proposals made for the channel so far.
+        attempt: u32,
+        /// VLANs the peer refused as in use (409 naming L3-12): its guidance
+        /// does not filter them (GUIDE-15), so the next proposal avoids them.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        avoid_vlans: Vec<i32>,
+    },
+    /// The peer accepted the feature of this name (its id).
+    Agreed {
+        /// The feature id, the same on both sides.
+        feature_id: String,
+    },
+    /// The channel takes no feature: disabled, or the peer refused a
+    /// proposal with 400 (never resent, NEG-8). `rule` says why.
+    Closed {
+        /// The rule that closed it.
+        rule: String,
+    },
+}
+
+/// The customer of a connection at this provider.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerRecord {
+    /// The customer's account at this provider (secret).
+    pub account: Secret,
+    /// The customer's end at this provider.
+    pub attachment: Attachment,
+    /// The other end, as the customer declared it (for the pair checks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_attachment: Option<Attachment>,
+}
+
+/// Retry state of the call the workflow is waiting to make (NEG-4).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RetryState {
+    /// Failed attempts of the current call.
+    pub attempt: u32,
+    /// When the first attempt of the current call failed.
+    pub since: Option<DateTime<Utc>>,
+}
+
+/// One line of a workflow's history, for the customer and the demo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowEvent {
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// What happened (never a secret).
+    pub what: String,
+}
+
+/// The most history lines a workflow keeps.
+pub const MAX_EVENTS: usize = 64;
+
+/// A connection as this provider drives it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Workflow {
+    /// This provider's role.
+    pub role: Role,
+    /// How far it has come.
+    pub phase: Phase,
+    /// The environment, named as this server names it (under the partner).
+    pub environment: EnvironmentName,
+    /// The bandwidth wanted.
+    pub bandwidth_mbps: i32,
+    /// The local connection, once it exists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection: Option<ConnectionName>,
+    /// Interconnects the peer refused with 409 (NEG-3).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused_interconnects: Vec<InterconnectName>,
+    /// Whether this side deferred the negotiator role to the peer (DEFER-1).
+    #[serde(default)]
+    pub deferred: bool,
+    /// When the deferral times out (DEFER-5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deferral_deadline: Option<DateTime<Utc>>,
+    /// Per channel (by channel id), the negotiator's progress.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub channels: BTreeMap<String, ChannelProgress>,
+    /// The features (ids) this side had when its last notification was
+    /// acknowledged; `None` until one was (NEG-12, NEG-14).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notified_features: Option<Vec<String>>,
+    /// The peer's notifications counted so far.
+    #[serde(default)]
+    pub peer_notifications_seen: usize,
+    /// The customer, when the connection was asked for here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<CustomerRecord>,
+    /// The retry state of the pending call to the peer.
+    #[serde(default)]
+    pub retry: RetryState,
+    /// A connection being migrated away from, deleted once this one is
+    /// verified (NEG-15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migrating_from: Option<ConnectionName>,
+    /// A bandwidth change waiting for the peer (CONN-18).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_bandwidth_mbps: Option<i32>,
+    /// Why it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// What happened, oldest first (at most [`MAX_EVENTS`]).
+    #[serde(default)]
+    pub events: Vec<WorkflowEvent>,
+}
+
+impl Workflow {
+    /// A new workflow.
+    pub fn new(
+        role: Role,
+        phase: Phase,
+        environment: EnvironmentName,
+        bandwidth_mbps: i32,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Workflow {
+            role,
+            phase,
+            environment,
+            bandwidth_mbps,
+            connection: None,
+            refused_interconnects: Vec::new(),
+            deferred: false,
+            deferral_deadline: None,
+            channels: BTreeMap::new(),
+            notified_features: None,
+            peer_notifications_seen: 0,
+            customer: None,
+            retry: RetryState::default(),
+            migrating_from: None,
+            pending_bandwidth_mbps: None,
+            failure: None,
+            created_at: now,
+            events: Vec::new(),
+        }
+    }
+
+    /// Appends a history line, dropping the oldest beyond [`MAX_EVENTS`].
+    pub fn record(&mut self, at: DateTime<Utc>, what: impl Into<String>) {
+        self.events.push(WorkflowEvent {
+            at,
+            what: what.into(),
+        });
+        if self.events.len() > MAX_EVENTS {
+            let extra = self.events.len() - MAX_EVENTS;
+            self.events.drain(..extra);
+        }
+    }
+}
