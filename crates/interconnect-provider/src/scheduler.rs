@@ -15,8 +15,8 @@
 //!   [`ReferenceProvider::run_until_idle`](crate::ReferenceProvider::run_until_idle)
 //!   runs every task due now (and what they make due now), and the test moves
 //!   the clock to the next due time ([`Scheduler::next_due`]); nothing sleeps;
-//! - servers call [`ReferenceProvider::drive`](crate::ReferenceProvider::drive)
-//!   on a tokio runtime, which sleeps until the next due time.
+//! - servers run the same call in a loop on their runtime, sleeping until
+//!   [`Scheduler::next_due`] (the HTTP crate's driver does this on tokio).
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;

@@ -13,8 +13,8 @@
 //! | file | operations |
 //! |---|---|
 //! | `view.rs` | [`CustomerConnection`], what every operation answers |
-//! | `request.rs` | [`ReferenceProvider::request_connection`] (the key issuer) |
-//! | `accept.rs` | [`ReferenceProvider::describe_activation_key`], [`ReferenceProvider::accept_activation_key`] (the key receiver) |
+//! | `request.rs` | [`ReferenceProvider::request_connection`](crate::ReferenceProvider::request_connection) (the key issuer) |
+//! | `accept.rs` | [`describe_activation_key`](crate::ReferenceProvider::describe_activation_key), [`accept_activation_key`](crate::ReferenceProvider::accept_activation_key) (the key receiver) |
 //! | `manage.rs` | get, list and delete |
 
 mod accept;
