@@ -10,7 +10,9 @@ use interconnect_core::wire::{AdminState, Connection, Secret, VerificationState}
 use interconnect_provider::customer::CustomerConnection;
 use interconnect_provider::store::{ConnectionRecord, Phase, StoreExt};
 use interconnect_provider::testing::pair::{GCP_PROJECT, Pair};
-use interconnect_provider::{CoordinatorResult, ReferenceProvider};
+use interconnect_provider::{
+    Caller, ConnectionCoordinator, CoordinatorResult, ReferenceProvider, request,
+};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -365,5 +367,123 @@ async fn a_change_that_fits_nowhere_is_refused() -> TestResult {
     assert_eq!((refused.rule(), refused.http_status()), ("CONN-16", 409));
     assert_eq!(bandwidth(&pair.gcp, &old), Some(10_000));
     assert_eq!(pair.at_gcp(&uuid)?.migrating_from, None);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_migration_the_peer_refuses_is_rolled_back_to_the_old_connection() -> TestResult {
+    let (pair, uuid) = verified_pair(10_000).await?;
+    let (old_gcp, old_aws) = (
+        name_of(&pair.at_gcp(&uuid)?)?,
+        name_of(&pair.at_aws(&uuid)?)?,
+    );
+    fill(&pair.gcp, &old_gcp)?;
+    let peer_ix2 = old_aws
+        .interconnect()
+        .environment()
+        .interconnect("ix2")
+        .and_then(|ix| ix.connection(&uuid))?;
+    fill(&pair.aws, &peer_ix2)?;
+    let answer = pair
+        .gcp
+        .change_bandwidth(&customer(), &uuid, 50_000)
+        .await?;
+    assert_eq!(answer.migrating_from.as_ref(), Some(&old_gcp));
+    pair.settle().await;
+    let gcp = pair.at_gcp(&uuid)?;
+    assert_eq!(gcp.connection.as_ref(), Some(&old_gcp), "{:#?}", gcp.events);
+    assert!(verified(&gcp), "NEG-15: back on the old connection");
+    assert_eq!(
+        (
+            gcp.bandwidth_mbps,
+            gcp.migrating_from.clone(),
+            gcp.pending_bandwidth_mbps
+        ),
+        (10_000, None, None)
+    );
+    let new_gcp = old_gcp
+        .interconnect()
+        .environment()
+        .interconnect("ix2")
+        .and_then(|ix| ix.connection(&uuid))?;
+    assert!(
+        record(&pair.gcp, &new_gcp).is_none(),
+        "the new copy is gone"
+    );
+    let aws = pair.at_aws(&uuid)?;
+    assert_eq!(aws.connection.as_ref(), Some(&old_aws));
+    assert!(verified(&aws));
+    // the old connection takes updates again
+    let again = pair.gcp.change_bandwidth(&customer(), &uuid, 5000).await?;
+    assert_eq!(again.bandwidth_mbps, 5000);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_peer_follows_the_old_connection_again_when_a_migration_is_abandoned() -> TestResult {
+    let (pair, uuid) = verified_pair(10_000).await?;
+    let (old_gcp, old_aws) = (
+        name_of(&pair.at_gcp(&uuid)?)?,
+        name_of(&pair.at_aws(&uuid)?)?,
+    );
+    fill(&pair.gcp, &old_gcp)?;
+    pair.gcp
+        .change_bandwidth(&customer(), &uuid, 50_000)
+        .await?;
+    pair.to_gcp.set_down(true);
+    pair.settle().await;
+    let new_aws = name_of(&pair.at_aws(&uuid)?)?;
+    assert_eq!(pair.at_aws(&uuid)?.migrating_from.as_ref(), Some(&old_aws));
+    // what gcp sends when it abandons the migration
+    pair.aws
+        .delete_connection(
+            &Caller::partner(pair.gcp.config().provider.clone()),
+            request::DeleteConnection { name: new_aws },
+        )
+        .await?;
+    let aws = pair.at_aws(&uuid)?;
+    assert_eq!(
+        aws.connection.as_ref(),
+        Some(&old_aws),
+        "NEG-15: {:#?}",
+        aws.events
+    );
+    assert_eq!(
+        (aws.migrating_from.clone(), aws.bandwidth_mbps),
+        (None, 10_000)
+    );
+    assert!(verified(&aws));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_delete_during_a_migration_removes_both_connections_on_both_sides() -> TestResult {
+    let (pair, uuid) = verified_pair(10_000).await?;
+    let (old_gcp, old_aws) = (
+        name_of(&pair.at_gcp(&uuid)?)?,
+        name_of(&pair.at_aws(&uuid)?)?,
+    );
+    fill(&pair.gcp, &old_gcp)?;
+    let new_gcp = name_of(
+        &pair
+            .gcp
+            .change_bandwidth(&customer(), &uuid, 50_000)
+            .await?,
+    )?;
+    pair.to_gcp.set_down(true);
+    pair.settle().await;
+    let new_aws = name_of(&pair.at_aws(&uuid)?)?;
+    pair.to_gcp.set_down(false);
+    pair.gcp.delete_customer_connection(&customer(), &uuid)?;
+    pair.settle().await;
+    for (p, n) in [
+        (&pair.gcp, &old_gcp),
+        (&pair.gcp, &new_gcp),
+        (&pair.aws, &old_aws),
+        (&pair.aws, &new_aws),
+    ] {
+        assert!(record(p, n).is_none(), "CONN-28: {n} is gone");
+    }
+    assert_eq!(pair.at_aws(&uuid)?.phase, Phase::Deleted);
     Ok(())
 }

@@ -138,17 +138,20 @@ impl ReferenceProvider {
                         CoordinatorError::aborted(
                             rules::CONN_UPDATE_FITS,
                             format!(
-                                "no interconnect of {environment} has {bandwidth_mbps} Mbps free, neither {} nor another one to migrate to (NEG-18)",
-                                local.interconnect()
+                                "no interconnect of {environment} has {bandwidth_mbps} Mbps free, neither {} nor another one to migrate to ({})",
+                                local.interconnect(),
+                                rules::NEG_INCREASE_MIGRATES
                             ),
                         )
                     })?;
                 w.record(
                     now,
                     format!(
-                        "the customer asked for {bandwidth_mbps} Mbps; {} has no room; migrating to {} (NEG-18): new connection created here with the same UUID while the old one keeps carrying traffic (NEG-15)",
+                        "the customer asked for {bandwidth_mbps} Mbps; {} has no room; migrating to {} ({}): new connection created here with the same UUID while the old one keeps carrying traffic ({})",
                         local.interconnect(),
-                        new.interconnect()
+                        new.interconnect(),
+                        rules::NEG_INCREASE_MIGRATES,
+                        rules::NEG_MIGRATION
                     ),
                 );
                 w.migrating_from = Some(local.clone());

@@ -108,8 +108,9 @@ impl ReferenceProvider {
                         w.record(
                             now,
                             format!(
-                                "the peer accepted UpdateConnection (200): local copy changed from {} to {mbps} Mbps, network re-provisioned (recorded: the devices take no bandwidth call) (CONN-18)",
-                                old.unwrap_or_default()
+                                "the peer accepted UpdateConnection (200): local copy changed from {} to {mbps} Mbps, network re-provisioned (recorded: the devices take no bandwidth call) ({})",
+                                old.unwrap_or_default(),
+                                rules::CONN_UPDATE_LOCAL_FIRST
                             ),
                         );
                     }
@@ -226,10 +227,10 @@ impl ReferenceProvider {
             Next::Continue
         };
         match sent {
-            Ok(_) => done(
-                "update complete: NotifyConnectionStatus acknowledged by the peer (CONN-19)"
-                    .to_owned(),
-            ),
+            Ok(_) => done(format!(
+                "update complete: NotifyConnectionStatus acknowledged by the peer ({})",
+                rules::CONN_UPDATE_NOTIFIES
+            )),
             Err(e) if is_retryable(&e) => self.backoff(uuid, &e).unwrap_or_else(|| {
                 done(format!(
                     "update complete here; the peer was not told ({e}); its in-flight marker ends with its cleanup (CONN-19)"
@@ -254,7 +255,7 @@ impl ReferenceProvider {
                 w.record(
                     now,
                     format!(
-                        "the new connection is VERIFIED: routes on the old features de-preferenced (recorded), {old} removed here (NEG-15)"
+                        "the new connection is VERIFIED: routes on the old features de-preferenced (recorded), {old} removed here ({})", rules::NEG_MIGRATION
                     ),
                 );
             }
@@ -284,7 +285,7 @@ impl ReferenceProvider {
         };
         match sent {
             Ok(_) => done(format!(
-                "DeleteConnection of the old connection acknowledged by the peer: migration to {} complete (NEG-15)",
+                "DeleteConnection of the old connection acknowledged by the peer: migration to {} complete ({})", rules::NEG_MIGRATION,
                 wf.connection
                     .as_ref()
                     .map(|c| c.interconnect().to_string())
@@ -295,7 +296,7 @@ impl ReferenceProvider {
             }
             Err(e) => self.backoff(uuid, &e).unwrap_or_else(|| {
                 done(format!(
-                    "the peer did not delete the old connection ({e}); it stays there for an operator (NEG-15)"
+                    "the peer did not delete the old connection ({e}); it stays there for an operator ({})", rules::NEG_MIGRATION
                 ))
             }),
         }
@@ -331,7 +332,7 @@ impl ReferenceProvider {
                 w.retry = Default::default();
                 w.record(
                     now,
-                    format!("the migration failed ({why}); back on {old}, which kept carrying traffic (NEG-15)"),
+                    format!("the migration failed ({why}); back on {old}, which kept carrying traffic ({})", rules::NEG_MIGRATION),
                 );
             }
             Ok(removed)
