@@ -487,3 +487,159 @@ async fn a_delete_during_a_migration_removes_both_connections_on_both_sides() ->
     assert_eq!(pair.at_aws(&uuid)?.phase, Phase::Deleted);
     Ok(())
 }
+
+/// The default pair, except that both sides accept every authenticated
+/// partner for CreateConnection, UpdateConnection and DeleteConnection
+/// (the default policy only trusts calls about keys the server issued).
+fn trusting_pair() -> Result<Pair, Box<dyn std::error::Error>> {
+    use interconnect_provider::backend::InMemoryBackend;
+    use interconnect_provider::clock::ManualClock;
+    use interconnect_provider::config::ProviderConfig;
+    use interconnect_provider::reference::deputy::TrustAuthenticatedPartner;
+    use interconnect_provider::retry::Backoff;
+    use interconnect_provider::store::MemoryStore;
+    use interconnect_provider::testing::PROVISIONING_DELAY_SECONDS;
+    use interconnect_provider::testing::pair::SwitchablePeer;
+    use std::sync::Arc;
+
+    let (aws_id, gcp_id) = (
+        interconnect_core::names::ProviderName::new("aws")?,
+        interconnect_core::names::ProviderName::new("gcp")?,
+    );
+    let clock = Arc::new(ManualClock::at_epoch());
+    let delay = chrono::Duration::seconds(PROVISIONING_DELAY_SECONDS);
+    let aws_backend = Arc::new(InMemoryBackend::new(clock.clone(), delay));
+    let gcp_backend = Arc::new(InMemoryBackend::new(clock.clone(), delay));
+    let build = |config: ProviderConfig,
+                 backend: Arc<InMemoryBackend>,
+                 seed: u64|
+     -> Result<Arc<ReferenceProvider>, Box<dyn std::error::Error>> {
+        Ok(Arc::new(
+            ReferenceProvider::new(config, Arc::new(MemoryStore::new()), clock.clone(), backend)?
+                .with_retry_policy(Backoff::default(), Some(seed))
+                .with_deputy_verifier(Arc::new(TrustAuthenticatedPartner)),
+        ))
+    };
+    let aws = build(
+        ProviderConfig::default_pair(&aws_id, &gcp_id, 64512)?,
+        aws_backend.clone(),
+        1,
+    )?;
+    let gcp = build(
+        ProviderConfig::default_pair(&gcp_id, &aws_id, 64513)?,
+        gcp_backend.clone(),
+        2,
+    )?;
+    let to_gcp = Arc::new(SwitchablePeer::new(gcp.clone()));
+    let to_aws = Arc::new(SwitchablePeer::new(aws.clone()));
+    aws.peers().connect(gcp_id.clone(), to_gcp.clone());
+    gcp.peers().connect(aws_id.clone(), to_aws.clone());
+    Ok(Pair {
+        aws,
+        gcp,
+        clock,
+        aws_backend,
+        gcp_backend,
+        to_gcp,
+        to_aws,
+    })
+}
+
+fn aws_customer() -> Secret {
+    Secret::new(interconnect_provider::testing::pair::AWS_ACCOUNT)
+}
+
+#[tokio::test]
+async fn the_key_issuers_changes_are_refused_by_the_default_deputy_policy() -> TestResult {
+    let (pair, uuid) = verified_pair(10_000).await?;
+    let (old_gcp, old_aws) = (
+        name_of(&pair.at_gcp(&uuid)?)?,
+        name_of(&pair.at_aws(&uuid)?)?,
+    );
+    // in place: the peer's 403 is the customer's answer, nothing changed
+    let refused = pair
+        .aws
+        .change_bandwidth(&aws_customer(), &uuid, 2000)
+        .await
+        .err()
+        .ok_or("gcp issued no key, so it cannot verify the issuer's update")?;
+    assert_eq!((refused.rule(), refused.http_status()), ("AUTH-12", 403));
+    assert_eq!(bandwidth(&pair.aws, &old_aws), Some(10_000));
+    // a migration: the peer refuses the new connection, the old one stays
+    fill(&pair.aws, &old_aws)?;
+    pair.aws
+        .change_bandwidth(&aws_customer(), &uuid, 50_000)
+        .await?;
+    pair.settle().await;
+    let (gcp, aws) = (pair.at_gcp(&uuid)?, pair.at_aws(&uuid)?);
+    assert_eq!(aws.connection.as_ref(), Some(&old_aws), "{:#?}", aws.events);
+    assert_eq!(gcp.connection.as_ref(), Some(&old_gcp));
+    assert!(verified(&gcp) && verified(&aws));
+    assert_eq!((aws.bandwidth_mbps, aws.migrating_from), (10_000, None));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_key_issuer_migrates_and_negotiates_the_new_connection_when_trusted() -> TestResult {
+    let pair = trusting_pair()?;
+    let uuid = pair.establish(10_000).await?;
+    let (old_gcp, old_aws) = (
+        name_of(&pair.at_gcp(&uuid)?)?,
+        name_of(&pair.at_aws(&uuid)?)?,
+    );
+    fill(&pair.aws, &old_aws)?;
+    let answer = pair
+        .aws
+        .change_bandwidth(&aws_customer(), &uuid, 50_000)
+        .await?;
+    assert_eq!(answer.migrating_from.as_ref(), Some(&old_aws), "NEG-18");
+    pair.settle().await;
+    let (gcp, aws) = (pair.at_gcp(&uuid)?, pair.at_aws(&uuid)?);
+    assert!(verified(&gcp) && verified(&aws), "{gcp:#?} {aws:#?}");
+    assert_eq!(
+        (aws.role, gcp.role),
+        (
+            interconnect_provider::store::Role::Negotiator,
+            interconnect_provider::store::Role::Responder
+        ),
+        "the side that creates the new connection negotiates it"
+    );
+    assert_eq!((gcp.bandwidth_mbps, aws.bandwidth_mbps), (50_000, 50_000));
+    assert_eq!(
+        aws.connection.as_ref().map(|c| c.interconnect().id()),
+        Some("ix2")
+    );
+    assert!(record(&pair.gcp, &old_gcp).is_none() && record(&pair.aws, &old_aws).is_none());
+    assert_eq!(aws.features.len(), gcp.features.len());
+    // and an in-place change from the issuer goes through as well
+    pair.aws
+        .change_bandwidth(&aws_customer(), &uuid, 10_000)
+        .await?;
+    pair.settle().await;
+    assert_eq!(pair.at_gcp(&uuid)?.bandwidth_mbps, 10_000);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_changes_of_one_connection_let_exactly_one_through() -> TestResult {
+    let (pair, uuid) = verified_pair(1000).await?;
+    let mut handles = Vec::new();
+    for _ in 0..8 {
+        let (gcp, uuid) = (pair.gcp.clone(), uuid.clone());
+        handles.push(tokio::spawn(async move {
+            gcp.change_bandwidth(&customer(), &uuid, 2000).await
+        }));
+    }
+    let (mut ok, mut conflict) = (0, 0);
+    for h in handles {
+        match h.await? {
+            Ok(_) => ok += 1,
+            Err(e) if e.http_status() == 409 && e.rule() == "CONN-17" => conflict += 1,
+            Err(e) => return Err(format!("unexpected: {e}").into()),
+        }
+    }
+    assert_eq!((ok, conflict), (1, 7), "CONN-17: one change at a time");
+    pair.settle().await;
+    assert_eq!(pair.at_aws(&uuid)?.bandwidth_mbps, 2000);
+    Ok(())
+}
