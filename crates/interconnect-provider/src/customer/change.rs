@@ -11,7 +11,8 @@
 //! 1. the connection is the customer's (404 CONN-22);
 //! 2. the size is offered by the environment (400 CONN-16);
 //! 3. the connection is `VERIFIED` (409 NEG-13) with no other change
-//!    pending (409 CONN-17);
+//!    pending (409 CONN-17); asking for the current bandwidth changes
+//!    nothing and answers the connection as it is;
 //! 4. room: its own interconnect has room here (in place), else another
 //!    interconnect of the environment has (a migration, NEG-18), else 409
 //!    CONN-16.
