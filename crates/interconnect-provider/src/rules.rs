@@ -240,6 +240,10 @@ rule_ids! {
     KEY_RECEIVER_CONFIRMS_FIRST = "KEY-29";
     /// The caller creates its own connection before `CreateConnection`.
     CONN_LOCAL_FIRST = "CONN-7";
+    /// The caller updates its copy first and the network after the peer's 200.
+    CONN_UPDATE_LOCAL_FIRST = "CONN-18";
+    /// Each side notifies when its update is complete.
+    CONN_UPDATE_NOTIFIES = "CONN-19";
     /// A customer's delete removes the local copy and tells the peer.
     CONN_DELETE_TELLS_PEER = "CONN-28";
     /// Provisioning may start once ceil(3N/4) features are accepted.
@@ -272,8 +276,12 @@ rule_ids! {
     NEG_VERIFIED = "NEG-13";
     /// Notify again after a feature went back to pending.
     NEG_NOTIFY_AGAIN = "NEG-14";
+    /// Migration is make-before-break.
+    NEG_MIGRATION = "NEG-15";
     /// After a failure, reconcile, then retry or clean up.
     NEG_RECONCILE = "NEG-16";
+    /// A bandwidth increase the interconnect cannot carry is a migration.
+    NEG_INCREASE_MIGRATES = "NEG-18";
     /// The peer's provisioning is awaited up to the cleanup window.
     NEG_WAIT_PEER = "NEG-19";
     /// The deferring provider creates its connection first.

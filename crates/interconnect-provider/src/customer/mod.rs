@@ -16,8 +16,10 @@
 //! | `request.rs` | [`ReferenceProvider::request_connection`](crate::ReferenceProvider::request_connection) (the key issuer) |
 //! | `accept.rs` | [`describe_activation_key`](crate::ReferenceProvider::describe_activation_key), [`accept_activation_key`](crate::ReferenceProvider::accept_activation_key) (the key receiver) |
 //! | `manage.rs` | get, list and delete |
+//! | `change.rs` | [`ReferenceProvider::change_bandwidth`]: in place or by migration |
 
 mod accept;
+mod change;
 mod manage;
 mod request;
 mod view;

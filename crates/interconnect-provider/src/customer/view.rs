@@ -45,6 +45,12 @@ pub struct CustomerConnection {
     pub features: Vec<CustomerFeature>,
     /// Why it failed, when it did.
     pub failure: Option<String>,
+    /// A bandwidth change waiting for the peer (CONN-18) or for the end
+    /// of a migration (NEG-18).
+    pub pending_bandwidth_mbps: Option<i32>,
+    /// The connection being migrated away from, which carries traffic
+    /// until the new one is verified (NEG-15).
+    pub migrating_from: Option<ConnectionName>,
     /// What happened so far.
     pub events: Vec<WorkflowEvent>,
 }
@@ -99,6 +105,8 @@ impl ReferenceProvider {
             verification_state: record.and_then(|r| r.connection.verification_state.clone()),
             features,
             failure: wf.failure.clone(),
+            pending_bandwidth_mbps: wf.pending_bandwidth_mbps,
+            migrating_from: wf.migrating_from.clone(),
             events: wf.events.clone(),
         }
     }

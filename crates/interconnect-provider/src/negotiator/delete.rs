@@ -2,7 +2,8 @@
 //! Workflow): this side removes its copy and features at once, then tells
 //! the peer with `DeleteConnection`; a 404 counts as done (CONN-28). Calls
 //! that may pass are retried with backoff; after the budget the peer's
-//! copy is left to its cleanup (CONN-14).
+//! copy is left to its cleanup (CONN-14). During a migration the old
+//! connection is deleted on the peer first (NEG-15).
 
 use super::Next;
 use crate::error::ErrorKind;
@@ -37,6 +38,26 @@ impl ReferenceProvider {
             }
         };
         let me = self.as_caller();
+        if let Some(old) = wf.migrating_from.clone() {
+            // NEG-15: the old connection of a migration goes first, so the
+            // peer does not fall back to it when the new one goes
+            let sent = match self.at_peer_connection(&old) {
+                Ok(name) => {
+                    peer.delete_connection(&me, request::DeleteConnection { name })
+                        .await
+                }
+                Err(e) => Err(e),
+            };
+            match sent {
+                Err(e) if e.kind() != ErrorKind::NotFound => {
+                    if let Some(next) = self.backoff(uuid, &e) {
+                        return next;
+                    }
+                }
+                _ => {}
+            }
+            let _ = self.update_workflow(uuid, |w| w.migrating_from = None);
+        }
         match peer
             .delete_connection(&me, request::DeleteConnection { name: at_peer })
             .await

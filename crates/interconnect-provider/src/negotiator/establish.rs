@@ -195,6 +195,10 @@ impl ReferenceProvider {
                 });
                 Next::Continue
             }
+            Err(e) if e.kind() == ErrorKind::Aborted && wf.migrating_from.is_some() => {
+                // NEG-15: a refused migration target ends the migration
+                self.fail(uuid, &e.to_string()).await
+            }
             Err(e) if e.kind() == ErrorKind::Aborted => {
                 self.try_other_interconnect(uuid, &local, &e)
             }
@@ -268,6 +272,10 @@ impl ReferenceProvider {
         let Some(wf) = self.workflow(uuid) else {
             return Next::Done;
         };
+        if wf.migrating_from.is_some() {
+            // NEG-15: the old connection stays; only the new one goes
+            return self.abandon_migration(uuid, why).await;
+        }
         let removed = self.store().update(|state| {
             let mut removed = Vec::new();
             if let Some(name) = &wf.connection {

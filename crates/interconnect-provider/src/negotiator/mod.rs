@@ -18,13 +18,16 @@
 //! | `features.rs` | guidance, one feature per listed channel, locally then on the peer; restart on 409; quorum | NEG-5..NEG-11, FEAT-8 |
 //! | `provisioning.rs` | provisioning, `NotifyConnectionStatus`, verification, deferral watch, re-creation of deleted features | NEG-12..NEG-14, FEAT-9, DEFER-5..DEFER-7 |
 //! | `delete.rs` | the customer's delete: local copy first, then the peer | CONN-28 |
+//! | `update.rs` | the customer's bandwidth change: in place after the peer's 200, or as a make-before-break migration | CONN-18, CONN-19, NEG-15, NEG-18 |
 
 mod delete;
 mod establish;
 mod features;
 mod provisioning;
+mod update;
 
 pub use features::MAX_PROPOSALS_PER_CHANNEL;
+pub(crate) use update::UpdateCall;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -126,6 +129,9 @@ impl ReferenceProvider {
                 Phase::AwaitingPeer | Phase::Deleted | Phase::Failed => Next::Done,
                 Phase::CreatingRemote => self.create_remote(uuid, &wf).await,
                 Phase::Features => self.agree_features(uuid, &wf).await,
+                Phase::Verified if wf.pending_bandwidth_mbps.is_some() => {
+                    self.continue_bandwidth_change(uuid, &wf).await
+                }
                 Phase::Provisioning | Phase::Verified => self.provision_and_verify(uuid, &wf).await,
                 Phase::Deleting => self.delete_remote(uuid, &wf).await,
             };

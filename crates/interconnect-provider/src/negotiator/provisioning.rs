@@ -313,8 +313,9 @@ impl ReferenceProvider {
         }
     }
 
-    /// What follows verification: nothing yet for a plain connection.
-    async fn after_verified(&self, _uuid: &str) -> Next {
-        Next::Done
+    /// What follows verification: nothing for a plain connection; the end
+    /// of a migration this side started (NEG-15, `update.rs`).
+    async fn after_verified(&self, uuid: &str) -> Next {
+        self.after_verified_change(uuid)
     }
 }

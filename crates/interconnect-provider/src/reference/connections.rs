@@ -324,6 +324,8 @@ fn track_peer_connection(
             format!("the peer created {name} and deferred the negotiation to this side (DEFER-3)"),
         );
     } else {
+        // the caller of CreateConnection negotiates (also for a migration)
+        wf.role = Role::Responder;
         wf.phase = Phase::Provisioning;
         wf.record(
             now,
@@ -454,8 +456,20 @@ pub(super) fn update_connection(
         record.update_in_flight = Some(now);
         state.local_updates.remove(name);
         let connection = record.connection.clone();
+        if let Some(wf) = state.workflows.get_mut(name.id())
+            && wf.connection.as_ref() == Some(name)
+        {
+            // CONN-19: this side notifies once its own change is complete
+            wf.bandwidth_mbps = bandwidth;
+            wf.notified_features = None;
+            wf.record(
+                now,
+                format!("the peer changed {name} to {bandwidth} Mbps (UpdateConnection); re-provisioning here (recorded)"),
+            );
+        }
         Ok(connection)
     })
+    .inspect(|_| p.wake(name.id(), now))
 }
 
 pub(super) fn delete_connection(
@@ -482,6 +496,22 @@ pub(super) fn delete_connection(
                 wf.record(
                     now,
                     format!("the peer deleted the old connection {name} (NEG-15)"),
+                );
+            } else if wf.connection.as_ref() == Some(name)
+                && let Some(old) = wf.migrating_from.take()
+            {
+                // NEG-15: the peer abandoned the migration; the old one stays
+                wf.bandwidth_mbps = state
+                    .connections
+                    .get(&old)
+                    .and_then(|r| r.connection.bandwidth_mbps)
+                    .unwrap_or(wf.bandwidth_mbps);
+                wf.connection = Some(old);
+                wf.phase = Phase::Verified;
+                wf.notified_features = None;
+                wf.record(
+                    now,
+                    format!("the peer abandoned the migration to {name}; back on the old connection (NEG-15)"),
                 );
             } else if wf.connection.as_ref() == Some(name) && !wf.phase.is_final() {
                 wf.phase = Phase::Deleted;

@@ -1,0 +1,195 @@
+//! The customer changes a connection's bandwidth (`docs/Protocols.md`
+//! § Update Connection Workflow, § Migration Workflow).
+//!
+//! [`ReferenceProvider::change_bandwidth`] is `async`: the peer must agree
+//! before anything changes (CONN-18), and a refusal from it (409 CONN-17
+//! while its own update is in flight, 409 CONN-16 when its interconnect
+//! has no room) is the customer's answer. The rest runs in the background
+//! (`negotiator/update.rs`).
+//!
+//! Checks, in order, before any call:
+//! 1. the connection is the customer's (404 CONN-22);
+//! 2. the size is offered by the environment (400 CONN-16);
+//! 3. the connection is `VERIFIED` (409 NEG-13) with no other change
+//!    pending (409 CONN-17); asking for the current bandwidth changes
+//!    nothing and answers the connection as it is;
+//! 4. room: its own interconnect has room here (in place), else another
+//!    interconnect of the environment has (a migration, NEG-18), else 409
+//!    CONN-16.
+
+use interconnect_core::wire::{Secret, VerificationState};
+
+use super::CustomerConnection;
+use crate::error::{CoordinatorError, CoordinatorResult};
+use crate::negotiator::UpdateCall;
+use crate::reference::ReferenceProvider;
+use crate::reference::connections::{capacity_mbps, reserved_mbps};
+use crate::rules;
+use crate::store::{Phase, Role, StoreExt};
+
+impl ReferenceProvider {
+    /// Changes the bandwidth of a customer's verified connection.
+    ///
+    /// In place when its interconnect has room here: the peer is asked
+    /// with `UpdateConnection` first; its refusal is returned with nothing
+    /// changed; an unreachable peer is retried in the background (the
+    /// answer then still shows the old bandwidth and
+    /// `pendingBandwidthMbps`). Otherwise, when another interconnect of
+    /// the environment has room, the connection is migrated there, make
+    /// before break (NEG-15, NEG-18); the answer shows the new connection
+    /// while the old one keeps carrying traffic.
+    pub async fn change_bandwidth(
+        &self,
+        account: &Secret,
+        connection_id: &str,
+        bandwidth_mbps: i32,
+    ) -> CoordinatorResult<CustomerConnection> {
+        let current = self.customer_connection(account, connection_id)?;
+        let wf = self.workflow(connection_id).ok_or_else(|| {
+            CoordinatorError::not_found(rules::CONN_MISSING, "no such connection of this customer")
+        })?;
+        let env = self.shared_environment(&wf.environment).ok_or_else(|| {
+            CoordinatorError::not_found(
+                rules::CONN_MISSING,
+                format!("{} is no longer shared", wf.environment),
+            )
+        })?;
+        if !env
+            .environment
+            .supported_connection_size_mbps
+            .contains(&bandwidth_mbps)
+        {
+            return Err(CoordinatorError::invalid_argument(
+                rules::CONN_UPDATE_FITS,
+                format!(
+                    "bandwidthMbps: {bandwidth_mbps} Mbps is not offered by {}",
+                    wf.environment
+                ),
+            ));
+        }
+        let Some(local) = wf.connection.clone() else {
+            return Err(not_verified(&wf.phase));
+        };
+        if wf.phase != Phase::Verified
+            || current.verification_state != Some(VerificationState::Verified)
+        {
+            return Err(not_verified(&wf.phase));
+        }
+        if wf.pending_bandwidth_mbps.is_some() || wf.migrating_from.is_some() {
+            return Err(CoordinatorError::aborted(
+                rules::CONN_UPDATE_IN_FLIGHT,
+                "another bandwidth change of this connection is in progress",
+            ));
+        }
+        if current.bandwidth_mbps == bandwidth_mbps {
+            return Ok(current);
+        }
+        let fits_here = env
+            .interconnects
+            .iter()
+            .find(|ix| ix.interconnect.name.as_ref() == Some(local.interconnect()))
+            .filter(|ix| {
+                ix.interconnect
+                    .supported_connection_size_mbps
+                    .contains(&bandwidth_mbps)
+            })
+            .and_then(|ix| capacity_mbps(self, ix))
+            .is_some_and(|capacity| {
+                self.store()
+                    .view(|s| reserved_mbps(s, local.interconnect(), Some(&local)))
+                    .is_some_and(|reserved| reserved + i64::from(bandwidth_mbps) <= capacity)
+            });
+        // CONN-17: this side's update is in flight from now on
+        self.begin_local_update(&local)?;
+        let now = self.clock().now();
+        let started = self.store().update(|state| {
+            let mut w = state.workflows.get(connection_id).cloned().ok_or_else(|| {
+                CoordinatorError::not_found(rules::CONN_MISSING, "the workflow is gone")
+            })?;
+            if w.phase != Phase::Verified
+                || w.pending_bandwidth_mbps.is_some()
+                || w.migrating_from.is_some()
+            {
+                return Err(CoordinatorError::aborted(
+                    rules::CONN_UPDATE_IN_FLIGHT,
+                    "another change of this connection is in progress",
+                ));
+            }
+            w.pending_bandwidth_mbps = Some(bandwidth_mbps);
+            w.retry = Default::default();
+            if fits_here {
+                w.record(
+                    now,
+                    format!(
+                        "the customer asked for {bandwidth_mbps} Mbps; {} has room; asking the peer before changing anything (CONN-18)",
+                        local.interconnect()
+                    ),
+                );
+            } else {
+                // NEG-18: a migration to the interconnect with the most room
+                let mut target = w.clone();
+                target.bandwidth_mbps = bandwidth_mbps;
+                target.refused_interconnects = vec![local.interconnect().clone()];
+                target.role = Role::Negotiator;
+                target.deferred = false;
+                let environment = w.environment.clone();
+                let new = self
+                    .insert_local_connection(state, &environment, connection_id, &target, now)
+                    .map_err(|_| {
+                        CoordinatorError::aborted(
+                            rules::CONN_UPDATE_FITS,
+                            format!(
+                                "no interconnect of {environment} has {bandwidth_mbps} Mbps free, neither {} nor another one to migrate to ({})",
+                                local.interconnect(),
+                                rules::NEG_INCREASE_MIGRATES
+                            ),
+                        )
+                    })?;
+                w.record(
+                    now,
+                    format!(
+                        "the customer asked for {bandwidth_mbps} Mbps; {} has no room; migrating to {} ({}): new connection created here with the same UUID while the old one keeps carrying traffic ({})",
+                        local.interconnect(),
+                        new.interconnect(),
+                        rules::NEG_INCREASE_MIGRATES,
+                        rules::NEG_MIGRATION
+                    ),
+                );
+                w.migrating_from = Some(local.clone());
+                w.connection = Some(new);
+                w.bandwidth_mbps = bandwidth_mbps;
+                w.refused_interconnects = target.refused_interconnects;
+                w.role = Role::Negotiator;
+                w.deferred = false;
+                w.deferral_deadline = None;
+                w.channels.clear();
+                w.notified_features = None;
+                w.peer_notifications_seen = 0;
+                w.phase = Phase::CreatingRemote;
+            }
+            state.workflows.insert(connection_id.to_owned(), w);
+            Ok(())
+        });
+        if let Err(e) = started {
+            let _ = self.finish_update(&local);
+            return Err(e);
+        }
+        let mut look = now;
+        if fits_here {
+            let outcome = self.confirm_update_with_peer(connection_id).await;
+            if let UpdateCall::Refused(e) = outcome {
+                return Err(e);
+            }
+            look = outcome.next_look(now);
+        }
+        self.wake(connection_id, look);
+        self.customer_connection(account, connection_id)
+    }
+}
+
+fn not_verified(phase: &Phase) -> CoordinatorError {
+    CoordinatorError::aborted(
+        rules::NEG_VERIFIED,
+        format!("only a VERIFIED connection can change its bandwidth; this one is {phase:?}"),
+    )
+}
