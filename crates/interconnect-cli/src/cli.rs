@@ -31,6 +31,10 @@ pub(crate) enum Command {
     Check(CheckArgs),
     /// Print the JSON Schema of a wire type, or list the names.
     Schema(SchemaArgs),
+    /// Run a reference provider over HTTP (the specification's routes, the customer and operator APIs).
+    Serve(crate::commands::serve::ServeArgs),
+    /// Two providers over loopback HTTP: a connection from request to VERIFIED, changed, rotated, deleted.
+    Demo(crate::commands::demo::DemoArgs),
 }
 
 /// `interconnect key ...`

@@ -12,6 +12,7 @@ mod commands;
 mod error;
 mod input;
 mod redact;
+mod serve_config;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -82,7 +82,7 @@ impl BearerTokens {
 }
 
 /// Compares two byte strings in time that depends only on their lengths.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     let mut diff = u8::from(a.len() != b.len());
     for (i, x) in a.iter().enumerate() {
         let y = b.get(i % b.len().max(1)).copied().unwrap_or(0);
@@ -91,17 +91,22 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     diff == 0
 }
 
+/// The token of an `Authorization: Bearer <token>` header.
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Result<&[u8], AuthError> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .ok_or(AuthError::Missing)?;
+    let text = value.to_str().map_err(|_| AuthError::NotBearer)?;
+    let (scheme, token) = text.split_once(' ').ok_or(AuthError::NotBearer)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(AuthError::NotBearer);
+    }
+    Ok(token.trim().as_bytes())
+}
+
 impl Authenticator for BearerTokens {
     fn authenticate(&self, headers: &HeaderMap) -> Result<Caller, AuthError> {
-        let value = headers
-            .get(header::AUTHORIZATION)
-            .ok_or(AuthError::Missing)?;
-        let text = value.to_str().map_err(|_| AuthError::NotBearer)?;
-        let (scheme, token) = text.split_once(' ').ok_or(AuthError::NotBearer)?;
-        if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-            return Err(AuthError::NotBearer);
-        }
-        let token = token.trim().as_bytes();
+        let token = bearer_token(headers)?;
         // Every entry is compared, so the time does not tell which matched.
         let mut found = None;
         for (secret, caller) in &self.entries {

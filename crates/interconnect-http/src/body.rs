@@ -88,6 +88,28 @@ pub fn decode<T: DeserializeOwned + Default>(
     }
 }
 
+/// Decodes a required JSON object body of a management operation `op`
+/// (the customer and operator APIs): absent or not an object is 400
+/// ERR-6; a bad member names its JSON path.
+pub fn decode_required<T: DeserializeOwned>(bytes: &[u8], op: &str) -> Result<T, CoordinatorError> {
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => Err(CoordinatorError::invalid_argument(
+            rules::ERR_BODY,
+            format!("{op} requires a request body"),
+        )),
+        Some(b'{') => from_json(bytes).map_err(|e| {
+            CoordinatorError::invalid_argument(
+                rules::ERR_BODY,
+                format!("the {op} body is malformed at {e}"),
+            )
+        }),
+        Some(_) => Err(CoordinatorError::invalid_argument(
+            rules::ERR_BODY,
+            format!("the {op} body is not a JSON object"),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,12 +21,20 @@
 //! | [`rules`] | the requirement ids this crate reports | `spec/REQUIREMENTS.md` |
 //! | `tls` | [`TlsConfig`]: server and client configurations accepting TLS 1.3 only | governance § Mandatory Encryption; AUTH-6 |
 //! | `serve` | [`serve`]: the accept loop over TLS, or plain HTTP on loopback for development | governance § Mandatory Encryption; AUTH-6 |
+//! | [`driver`] | [`Driver`]: a reference provider's scheduler on tokio | `docs/Protocols.md` § Negotiate Feature Parameters; OPS-7 |
+//! | [`customer_api`] | `/customer/v1/...`: the customer operations of a reference provider | `docs/ConnectionCoordinatorAPI.md` § Create Connection at CSP A, § Accept Connection at CSP B |
+//! | [`operator_api`] | `/operator/v1/...` and `/healthz`: the operator operations | `docs/Protocols.md` § Maintenance Coordination, § MACsec Key Rotation |
+//! | `app` | [`provider_app`]: all of the above on one router | |
 #![forbid(unsafe_code)]
 
+mod app;
 pub mod auth;
 pub mod body;
 pub mod client;
+pub mod customer_api;
+pub mod driver;
 pub mod error_body;
+pub mod operator_api;
 pub mod query;
 pub mod rate_limit;
 pub mod request_id;
@@ -35,8 +43,11 @@ pub mod routes;
 pub mod rules;
 pub mod segments;
 
+pub use app::{AppAccess, provider_app};
 pub use auth::{AuthError, Authenticator, BearerTokens};
 pub use client::{HttpCoordinator, HttpCoordinatorConfig};
+pub use customer_api::CustomerTokens;
+pub use driver::Driver;
 pub use error_body::{ApiError, ErrorBody};
 pub use rate_limit::RateLimit;
 pub use router::{RouterConfig, router, router_with};

@@ -137,6 +137,15 @@ pub struct ProtocolPolicy {
     /// Time after a rotation on a channel during which a new key is refused
     /// (MACSEC-6), in seconds.
     pub mac_sec_bake_seconds: i64,
+    /// How often a connection waiting for its features to be provisioned
+    /// looks at the devices again, in milliseconds (default 10,000; the
+    /// development server and the demo use a short one).
+    #[serde(default = "default_provisioning_poll_ms")]
+    pub provisioning_poll_ms: i64,
+}
+
+fn default_provisioning_poll_ms() -> i64 {
+    10_000
 }
 
 impl Default for ProtocolPolicy {
@@ -146,6 +155,7 @@ impl Default for ProtocolPolicy {
             accept_deferral: true,
             cleanup_after_seconds: Duration::days(7).num_seconds(),
             mac_sec_bake_seconds: Duration::hours(2).num_seconds(),
+            provisioning_poll_ms: default_provisioning_poll_ms(),
         }
     }
 }
@@ -162,6 +172,10 @@ impl ProtocolPolicy {
     /// MACSEC-6 bake time.
     pub fn mac_sec_bake(&self) -> Duration {
         Duration::seconds(self.mac_sec_bake_seconds)
+    }
+    /// How often provisioning is looked at again (at least 1 ms).
+    pub fn provisioning_poll(&self) -> Duration {
+        Duration::milliseconds(self.provisioning_poll_ms.max(1))
     }
 }
 
@@ -342,6 +356,28 @@ mod tests {
         assert_eq!(policy.activation_key_ttl(), Duration::days(7));
         assert_eq!(policy.cleanup_after(), Duration::days(7));
         assert_eq!(policy.mac_sec_bake(), Duration::hours(2));
+    }
+
+    #[test]
+    fn the_provisioning_poll_defaults_to_ten_seconds_when_absent() -> Result<(), serde_json::Error>
+    {
+        let policy: ProtocolPolicy = serde_json::from_value(serde_json::json!({
+            "activationKeyTtlSeconds": 60,
+            "acceptDeferral": true,
+            "cleanupAfterSeconds": 60,
+            "macSecBakeSeconds": 60
+        }))?;
+        assert_eq!(policy.provisioning_poll(), Duration::seconds(10));
+        let fast = ProtocolPolicy {
+            provisioning_poll_ms: 0,
+            ..ProtocolPolicy::default()
+        };
+        assert_eq!(
+            fast.provisioning_poll(),
+            Duration::milliseconds(1),
+            "at least 1 ms"
+        );
+        Ok(())
     }
 
     #[test]

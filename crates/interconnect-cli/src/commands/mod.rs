@@ -2,8 +2,10 @@
 //! was valid, or a [`CliError`].
 
 pub(crate) mod check;
+pub(crate) mod demo;
 pub(crate) mod key;
 pub(crate) mod schema;
+pub(crate) mod serve;
 pub(crate) mod validate;
 
 use serde::Serialize;
@@ -44,5 +46,7 @@ pub(crate) fn run(command: Command) -> Result<Outcome, CliError> {
         Command::Validate(v) => validate::run(v),
         Command::Check(c) => check::run(&c),
         Command::Schema(s) => schema::run(&s),
+        Command::Serve(s) => serve::run(&s),
+        Command::Demo(d) => demo::run(&d),
     }
 }

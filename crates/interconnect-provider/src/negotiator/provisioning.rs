@@ -176,7 +176,7 @@ impl ReferenceProvider {
                 }
                 Ok(())
             });
-            let mut at = now + PROVISIONING_POLL;
+            let mut at = now + self.config().policy.provisioning_poll();
             if let Some(d) = wf.deferral_deadline.filter(|_| wf.deferred) {
                 at = at.min(d.max(now));
             }

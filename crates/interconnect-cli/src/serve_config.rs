@@ -1,0 +1,240 @@
+//! The configuration of `interconnect serve --config FILE` (TOML), and the
+//! built-in development configuration of `interconnect serve --dev`.
+//!
+//! ```toml
+//! provider = "aws"                       # this server's provider id
+//! display_name = "Amazon Web Services"   # optional
+//! listen = "127.0.0.1:8080"
+//! operator_token = "op-secret"           # optional; the operator API is closed without it
+//! provisioning_delay_ms = 200            # the in-memory devices' provisioning time
+//! asn = 64512                            # optional; the guidance policy's ASN
+//!
+//! [tls]                                  # optional; required unless `listen` is loopback
+//! cert = "server.pem"
+//! key = "server.key"
+//!
+//! [[partners]]
+//! provider = "gcp"
+//! base_url = "http://127.0.0.1:8081"     # https:// unless loopback
+//! token_to_call_them = "aws-calls-gcp"   # sent to the partner
+//! token_they_use = "gcp-calls-aws"       # the partner sends it to us
+//! # ca_pem = "partner-ca.pem"            # extra trusted root
+//!
+//! [[customers]]
+//! account = "111122223333"               # the customer's account id (secret)
+//! token = "customer-secret"
+//! ```
+//!
+//! `inventory`, `guidance` and `policy` are optional tables in the
+//! provider crate's own (camelCase) shape (`interconnect_provider::config`);
+//! without `inventory` each partner gets the built-in default pair
+//! ([`Inventory::default_pair`]).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use interconnect_core::names::ProviderName;
+use interconnect_core::wire::Secret;
+use interconnect_provider::config::{
+    GuidancePolicy, Inventory, ProtocolPolicy, ProviderConfig, display_name_of,
+};
+use serde::Deserialize;
+
+use crate::error::{CliError, ErrorKind};
+
+/// The whole `serve` configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ServeConfig {
+    /// This server's provider id (`aws` or `providers/aws`).
+    pub(crate) provider: String,
+    /// Its display name (default: the well-known name of the id).
+    #[serde(default)]
+    pub(crate) display_name: Option<String>,
+    /// The address to listen on.
+    pub(crate) listen: SocketAddr,
+    /// TLS certificate chain and key (PEM files); without it only a
+    /// loopback `listen` is allowed (AUTH-6).
+    #[serde(default)]
+    pub(crate) tls: Option<TlsFiles>,
+    /// The partners.
+    #[serde(default)]
+    pub(crate) partners: Vec<PartnerConfig>,
+    /// The customers of the customer API.
+    #[serde(default)]
+    pub(crate) customers: Vec<CustomerConfig>,
+    /// The operator API's token; closed when absent.
+    #[serde(default)]
+    pub(crate) operator_token: Option<Secret>,
+    /// The static resources (default: the default pair per partner).
+    #[serde(default)]
+    pub(crate) inventory: Option<Inventory>,
+    /// The guidance policy (default: typical, with `asn`).
+    #[serde(default)]
+    pub(crate) guidance: Option<GuidancePolicy>,
+    /// The ASN of the default guidance policy (default 64512 for the
+    /// provider id that sorts first among it and its first partner, 64513
+    /// otherwise).
+    #[serde(default)]
+    pub(crate) asn: Option<u32>,
+    /// Lifetimes and protocol choices (default: the specification's).
+    #[serde(default)]
+    pub(crate) policy: Option<ProtocolPolicy>,
+    /// How long the in-memory devices take to provision, in ms.
+    #[serde(default = "default_delay")]
+    pub(crate) provisioning_delay_ms: u64,
+}
+
+fn default_delay() -> u64 {
+    200
+}
+
+/// TLS files.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TlsFiles {
+    /// The certificate chain (PEM).
+    pub(crate) cert: PathBuf,
+    /// The private key (PEM).
+    pub(crate) key: PathBuf,
+}
+
+/// One partner.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PartnerConfig {
+    /// Its provider id.
+    pub(crate) provider: String,
+    /// Its server's base URL.
+    pub(crate) base_url: String,
+    /// The token this server sends when calling it.
+    pub(crate) token_to_call_them: Secret,
+    /// The token it sends when calling this server.
+    pub(crate) token_they_use: Secret,
+    /// An extra root certificate to trust for it (PEM file).
+    #[serde(default)]
+    pub(crate) ca_pem: Option<PathBuf>,
+}
+
+/// One customer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CustomerConfig {
+    /// The customer's account id (secret).
+    pub(crate) account: Secret,
+    /// Its bearer token.
+    pub(crate) token: Secret,
+}
+
+fn config_error(message: impl Into<String>) -> CliError {
+    CliError::new(ErrorKind::Usage, message)
+}
+
+/// A provider id from configuration.
+pub(crate) fn provider_name(text: &str) -> Result<ProviderName, CliError> {
+    ProviderName::parse_reference(text).map_err(|e| config_error(format!("provider {text:?}: {e}")))
+}
+
+impl ServeConfig {
+    /// Reads a TOML file.
+    pub(crate) fn from_file(path: &std::path::Path) -> Result<Self, CliError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| CliError::new(ErrorKind::Io, format!("{}: {e}", path.display())))?;
+        Self::from_toml(&text)
+            .map_err(|e| config_error(format!("{}: {}", path.display(), e.message)))
+    }
+
+    /// Parses TOML text.
+    pub(crate) fn from_toml(text: &str) -> Result<Self, CliError> {
+        toml::from_str(text).map_err(|e| config_error(format!("configuration: {e}")))
+    }
+
+    /// The provider configuration it describes.
+    pub(crate) fn provider_config(&self) -> Result<ProviderConfig, CliError> {
+        let local = provider_name(&self.provider)?;
+        let partners = self
+            .partners
+            .iter()
+            .map(|p| provider_name(&p.provider))
+            .collect::<Result<Vec<_>, _>>()?;
+        let inventory = match &self.inventory {
+            Some(inventory) => inventory.clone(),
+            None => {
+                let mut all = Inventory::default();
+                for partner in &partners {
+                    let pair = Inventory::default_pair(&local, partner)
+                        .map_err(|e| config_error(format!("default inventory: {e}")))?;
+                    all.partners.extend(pair.partners);
+                }
+                all
+            }
+        };
+        let asn = self.asn.unwrap_or_else(|| match partners.first() {
+            Some(p) if p.id() < local.id() => 64513,
+            _ => 64512,
+        });
+        Ok(ProviderConfig {
+            display_name: self
+                .display_name
+                .clone()
+                .unwrap_or_else(|| display_name_of(&local)),
+            provider: local,
+            inventory,
+            guidance: self
+                .guidance
+                .clone()
+                .unwrap_or_else(|| GuidancePolicy::typical(asn)),
+            policy: self.policy.clone().unwrap_or_else(dev_policy),
+        })
+    }
+}
+
+/// The protocol policy of `serve`, `serve --dev` and the demo when none is
+/// configured: the specification's lifetimes, with devices looked at every
+/// 100 ms and a MACsec bake time of one second, so a connection verifies
+/// and a rotation completes in about a second on the in-memory devices.
+pub(crate) fn dev_policy() -> ProtocolPolicy {
+    ProtocolPolicy {
+        provisioning_poll_ms: 100,
+        mac_sec_bake_seconds: 1,
+        ..ProtocolPolicy::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = include_str!("../examples/serve.toml");
+
+    #[test]
+    fn the_example_file_reads_and_builds_the_default_pair() -> Result<(), CliError> {
+        let config = ServeConfig::from_toml(EXAMPLE)?;
+        assert_eq!(config.partners.len(), 1);
+        let provider = config.provider_config()?;
+        assert_eq!(provider.provider.id(), "aws");
+        assert_eq!(provider.inventory.partners.len(), 1);
+        assert_eq!(provider.inventory.partners[0].environments.len(), 2);
+        assert_eq!(provider.guidance.asn, 64512);
+        Ok(())
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_providers_are_refused() {
+        let e = ServeConfig::from_toml("provider = \"aws\"\nlisten = \"127.0.0.1:1\"\nlisen = 1\n")
+            .expect_err("unknown key");
+        assert!(e.message.contains("lisen"), "{e}");
+        let config = ServeConfig::from_toml("provider = \"Not Valid\"\nlisten = \"127.0.0.1:1\"\n")
+            .expect("parses");
+        assert!(config.provider_config().is_err());
+    }
+
+    #[test]
+    fn secrets_do_not_show_in_debug() -> Result<(), CliError> {
+        let config = ServeConfig::from_toml(EXAMPLE)?;
+        let text = format!("{config:?}");
+        assert!(!text.contains("aws-calls-gcp-secret"), "{text}");
+        assert!(!text.contains("111122223333"), "{text}");
+        Ok(())
+    }
+}

@@ -1,0 +1,237 @@
+//! The customer API of a reference provider, served outside the
+//! specification's `/providers` tree at `/customer/v1/...`.
+//!
+//! The specification leaves the customer's side to each provider
+//! (`docs/ConnectionCoordinatorAPI.md` § Create Connection at CSP A,
+//! § Accept Connection at CSP B); these routes serve the customer
+//! operations of [`ReferenceProvider`] (`interconnect_provider::customer`):
+//!
+//! | method and path | operation |
+//! |---|---|
+//! | `POST /customer/v1/connections` | request a connection (body: `ConnectionRequest`): the pending connection and the activation key |
+//! | `GET /customer/v1/connections` | the caller's connections |
+//! | `GET /customer/v1/connections/{id}` | one of them (404 for another customer's) |
+//! | `PATCH /customer/v1/connections/{id}` | change its bandwidth (body: `{"bandwidthMbps": N}`) |
+//! | `DELETE /customer/v1/connections/{id}` | delete it |
+//! | `POST /customer/v1/activationKeys/describe` | what a key asks for (body: `{"activationKey": "..."}`, KEY-28) |
+//! | `POST /customer/v1/activationKeys/accept` | accept a key (body: `AcceptActivationKey`) |
+//!
+//! A customer authenticates with `Authorization: Bearer <token>`; the
+//! configuration maps each token to the customer's account id, which is a
+//! secret and never appears in logs or errors. Without a known token the
+//! answer is 401 (AUTH-1). Errors have the one JSON shape of the
+//! specification's router (ERR-1); a bad body is 400 naming the JSON path
+//! (ERR-6).
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::routing::{get, post};
+use interconnect_core::customer::ConnectionRequest;
+use interconnect_core::wire::Secret;
+use interconnect_provider::customer::ConnectionRequested;
+use interconnect_provider::customer::{AcceptActivationKey, CustomerConnection, KeyDescription};
+use interconnect_provider::{CoordinatorError, ReferenceProvider};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{AuthError, bearer_token, constant_time_eq};
+use crate::body::{RawBody, decode_required};
+use crate::error_body::ApiError;
+
+/// Customer tokens from configuration, each mapped to the customer's
+/// account id (both secrets).
+#[derive(Default, Clone)]
+pub struct CustomerTokens {
+    entries: Vec<(Secret, Secret)>,
+}
+
+impl std::fmt::Debug for CustomerTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CustomerTokens")
+            .field("customers", &self.entries.len())
+            .finish()
+    }
+}
+
+impl CustomerTokens {
+    /// No customers (every request is 401).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a customer: its bearer `token` and its `account` id.
+    pub fn with_customer(mut self, token: Secret, account: Secret) -> Self {
+        self.entries.push((token, account));
+        self
+    }
+
+    /// The account of the request's bearer token; every entry is compared
+    /// so the time does not tell which matched.
+    pub fn authenticate(&self, headers: &HeaderMap) -> Result<Secret, AuthError> {
+        let token = bearer_token(headers)?;
+        let mut found = None;
+        for (secret, account) in &self.entries {
+            if constant_time_eq(secret.expose().as_bytes(), token) && found.is_none() {
+                found = Some(account.clone());
+            }
+        }
+        found.ok_or(AuthError::Unknown)
+    }
+}
+
+/// What the customer routes share.
+struct CustomerState {
+    provider: Arc<ReferenceProvider>,
+    tokens: CustomerTokens,
+}
+
+impl CustomerState {
+    fn account(&self, headers: &HeaderMap) -> Result<Secret, ApiError> {
+        self.tokens
+            .authenticate(headers)
+            .map_err(|e| ApiError::new(e.into()))
+    }
+}
+
+type Shared = State<Arc<CustomerState>>;
+
+/// The body of `PATCH /customer/v1/connections/{id}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChangeBandwidth {
+    /// The new bandwidth, one of the environment's sizes.
+    pub bandwidth_mbps: i32,
+}
+
+/// The body of `POST /customer/v1/activationKeys/describe`.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DescribeActivationKey {
+    /// The key text (secret).
+    pub activation_key: Secret,
+}
+
+impl std::fmt::Debug for DescribeActivationKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DescribeActivationKey(<redacted>)")
+    }
+}
+
+/// The answer of `GET /customer/v1/connections`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerConnections {
+    /// The caller's connections, by connection id.
+    pub connections: Vec<CustomerConnection>,
+}
+
+/// The customer routes for `provider`, authenticating with `tokens`.
+pub fn customer_router(provider: Arc<ReferenceProvider>, tokens: CustomerTokens) -> Router {
+    let state = Arc::new(CustomerState { provider, tokens });
+    Router::new()
+        .route(
+            "/customer/v1/connections",
+            post(request_connection).get(list_connections),
+        )
+        .route(
+            "/customer/v1/connections/{id}",
+            get(get_connection)
+                .patch(change_bandwidth)
+                .delete(delete_connection),
+        )
+        .route(
+            "/customer/v1/activationKeys/describe",
+            post(describe_activation_key),
+        )
+        .route(
+            "/customer/v1/activationKeys/accept",
+            post(accept_activation_key),
+        )
+        .with_state(state)
+}
+
+async fn request_connection(
+    State(s): Shared,
+    headers: HeaderMap,
+    body: RawBody,
+) -> Result<Json<ConnectionRequested>, ApiError> {
+    let account = s.account(&headers)?;
+    let request: ConnectionRequest = decode_required(&body.0, "RequestConnection")?;
+    Ok(Json(s.provider.request_connection(&account, &request)?))
+}
+
+async fn list_connections(
+    State(s): Shared,
+    headers: HeaderMap,
+) -> Result<Json<CustomerConnections>, ApiError> {
+    let account = s.account(&headers)?;
+    Ok(Json(CustomerConnections {
+        connections: s.provider.customer_connections(&account),
+    }))
+}
+
+async fn get_connection(
+    State(s): Shared,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<CustomerConnection>, ApiError> {
+    let account = s.account(&headers)?;
+    Ok(Json(s.provider.customer_connection(&account, &id)?))
+}
+
+async fn change_bandwidth(
+    State(s): Shared,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: RawBody,
+) -> Result<Json<CustomerConnection>, ApiError> {
+    let account = s.account(&headers)?;
+    let change: ChangeBandwidth = decode_required(&body.0, "ChangeBandwidth")?;
+    Ok(Json(
+        s.provider
+            .change_bandwidth(&account, &id, change.bandwidth_mbps)
+            .await?,
+    ))
+}
+
+async fn delete_connection(
+    State(s): Shared,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<CustomerConnection>, ApiError> {
+    let account = s.account(&headers)?;
+    Ok(Json(s.provider.delete_customer_connection(&account, &id)?))
+}
+
+async fn describe_activation_key(
+    State(s): Shared,
+    headers: HeaderMap,
+    body: RawBody,
+) -> Result<Json<KeyDescription>, ApiError> {
+    s.account(&headers)?;
+    let describe: DescribeActivationKey = decode_required(&body.0, "DescribeActivationKey")?;
+    Ok(Json(
+        s.provider
+            .describe_activation_key(&describe.activation_key)?,
+    ))
+}
+
+async fn accept_activation_key(
+    State(s): Shared,
+    headers: HeaderMap,
+    body: RawBody,
+) -> Result<Json<CustomerConnection>, ApiError> {
+    let account = s.account(&headers)?;
+    let accept: AcceptActivationKey = decode_required(&body.0, "AcceptActivationKey")?;
+    if accept.acceptance.accepting_account_id.expose() != account.expose() {
+        // KEY-24: the authenticated customer must be the accepting account
+        return Err(ApiError::new(CoordinatorError::permission_denied(
+            interconnect_provider::rules::KEY_RECEIVER_ACCOUNT,
+            "acceptingAccountId: the authenticated customer is not this account",
+        )));
+    }
+    Ok(Json(s.provider.accept_activation_key(&accept).await?))
+}
