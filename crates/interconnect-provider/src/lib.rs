@@ -28,6 +28,7 @@ pub mod coordinator;
 pub mod customer;
 pub mod error;
 pub mod negotiator;
+pub mod operator;
 pub mod page;
 pub mod peer;
 pub mod reference;
