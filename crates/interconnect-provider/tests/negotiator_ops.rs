@@ -290,13 +290,22 @@ watched! {
 /// The default pair whose devices move to a received key once installed,
 /// aws reaching gcp through a [`Watcher`].
 fn rotation_pair() -> (Pair, Arc<Watcher>) {
-    let config = |local: &str, partner: &str, asn| {
+    rotation_pair_activating(true, true)
+}
+
+/// [`rotation_pair`] where each side's devices move to a received key at
+/// once (`true`) or only when told (`false`).
+fn rotation_pair_activating(aws_moves: bool, gcp_moves: bool) -> (Pair, Arc<Watcher>) {
+    let config = |local: &str, partner: &str, asn, moves| {
         let mut c = ProviderConfig::default_pair(&provider(local), &provider(partner), asn)
             .expect("config");
-        c.policy.mac_sec_activate_received_keys = true;
+        c.policy.mac_sec_activate_received_keys = moves;
         c
     };
-    let pair = Pair::with_configs(config("aws", "gcp", 64512), config("gcp", "aws", 64513));
+    let pair = Pair::with_configs(
+        config("aws", "gcp", 64512, aws_moves),
+        config("gcp", "aws", 64513, gcp_moves),
+    );
     let watcher = Arc::new(Watcher {
         inner: pair.to_gcp.clone(),
         aws_backend: pair.aws_backend.clone(),
@@ -553,5 +562,52 @@ async fn an_issue_is_opened_commented_and_closed_at_the_peer() -> TestResult {
         .operator_open_issue(&gcp_id, None, simple_issue("another"))
         .await;
     assert!(generated?.name.is_some(), "an id is generated");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_channel_waits_while_the_peer_rotates_another_channel_of_the_interconnect() -> TestResult
+{
+    // aws's devices move to a received key only when told: gcp's rotation
+    // of ch3 stays open until then
+    let (pair, watcher) = rotation_pair_activating(false, true);
+    let (aws, gcp) = (&pair.aws, &pair.gcp);
+    let ix = ix1(aws);
+    gcp.operator_rotate_mac_sec_keys(&ix1(gcp))?;
+    pair.settle().await;
+    let old3 = keys(&pair.aws_backend, &ix, "ch3");
+    assert_eq!(old3.len(), 1);
+    let old3 = channel(aws, "ch3").mac_sec_key(&old3[0].0)?;
+    aws.activate_mac_sec_key(&old3)?;
+    first_keys(&pair).await?;
+    let old1 = single_active_key(&pair, "ch1");
+
+    gcp.operator_rotate_mac_sec_keys(&ix1(gcp))?;
+    pair.settle_for(Duration::minutes(1)).await;
+    assert_eq!(
+        keys(&pair.aws_backend, &ix, "ch3").len(),
+        2,
+        "MACSEC-18: gcp keeps the old key while aws still uses it"
+    );
+    aws.operator_rotate_mac_sec_keys(&ix)?;
+    pair.settle_for(Duration::minutes(1)).await;
+    assert_eq!(
+        keys(&pair.aws_backend, &ix, "ch1"),
+        [(old1.clone(), true)],
+        "MACSEC-5: ch1 waits while ch3 is in rotation"
+    );
+    let new3 = keys(&pair.aws_backend, &ix, "ch3")
+        .into_iter()
+        .find(|(k, _)| k != old3.id())
+        .expect("the new ch3 key");
+    aws.activate_mac_sec_key(&channel(aws, "ch3").mac_sec_key(&new3.0)?)?;
+    pair.settle_for(Duration::minutes(5)).await;
+    assert_eq!(
+        keys(&pair.aws_backend, &ix, "ch3"),
+        [(new3.0.clone(), true)],
+        "MACSEC-18: the old key is deleted once the new one is active"
+    );
+    assert_ne!(single_active_key(&pair, "ch1"), old1, "then ch1 rotates");
+    assert_eq!(watcher.violations(), Vec::<String>::new());
     Ok(())
 }
