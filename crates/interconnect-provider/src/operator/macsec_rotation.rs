@@ -501,7 +501,7 @@ impl ReferenceProvider {
         if let (false, Some(old)) = (any_active, &current.old_key)
             && let Err(e) = self.activate_mac_sec_key(old)
         {
-            tracing::error!(key = %old, error = %e, "MACSEC-20: the old key could not be restored");
+            tracing::error!(key = %old, error = %e, rule = rules::MACSEC_FAIL_CLOSED, "the old key could not be restored");
         }
     }
 
@@ -517,6 +517,7 @@ impl ReferenceProvider {
     ) -> Next {
         let now = self.clock().now();
         if let Some(at) = self.operator_backoff(&rotate_key(interconnect), error) {
+            tracing::info!(rule = rules::MACSEC_FAIL_CLOSED, error = %error, "the old key stays active; retrying");
             return Next::At(at);
         }
         let Some(current) = current else {
@@ -552,7 +553,8 @@ impl ReferenceProvider {
             channel = %current.channel,
             error = %error,
             ok = abandoned.is_ok(),
-            "MACSEC-24: new key abandoned; the channel is tried again with a fresh key"
+            rule = rules::MACSEC_FAIL_FORWARD,
+            "new key abandoned; the channel is tried again with a fresh key"
         );
         Next::At(retry_at)
     }

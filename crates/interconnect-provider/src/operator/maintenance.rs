@@ -18,6 +18,7 @@ use interconnect_core::wire::{self, MaintenanceEvent};
 use crate::error::CoordinatorResult;
 use crate::reference::ReferenceProvider;
 use crate::request;
+use crate::rules;
 use crate::scheduler::Task;
 
 fn notify_key(channel: &ChannelName) -> String {
@@ -101,7 +102,7 @@ impl ReferenceProvider {
         .await;
         match result {
             Ok(_) => {
-                tracing::info!(%channel, "MAINT-4: the peer was told of our maintenance");
+                tracing::info!(%channel, rule = rules::MAINT_NOTIFY_AND_PULL, "the peer was told of our maintenance");
                 self.operator_retry_done(&key);
             }
             Err(e) => match self.operator_backoff(&key, &e) {
@@ -132,7 +133,7 @@ impl ReferenceProvider {
         .await;
         match result {
             Ok(()) => {
-                tracing::info!(%channel, "MAINT-4: the peer's maintenance was pulled");
+                tracing::info!(%channel, rule = rules::MAINT_NOTIFY_AND_PULL, "the peer's maintenance was pulled");
                 self.operator_retry_done(&key);
             }
             Err(e) => match self.operator_backoff(&key, &e) {
