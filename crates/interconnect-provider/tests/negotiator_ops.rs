@@ -611,3 +611,59 @@ async fn a_channel_waits_while_the_peer_rotates_another_channel_of_the_interconn
     assert_eq!(watcher.violations(), Vec::<String>::new());
     Ok(())
 }
+
+#[tokio::test]
+async fn a_key_left_at_the_peer_by_an_abandoned_attempt_is_deleted_first() -> TestResult {
+    let (pair, watcher) = rotation_pair();
+    let (aws, gcp) = (&pair.aws, &pair.gcp);
+    first_keys(&pair).await?;
+    let old1 = single_active_key(&pair, "ch1");
+    // a create whose answer was lost: the peer holds a key aws forgot
+    let as_aws = Caller::partner(provider("aws"));
+    let gcp_ch1 = channel(gcp, "ch1");
+    ConnectionCoordinator::create_mac_sec_key(
+        &*pair.gcp,
+        &as_aws,
+        request::CreateMacSecKey {
+            parent: gcp_ch1.clone(),
+            mac_sec_key_id: "stray".into(),
+            mac_sec_key: wire::MacSecKey {
+                cak: Some(wire::Secret::new("ab".repeat(32))),
+                ckn: Some(wire::Secret::new("cd".repeat(16))),
+                ..Default::default()
+            },
+        },
+    )
+    .await?;
+    gcp.activate_mac_sec_key(&gcp_ch1.mac_sec_key(&old1)?)?;
+    assert_eq!(keys(&pair.gcp_backend, &ix1(gcp), "ch1").len(), 2);
+
+    aws.operator_rotate_mac_sec_keys(&ix1(aws))?;
+    run_both(&pair).await;
+    let at_gcp = keys(&pair.gcp_backend, &ix1(gcp), "ch1");
+    assert_eq!(
+        at_gcp,
+        [(old1.clone(), true)],
+        "the stray key is deleted at the peer"
+    );
+    // deleting it took gcp's ch1 from two keys to one: gcp's bake time
+    // (E-96) refuses the new key, which is abandoned until then
+    let run = aws.mac_sec_rotation(&ix1(aws)).expect("run");
+    let refused = run.history.last().expect("an attempt").clone();
+    assert!(refused.abandoned, "{run:?}");
+    let bake = aws.config().policy.mac_sec_bake();
+    assert_eq!(
+        run.not_before,
+        Some(pair.clock.now() + bake),
+        "Retry-After is honoured"
+    );
+    pair.clock.set(pair.clock.now() + bake);
+    run_both(&pair).await;
+    let new1 = single_active_key(&pair, "ch1");
+    assert!(
+        new1 != old1 && new1 != "stray" && new1 != refused.new_key_id,
+        "MACSEC-24: a fresh key {new1}"
+    );
+    assert_eq!(watcher.violations(), Vec::<String>::new());
+    Ok(())
+}
