@@ -37,7 +37,8 @@ impl ReferenceProvider {
             Task::NotifyMaintenance(channel) => self.push_maintenance(&channel).await,
             Task::PullMaintenance(channel) => self.pull_maintenance(&channel).await,
             Task::RotateMacSec(interconnect) => self.step_rotation(&interconnect).await,
-            Task::Reconcile(_) | Task::Cleanup => {}
+            // other families' tasks are dispatched by `run_task` itself
+            other => tracing::debug!(?other, "not an operator task"),
         }
     }
 
