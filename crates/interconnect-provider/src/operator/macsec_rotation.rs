@@ -350,6 +350,8 @@ impl ReferenceProvider {
             .ok_or_else(|| internal(format!("{} vanished", current.new_key)))?;
         let result = async {
             let peer = self.peers().get(interconnect.provider())?;
+            self.remove_strays_at_peer(peer.as_ref(), &current.channel)
+                .await?;
             let request = request::CreateMacSecKey {
                 parent: self.at_peer_channel(&current.channel)?,
                 mac_sec_key_id: current.new_key.id().to_owned(),
@@ -370,6 +372,48 @@ impl ReferenceProvider {
             }
             Err(e) => Ok(self.retry_or_abandon(interconnect, Some(current), &e)),
         }
+    }
+
+    /// Deletes, at the peer, keys of `channel` this side no longer holds:
+    /// keys of an abandoned attempt whose `CreateMacSecKey` reached the peer
+    /// although its answer did not (MACSEC-24). Only the manager creates
+    /// keys on the channel, so any such key is ours.
+    async fn remove_strays_at_peer(
+        &self,
+        peer: &dyn crate::peer::Peer,
+        channel: &ChannelName,
+    ) -> CoordinatorResult<()> {
+        let at_peer = self.at_peer_channel(channel)?;
+        let ours: Vec<String> = self
+            .mac_sec_keys_of(channel)
+            .into_iter()
+            .filter_map(|k| k.name.map(|n| n.id().to_owned()))
+            .collect();
+        let listed = peer
+            .list_mac_sec_keys(
+                &self.as_caller(),
+                request::ListMacSecKeys {
+                    parent: at_peer.clone(),
+                },
+            )
+            .await?;
+        for stray in listed
+            .mac_sec_keys
+            .into_iter()
+            .filter_map(|k| k.name)
+            .filter(|n| !ours.iter().any(|o| o == n.id()))
+        {
+            tracing::info!(key = %stray, rule = rules::MACSEC_FAIL_FORWARD, "deleting an abandoned key at the peer");
+            match peer
+                .delete_mac_sec_key(&self.as_caller(), request::DeleteMacSecKey { name: stray })
+                .await
+            {
+                Ok(_) => {}
+                Err(e) if e.kind() == ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
     }
 
     fn activate_locally(
@@ -565,5 +609,52 @@ fn queue_channel(run: &mut RotationRun, channel: &ChannelName) {
     let current = run.current.as_ref().is_some_and(|c| &c.channel == channel);
     if !current && !run.queue.contains(channel) {
         run.queue.push(channel.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use interconnect_core::validation::validate_mac_sec_key;
+
+    use super::*;
+
+    #[test]
+    fn generated_keys_are_well_formed_and_fresh() {
+        let key = wire::MacSecKey {
+            cak: Some(Secret::new(random_hex(32))),
+            ckn: Some(Secret::new(random_hex(16))),
+            ..Default::default()
+        };
+        assert!(
+            validate_mac_sec_key(&key).is_empty(),
+            "MACSEC-11, MACSEC-12: 64 and 32 hex digits"
+        );
+        assert_eq!(random_hex(32).len(), 64);
+        assert!(random_hex(32).chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(random_hex(32), random_hex(32), "a fresh key every time");
+    }
+
+    #[test]
+    fn a_channel_is_queued_once() {
+        let ch: ChannelName = "providers/gcp/environments/e/interconnects/ix1/channels/ch1"
+            .parse()
+            .expect("name");
+        let mut run = RotationRun::default();
+        queue_channel(&mut run, &ch);
+        queue_channel(&mut run, &ch);
+        assert_eq!(run.queue, vec![ch.clone()]);
+        run.queue.clear();
+        run.current = Some(ChannelRotation {
+            channel: ch.clone(),
+            old_key: None,
+            new_key: ch.mac_sec_key("k").expect("name"),
+            step: RotationStep::InstalledLocally,
+            started_at: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
+        });
+        queue_channel(&mut run, &ch);
+        assert!(
+            run.queue.is_empty(),
+            "the channel in rotation is not queued again"
+        );
     }
 }
