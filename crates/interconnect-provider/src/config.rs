@@ -137,6 +137,13 @@ pub struct ProtocolPolicy {
     /// Time after a rotation on a channel during which a new key is refused
     /// (MACSEC-6), in seconds.
     pub mac_sec_bake_seconds: i64,
+    /// Whether this server's devices start using a MACsec key received with
+    /// `CreateMacSecKey` as soon as it is installed (both ends then hold
+    /// it, so the link can move to it; MACSEC-9 still reports the devices'
+    /// state). Off by default: the key stays in standby until
+    /// [`activate_mac_sec_key`](crate::ReferenceProvider::activate_mac_sec_key).
+    #[serde(default)]
+    pub mac_sec_activate_received_keys: bool,
     /// How often a connection waiting for its features to be provisioned
     /// looks at the devices again, in milliseconds (default 10,000; the
     /// development server and the demo use a short one).
@@ -155,6 +162,7 @@ impl Default for ProtocolPolicy {
             accept_deferral: true,
             cleanup_after_seconds: Duration::days(7).num_seconds(),
             mac_sec_bake_seconds: Duration::hours(2).num_seconds(),
+            mac_sec_activate_received_keys: false,
             provisioning_poll_ms: default_provisioning_poll_ms(),
         }
     }

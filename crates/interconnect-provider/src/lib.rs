@@ -16,6 +16,7 @@
 //! | [`retry`] | backoff with full jitter within 60 s; which errors are retried | `CreateConnection` description; NEG-4, NEG-8 |
 //! | [`rules`] | the requirement ids this crate reports | `spec/REQUIREMENTS.md` |
 //! | [`reference`](mod@reference) | `ReferenceProvider`: every server-side rule | `docs/Protocols.md`, `docs/DeferringProvider.md`, `paths/*.yaml` |
+//! | [`operator`] | the operator side: maintenance push and pull, the MACsec rotation driver, issues at the peer | `docs/Protocols.md` § Maintenance Coordination, § MACsec Key Rotation |
 //! | [`config`] | identity, inventory, guidance policy, lifetimes; the built-in default pair | `docs/Protocols.md` "Static Resources" |
 //! | [`store`], [`clock`], [`backend`] | the plug points: transactional store, injectable time, local devices | `../shared/DESIGN.md` |
 #![forbid(unsafe_code)]
@@ -28,6 +29,7 @@ pub mod coordinator;
 pub mod customer;
 pub mod error;
 pub mod negotiator;
+pub mod operator;
 pub mod page;
 pub mod peer;
 pub mod reference;

@@ -305,3 +305,18 @@ rule_ids! {
     /// The cleanup runs periodically.
     OPS_CLEANUP_RUNS = "OPS-7";
 }
+
+rule_ids! {
+    /// A change of maintenance is pushed, and the peer pulls at once.
+    MAINT_NOTIFY_AND_PULL = "MAINT-4";
+    /// The rotation initiator deletes the old key once the new one is active.
+    MACSEC_DELETE_OLD_KEY = "MACSEC-18";
+    /// The manager installs the new key in standby before `CreateMacSecKey`.
+    MACSEC_STANDBY_FIRST = "MACSEC-19";
+    /// On key failure the link fails closed: the old key stays active.
+    MACSEC_FAIL_CLOSED = "MACSEC-20";
+    /// The manager rotates its channels one at a time, with the bake time between.
+    MACSEC_ROTATION_CADENCE = "MACSEC-23";
+    /// After a failed rotation, fail forward with a fresh key.
+    MACSEC_FAIL_FORWARD = "MACSEC-24";
+}

@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
+use interconnect_core::names::{ChannelName, InterconnectName};
 use serde::{Deserialize, Serialize};
 
 /// One piece of background work.
@@ -33,6 +34,15 @@ pub enum Task {
     Reconcile(String),
     /// Run the cleanup of unfinished connections (OPS-7, CONN-13, CONN-14).
     Cleanup,
+    /// Tell the peer that this side's maintenance events on the channel
+    /// (this side's name) changed: `NotifyMaintenance` (MAINT-4).
+    NotifyMaintenance(ChannelName),
+    /// The peer said its maintenance events on the channel (this side's
+    /// name) changed: pull them with `GetMaintenanceEvents` (MAINT-4).
+    PullMaintenance(ChannelName),
+    /// Take the MACsec rotation run of the interconnect (this side's name)
+    /// one step further (MACSEC-23).
+    RotateMacSec(InterconnectName),
 }
 
 /// The queue: each task at most once, at its earliest due time.

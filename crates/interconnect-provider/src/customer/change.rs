@@ -1,7 +1,7 @@
 //! The customer changes a connection's bandwidth (`docs/Protocols.md`
 //! § Update Connection Workflow, § Migration Workflow).
 //!
-//! [`ReferenceProvider::change_bandwidth`] is `async`: the peer must agree
+//! [`ReferenceProvider::change_bandwidth`](crate::ReferenceProvider::change_bandwidth) is `async`: the peer must agree
 //! before anything changes (CONN-18), and a refusal from it (409 CONN-17
 //! while its own update is in flight, 409 CONN-16 when its interconnect
 //! has no room) is the customer's answer. The rest runs in the background

@@ -16,7 +16,7 @@
 //! | `request.rs` | [`ReferenceProvider::request_connection`](crate::ReferenceProvider::request_connection) (the key issuer) |
 //! | `accept.rs` | [`describe_activation_key`](crate::ReferenceProvider::describe_activation_key), [`accept_activation_key`](crate::ReferenceProvider::accept_activation_key) (the key receiver) |
 //! | `manage.rs` | get, list and delete |
-//! | `change.rs` | [`ReferenceProvider::change_bandwidth`]: in place or by migration |
+//! | `change.rs` | [`ReferenceProvider::change_bandwidth`](crate::ReferenceProvider::change_bandwidth): in place or by migration |
 
 mod accept;
 mod change;

@@ -1,4 +1,10 @@
 //! What the customer API answers about a connection.
+//!
+//! Customers never see interconnects (OPS-18,
+//! `docs/ConnectionCoordinatorAPI.md` § Interconnect): the serialized view
+//! leaves out resource names, shows a feature's channel by its id only, and
+//! rewrites any resource name in the history and failure texts. The Rust
+//! members keep the names for operators and tests.
 
 use interconnect_core::names::{ChannelName, ConnectionName, EnvironmentName};
 use interconnect_core::wire::{ProvisioningState, VerificationState};
@@ -11,7 +17,8 @@ use crate::store::{Phase, Role, State, Workflow, WorkflowEvent};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerFeature {
-    /// The channel it configures.
+    /// The channel it configures (serialized as its id only, OPS-18).
+    #[serde(serialize_with = "channel_id")]
     pub channel: ChannelName,
     /// Its VLAN.
     pub vlan_id: Option<i32>,
@@ -37,7 +44,9 @@ pub struct CustomerConnection {
     pub environment: EnvironmentName,
     /// The bandwidth.
     pub bandwidth_mbps: i32,
-    /// The connection resource on this provider, once it exists.
+    /// The connection resource on this provider, once it exists (not
+    /// serialized: its name holds the interconnect, OPS-18).
+    #[serde(skip_serializing)]
     pub connection: Option<ConnectionName>,
     /// Its verification state.
     pub verification_state: Option<VerificationState>,
@@ -49,10 +58,41 @@ pub struct CustomerConnection {
     /// of a migration (NEG-18).
     pub pending_bandwidth_mbps: Option<i32>,
     /// The connection being migrated away from, which carries traffic
-    /// until the new one is verified (NEG-15).
+    /// until the new one is verified (NEG-15; not serialized, OPS-18).
+    #[serde(skip_serializing)]
     pub migrating_from: Option<ConnectionName>,
-    /// What happened so far.
+    /// What happened so far (resource names rewritten, OPS-18).
     pub events: Vec<WorkflowEvent>,
+}
+
+fn channel_id<S: serde::Serializer>(channel: &ChannelName, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(channel.id())
+}
+
+/// `text` with every resource name below an interconnect replaced, so a
+/// customer-facing text never names an interconnect (OPS-18).
+pub(crate) fn for_customer(text: &str) -> String {
+    text.split(' ')
+        .map(|word| {
+            if word.contains("/interconnects/") {
+                let tail = word.trim_end_matches(|c: char| !c.is_alphanumeric());
+                let punctuation = &word[tail.len()..];
+                let what = if tail.contains("/features/") {
+                    "the feature"
+                } else if tail.contains("/connections/") {
+                    "the connection"
+                } else if tail.contains("/channels/") {
+                    "the channel"
+                } else {
+                    "the provider's network"
+                };
+                format!("{what}{punctuation}")
+            } else {
+                word.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl ReferenceProvider {
@@ -104,10 +144,34 @@ impl ReferenceProvider {
             connection: wf.connection.clone(),
             verification_state: record.and_then(|r| r.connection.verification_state.clone()),
             features,
-            failure: wf.failure.clone(),
+            failure: wf.failure.as_deref().map(for_customer),
             pending_bandwidth_mbps: wf.pending_bandwidth_mbps,
             migrating_from: wf.migrating_from.clone(),
-            events: wf.events.clone(),
+            events: wf
+                .events
+                .iter()
+                .map(|e| WorkflowEvent {
+                    at: e.at,
+                    what: for_customer(&e.what),
+                })
+                .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::for_customer;
+
+    #[test]
+    fn customer_texts_never_name_an_interconnect() {
+        assert_eq!(
+            for_customer(
+                "the peer refused providers/aws/environments/e/interconnects/ix1 (409); trying providers/aws/environments/e/interconnects/ix2/connections/u."
+            ),
+            "the peer refused the provider's network (409); trying the connection.",
+            "OPS-18"
+        );
+        assert_eq!(for_customer("no names here"), "no names here");
     }
 }

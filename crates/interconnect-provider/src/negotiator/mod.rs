@@ -109,6 +109,9 @@ impl ReferenceProvider {
                     self.scheduler()
                         .schedule(Task::Cleanup, self.clock().now() + CLEANUP_EVERY);
                 }
+                task @ (Task::NotifyMaintenance(_)
+                | Task::PullMaintenance(_)
+                | Task::RotateMacSec(_)) => self.run_operator_task(task).await,
             }
         })
     }

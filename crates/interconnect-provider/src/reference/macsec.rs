@@ -23,6 +23,7 @@ use crate::caller::Caller;
 use crate::error::{CoordinatorError, CoordinatorResult};
 use crate::request;
 use crate::rules;
+use crate::scheduler::Task;
 use crate::store::{MacSecKeyRecord, State, StoreExt};
 
 /// A rotation the partner asked for on a channel this server manages
@@ -101,6 +102,11 @@ pub(super) fn request_mac_sec_key_rotation(
             .rotation_requested_at = Some(now);
         Ok(())
     })?;
+    // MACSEC-16: the rotation driver (`crate::operator`) takes it up at once.
+    p.scheduler().schedule(
+        Task::RotateMacSec(request.channel.interconnect().clone()),
+        now,
+    );
     Ok(wire::Empty::default())
 }
 
@@ -268,6 +274,11 @@ pub(super) fn create_mac_sec_key(
         );
         Ok(())
     })?;
+    if p.config.policy.mac_sec_activate_received_keys
+        && let Err(e) = p.activate_mac_sec_key(&name)
+    {
+        tracing::warn!(key = %name, error = %e, "the devices did not move to the received key");
+    }
     Ok(served(p, &key))
 }
 

@@ -19,6 +19,7 @@ use crate::caller::Caller;
 use crate::error::{CoordinatorError, CoordinatorResult};
 use crate::request;
 use crate::rules;
+use crate::scheduler::Task;
 use crate::store::{State, StoreExt};
 
 /// A `NotifyMaintenance` received and not yet followed by a pull.
@@ -46,6 +47,9 @@ pub(super) fn notify_maintenance(
             .maintenance_notified_at = Some(now);
         Ok(())
     })?;
+    // MAINT-4: the pull runs at once, as a task (`crate::operator`).
+    p.scheduler()
+        .schedule(Task::PullMaintenance(request.channel), now);
     Ok(wire::Empty::default())
 }
 

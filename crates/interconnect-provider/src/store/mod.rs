@@ -9,11 +9,13 @@
 //! contract: serializable transactions over the [`State`] model, which is
 //! serde-serializable for that purpose.
 
+mod operator;
 mod state;
 mod workflow;
 
 use std::sync::{Mutex, MutexGuard};
 
+pub use operator::{ChannelRotation, OperatorState, RotationRecord, RotationRun, RotationStep};
 pub use state::{
     ChannelRecord, ConnectionRecord, FeatureRecord, IssueRecord, IssuedKey, MacSecKeyRecord,
     NotificationRecord, State,

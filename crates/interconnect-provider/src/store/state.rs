@@ -44,6 +44,10 @@ pub struct State {
     /// UUID (lower case): role, progress, customer (issue 5 workflows).
     #[serde(default)]
     pub workflows: BTreeMap<String, super::Workflow>,
+    /// Operator work in progress: maintenance pushes and pulls, MACsec
+    /// rotation runs (issue 5, operator side).
+    #[serde(default)]
+    pub operator: super::OperatorState,
 }
 
 /// An activation key this server issued (KEY-14..KEY-19).
