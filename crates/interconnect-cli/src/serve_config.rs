@@ -191,12 +191,14 @@ impl ServeConfig {
 
 /// The protocol policy of `serve`, `serve --dev` and the demo when none is
 /// configured: the specification's lifetimes, with devices looked at every
-/// 100 ms and a MACsec bake time of one second, so a connection verifies
-/// and a rotation completes in about a second on the in-memory devices.
+/// 100 ms, a MACsec bake time of one second and received MACsec keys used
+/// at once by the in-memory devices, so a connection verifies and a
+/// rotation completes in about a second.
 pub(crate) fn dev_policy() -> ProtocolPolicy {
     ProtocolPolicy {
         provisioning_poll_ms: 100,
         mac_sec_bake_seconds: 1,
+        mac_sec_activate_received_keys: true,
         ..ProtocolPolicy::default()
     }
 }

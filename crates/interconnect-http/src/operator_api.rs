@@ -5,6 +5,17 @@
 //! | method and path | operation |
 //! |---|---|
 //! | `POST /operator/v1/activationKeys` | issue an activation key for a partner directly (`{"environment", "bandwidthMbps", "destinationAccountId"}` -> `{"activationKey"}`; KEY-26, KEY-27); the conformance runner's `issueActivationKey` hook |
+//! | `POST /operator/v1/macsecRotations` | rotate the MACsec keys of the channels of an interconnect this side manages (`{"interconnect"}` or `{"connectionId"}` -> `{"interconnect", "channels"}`; MACSEC-23) |
+//! | `GET /operator/v1/macsecRotations/{interconnect name}` | the rotation run of an interconnect: queue, current channel, history |
+//! | `POST /operator/v1/macsecRotationRequests` | ask the peer to rotate a channel it manages (`{"channel", "reason"}` -> `{}`; MACSEC-16) |
+//! | `POST /operator/v1/maintenance` | schedule maintenance on a channel and tell the peer (`{"channel", "event", "emergency"}` -> the event; MAINT-4, MAINT-6, MAINT-7) |
+//! | `POST /operator/v1/maintenance/cancel` | withdraw it (`{"channel", "maintenanceId"}` -> the event) |
+//! | `POST /operator/v1/issues` | open an issue with a partner (`{"partner", "issueId", "issue"}` -> the issue as the partner stored it) |
+//! | `POST /operator/v1/issues/comment` | comment on it (`{"partner", "issue", "body"}`) |
+//! | `POST /operator/v1/issues/close` | close it (`{"partner", "issue"}`) |
+//!
+//! Interconnect and channel names are this side's (under the partner's
+//! namespace, as this server serves them).
 //!
 //! The operator authenticates with `Authorization: Bearer <operator
 //! token>` (401 otherwise, AUTH-1). Errors have the one JSON shape of the
@@ -14,12 +25,13 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
-use interconnect_core::names::EnvironmentName;
-use interconnect_core::wire::Secret;
-use interconnect_provider::ReferenceProvider;
+use interconnect_core::names::{ChannelName, EnvironmentName, InterconnectName, IssueName};
+use interconnect_core::wire::{self, MaintenanceEvent, Secret};
+use interconnect_provider::store::RotationRun;
+use interconnect_provider::{CoordinatorError, ReferenceProvider};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{AuthError, bearer_token, constant_time_eq};
@@ -100,6 +112,20 @@ pub fn operator_router(provider: Arc<ReferenceProvider>, token: Option<Secret>) 
     let state = Arc::new(OperatorState { provider, token });
     Router::new()
         .route("/operator/v1/activationKeys", post(issue_activation_key))
+        .route("/operator/v1/macsecRotations", post(rotate_mac_sec_keys))
+        .route(
+            "/operator/v1/macsecRotations/{*interconnect}",
+            get(mac_sec_rotation),
+        )
+        .route(
+            "/operator/v1/macsecRotationRequests",
+            post(request_peer_rotation),
+        )
+        .route("/operator/v1/maintenance", post(schedule_maintenance))
+        .route("/operator/v1/maintenance/cancel", post(cancel_maintenance))
+        .route("/operator/v1/issues", post(open_issue))
+        .route("/operator/v1/issues/comment", post(comment_issue))
+        .route("/operator/v1/issues/close", post(close_issue))
         .route("/healthz", get(health))
         .with_state(state)
 }
@@ -126,4 +152,247 @@ async fn issue_activation_key(
     Ok(Json(IssuedKey {
         activation_key: issued.encoded().clone(),
     }))
+}
+
+/// The body of `POST /operator/v1/macsecRotations`: the interconnect, or
+/// a connection (its shared connection UUID) whose interconnect is meant.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RotateMacSecKeys {
+    /// The interconnect (this side's name).
+    #[serde(default)]
+    pub interconnect: Option<InterconnectName>,
+    /// A connection on it (the id customers see).
+    #[serde(default)]
+    pub connection_id: Option<String>,
+}
+
+/// The answer of `POST /operator/v1/macsecRotations`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RotationQueued {
+    /// The interconnect (this side's name).
+    pub interconnect: InterconnectName,
+    /// The channels queued for rotation, in order.
+    pub channels: Vec<ChannelName>,
+}
+
+/// The body of `POST /operator/v1/macsecRotationRequests`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RequestPeerRotation {
+    /// The channel (this side's name), managed by the peer.
+    pub channel: ChannelName,
+    /// Why, for the peer's operator.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// The body of `POST /operator/v1/maintenance`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScheduleMaintenance {
+    /// The channel (this side's name).
+    pub channel: ChannelName,
+    /// The window (`startTime`, `endTime`, `maintenanceId`).
+    pub event: MaintenanceEvent,
+    /// Emergency maintenance: no overlap check (MAINT-7).
+    #[serde(default)]
+    pub emergency: bool,
+}
+
+/// The body of `POST /operator/v1/maintenance/cancel`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CancelMaintenance {
+    /// The channel (this side's name).
+    pub channel: ChannelName,
+    /// The maintenance to withdraw.
+    pub maintenance_id: String,
+}
+
+/// The body of `POST /operator/v1/issues`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OpenIssue {
+    /// The partner to open it with (`gcp` or `providers/gcp`).
+    pub partner: String,
+    /// Its id (generated when absent).
+    #[serde(default)]
+    pub issue_id: Option<String>,
+    /// The issue.
+    pub issue: wire::Issue,
+}
+
+/// The body of `POST /operator/v1/issues/comment`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CommentIssue {
+    /// The partner holding the issue.
+    pub partner: String,
+    /// The issue's name at the partner.
+    pub issue: IssueName,
+    /// The comment.
+    pub body: String,
+}
+
+/// The body of `POST /operator/v1/issues/close`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CloseIssue {
+    /// The partner holding the issue.
+    pub partner: String,
+    /// The issue's name at the partner.
+    pub issue: IssueName,
+}
+
+fn partner(text: &str) -> Result<interconnect_core::names::ProviderName, ApiError> {
+    interconnect_core::names::ProviderName::parse_reference(text).map_err(|e| {
+        ApiError::new(CoordinatorError::invalid_argument(
+            crate::rules::ERR_BODY,
+            format!("partner: {e}"),
+        ))
+    })
+}
+
+async fn rotate_mac_sec_keys(
+    State(s): Shared,
+    headers: HeaderMap,
+    body: RawBody,
+) -> Result<Json<RotationQueued>, ApiError> {
+    s.check(&headers)?;
+    let rotate: RotateMacSecKeys = decode_required(&body.0, "RotateMacSecKeys")?;
+    let interconnect = match (rotate.interconnect, rotate.connection_id) {
+        (Some(interconnect), None) => interconnect,
+        (None, Some(id)) => s
+            .provider
+            .workflow(&id)
+            .and_then(|w| w.connection)
+            .map(|c| c.interconnect().clone())
+            .ok_or_else(|| {
+                ApiError::new(CoordinatorError::not_found(
+                    interconnect_provider::rules::CONN_MISSING,
+                    "connectionId: no connection with this id has a connection resource here",
+                ))
+            })?,
+        _ => {
+            return Err(ApiError::new(CoordinatorError::invalid_argument(
+                crate::rules::ERR_BODY,
+                "RotateMacSecKeys: give exactly one of interconnect and connectionId",
+            )));
+        }
+    };
+    let channels = s.provider.operator_rotate_mac_sec_keys(&interconnect)?;
+    Ok(Json(RotationQueued {
+        interconnect,
+        channels,
+    }))
+}
+
+async fn mac_sec_rotation(
+    State(s): Shared,
+    headers: HeaderMap,
+    Path(interconnect): Path<String>,
+) -> Result<Json<RotationRun>, ApiError> {
+    s.check(&headers)?;
+    let name: InterconnectName = interconnect.parse().map_err(|e| {
+        ApiError::new(CoordinatorError::invalid_argument(
+            crate::rules::NAME_SEGMENT,
+            format!("interconnect: {e}"),
+        ))
+    })?;
+    s.provider.mac_sec_rotation(&name).map(Json).ok_or_else(|| {
+        ApiError::new(CoordinatorError::not_found(
+            crate::rules::ERR_UNKNOWN_ROUTE,
+            format!("no MACsec rotation was started on {name}"),
+        ))
+    })
+}
+
+async fn request_peer_rotation(
+    State(s): Shared,
+    headers: HeaderMap,
+    body: RawBody,
+) -> Result<Json<wire::Empty>, ApiError> {
+    s.check(&headers)?;
+    let request: RequestPeerRotation = decode_required(&body.0, "RequestPeerRotation")?;
+    s.provider
+        .operator_request_peer_rotation(&request.channel, request.reason)
+        .await?;
+    Ok(Json(wire::Empty::default()))
+}
+
+async fn schedule_maintenance(
+    State(s): Shared,
+    headers: HeaderMap,
+    body: RawBody,
+) -> Result<Json<MaintenanceEvent>, ApiError> {
+    s.check(&headers)?;
+    let request: ScheduleMaintenance = decode_required(&body.0, "ScheduleMaintenance")?;
+    let event = if request.emergency {
+        s.provider
+            .operator_publish_emergency_maintenance(&request.channel, request.event)?
+    } else {
+        s.provider
+            .operator_schedule_maintenance(&request.channel, request.event)?
+    };
+    Ok(Json(event))
+}
+
+async fn cancel_maintenance(
+    State(s): Shared,
+    headers: HeaderMap,
+    body: RawBody,
+) -> Result<Json<MaintenanceEvent>, ApiError> {
+    s.check(&headers)?;
+    let request: CancelMaintenance = decode_required(&body.0, "CancelMaintenance")?;
+    Ok(Json(s.provider.operator_cancel_maintenance(
+        &request.channel,
+        &request.maintenance_id,
+    )?))
+}
+
+async fn open_issue(
+    State(s): Shared,
+    headers: HeaderMap,
+    body: RawBody,
+) -> Result<Json<wire::Issue>, ApiError> {
+    s.check(&headers)?;
+    let request: OpenIssue = decode_required(&body.0, "OpenIssue")?;
+    let partner = partner(&request.partner)?;
+    Ok(Json(
+        s.provider
+            .operator_open_issue(&partner, request.issue_id.as_deref(), request.issue)
+            .await?,
+    ))
+}
+
+async fn comment_issue(
+    State(s): Shared,
+    headers: HeaderMap,
+    body: RawBody,
+) -> Result<Json<wire::AddCommentResponse>, ApiError> {
+    s.check(&headers)?;
+    let request: CommentIssue = decode_required(&body.0, "CommentIssue")?;
+    let partner = partner(&request.partner)?;
+    Ok(Json(
+        s.provider
+            .operator_add_comment(&partner, &request.issue, &request.body)
+            .await?,
+    ))
+}
+
+async fn close_issue(
+    State(s): Shared,
+    headers: HeaderMap,
+    body: RawBody,
+) -> Result<Json<wire::Issue>, ApiError> {
+    s.check(&headers)?;
+    let request: CloseIssue = decode_required(&body.0, "CloseIssue")?;
+    let partner = partner(&request.partner)?;
+    Ok(Json(
+        s.provider
+            .operator_close_issue(&partner, &request.issue)
+            .await?,
+    ))
 }

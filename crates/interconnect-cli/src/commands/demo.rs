@@ -8,7 +8,8 @@
 //! 2. describe the key at gcp and accept it;
 //! 3. wait until both sides are `VERIFIED`;
 //! 4. change the bandwidth at aws and wait until both sides carry it;
-//! 5. rotate the MACsec keys of the connection's interconnect at aws;
+//! 5. install the MACsec keys of the connection's interconnect, then
+//!    rotate them (as aws's operator);
 //! 6. delete the connection at aws and wait until gcp has removed it too.
 //!
 //! Every API call is printed as `METHOD path -> status (ms)` as it
@@ -406,7 +407,8 @@ async fn story(client: &Client, aws: &Side, gcp: &Side, args: &DemoArgs) -> Resu
         args.new_bandwidth
     ));
 
-    rotate_mac_sec(client, aws, gcp, &at_aws, timeout).await?;
+    rotate_mac_sec(client, aws, &at_aws, timeout, 1).await?;
+    rotate_mac_sec(client, aws, &at_aws, timeout, 2).await?;
 
     client
         .ok(aws, Method::DELETE, &path, &aws.customer_token, None)
@@ -421,22 +423,85 @@ async fn story(client: &Client, aws: &Side, gcp: &Side, args: &DemoArgs) -> Resu
     Ok(())
 }
 
-/// Rotates the MACsec keys of the connection's interconnect at aws.
+/// Runs the MACsec key rotation of the connection's interconnect at aws
+/// (the channels aws manages, one at a time, MACSEC-23) and waits until
+/// it is done; `round` 1 installs each channel's first key, round 2 is a
+/// rotation proper (the old key is deleted on both sides, after the bake
+/// time).
 async fn rotate_mac_sec(
     client: &Client,
     aws: &Side,
-    _gcp: &Side,
     connection: &Value,
-    _timeout: Duration,
+    timeout: Duration,
+    round: usize,
 ) -> Result<(), CliError> {
-    let interconnect = connection
-        .get("connection")
+    let id = connection
+        .get("connectionId")
         .and_then(Value::as_str)
-        .and_then(|c| c.split("/connections/").next())
-        .ok_or_else(|| failed("the verified connection has no name"))?;
-    let _ = (interconnect, &aws.operator_token);
-    client.milestone("MACsec rotation: not available yet");
-    Ok(())
+        .ok_or_else(|| failed("the verified connection has no id"))?;
+    let queued = client
+        .ok(
+            aws,
+            Method::POST,
+            "/operator/v1/macsecRotations",
+            &aws.operator_token,
+            Some(&json!({"connectionId": id})),
+        )
+        .await?;
+    let interconnect = queued
+        .get("interconnect")
+        .and_then(Value::as_str)
+        .ok_or_else(|| failed("the rotation answer names no interconnect"))?
+        .to_owned();
+    let channels = queued
+        .get("channels")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    client.milestone(&format!(
+        "MACsec round {round} on the {channels} channel(s) aws manages on {interconnect} started"
+    ));
+    let path = format!("/operator/v1/macsecRotations/{interconnect}");
+    let deadline = Instant::now() + timeout;
+    loop {
+        let run = client
+            .ok(aws, Method::GET, &path, &aws.operator_token, None)
+            .await?;
+        let history = run
+            .get("history")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let queue_empty = run
+            .get("queue")
+            .and_then(Value::as_array)
+            .is_none_or(Vec::is_empty);
+        let idle = run.get("current").is_none_or(Value::is_null);
+        let ended = history
+            .iter()
+            .filter(|r| r.get("endedAt").is_some_and(|t| !t.is_null()))
+            .count();
+        if history
+            .iter()
+            .any(|r| r.get("abandoned").and_then(Value::as_bool) == Some(true))
+        {
+            return Err(failed("a MACsec key was abandoned during the rotation"));
+        }
+        if queue_empty && idle && ended >= channels * round {
+            client.milestone(&if round == 1 {
+                format!("MACsec: first key of {channels} channel(s) installed on both sides and in use")
+            } else {
+                format!("MACsec keys rotated on {channels} channel(s): new key on both sides and in use, old key deleted at gcp and aws")
+            });
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            return Err(failed(format!(
+                "the MACsec rotation did not finish within {} s",
+                timeout.as_secs()
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 /// Runs the demo.
