@@ -514,6 +514,7 @@ pub(crate) fn run(args: &DemoArgs) -> Result<Outcome, CliError> {
         let (aws_config, gcp_config, aws, gcp) = configs(aws_port, gcp_port);
         let aws_running = launch(aws_listener, &aws_config).await?;
         let gcp_running = launch(gcp_listener, &gcp_config).await?;
+        interconnect_http::client::ensure_crypto_provider();
         let client = Client {
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(30))

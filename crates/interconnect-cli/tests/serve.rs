@@ -1,0 +1,361 @@
+//! Process tests of `interconnect serve` and `interconnect demo`: two
+//! `serve --config` processes configured as each other's peers on free
+//! loopback ports reach `VERIFIED` through the customer API; the demo
+//! exits 0; `serve --dev` prints its generated tokens and answers.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+const AWS_ACCOUNT: &str = "111122223333";
+const GCP_PROJECT: &str = "my-gcp-project";
+const POLL: Duration = Duration::from_millis(50);
+
+/// An HTTP client (reqwest needs rustls' crypto provider installed).
+fn client() -> reqwest::Client {
+    interconnect_http::client::ensure_crypto_provider();
+    reqwest::Client::new()
+}
+
+/// A child process killed when dropped (also when a test fails).
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A free loopback port (bound, read, released).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "interconnect-serve-{tag}-{}-{}",
+        std::process::id(),
+        free_port()
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_config(
+    dir: &Path,
+    provider: &str,
+    port: u16,
+    partner: &str,
+    partner_port: u16,
+    to_them: &str,
+    to_us: &str,
+    account: &str,
+) -> PathBuf {
+    let path = dir.join(format!("{provider}.toml"));
+    let text = format!(
+        r#"provider = "{provider}"
+listen = "127.0.0.1:{port}"
+operator_token = "{provider}-operator"
+provisioning_delay_ms = 100
+
+[[partners]]
+provider = "{partner}"
+base_url = "http://127.0.0.1:{partner_port}"
+token_to_call_them = "{to_them}"
+token_they_use = "{to_us}"
+
+[[customers]]
+account = "{account}"
+token = "{provider}-customer"
+"#
+    );
+    let mut file = std::fs::File::create(&path).expect("config file");
+    file.write_all(text.as_bytes()).expect("config written");
+    path
+}
+
+fn spawn(args: &[&str], port: u16) -> Server {
+    let child = Command::new(env!("CARGO_BIN_EXE_interconnect"))
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    }
+}
+
+async fn wait_healthy(http: &reqwest::Client, server: &Server) -> TestResult {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(r) = http.get(format!("{}/healthz", server.base)).send().await
+            && r.status() == 200
+        {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("{} never became healthy", server.base).into());
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+async fn call(
+    http: &reqwest::Client,
+    method: reqwest::Method,
+    url: String,
+    token: &str,
+    body: Option<Value>,
+) -> Result<(u16, Value), Box<dyn std::error::Error>> {
+    let mut request = http.request(method, url).bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await?;
+    let status = response.status().as_u16();
+    let value = response.json::<Value>().await.unwrap_or(Value::Null);
+    Ok((status, value))
+}
+
+fn attachment(provider: &str, kind: &str, cidr: &str) -> Value {
+    json!({
+        "provider": format!("providers/{provider}"),
+        "attachPoint": {"kind": kind, "id": "x"},
+        "cidrs": [cidr],
+        "ipStack": "IPV4_ONLY",
+        "mtuBytes": 8500
+    })
+}
+
+async fn wait_verified(
+    http: &reqwest::Client,
+    server: &Server,
+    token: &str,
+    id: &str,
+) -> TestResult {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (status, value) = call(
+            http,
+            reqwest::Method::GET,
+            format!("{}/customer/v1/connections/{id}", server.base),
+            token,
+            None,
+        )
+        .await?;
+        assert_eq!(status, 200, "{value}");
+        if value["verificationState"] == "VERIFICATION_STATE_VERIFIED"
+            && value["phase"] == "verified"
+        {
+            return Ok(());
+        }
+        assert_ne!(value["phase"], "failed", "{value}");
+        if Instant::now() > deadline {
+            return Err(format!("{} not VERIFIED: {value}", server.base).into());
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_serve_processes_reach_verified_through_the_customer_api() -> TestResult {
+    let dir = temp_dir("pair");
+    let (aws_port, gcp_port) = (free_port(), free_port());
+    let aws_config = write_config(
+        &dir,
+        "aws",
+        aws_port,
+        "gcp",
+        gcp_port,
+        "aws-to-gcp",
+        "gcp-to-aws",
+        AWS_ACCOUNT,
+    );
+    let gcp_config = write_config(
+        &dir,
+        "gcp",
+        gcp_port,
+        "aws",
+        aws_port,
+        "gcp-to-aws",
+        "aws-to-gcp",
+        GCP_PROJECT,
+    );
+    let aws = spawn(
+        &["serve", "--config", &aws_config.display().to_string()],
+        aws_port,
+    );
+    let gcp = spawn(
+        &["serve", "--config", &gcp_config.display().to_string()],
+        gcp_port,
+    );
+    let http = client();
+    wait_healthy(&http, &aws).await?;
+    wait_healthy(&http, &gcp).await?;
+
+    // the partner routes are served too, and authenticate
+    let (status, _) = call(
+        &http,
+        reqwest::Method::GET,
+        format!("{}/providers/gcp", aws.base),
+        "gcp-to-aws",
+        None,
+    )
+    .await?;
+    assert_eq!(status, 200, "the spec router serves gcp's token at aws");
+
+    let (status, requested) = call(
+        &http,
+        reqwest::Method::POST,
+        format!("{}/customer/v1/connections", aws.base),
+        "aws-customer",
+        Some(json!({
+            "environment": "providers/gcp/environments/aws-gcp-us-east",
+            "bandwidth": "1Gbps",
+            "remoteAccountId": GCP_PROJECT,
+            "attachment": attachment("aws", "awsDirectConnectGateway", "10.0.0.0/16")
+        })),
+    )
+    .await?;
+    assert_eq!(status, 200, "{requested}");
+    let id = requested["connection"]["connectionId"]
+        .as_str()
+        .ok_or("connection id")?
+        .to_owned();
+    let key = requested["activationKey"].as_str().ok_or("key")?.to_owned();
+
+    let (status, accepted) = call(
+        &http,
+        reqwest::Method::POST,
+        format!("{}/customer/v1/activationKeys/accept", gcp.base),
+        "gcp-customer",
+        Some(json!({
+            "activationKey": key,
+            "acceptingAccountId": GCP_PROJECT,
+            "attachment": attachment("gcp", "googleCloudVpcNetwork", "10.1.0.0/16"),
+            "remoteAttachment": attachment("aws", "awsDirectConnectGateway", "10.0.0.0/16")
+        })),
+    )
+    .await?;
+    assert_eq!(status, 200, "{accepted}");
+    assert_eq!(accepted["connectionId"], id.as_str());
+
+    wait_verified(&http, &gcp, "gcp-customer", &id).await?;
+    wait_verified(&http, &aws, "aws-customer", &id).await?;
+    drop((aws, gcp));
+    let _ = std::fs::remove_dir_all(dir);
+    Ok(())
+}
+
+#[test]
+fn the_demo_runs_and_exits_zero() -> TestResult {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_interconnect"))
+        .args(["demo", "--timeout", "20"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err("the demo did not finish within 60 s".into());
+        }
+        std::thread::sleep(POLL);
+    };
+    let mut out = String::new();
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines() {
+            out.push_str(&line?);
+            out.push('\n');
+        }
+    }
+    assert!(status.success(), "demo failed: {status}\n{out}");
+    for expected in [
+        "POST /customer/v1/connections -> 200",
+        "VERIFIED on both sides",
+        "bandwidth changed to 2000 Mbps on both sides",
+        "MACsec keys rotated",
+        "deleted on both sides",
+        "demo complete",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in\n{out}");
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_dev_prints_generated_tokens_and_serves_them() -> TestResult {
+    let port = free_port();
+    let port_text = port.to_string();
+    let mut server = spawn(&["serve", "--dev", "--port", &port_text], port);
+    let stdout = server.child.stdout.take().ok_or("stdout")?;
+    let lines = tokio::task::spawn_blocking(move || {
+        BufReader::new(stdout)
+            .lines()
+            .take(4)
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await??;
+    let token_of = |prefix: &str| {
+        lines
+            .iter()
+            .find(|l| l.starts_with(prefix))
+            .and_then(|l| l.rsplit(": ").next())
+            .map(str::to_owned)
+    };
+    let customer = token_of("customer token").ok_or("customer token printed")?;
+    let operator = token_of("operator token").ok_or("operator token printed")?;
+    assert!(token_of("partner token for gcp").is_some(), "{lines:?}");
+    let http = client();
+    wait_healthy(&http, &server).await?;
+    let (status, listed) = call(
+        &http,
+        reqwest::Method::GET,
+        format!("{}/customer/v1/connections", server.base),
+        &customer,
+        None,
+    )
+    .await?;
+    assert_eq!((status, listed), (200, json!({"connections": []})));
+    let (status, issued) = call(
+        &http,
+        reqwest::Method::POST,
+        format!("{}/operator/v1/activationKeys", server.base),
+        &operator,
+        Some(json!({
+            "environment": "providers/gcp/environments/aws-gcp-eu-west",
+            "bandwidthMbps": 500,
+            "destinationAccountId": "p"
+        })),
+    )
+    .await?;
+    assert_eq!(status, 200, "{issued}");
+    assert!(
+        issued["activationKey"]
+            .as_str()
+            .is_some_and(|k| !k.is_empty())
+    );
+    Ok(())
+}

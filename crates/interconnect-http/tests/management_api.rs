@@ -1,0 +1,363 @@
+//! The customer (`/customer/v1`) and operator (`/operator/v1`) APIs of a
+//! reference provider, at the HTTP level: authentication (401, AUTH-1),
+//! isolation of customers (404, CONN-22), bodies (400 naming the JSON path,
+//! ERR-6), the accepting account (403, KEY-24), the operator's key issuing
+//! and MACsec rotation, and the one error shape (ERR-1).
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use interconnect_core::names::ProviderName;
+use interconnect_core::wire::Secret;
+use interconnect_http::{AppAccess, BearerTokens, CustomerTokens, RouterConfig, provider_app};
+use interconnect_provider::ReferenceProvider;
+use interconnect_provider::backend::InMemoryBackend;
+use interconnect_provider::clock::ManualClock;
+use interconnect_provider::config::ProviderConfig;
+use interconnect_provider::store::MemoryStore;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+const ALICE: &str = "alice-token";
+const BOB: &str = "bob-token";
+const OPERATOR: &str = "operator-token";
+
+fn app() -> axum::Router {
+    let aws = ProviderName::new("aws").expect("id");
+    let gcp = ProviderName::new("gcp").expect("id");
+    let clock = Arc::new(ManualClock::at_epoch());
+    let provider = Arc::new(
+        ReferenceProvider::new(
+            ProviderConfig::default_pair(&aws, &gcp, 64512).expect("default pair"),
+            Arc::new(MemoryStore::new()),
+            clock.clone(),
+            Arc::new(InMemoryBackend::new(clock, chrono::Duration::zero())),
+        )
+        .expect("coherent"),
+    );
+    provider_app(
+        provider,
+        AppAccess {
+            partners: Arc::new(BearerTokens::new().with_partner(Secret::new("gcp-token"), gcp)),
+            customers: CustomerTokens::new()
+                .with_customer(Secret::new(ALICE), Secret::new("111122223333"))
+                .with_customer(Secret::new(BOB), Secret::new("444455556666")),
+            operator: Some(Secret::new(OPERATOR)),
+        },
+        RouterConfig::default().rate_limit(None),
+    )
+}
+
+async fn send(
+    app: &axum::Router,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> Result<(StatusCode, Value), Box<dyn std::error::Error>> {
+    let mut request = Request::builder().method(method).uri(path);
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    if body.is_some() {
+        request = request.header(header::CONTENT_TYPE, "application/json");
+    }
+    let request = request.body(Body::from(body.unwrap_or("").to_owned()))?;
+    let response = app.clone().oneshot(request).await?;
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await?;
+    let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    Ok((status, value))
+}
+
+fn request_body() -> String {
+    json!({
+        "environment": "providers/gcp/environments/aws-gcp-us-east",
+        "bandwidth": "1Gbps",
+        "remoteAccountId": "my-gcp-project",
+        "attachment": {
+            "provider": "providers/aws",
+            "attachPoint": {"kind": "awsDirectConnectGateway", "id": "dxgw-1"},
+            "cidrs": ["10.0.0.0/16"],
+            "ipStack": "IPV4_ONLY",
+            "mtuBytes": 8500
+        }
+    })
+    .to_string()
+}
+
+fn assert_error_shape(value: &Value, code: u16, rule: &str) {
+    assert_eq!(value["error"]["code"], code, "{value}");
+    assert!(value["error"]["status"].is_string(), "{value}");
+    let message = value["error"]["message"].as_str().unwrap_or("");
+    assert!(message.starts_with(rule), "{rule} expected in {value}");
+}
+
+#[tokio::test]
+async fn customer_calls_without_a_known_token_are_401() -> TestResult {
+    let app = app();
+    for (method, path) in [
+        ("GET", "/customer/v1/connections"),
+        ("POST", "/customer/v1/connections"),
+        ("GET", "/customer/v1/connections/x"),
+        ("DELETE", "/customer/v1/connections/x"),
+        ("POST", "/customer/v1/activationKeys/accept"),
+    ] {
+        let (status, value) = send(&app, method, path, None, None).await?;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}");
+        assert_error_shape(&value, 401, "AUTH-1");
+        let (status, _) = send(&app, method, path, Some("not-a-token"), None).await?;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}");
+        // a partner's token is not a customer's
+        let (status, _) = send(&app, method, path, Some("gcp-token"), None).await?;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn another_customers_connection_is_404() -> TestResult {
+    let app = app();
+    let body = request_body();
+    let (status, requested) = send(
+        &app,
+        "POST",
+        "/customer/v1/connections",
+        Some(ALICE),
+        Some(&body),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK, "{requested}");
+    let id = requested["connection"]["connectionId"]
+        .as_str()
+        .ok_or("connection id")?;
+    assert!(requested["activationKey"].is_string());
+    assert_eq!(requested["connection"]["phase"], "awaitingPeer");
+
+    let path = format!("/customer/v1/connections/{id}");
+    let (status, mine) = send(&app, "GET", &path, Some(ALICE), None).await?;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(mine["connectionId"], id);
+
+    let (status, value) = send(&app, "GET", &path, Some(BOB), None).await?;
+    assert_eq!(status, StatusCode::NOT_FOUND, "CONN-22: {value}");
+    assert_error_shape(&value, 404, "CONN-22");
+    let (status, _) = send(&app, "DELETE", &path, Some(BOB), None).await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = send(
+        &app,
+        "PATCH",
+        &path,
+        Some(BOB),
+        Some(r#"{"bandwidthMbps": 2000}"#),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, listed) = send(&app, "GET", "/customer/v1/connections", Some(BOB), None).await?;
+    assert_eq!(listed, json!({"connections": []}));
+    let (_, listed) = send(&app, "GET", "/customer/v1/connections", Some(ALICE), None).await?;
+    assert_eq!(listed["connections"].as_array().map(Vec::len), Some(1));
+
+    let (status, deleted) = send(&app, "DELETE", &path, Some(ALICE), None).await?;
+    assert_eq!(status, StatusCode::OK, "{deleted}");
+    assert_eq!(deleted["phase"], "deleted");
+    Ok(())
+}
+
+#[tokio::test]
+async fn bad_bodies_are_400_naming_the_json_path() -> TestResult {
+    let app = app();
+    let mut body: Value = serde_json::from_str(&request_body())?;
+    body["attachment"]["mtuBytes"] = json!("big");
+    let (status, value) = send(
+        &app,
+        "POST",
+        "/customer/v1/connections",
+        Some(ALICE),
+        Some(&body.to_string()),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{value}");
+    assert_error_shape(&value, 400, "ERR-6");
+    let message = value["error"]["message"].as_str().unwrap_or("");
+    assert!(message.contains("attachment.mtuBytes"), "{message}");
+
+    let (status, value) = send(&app, "POST", "/customer/v1/connections", Some(ALICE), None).await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "ERR-6: a body is required");
+    assert_error_shape(&value, 400, "ERR-6");
+
+    let (status, value) = send(
+        &app,
+        "PATCH",
+        "/customer/v1/connections/x",
+        Some(ALICE),
+        Some(r#"{"bandwidthMbps": "fast"}"#),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        value["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("bandwidthMbps")),
+        "{value}"
+    );
+
+    let (status, value) = send(
+        &app,
+        "POST",
+        "/customer/v1/activationKeys/describe",
+        Some(ALICE),
+        Some(r#"{"activationKey": "not base64!"}"#),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{value}");
+    assert_error_shape(&value, 400, "KEY-23");
+    assert!(
+        !value.to_string().contains("not base64!"),
+        "the key is never repeated"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_key_is_accepted_only_for_the_authenticated_account() -> TestResult {
+    let app = app();
+    let body = json!({
+        "activationKey": "eyJ2ZXJzaW9uIjoxfQ==",
+        "acceptingAccountId": "444455556666",
+        "attachment": {
+            "provider": "providers/aws",
+            "attachPoint": {"kind": "awsDirectConnectGateway", "id": "dxgw-1"},
+            "cidrs": ["10.0.0.0/16"],
+            "ipStack": "IPV4_ONLY",
+            "mtuBytes": 8500
+        }
+    })
+    .to_string();
+    let (status, value) = send(
+        &app,
+        "POST",
+        "/customer/v1/activationKeys/accept",
+        Some(ALICE),
+        Some(&body),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN, "KEY-24: {value}");
+    assert_error_shape(&value, 403, "KEY-24");
+    assert!(
+        !value.to_string().contains("444455556666"),
+        "no account id in errors"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_operator_issues_keys_and_starts_rotations_with_its_token_only() -> TestResult {
+    let app = app();
+    let body = json!({
+        "environment": "providers/gcp/environments/aws-gcp-us-east",
+        "bandwidthMbps": 2000,
+        "destinationAccountId": "my-gcp-project"
+    })
+    .to_string();
+    for token in [None, Some(ALICE), Some("gcp-token")] {
+        let (status, value) = send(
+            &app,
+            "POST",
+            "/operator/v1/activationKeys",
+            token,
+            Some(&body),
+        )
+        .await?;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{token:?}");
+        assert_error_shape(&value, 401, "AUTH-1");
+    }
+    let (status, issued) = send(
+        &app,
+        "POST",
+        "/operator/v1/activationKeys",
+        Some(OPERATOR),
+        Some(&body),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK, "{issued}");
+    assert_eq!(
+        issued.as_object().map(|o| o.len()),
+        Some(1),
+        "exactly {{activationKey}}"
+    );
+    let key = issued["activationKey"].as_str().ok_or("key")?;
+    // the key describes as asked
+    let (status, described) = send(
+        &app,
+        "POST",
+        "/customer/v1/activationKeys/describe",
+        Some(ALICE),
+        Some(&json!({"activationKey": key}).to_string()),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK, "{described}");
+    assert_eq!(described["bandwidthMbps"], 2000);
+
+    let (status, value) = send(
+        &app,
+        "POST",
+        "/operator/v1/activationKeys",
+        Some(OPERATOR),
+        Some(
+            r#"{"environment": "providers/gcp/environments/aws-gcp-us-east", "bandwidthMbps": 3}"#,
+        ),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "KEY-26: {value}");
+
+    let ix = "providers/gcp/environments/aws-gcp-us-east/interconnects/ix1";
+    let (status, queued) = send(
+        &app,
+        "POST",
+        "/operator/v1/macsecRotations",
+        Some(OPERATOR),
+        Some(&json!({"interconnect": ix}).to_string()),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK, "{queued}");
+    assert_eq!(queued["interconnect"], ix);
+    assert_eq!(
+        queued["channels"].as_array().map(Vec::len),
+        Some(2),
+        "aws manages ch1, ch2"
+    );
+    let (status, run) = send(
+        &app,
+        "GET",
+        &format!("/operator/v1/macsecRotations/{ix}"),
+        Some(OPERATOR),
+        None,
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK, "{run}");
+    assert_eq!(run["queue"].as_array().map(Vec::len), Some(2));
+
+    let (status, value) = send(
+        &app,
+        "POST",
+        "/operator/v1/macsecRotations",
+        Some(OPERATOR),
+        Some(r#"{}"#),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{value}");
+
+    let (status, health) = send(&app, "GET", "/healthz", None, None).await?;
+    assert_eq!(
+        (status, health),
+        (
+            StatusCode::OK,
+            json!({"status": "ok", "provider": "providers/aws"})
+        )
+    );
+    Ok(())
+}
