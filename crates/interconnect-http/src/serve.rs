@@ -120,6 +120,10 @@ pub async fn serve(
             let address = listener.local_addr().map_err(ServeError::LocalAddress)?;
             check_plain_allowed(address)?;
             tracing::warn!(%address, "serving plain HTTP on loopback, for development only");
+            // Small requests and answers go out at once (no Nagle delay).
+            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
             axum::serve(listener, app)
                 .with_graceful_shutdown(shutdown)
                 .await
@@ -182,6 +186,8 @@ async fn serve_connection(
     app: Router,
     mut stopped: watch::Receiver<bool>,
 ) {
+    // Small requests and answers go out at once (no Nagle delay).
+    let _ = stream.set_nodelay(true);
     let handshake = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream));
     let tls = tokio::select! {
         result = handshake => match result {
