@@ -162,10 +162,12 @@ const MAX_PAGES: usize = 50;
 /// environment), `{channel}`, `{channel.N}` (of the first interconnect),
 /// `{channel.managed}` / `{channel.unmanaged}` (a channel whose MACsec
 /// manager is / is not the partner) and `{interconnect.N/channel.M}`.
+/// With `only`, the environments are that one alone (it must be listed).
 pub async fn discover<C: ConnectionCoordinator + ?Sized>(
     coordinator: &C,
     caller: &Caller,
     partner: &ProviderName,
+    only: Option<&EnvironmentName>,
 ) -> Result<Bindings, BindError> {
     let mut b = Bindings::default();
     b.set("provider", Value::String(partner.to_string()));
@@ -199,6 +201,15 @@ pub async fn discover<C: ConnectionCoordinator + ?Sized>(
         if token.is_none() {
             break;
         }
+    }
+    if let Some(only) = only {
+        if !environments.contains(only) {
+            return Err(BindError::Discovery {
+                operation: "ListEnvironments",
+                message: format!("{only} is not listed to {partner}"),
+            });
+        }
+        environments = vec![only.clone()];
     }
     numbered(
         &mut b,

@@ -4,7 +4,9 @@
 //! Customer Intent": keys are issued to customers outside the API; time
 //! passing; devices provisioning).
 
-use interconnect_core::names::{EnvironmentName, ProviderName};
+use std::future::Future;
+
+use interconnect_core::names::{EnvironmentName, MacSecKeyName, ProviderName};
 use interconnect_core::wire::Secret;
 use interconnect_provider::testing::{Fixture, PROVISIONING_DELAY_SECONDS};
 use interconnect_provider::{Caller, ConnectionCoordinator};
@@ -41,6 +43,14 @@ pub trait Target: Sync {
     /// The authenticated caller for a role.
     fn caller(&self, role: Role) -> Caller;
 
+    /// Whether the runner can call as `role`; scenarios with a step in a
+    /// role the target lacks are skipped with the reason. The partner role
+    /// always exists; the stranger role needs the credentials of a provider
+    /// that is not a partner of the target.
+    fn has_role(&self, role: Role) -> bool {
+        role == Role::Partner
+    }
+
     /// Whether the target offers `hook`.
     fn has_hook(&self, hook: Hook) -> bool {
         let _ = hook;
@@ -54,20 +64,30 @@ pub trait Target: Sync {
         environment: &EnvironmentName,
         bandwidth_mbps: i32,
         destination_account_id: Secret,
-    ) -> Result<Secret, HookError> {
+    ) -> impl Future<Output = Result<Secret, HookError>> + Send {
         let _ = (environment, bandwidth_mbps, destination_account_id);
-        Err(HookError::Unsupported(Hook::IssueActivationKey))
+        async { Err(HookError::Unsupported(Hook::IssueActivationKey)) }
     }
 
     /// Moves the target's clock forward.
-    fn advance_clock(&self, seconds: i64) -> Result<(), HookError> {
+    fn advance_clock(&self, seconds: i64) -> impl Future<Output = Result<(), HookError>> + Send {
         let _ = seconds;
-        Err(HookError::Unsupported(Hook::AdvanceClock))
+        async { Err(HookError::Unsupported(Hook::AdvanceClock)) }
     }
 
     /// Moves the target until the features it accepted are FINAL.
-    fn await_provisioning(&self) -> Result<(), HookError> {
-        Err(HookError::Unsupported(Hook::AwaitProvisioning))
+    fn await_provisioning(&self) -> impl Future<Output = Result<(), HookError>> + Send {
+        async { Err(HookError::Unsupported(Hook::AwaitProvisioning)) }
+    }
+
+    /// Makes `key` the active MACsec key of its channel on the target's
+    /// devices (what the devices do once they carry traffic with it).
+    fn activate_mac_sec_key(
+        &self,
+        key: &MacSecKeyName,
+    ) -> impl Future<Output = Result<(), HookError>> + Send {
+        let _ = key;
+        async { Err(HookError::Unsupported(Hook::ActivateMacSecKey)) }
     }
 }
 
@@ -107,6 +127,10 @@ impl<C: ConnectionCoordinator> Target for CoordinatorTarget<C> {
             Role::Stranger => Caller::partner(self.stranger.clone()),
         }
     }
+
+    fn has_role(&self, _role: Role) -> bool {
+        true
+    }
 }
 
 /// An in-process reference provider (`testing::Fixture`): every hook.
@@ -144,11 +168,15 @@ impl<C: ConnectionCoordinator> Target for FixtureTarget<C> {
         }
     }
 
+    fn has_role(&self, _role: Role) -> bool {
+        true
+    }
+
     fn has_hook(&self, _hook: Hook) -> bool {
         true
     }
 
-    fn issue_activation_key(
+    async fn issue_activation_key(
         &self,
         environment: &EnvironmentName,
         bandwidth_mbps: i32,
@@ -164,7 +192,7 @@ impl<C: ConnectionCoordinator> Target for FixtureTarget<C> {
             })
     }
 
-    fn advance_clock(&self, seconds: i64) -> Result<(), HookError> {
+    async fn advance_clock(&self, seconds: i64) -> Result<(), HookError> {
         if seconds < 0 {
             return Err(HookError::Failed {
                 hook: Hook::AdvanceClock,
@@ -177,10 +205,21 @@ impl<C: ConnectionCoordinator> Target for FixtureTarget<C> {
         Ok(())
     }
 
-    fn await_provisioning(&self) -> Result<(), HookError> {
+    async fn await_provisioning(&self) -> Result<(), HookError> {
         self.fixture
             .clock
             .advance(chrono::Duration::seconds(PROVISIONING_DELAY_SECONDS + 1));
         Ok(())
+    }
+
+    async fn activate_mac_sec_key(&self, key: &MacSecKeyName) -> Result<(), HookError> {
+        self.fixture
+            .server
+            .activate_mac_sec_key(key)
+            .map(|_| ())
+            .map_err(|e| HookError::Failed {
+                hook: Hook::ActivateMacSecKey,
+                message: e.to_string(),
+            })
     }
 }
