@@ -240,8 +240,17 @@ async fn cleanup_removes_only_what_the_scenarios_created() {
         vec![keep],
         "only the connection made outside the runner is left"
     );
-    let keys = f.server.store().view(|s| s.mac_sec_keys.len()).unwrap_or(1);
-    assert_eq!(keys, 0, "every MACsec key the runner made is deleted");
+    let keys: Vec<String> = f
+        .server
+        .store()
+        .view(|s| s.mac_sec_keys.keys().map(ToString::to_string).collect())
+        .unwrap_or_default();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert!(
+        keys.iter().all(|k| k.ends_with("/macSecKeys/k2")),
+        "every MACsec key the runner made is deleted, except the one the \
+         activateMacSecKey hook left active (MACSEC-7): {keys:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

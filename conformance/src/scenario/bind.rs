@@ -161,7 +161,8 @@ const MAX_PAGES: usize = 50;
 /// `{environment.N}`, `{interconnect}`, `{interconnect.N}` (of the first
 /// environment), `{channel}`, `{channel.N}` (of the first interconnect),
 /// `{channel.managed}` / `{channel.unmanaged}` (a channel whose MACsec
-/// manager is / is not the partner) and `{interconnect.N/channel.M}`.
+/// manager is / is not the partner; `{channel.managed.N}` the N-th such)
+/// and `{interconnect.N/channel.M}`.
 /// With `only`, the environments are that one alone (it must be listed).
 pub async fn discover<C: ConnectionCoordinator + ?Sized>(
     coordinator: &C,
@@ -275,18 +276,15 @@ pub async fn discover<C: ConnectionCoordinator + ?Sized>(
         }
         if i == 0 {
             numbered(&mut b, "channel", names.into_iter());
-            let managed = |ours: bool| {
-                channels
-                    .iter()
-                    .find(|c| (c.macsec_manager_provider.as_ref() == Some(partner)) == ours)
-                    .and_then(|c| c.name.as_ref())
-                    .map(|n| Value::String(n.to_string()))
-            };
-            if let Some(v) = managed(true) {
-                b.set("channel.managed", v);
-            }
-            if let Some(v) = managed(false) {
-                b.set("channel.unmanaged", v);
+            for (label, ours) in [("channel.managed", true), ("channel.unmanaged", false)] {
+                numbered(
+                    &mut b,
+                    label,
+                    channels
+                        .iter()
+                        .filter(|c| (c.macsec_manager_provider.as_ref() == Some(partner)) == ours)
+                        .filter_map(|c| c.name.as_ref().map(ToString::to_string)),
+                );
             }
         }
     }
