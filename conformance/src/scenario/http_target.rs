@@ -1,6 +1,6 @@
 //! A target at a URL (`interconnect conformance --target URL --token TOKEN
 //! --as-provider NAME`): the operations go through
-//! [`HttpCoordinator`](interconnect_http::HttpCoordinator) (`openapi.yaml`
+//! [`HttpCoordinator`] (`openapi.yaml`
 //! paths over HTTPS); the only hook a URL can offer is
 //! `issueActivationKey`, through the reference server's operator API
 //! (`POST {operator-url}/operator/v1/activationKeys`), when its URL and
