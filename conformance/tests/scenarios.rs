@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use interconnect_conformance::scenario::operations::AnyRequest;
 use interconnect_conformance::scenario::{
-    CoordinatorTarget, Filter, FixtureTarget, Mutant, Scenario, bundled_dir, load_dir,
+    CoordinatorTarget, Filter, FixtureTarget, Mutant, Patient, Scenario, bundled_dir, load_dir,
     run_scenarios,
 };
 use interconnect_conformance::{Outcome, Verdict};
@@ -300,4 +300,29 @@ async fn mismatches_never_show_secrets() {
         failed.iter().all(|f| !f.contains("eyJ")),
         "no base64 JSON key text: {failed:?}"
     );
+}
+
+/// A target that answers 429 to every other call (a tight rate limit).
+fn throttled(inner: Arc<ReferenceProvider>) -> Mutant<Arc<ReferenceProvider>> {
+    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    Mutant::new("429 on every other call", inner).before(move |_, _| {
+        let n = calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        (n % 2 == 0).then(|| {
+            Err(
+                CoordinatorError::new(ErrorKind::ResourceExhausted, "ERR-7", "slow down")
+                    .with_retry_after(std::time::Duration::ZERO),
+            )
+        })
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limited_target_passes_when_the_runner_waits() {
+    let impatient = run_wrapped(throttled).await;
+    assert!(
+        !failures(&impatient).is_empty(),
+        "429 answers fail scenarios when nothing retries"
+    );
+    let patient = run_wrapped(|inner| Patient::new(throttled(inner), 3)).await;
+    assert_eq!(failures(&patient), Vec::<String>::new());
 }

@@ -6,7 +6,8 @@
 //! (`POST {operator-url}/operator/v1/activationKeys`), when its URL and
 //! token are given. Moving a remote clock, waiting for remote devices and
 //! activating remote MACsec keys cannot be done over a URL: the scenarios
-//! that need them are skipped with that reason.
+//! that need them are skipped with that reason. Calls answered 429 (the
+//! server's rate limit, ERR-7) are retried after a pause ([`Patient`]).
 
 use interconnect_core::names::{EnvironmentName, ProviderName};
 use interconnect_core::wire::Secret;
@@ -16,11 +17,15 @@ use interconnect_provider::Caller;
 use serde_json::Value;
 
 use super::model::{Hook, Role};
+use super::patient::Patient;
 use super::target::{HookError, Target};
 
 /// The path of the operator API that issues activation keys, under the
 /// operator URL.
 pub const OPERATOR_ACTIVATION_KEYS: &str = "/operator/v1/activationKeys";
+
+/// How many times a call answered 429 (ERR-7) is retried.
+pub const RATE_LIMIT_RETRIES: u32 = 10;
 
 /// Why an [`HttpTarget`] could not be built (never shows a token).
 #[derive(Debug, thiserror::Error)]
@@ -128,7 +133,7 @@ impl HttpTargetConfig {
             }
         };
         Ok(HttpTarget {
-            coordinator,
+            coordinator: Patient::new(coordinator, RATE_LIMIT_RETRIES),
             partner: self.as_provider,
             stranger: self.stranger.map(|(p, _)| p),
             operator,
@@ -157,7 +162,7 @@ struct Operator {
 
 /// A target at a URL.
 pub struct HttpTarget {
-    coordinator: HttpCoordinator,
+    coordinator: Patient<HttpCoordinator>,
     partner: ProviderName,
     stranger: Option<ProviderName>,
     operator: Option<Operator>,
@@ -182,9 +187,9 @@ fn failed(message: impl Into<String>) -> HookError {
 }
 
 impl Target for HttpTarget {
-    type Coordinator = HttpCoordinator;
+    type Coordinator = Patient<HttpCoordinator>;
 
-    fn coordinator(&self) -> &HttpCoordinator {
+    fn coordinator(&self) -> &Patient<HttpCoordinator> {
         &self.coordinator
     }
 
