@@ -307,7 +307,7 @@ fn throttled(inner: Arc<ReferenceProvider>) -> Mutant<Arc<ReferenceProvider>> {
     let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     Mutant::new("429 on every other call", inner).before(move |_, _| {
         let n = calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        (n % 2 == 0).then(|| {
+        n.is_multiple_of(2).then(|| {
             Err(
                 CoordinatorError::new(ErrorKind::ResourceExhausted, "ERR-7", "slow down")
                     .with_retry_after(std::time::Duration::ZERO),
