@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use interconnect_conformance::scenario::{HttpTarget, HttpTargetConfig};
+use interconnect_conformance::scenario::{HttpTarget, HttpTargetConfig, reference_fixture};
 use interconnect_conformance::{Suite, Verdict};
 use interconnect_core::names::{EnvironmentName, ProviderName};
 use interconnect_core::wire::Secret;
@@ -77,7 +77,7 @@ async fn spawn(app: axum::Router) -> String {
 async fn serve_reference(
     with_operator: bool,
 ) -> (Fixture<Arc<ReferenceProvider>>, HttpTargetConfig) {
-    let fixture = Fixture::new();
+    let fixture = reference_fixture();
     let stranger = ProviderName::new("azure").expect("id");
     let tokens = BearerTokens::new()
         .with_partner(Secret::new(PARTNER_TOKEN), fixture.partner.clone())

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
 use interconnect_conformance::scenario::operations::AnyRequest;
-use interconnect_conformance::scenario::{FixtureTarget, Mutant};
+use interconnect_conformance::scenario::{FixtureTarget, Mutant, reference_fixture};
 use interconnect_conformance::{Report, Suite, Verdict};
 use interconnect_provider::config::ProviderConfig;
 use interconnect_provider::testing::Fixture;
@@ -334,13 +334,19 @@ fn cases() -> Vec<Case> {
                 }
             })
         }),
+        case(
+            "accepts a feature on a disabled channel",
+            "FEAT-13",
+            &[],
+            |inner| skips("FEAT-13", inner),
+        ),
         case("files an issue without a title", "ISSUE-1", &[], |inner| {
             skips("ISSUE-1", inner)
         }),
     ];
     // A provider configured to keep keys valid for a year: expired keys
     // (the 7-day default, KEY-16) are accepted. The wrapper is faithful.
-    let mut config = Fixture::new().server.config().clone();
+    let mut config = reference_fixture().server.config().clone();
     config.policy.activation_key_ttl_seconds = 365 * 24 * 3600;
     out.push(Case {
         name: "accepts an expired activation key",
@@ -358,7 +364,7 @@ async fn run(
 ) -> Report {
     let fixture = match config {
         Some(c) => Fixture::with_config(c),
-        None => Fixture::new(),
+        None => reference_fixture(),
     };
     let target = FixtureTarget::new(fixture.retarget(build));
     Suite::bundled()

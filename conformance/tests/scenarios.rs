@@ -6,7 +6,7 @@ use std::sync::Arc;
 use interconnect_conformance::scenario::operations::AnyRequest;
 use interconnect_conformance::scenario::{
     CoordinatorTarget, Filter, FixtureTarget, Mutant, Patient, Scenario, bundled_dir, load_dir,
-    run_scenarios,
+    reference_fixture, run_scenarios,
 };
 use interconnect_conformance::{Outcome, Verdict};
 use interconnect_core::names::ProviderName;
@@ -36,7 +36,7 @@ where
     C: interconnect_provider::ConnectionCoordinator,
     F: FnOnce(Arc<ReferenceProvider>) -> C,
 {
-    let fixture = Fixture::new().retarget(wrap);
+    let fixture = reference_fixture().retarget(wrap);
     run_scenarios(
         &FixtureTarget::new(fixture),
         &scenarios(),
@@ -48,7 +48,7 @@ where
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_scenario_passes_against_the_reference_provider() {
     let outcomes = run_scenarios(
-        &FixtureTarget::new(Fixture::new()),
+        &FixtureTarget::reference(),
         &scenarios(),
         &Filter::default(),
     )

@@ -15,9 +15,8 @@
 use std::error::Error;
 
 use interconnect_conformance::scenario::operations::AnyRequest;
-use interconnect_conformance::scenario::{FixtureTarget, Mutant};
+use interconnect_conformance::scenario::{FixtureTarget, Mutant, reference_fixture};
 use interconnect_conformance::{Report, Suite, Verdict};
-use interconnect_provider::testing::Fixture;
 
 fn summary(label: &str, report: &Report) {
     let t = report.totals();
@@ -38,11 +37,11 @@ fn main() -> Result<(), Box<dyn Error>> {
     runtime.block_on(async {
         let suite = Suite::bundled();
 
-        let reference = FixtureTarget::new(Fixture::new());
+        let reference = FixtureTarget::reference();
         let report = suite.run(&reference).await?;
         summary("reference provider", &report);
 
-        let broken = FixtureTarget::new(Fixture::new().retarget(|inner| {
+        let broken = FixtureTarget::new(reference_fixture().retarget(|inner| {
             Mutant::new("accepts VLAN 1000", inner).before(|_, request| {
                 if let AnyRequest::CreateFeature(r) = request
                     && let Some(l3) = r

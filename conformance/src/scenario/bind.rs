@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use interconnect_core::names::{EnvironmentName, InterconnectName, ProviderName};
+use interconnect_core::wire::AdminState;
 use interconnect_provider::request;
 use interconnect_provider::{Caller, ConnectionCoordinator, PageRequest};
 use serde_json::Value;
@@ -162,7 +163,9 @@ const MAX_PAGES: usize = 50;
 /// environment), `{channel}`, `{channel.N}` (of the first interconnect),
 /// `{channel.managed}` / `{channel.unmanaged}` (a channel whose MACsec
 /// manager is / is not the partner; `{channel.managed.N}` the N-th such)
-/// and `{interconnect.N/channel.M}`.
+/// and `{interconnect.N/channel.M}`; `{channel.disabled}` is the first
+/// channel (of any interconnect of the first environment) whose admin state
+/// is not enabled, `{channel.disabled.interconnect}` its interconnect.
 /// With `only`, the environments are that one alone (it must be listed).
 pub async fn discover<C: ConnectionCoordinator + ?Sized>(
     coordinator: &C,
@@ -268,6 +271,22 @@ pub async fn discover<C: ConnectionCoordinator + ?Sized>(
             .iter()
             .filter_map(|c| c.name.as_ref().map(ToString::to_string))
             .collect();
+        if !b.values.contains_key("channel.disabled")
+            && let Some(disabled) = channels
+                .iter()
+                .filter(|c| {
+                    c.admin_state
+                        .as_ref()
+                        .is_some_and(|s| *s != AdminState::Enabled)
+                })
+                .find_map(|c| c.name.as_ref())
+        {
+            b.set("channel.disabled", Value::String(disabled.to_string()));
+            b.set(
+                "channel.disabled.interconnect",
+                Value::String(ix.to_string()),
+            );
+        }
         for (j, name) in names.iter().enumerate() {
             b.set(
                 format!("interconnect.{}/channel.{}", i + 1, j + 1),

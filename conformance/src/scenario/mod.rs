@@ -39,4 +39,4 @@ pub use mutant::Mutant;
 pub use operations::{AnyRequest, OperationCall, invoke};
 pub use patient::Patient;
 pub use run::{Filter, run_scenarios, run_scenarios_in};
-pub use target::{CoordinatorTarget, FixtureTarget, HookError, Target};
+pub use target::{CoordinatorTarget, FixtureTarget, HookError, Target, reference_fixture};

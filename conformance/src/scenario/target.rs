@@ -7,9 +7,11 @@
 use std::future::Future;
 
 use interconnect_core::names::{EnvironmentName, MacSecKeyName, ProviderName};
-use interconnect_core::wire::Secret;
+use std::sync::Arc;
+
+use interconnect_core::wire::{AdminState, Secret};
 use interconnect_provider::testing::{Fixture, PROVISIONING_DELAY_SECONDS};
-use interconnect_provider::{Caller, ConnectionCoordinator};
+use interconnect_provider::{Caller, ConnectionCoordinator, ReferenceProvider};
 
 use super::model::{Hook, Role};
 
@@ -133,9 +135,37 @@ impl<C: ConnectionCoordinator> Target for CoordinatorTarget<C> {
     }
 }
 
+/// The in-process reference provider the suite certifies itself against:
+/// the built-in aws/gcp pair (`ProviderConfig::default_pair`, this server
+/// `aws`, the runner `gcp`) with channel `ix2/ch4` of every environment
+/// administratively disabled, so that the rules about disabled channels
+/// (FEAT-13) have something to be checked on.
+pub fn reference_fixture() -> Fixture<Arc<ReferenceProvider>> {
+    let mut fixture = Fixture::new();
+    let mut config = fixture.server.config().clone();
+    for partner in &mut config.inventory.partners {
+        for env in &mut partner.environments {
+            for ix in env.interconnects.iter_mut().skip(1).take(1) {
+                for ch in ix.channels.iter_mut().skip(3).take(1) {
+                    ch.admin_state = Some(AdminState::Disabled);
+                }
+            }
+        }
+    }
+    fixture = Fixture::with_config(config);
+    fixture
+}
+
 /// An in-process reference provider (`testing::Fixture`): every hook.
 pub struct FixtureTarget<C> {
     fixture: Fixture<C>,
+}
+
+impl FixtureTarget<Arc<ReferenceProvider>> {
+    /// The [`reference_fixture`]'s target.
+    pub fn reference() -> Self {
+        FixtureTarget::new(reference_fixture())
+    }
 }
 
 impl<C: ConnectionCoordinator> FixtureTarget<C> {

@@ -10,11 +10,10 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use interconnect_conformance::scenario::{FixtureTarget, HttpTargetConfig};
+use interconnect_conformance::scenario::{FixtureTarget, HttpTargetConfig, reference_fixture};
 use interconnect_conformance::{Filter, Report, Suite};
 use interconnect_core::names::{EnvironmentName, ProviderName};
 use interconnect_core::wire::Secret;
-use interconnect_provider::testing::Fixture;
 
 use super::Outcome;
 use crate::error::{CliError, ErrorKind};
@@ -105,7 +104,7 @@ pub(crate) fn run(args: ConformanceArgs) -> Result<Outcome, CliError> {
         .build()
         .map_err(|e| CliError::new(ErrorKind::Io, format!("cannot start the runtime: {e}")))?;
     let (heading, report) = if args.in_process {
-        let fixture = Fixture::new();
+        let fixture = reference_fixture();
         let suite = match &args.environment {
             Some(id) => suite.with_environment(Some(environment(&fixture.partner, id)?)),
             None => suite,
