@@ -7,3 +7,4 @@
 //! | `decode_key` | encoding an activation key and reading it back as pasted; rejections |
 //! | `validate_feature` | judging a proposed L3 feature against guidance; the `Report` as JSON |
 //! | `check_pair` | checking a customer's two networks with `customer::validate_pair` |
+//! | `run_conformance` | running the conformance suite in process; a broken provider's report |

@@ -31,6 +31,9 @@ pub(crate) enum Command {
     Check(CheckArgs),
     /// Print the JSON Schema of a wire type, or list the names.
     Schema(SchemaArgs),
+    /// Run the conformance suite: offline vectors, and with --target (or
+    /// --in-process) the protocol scenarios against a server.
+    Conformance(crate::commands::conformance::ConformanceArgs),
 }
 
 /// `interconnect key ...`

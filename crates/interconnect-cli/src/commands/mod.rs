@@ -2,6 +2,7 @@
 //! was valid, or a [`CliError`].
 
 pub(crate) mod check;
+pub(crate) mod conformance;
 pub(crate) mod key;
 pub(crate) mod schema;
 pub(crate) mod validate;
@@ -44,5 +45,6 @@ pub(crate) fn run(command: Command) -> Result<Outcome, CliError> {
         Command::Validate(v) => validate::run(v),
         Command::Check(c) => check::run(&c),
         Command::Schema(s) => schema::run(&s),
+        Command::Conformance(c) => conformance::run(c),
     }
 }
