@@ -5,10 +5,16 @@
 //! `../shared/DESIGN.md`, "The symmetric model"), so a lookup by name is
 //! already scoped to one partner (AUTH-3). Maps are ordered by name, which is
 //! the order of every list (LIST-7).
-
-use std::collections::{BTreeMap, BTreeSet};
+//!
+//! The maps are persistent B-trees ([`imbl::OrdMap`], [`imbl::OrdSet`]):
+//! cloning a [`State`] shares every node, and a change copies only the path
+//! to the entry it touches, so a transaction's draft copy
+//! ([`MemoryStore`](super::MemoryStore)) costs O(1) and each change
+//! O(log n) instead of a copy of every record (`BENCHMARKS.md`,
+//! "Establishment").
 
 use chrono::{DateTime, Utc};
+use imbl::{OrdMap, OrdSet};
 use interconnect_core::names::{
     ChannelName, ConnectionName, EnvironmentName, FeatureName, IssueName, MacSecKeyName,
     ProviderName,
@@ -23,27 +29,27 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct State {
     /// Activation keys this server issued, by shared connection UUID (lower case).
-    pub issued_keys: BTreeMap<String, IssuedKey>,
+    pub issued_keys: OrdMap<String, IssuedKey>,
     /// Connections, by name.
-    pub connections: BTreeMap<ConnectionName, ConnectionRecord>,
+    pub connections: OrdMap<ConnectionName, ConnectionRecord>,
     /// Features, by name.
-    pub features: BTreeMap<FeatureName, FeatureRecord>,
+    pub features: OrdMap<FeatureName, FeatureRecord>,
     /// MACsec keys held for channels, by name.
-    pub mac_sec_keys: BTreeMap<MacSecKeyName, MacSecKeyRecord>,
+    pub mac_sec_keys: OrdMap<MacSecKeyName, MacSecKeyRecord>,
     /// Per-channel dynamic state (maintenance, rotations), by name.
-    pub channels: BTreeMap<ChannelName, ChannelRecord>,
+    pub channels: OrdMap<ChannelName, ChannelRecord>,
     /// Issues, by name.
-    pub issues: BTreeMap<IssueName, IssueRecord>,
+    pub issues: OrdMap<IssueName, IssueRecord>,
     /// Connections whose in-flight update (`ConnectionRecord::update_in_flight`)
     /// was started by this server's own side; any other in-flight update was
     /// started by the partner and ends with its `NotifyConnectionStatus`
     /// (CONN-17, CONN-19).
     #[serde(default)]
-    pub local_updates: BTreeSet<ConnectionName>,
+    pub local_updates: OrdSet<ConnectionName>,
     /// This provider's own side of each connection, by shared connection
     /// UUID (lower case): role, progress, customer (issue 5 workflows).
     #[serde(default)]
-    pub workflows: BTreeMap<String, super::Workflow>,
+    pub workflows: OrdMap<String, super::Workflow>,
 }
 
 /// An activation key this server issued (KEY-14..KEY-19).
