@@ -1,4 +1,5 @@
-//! Small runnable programs, each teaching one part of `interconnect-core`.
+//! Small runnable programs, each teaching one part of `interconnect-core`
+//! or, for the last two, of `interconnect-provider`.
 //! Run one with `cargo run -p interconnect-examples --example NAME`.
 //!
 //! | example | what it teaches |
@@ -7,4 +8,6 @@
 //! | `decode_key` | encoding an activation key and reading it back as pasted; rejections |
 //! | `validate_feature` | judging a proposed L3 feature against guidance; the `Report` as JSON |
 //! | `check_pair` | checking a customer's two networks with `customer::validate_pair` |
+//! | `two_clouds` | two reference providers in process: key, accept, settle, VERIFIED on both sides, delete |
+//! | `custom_backend` | a partner's routers behind `Backend`: calls become router jobs |
 //! | `run_conformance` | running the conformance suite in process; a broken provider's report |
