@@ -22,6 +22,7 @@
 #[macro_use]
 mod enums;
 mod decode;
+mod objects_only;
 mod secret;
 mod timestamp;
 
