@@ -7,14 +7,18 @@
 //! (protocol scenarios).
 #![forbid(unsafe_code)]
 
+pub mod filter;
 pub mod outcome;
 
 pub use outcome::{Outcome, Verdict};
 pub mod offline;
 pub mod report;
 pub mod scenario;
+pub mod suite;
 pub mod vectors;
 
-pub use offline::{Filter, run_offline};
+pub use filter::Filter;
+pub use offline::run_offline;
 pub use report::Report;
+pub use suite::{Listed, Suite, SuiteError, run_all};
 pub use vectors::LoadError;

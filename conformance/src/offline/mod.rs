@@ -23,55 +23,7 @@ use serde_json::Value;
 use crate::outcome::{Outcome, Verdict};
 use crate::vectors::{LoadError, WIRE_FAMILY, load};
 
-/// Which vectors to run: `--only CLAUSE`, repeatable. A clause is a
-/// requirement id prefix such as `KEY` (every `KEY-*` row) or an exact id
-/// such as `KEY-5`. Vectors that match no clause are not run and not
-/// reported. An empty filter runs everything.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Filter {
-    only: Vec<String>,
-}
-
-impl Filter {
-    /// Runs every vector.
-    pub fn all() -> Self {
-        Filter::default()
-    }
-
-    /// Runs the vectors whose requirement matches one of `clauses`.
-    pub fn only<I, S>(clauses: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        Filter {
-            only: clauses.into_iter().map(Into::into).collect(),
-        }
-    }
-
-    /// Whether a vector testing `requirement` is run: `KEY` matches `KEY-5`
-    /// and `KEY-12`; `KEY-1` matches `KEY-1` only (not `KEY-12`);
-    /// `CUST-CIDR` matches `CUST-CIDR-OVERLAP`.
-    pub fn matches(&self, requirement: &str) -> bool {
-        self.only.is_empty()
-            || self.only.iter().any(|clause| {
-                requirement == clause
-                    || requirement
-                        .strip_prefix(clause.as_str())
-                        .is_some_and(|rest| rest.starts_with('-') && !is_numbered(clause))
-            })
-    }
-}
-
-/// Whether a clause already ends in a rule number (`KEY-1`), so that it
-/// must not match longer numbers or sub-ids.
-fn is_numbered(clause: &str) -> bool {
-    clause
-        .rsplit('-')
-        .next()
-        .is_some_and(|last| !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()))
-        && clause.contains('-')
-}
+pub use crate::filter::Filter;
 
 /// Runs every offline vector of `vectors_dir` that `filter` selects, in
 /// file order (families in [`crate::vectors::FILE_FAMILIES`] order, then
@@ -94,7 +46,7 @@ pub fn run_offline(vectors_dir: &Path, filter: &Filter) -> Result<Vec<Outcome>, 
         for v in file
             .vectors
             .iter()
-            .filter(|v| filter.matches(&v.requirement))
+            .filter(|v| filter.selects(&v.id, family, [v.requirement.as_str()]))
         {
             out.push(Outcome {
                 vector: v.id.clone(),
@@ -106,7 +58,11 @@ pub fn run_offline(vectors_dir: &Path, filter: &Filter) -> Result<Vec<Outcome>, 
         }
     }
     for file in vectors.wire.values() {
-        for case in file.tests.iter().filter(|c| filter.matches(&c.requirement)) {
+        for case in file
+            .tests
+            .iter()
+            .filter(|c| filter.selects(&c.id, WIRE_FAMILY, [c.requirement.as_str()]))
+        {
             out.push(Outcome {
                 vector: case.id.clone(),
                 requirement: case.requirement.clone(),

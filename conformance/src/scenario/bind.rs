@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use interconnect_core::names::{EnvironmentName, InterconnectName, ProviderName};
+use interconnect_core::wire::AdminState;
 use interconnect_provider::request;
 use interconnect_provider::{Caller, ConnectionCoordinator, PageRequest};
 use serde_json::Value;
@@ -161,11 +162,16 @@ const MAX_PAGES: usize = 50;
 /// `{environment.N}`, `{interconnect}`, `{interconnect.N}` (of the first
 /// environment), `{channel}`, `{channel.N}` (of the first interconnect),
 /// `{channel.managed}` / `{channel.unmanaged}` (a channel whose MACsec
-/// manager is / is not the partner) and `{interconnect.N/channel.M}`.
+/// manager is / is not the partner; `{channel.managed.N}` the N-th such)
+/// and `{interconnect.N/channel.M}`; `{channel.disabled}` is the first
+/// channel (of any interconnect of the first environment) whose admin state
+/// is not enabled, `{channel.disabled.interconnect}` its interconnect.
+/// With `only`, the environments are that one alone (it must be listed).
 pub async fn discover<C: ConnectionCoordinator + ?Sized>(
     coordinator: &C,
     caller: &Caller,
     partner: &ProviderName,
+    only: Option<&EnvironmentName>,
 ) -> Result<Bindings, BindError> {
     let mut b = Bindings::default();
     b.set("provider", Value::String(partner.to_string()));
@@ -199,6 +205,15 @@ pub async fn discover<C: ConnectionCoordinator + ?Sized>(
         if token.is_none() {
             break;
         }
+    }
+    if let Some(only) = only {
+        if !environments.contains(only) {
+            return Err(BindError::Discovery {
+                operation: "ListEnvironments",
+                message: format!("{only} is not listed to {partner}"),
+            });
+        }
+        environments = vec![only.clone()];
     }
     numbered(
         &mut b,
@@ -256,6 +271,22 @@ pub async fn discover<C: ConnectionCoordinator + ?Sized>(
             .iter()
             .filter_map(|c| c.name.as_ref().map(ToString::to_string))
             .collect();
+        if !b.values.contains_key("channel.disabled")
+            && let Some(disabled) = channels
+                .iter()
+                .filter(|c| {
+                    c.admin_state
+                        .as_ref()
+                        .is_some_and(|s| *s != AdminState::Enabled)
+                })
+                .find_map(|c| c.name.as_ref())
+        {
+            b.set("channel.disabled", Value::String(disabled.to_string()));
+            b.set(
+                "channel.disabled.interconnect",
+                Value::String(ix.to_string()),
+            );
+        }
         for (j, name) in names.iter().enumerate() {
             b.set(
                 format!("interconnect.{}/channel.{}", i + 1, j + 1),
@@ -264,18 +295,15 @@ pub async fn discover<C: ConnectionCoordinator + ?Sized>(
         }
         if i == 0 {
             numbered(&mut b, "channel", names.into_iter());
-            let managed = |ours: bool| {
-                channels
-                    .iter()
-                    .find(|c| (c.macsec_manager_provider.as_ref() == Some(partner)) == ours)
-                    .and_then(|c| c.name.as_ref())
-                    .map(|n| Value::String(n.to_string()))
-            };
-            if let Some(v) = managed(true) {
-                b.set("channel.managed", v);
-            }
-            if let Some(v) = managed(false) {
-                b.set("channel.unmanaged", v);
+            for (label, ours) in [("channel.managed", true), ("channel.unmanaged", false)] {
+                numbered(
+                    &mut b,
+                    label,
+                    channels
+                        .iter()
+                        .filter(|c| (c.macsec_manager_provider.as_ref() == Some(partner)) == ours)
+                        .filter_map(|c| c.name.as_ref().map(ToString::to_string)),
+                );
             }
         }
     }

@@ -13,24 +13,30 @@
 //! | [`operations`] | the 33 operations as data; `invoke` on any coordinator |
 //! | [`bind`] | placeholders and the discovery of names |
 //! | [`target`] | `Target`: coordinator, identities, optional hooks |
+//! | [`patient`] | waits and retries on 429 (rate-limited targets) |
+//! | [`http_target`] | `HttpTarget`: a target at a URL, hooks through the operator API |
 //! | [`peer`] | the runner's embedded peer |
 //! | [`redact`] | secrets never printed |
 //! | [`run`] | the runner and its cleanup |
 //! | [`mutant`] | broken coordinators that the suite must fail |
 
 pub mod bind;
+pub mod http_target;
 pub mod load;
 pub mod model;
 pub mod mutant;
 pub mod operations;
+pub mod patient;
 pub mod peer;
 pub mod redact;
 pub mod run;
 pub mod target;
 
+pub use http_target::{HttpTarget, HttpTargetConfig, HttpTargetError};
 pub use load::{LoadError, bundled_dir, load_dir, load_file};
 pub use model::{Assertion, Expect, Hook, HookCall, PeerCall, Role, Scenario, ScenarioFile, Step};
 pub use mutant::Mutant;
 pub use operations::{AnyRequest, OperationCall, invoke};
-pub use run::{Filter, run_scenarios};
-pub use target::{CoordinatorTarget, FixtureTarget, HookError, Target};
+pub use patient::Patient;
+pub use run::{Filter, run_scenarios, run_scenarios_in};
+pub use target::{CoordinatorTarget, FixtureTarget, HookError, Target, reference_fixture};

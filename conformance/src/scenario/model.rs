@@ -60,6 +60,8 @@ pub enum Hook {
     AdvanceClock,
     /// The target can be moved until its features are FINAL.
     AwaitProvisioning,
+    /// The target's devices can be made to carry traffic with a MACsec key.
+    ActivateMacSecKey,
 }
 
 impl Hook {
@@ -69,6 +71,7 @@ impl Hook {
             Hook::IssueActivationKey => "issueActivationKey",
             Hook::AdvanceClock => "advanceClock",
             Hook::AwaitProvisioning => "awaitProvisioning",
+            Hook::ActivateMacSecKey => "activateMacSecKey",
         }
     }
 }
@@ -107,6 +110,12 @@ pub enum HookCall {
     },
     /// Move the target until its features are FINAL; answers `{}`.
     AwaitProvisioning {},
+    /// Make a MACsec key the active key of its channel on the target's
+    /// devices; answers `{}`.
+    ActivateMacSecKey {
+        /// The key's name.
+        name: String,
+    },
 }
 
 impl HookCall {
@@ -116,6 +125,7 @@ impl HookCall {
             HookCall::IssueActivationKey { .. } => Hook::IssueActivationKey,
             HookCall::AdvanceClock { .. } => Hook::AdvanceClock,
             HookCall::AwaitProvisioning {} => Hook::AwaitProvisioning,
+            HookCall::ActivateMacSecKey { .. } => Hook::ActivateMacSecKey,
         }
     }
 }

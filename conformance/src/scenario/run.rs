@@ -5,7 +5,7 @@
 //! reverse order, ignoring 404; it never touches anything else. A cleanup
 //! failure fails the scenario.
 
-use interconnect_core::names::{ChannelName, ConnectionName, ProviderName};
+use interconnect_core::names::{ChannelName, ConnectionName, EnvironmentName, ProviderName};
 use interconnect_core::wire::Secret;
 use interconnect_provider::{ConnectionCoordinator, CoordinatorError, ErrorKind, request};
 use serde_json::Value;
@@ -18,25 +18,7 @@ use super::redact::{redact_text, redact_value};
 use super::target::Target;
 use crate::outcome::{Outcome, Verdict};
 
-/// Which scenarios run: every one when `only` is empty, else those whose
-/// id, requirement (or `also`) or family is listed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Filter {
-    /// Scenario ids, requirement ids or family names.
-    pub only: Vec<String>,
-}
-
-impl Filter {
-    /// Whether `scenario` is selected.
-    pub fn selects(&self, scenario: &Scenario) -> bool {
-        self.only.is_empty()
-            || self.only.iter().any(|o| {
-                *o == scenario.id
-                    || *o == scenario.family
-                    || scenario.requirements().any(|r| r == o)
-            })
-    }
-}
+pub use crate::filter::Filter;
 
 /// The default destination account of issued keys.
 const DEFAULT_ACCOUNT: &str = "123456789012";
@@ -56,30 +38,61 @@ struct Run<'a, T: Target> {
     vars: Bindings,
     secrets: Vec<String>,
     created: Vec<Created>,
+    /// MACsec keys the scenario made active through the hook: the target
+    /// refuses to delete an active key (MACSEC-7), so cleanup leaves them.
+    activated: Vec<String>,
 }
 
-/// Runs `scenarios` against `target`; one outcome per scenario, in order.
+/// Runs the scenarios `filter` selects against `target`; one outcome per
+/// selected scenario, in order (unselected ones are not reported).
 pub async fn run_scenarios<T: Target>(
     target: &T,
     scenarios: &[Scenario],
     filter: &Filter,
+) -> Vec<Outcome> {
+    run_scenarios_in(target, scenarios, filter, None).await
+}
+
+/// [`run_scenarios`], with discovery restricted to one `environment` of the
+/// target (`--environment ID`): `{environment}` is that environment and the
+/// other discovered names are under it.
+pub async fn run_scenarios_in<T: Target>(
+    target: &T,
+    scenarios: &[Scenario],
+    filter: &Filter,
+    environment: Option<&EnvironmentName>,
 ) -> Vec<Outcome> {
     let peer = EmbeddedPeer::new(target.partner().clone());
     let base = discover(
         target.coordinator(),
         &target.caller(Role::Partner),
         target.partner(),
+        environment,
     )
     .await;
     let mut out = Vec::with_capacity(scenarios.len());
     for scenario in scenarios {
-        let verdict = if !filter.selects(scenario) {
-            Verdict::Skip {
-                reason: "not selected by the filter".to_owned(),
-            }
-        } else if let Some(missing) = scenario.needs.iter().find(|h| !target.has_hook(**h)) {
+        if !filter.selects(&scenario.id, &scenario.family, scenario.requirements()) {
+            continue;
+        }
+        let verdict = if let Some(missing) = scenario.needs.iter().find(|h| !target.has_hook(**h)) {
             Verdict::Skip {
                 reason: format!("the target offers no `{}` hook", missing.as_str()),
+            }
+        } else if let Some(role) = scenario
+            .steps
+            .iter()
+            .map(|s| s.role)
+            .find(|r| !target.has_role(*r))
+        {
+            Verdict::Skip {
+                reason: format!(
+                    "the runner has no credentials for the `{}` role",
+                    match role {
+                        Role::Partner => "partner",
+                        Role::Stranger => "stranger",
+                    }
+                ),
             }
         } else {
             match &base {
@@ -112,6 +125,7 @@ async fn run_one<T: Target>(
         vars,
         secrets: Vec::new(),
         created: Vec::new(),
+        activated: Vec::new(),
     };
     let mut verdict = Verdict::Pass;
     for (i, step) in scenario.steps.iter().enumerate() {
@@ -236,6 +250,7 @@ impl<T: Target> Run<'_, T> {
                     .unwrap_or_else(|| DEFAULT_ACCOUNT.to_owned());
                 let key = t
                     .issue_activation_key(&env, *bandwidth_mbps, Secret::new(account))
+                    .await
                     .map_err(|e| mismatch(e.to_string()))?;
                 let text = key.expose().to_owned();
                 self.secrets.push(text.clone());
@@ -255,12 +270,26 @@ impl<T: Target> Run<'_, T> {
             }
             HookCall::AdvanceClock { seconds } => {
                 t.advance_clock(*seconds)
+                    .await
                     .map_err(|e| mismatch(e.to_string()))?;
                 Ok(Value::Object(Default::default()))
             }
             HookCall::AwaitProvisioning {} => {
                 t.await_provisioning()
+                    .await
                     .map_err(|e| mismatch(e.to_string()))?;
+                Ok(Value::Object(Default::default()))
+            }
+            HookCall::ActivateMacSecKey { name } => {
+                let text = self.vars.fill_text(name)?;
+                let key = text
+                    .parse()
+                    .map_err(|e| mismatch(format!("MACsec key `{text}`: {e}")))?;
+                t.activate_mac_sec_key(&key)
+                    .await
+                    .map_err(|e| mismatch(e.to_string()))?;
+                self.activated.retain(|k| *k != text);
+                self.activated.push(text);
                 Ok(Value::Object(Default::default()))
             }
         }
@@ -544,9 +573,11 @@ impl<T: Target> Run<'_, T> {
                     Err(e) => Err(CoordinatorError::internal("NAME-1", e.to_string())),
                 },
             };
+            let left_active = matches!(&item, Created::MacSecKey(n) if self.activated.contains(n));
             match result {
                 Ok(()) => {}
                 Err(e) if e.kind() == ErrorKind::NotFound => {}
+                Err(e) if left_active && e.rule() == "MACSEC-7" => {}
                 Err(e) => errors.push(format!("removing {item:?}: {e}")),
             }
         }

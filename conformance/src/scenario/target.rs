@@ -4,10 +4,14 @@
 //! Customer Intent": keys are issued to customers outside the API; time
 //! passing; devices provisioning).
 
-use interconnect_core::names::{EnvironmentName, ProviderName};
-use interconnect_core::wire::Secret;
+use std::future::Future;
+
+use interconnect_core::names::{EnvironmentName, MacSecKeyName, ProviderName};
+use std::sync::Arc;
+
+use interconnect_core::wire::{AdminState, Secret};
 use interconnect_provider::testing::{Fixture, PROVISIONING_DELAY_SECONDS};
-use interconnect_provider::{Caller, ConnectionCoordinator};
+use interconnect_provider::{Caller, ConnectionCoordinator, ReferenceProvider};
 
 use super::model::{Hook, Role};
 
@@ -41,6 +45,14 @@ pub trait Target: Sync {
     /// The authenticated caller for a role.
     fn caller(&self, role: Role) -> Caller;
 
+    /// Whether the runner can call as `role`; scenarios with a step in a
+    /// role the target lacks are skipped with the reason. The partner role
+    /// always exists; the stranger role needs the credentials of a provider
+    /// that is not a partner of the target.
+    fn has_role(&self, role: Role) -> bool {
+        role == Role::Partner
+    }
+
     /// Whether the target offers `hook`.
     fn has_hook(&self, hook: Hook) -> bool {
         let _ = hook;
@@ -54,20 +66,30 @@ pub trait Target: Sync {
         environment: &EnvironmentName,
         bandwidth_mbps: i32,
         destination_account_id: Secret,
-    ) -> Result<Secret, HookError> {
+    ) -> impl Future<Output = Result<Secret, HookError>> + Send {
         let _ = (environment, bandwidth_mbps, destination_account_id);
-        Err(HookError::Unsupported(Hook::IssueActivationKey))
+        async { Err(HookError::Unsupported(Hook::IssueActivationKey)) }
     }
 
     /// Moves the target's clock forward.
-    fn advance_clock(&self, seconds: i64) -> Result<(), HookError> {
+    fn advance_clock(&self, seconds: i64) -> impl Future<Output = Result<(), HookError>> + Send {
         let _ = seconds;
-        Err(HookError::Unsupported(Hook::AdvanceClock))
+        async { Err(HookError::Unsupported(Hook::AdvanceClock)) }
     }
 
     /// Moves the target until the features it accepted are FINAL.
-    fn await_provisioning(&self) -> Result<(), HookError> {
-        Err(HookError::Unsupported(Hook::AwaitProvisioning))
+    fn await_provisioning(&self) -> impl Future<Output = Result<(), HookError>> + Send {
+        async { Err(HookError::Unsupported(Hook::AwaitProvisioning)) }
+    }
+
+    /// Makes `key` the active MACsec key of its channel on the target's
+    /// devices (what the devices do once they carry traffic with it).
+    fn activate_mac_sec_key(
+        &self,
+        key: &MacSecKeyName,
+    ) -> impl Future<Output = Result<(), HookError>> + Send {
+        let _ = key;
+        async { Err(HookError::Unsupported(Hook::ActivateMacSecKey)) }
     }
 }
 
@@ -107,11 +129,43 @@ impl<C: ConnectionCoordinator> Target for CoordinatorTarget<C> {
             Role::Stranger => Caller::partner(self.stranger.clone()),
         }
     }
+
+    fn has_role(&self, _role: Role) -> bool {
+        true
+    }
+}
+
+/// The in-process reference provider the suite certifies itself against:
+/// the built-in aws/gcp pair (`ProviderConfig::default_pair`, this server
+/// `aws`, the runner `gcp`) with channel `ix2/ch4` of every environment
+/// administratively disabled, so that the rules about disabled channels
+/// (FEAT-13) have something to be checked on.
+pub fn reference_fixture() -> Fixture<Arc<ReferenceProvider>> {
+    let mut fixture = Fixture::new();
+    let mut config = fixture.server.config().clone();
+    for partner in &mut config.inventory.partners {
+        for env in &mut partner.environments {
+            for ix in env.interconnects.iter_mut().skip(1).take(1) {
+                for ch in ix.channels.iter_mut().skip(3).take(1) {
+                    ch.admin_state = Some(AdminState::Disabled);
+                }
+            }
+        }
+    }
+    fixture = Fixture::with_config(config);
+    fixture
 }
 
 /// An in-process reference provider (`testing::Fixture`): every hook.
 pub struct FixtureTarget<C> {
     fixture: Fixture<C>,
+}
+
+impl FixtureTarget<Arc<ReferenceProvider>> {
+    /// The [`reference_fixture`]'s target.
+    pub fn reference() -> Self {
+        FixtureTarget::new(reference_fixture())
+    }
 }
 
 impl<C: ConnectionCoordinator> FixtureTarget<C> {
@@ -144,11 +198,15 @@ impl<C: ConnectionCoordinator> Target for FixtureTarget<C> {
         }
     }
 
+    fn has_role(&self, _role: Role) -> bool {
+        true
+    }
+
     fn has_hook(&self, _hook: Hook) -> bool {
         true
     }
 
-    fn issue_activation_key(
+    async fn issue_activation_key(
         &self,
         environment: &EnvironmentName,
         bandwidth_mbps: i32,
@@ -164,7 +222,7 @@ impl<C: ConnectionCoordinator> Target for FixtureTarget<C> {
             })
     }
 
-    fn advance_clock(&self, seconds: i64) -> Result<(), HookError> {
+    async fn advance_clock(&self, seconds: i64) -> Result<(), HookError> {
         if seconds < 0 {
             return Err(HookError::Failed {
                 hook: Hook::AdvanceClock,
@@ -177,10 +235,21 @@ impl<C: ConnectionCoordinator> Target for FixtureTarget<C> {
         Ok(())
     }
 
-    fn await_provisioning(&self) -> Result<(), HookError> {
+    async fn await_provisioning(&self) -> Result<(), HookError> {
         self.fixture
             .clock
             .advance(chrono::Duration::seconds(PROVISIONING_DELAY_SECONDS + 1));
         Ok(())
+    }
+
+    async fn activate_mac_sec_key(&self, key: &MacSecKeyName) -> Result<(), HookError> {
+        self.fixture
+            .server
+            .activate_mac_sec_key(key)
+            .map(|_| ())
+            .map_err(|e| HookError::Failed {
+                hook: Hook::ActivateMacSecKey,
+                message: e.to_string(),
+            })
     }
 }

@@ -35,6 +35,9 @@ pub(crate) enum Command {
     Serve(crate::commands::serve::ServeArgs),
     /// Two providers over loopback HTTP: a connection from request to VERIFIED, changed, rotated, deleted.
     Demo(crate::commands::demo::DemoArgs),
+    /// Run the conformance suite: offline vectors, and with --target (or
+    /// --in-process) the protocol scenarios against a server.
+    Conformance(crate::commands::conformance::ConformanceArgs),
 }
 
 /// `interconnect key ...`

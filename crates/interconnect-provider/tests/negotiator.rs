@@ -631,7 +631,15 @@ async fn a_delete_with_the_peer_down_is_retried_and_a_404_counts_as_done() -> Te
         .ok_or("no copy at aws")?;
     pair.aws.store().update(|s| {
         s.connections.remove(&name);
-        s.features.retain(|f, _| f.connection() != &name);
+        let gone: Vec<_> = s
+            .features
+            .keys()
+            .filter(|f| f.connection() == &name)
+            .cloned()
+            .collect();
+        for f in gone {
+            s.features.remove(&f);
+        }
         Ok(())
     })?;
     pair.to_aws.set_down(false);

@@ -2,6 +2,7 @@
 //! was valid, or a [`CliError`].
 
 pub(crate) mod check;
+pub(crate) mod conformance;
 pub(crate) mod demo;
 pub(crate) mod key;
 pub(crate) mod schema;
@@ -48,5 +49,6 @@ pub(crate) fn run(command: Command) -> Result<Outcome, CliError> {
         Command::Schema(s) => schema::run(&s),
         Command::Serve(s) => serve::run(&s),
         Command::Demo(d) => demo::run(&d),
+        Command::Conformance(c) => conformance::run(c),
     }
 }

@@ -567,6 +567,8 @@ fn check_entry_provider(
     }
 }
 
+/// Judges one host address: bare, or `addr/len` with `len` the subnet's
+/// prefix length (E-43); any other length breaks the family's in-subnet rule.
 fn check_host(
     c: &mut Collector,
     text: &str,
@@ -575,8 +577,15 @@ fn check_host(
     path: &str,
 ) -> Option<IpAddr> {
     let family = rules.family;
-    let addr: IpAddr = match text.parse() {
-        Ok(a) if Family::of(&IpNet::from(a)) == family => a,
+    let read = if text.contains('/') {
+        text.parse::<IpNet>()
+            .ok()
+            .map(|n| (n.addr(), Some(n.prefix_len())))
+    } else {
+        text.parse::<IpAddr>().ok().map(|a| (a, None))
+    };
+    let (addr, len) = match read {
+        Some((a, len)) if Family::of(&IpNet::from(a)) == family => (a, len),
         _ => {
             c.push(
                 rules.host_in_subnet,
@@ -587,13 +596,23 @@ fn check_host(
         }
     };
     let net = net?;
-    if !net.contains(&addr) {
-        c.push(
+    match len {
+        Some(len) if len != net.prefix_len() => c.push(
+            rules.host_in_subnet,
+            path,
+            format!(
+                "{addr}/{len} has a prefix length other than the subnet's /{}",
+                net.prefix_len()
+            ),
+        ),
+        _ if !net.contains(&addr) => c.push(
             rules.host_in_subnet,
             path,
             format!("{addr} is not inside {net}"),
-        );
-    } else if !host_is_usable(addr, &net) {
+        ),
+        _ => {}
+    }
+    if net.contains(&addr) && !host_is_usable(addr, &net) {
         c.push(
             rules.host_not_reserved,
             path,
@@ -996,6 +1015,48 @@ mod tests {
         assert_eq!(
             rules_of(&with(|l3| l3.provider_bgp_configs[1].host_ipv4 = None)),
             vec![L3_HOST_IPV4_PRESENT]
+        );
+    }
+
+    #[test]
+    fn hosts_may_carry_the_subnet_prefix_length() {
+        let f = with(|l3| {
+            l3.provider_bgp_configs[0].host_ipv4 = Some("169.254.1.17/30".into());
+            l3.provider_bgp_configs[1].host_ipv4 = Some("169.254.1.18/30".into());
+            l3.provider_bgp_configs[1].host_ipv6 = Some("fd20::2/126".into());
+        });
+        assert_eq!(rules_of(&f), Vec::<&str>::new());
+        let wrong = |v4: &str, v6: &str| {
+            let (v4, v6) = (v4.to_string(), v6.to_string());
+            rules_of(&with(move |l3| {
+                l3.provider_bgp_configs[1].host_ipv4 = Some(v4);
+                l3.provider_bgp_configs[1].host_ipv6 = Some(v6);
+            }))
+        };
+        assert_eq!(
+            wrong("169.254.1.18/29", "fd20::2"),
+            vec![L3_HOST_IPV4_IN_SUBNET]
+        );
+        assert_eq!(
+            wrong("169.254.1.18/32", "fd20::2/64"),
+            vec![L3_HOST_IPV4_IN_SUBNET, L3_HOST_IPV6_IN_SUBNET]
+        );
+        assert_eq!(
+            wrong("169.254.1.18/33", "fd20::2/"),
+            vec![L3_HOST_IPV4_IN_SUBNET, L3_HOST_IPV6_IN_SUBNET]
+        );
+        // The length is judged, and so is the address.
+        assert_eq!(
+            wrong("169.254.1.17/30", "fd20::2"),
+            vec![L3_HOST_IPV4_DISTINCT]
+        );
+        assert_eq!(
+            wrong("169.254.1.19/30", "fd20::2"),
+            vec![L3_HOST_IPV4_NOT_RESERVED]
+        );
+        assert_eq!(
+            wrong("169.254.9.1/30", "fd20::2"),
+            vec![L3_HOST_IPV4_IN_SUBNET]
         );
     }
 

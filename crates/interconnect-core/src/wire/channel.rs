@@ -62,7 +62,11 @@ pub struct Channel {
 #[serde(rename_all = "camelCase")]
 pub struct ListChannelsResponse {
     /// The channels on this page.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub channels: Vec<Channel>,
     /// Token for the next page; absent on the last page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,7 +80,11 @@ pub struct ListChannelsResponse {
 pub struct NotifyMaintenanceRequest {
     /// Deprecated upstream. Every maintenance event of the channel known when
     /// the notification was sent.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     #[schemars(extend("deprecated" = true))]
     pub events: Vec<MaintenanceEvent>,
 }
@@ -102,7 +110,11 @@ pub struct MaintenanceEvent {
 #[serde(rename_all = "camelCase")]
 pub struct GetMaintenanceEventsResponse {
     /// The channel's maintenance events.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub events: Vec<MaintenanceEvent>,
 }
 
@@ -211,6 +223,18 @@ mod tests {
         assert_eq!(g.events, vec![e]);
         let r: MacSecKeyRotationRequest = golden(&json!({"reason": "CKN leaked"}))?;
         assert_eq!(r.reason.as_deref(), Some("CKN leaked"));
+        Ok(())
+    }
+
+    #[test]
+    fn null_events_read_as_an_empty_list() -> TestResult {
+        let r: GetMaintenanceEventsResponse = serde_json::from_value(json!({"events": null}))?;
+        assert!(r.events.is_empty());
+        let r: NotifyMaintenanceRequest = serde_json::from_value(json!({"events": null}))?;
+        assert!(r.events.is_empty());
+        let r: ListChannelsResponse = serde_json::from_value(json!({"channels": null}))?;
+        assert!(r.channels.is_empty());
+        rejects_at::<GetMaintenanceEventsResponse>(&json!({"events": [null]}), "events[0]");
         Ok(())
     }
 

@@ -60,25 +60,53 @@ pub struct FeatureGuidance {
 #[serde(rename_all = "camelCase")]
 pub struct L3BaseGuidance {
     /// Non-overlapping ASN ranges to pick from (often a single ASN).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub asn_ranges: Vec<AsnRange>,
     /// IPv4 subnets to pick from.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub ipv4_subnet_guidance: Vec<SubnetGuidance>,
     /// IPv6 subnets to pick from.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub ipv6_subnet_guidance: Vec<SubnetGuidance>,
     /// IPv4 prefix lengths a chosen subnet may have.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub ipv4_allowed_subnet_prefix_lengths: Vec<i32>,
     /// IPv6 prefix lengths a chosen subnet may have.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub ipv6_allowed_subnet_prefix_lengths: Vec<i32>,
     /// VLAN id ranges to pick from.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub vlan_ranges: Vec<VlanRange>,
     /// Non-overlapping MTU ranges (at the provider boundary) to pick from.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub mtu_ranges: Vec<MtuRange>,
     /// Most BGP prefixes the server accepts on the connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -107,7 +135,11 @@ pub struct SubnetGuidance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_subnet: Option<String>,
     /// Subnets a choice must not overlap.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub exclude_subnets: Vec<String>,
     /// The subnet the server would like the caller to choose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -147,7 +179,11 @@ pub struct MtuRange {
 #[serde(rename_all = "camelCase")]
 pub struct ListConnectionsResponse {
     /// The connections on this page.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub connections: Vec<Connection>,
     /// Token for the next page; absent on the last page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -165,7 +201,11 @@ pub struct GenerateFeatureGuidanceRequest {}
 #[serde(rename_all = "camelCase")]
 pub struct GenerateFeatureGuidanceResponse {
     /// Output only. Guidance per channel.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub feature_guidance: Vec<FeatureGuidance>,
 }
 

@@ -1,8 +1,12 @@
 //! Reading wire documents with errors that name the JSON path of the first
 //! bad member, for example `featureConfig.l3BaseConfig.vlanId: invalid type:
-//! string "x", expected i32`.
+//! string "x", expected i32`. Documents and their members are read as
+//! objects only, never in serde's positional array form
+//! ([`super::objects_only`]).
 
 use serde::de::DeserializeOwned;
+
+use super::objects_only::ObjectsOnly;
 
 /// Largest document [`from_json`] reads, in bytes (1 MiB, the same bound the
 /// HTTP binding puts on request bodies).
@@ -48,7 +52,7 @@ pub fn from_json<T: DeserializeOwned>(text: &[u8]) -> Result<T, DecodeError> {
         });
     }
     let mut de = serde_json::Deserializer::from_slice(text);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| invalid(&e))?;
+    let value = serde_path_to_error::deserialize(ObjectsOnly(&mut de)).map_err(|e| invalid(&e))?;
     de.end().map_err(|_| DecodeError::Invalid {
         path: ".".into(),
         message: "trailing content after the document".into(),
@@ -59,7 +63,7 @@ pub fn from_json<T: DeserializeOwned>(text: &[u8]) -> Result<T, DecodeError> {
 /// Reads a wire type from an already parsed JSON value, naming the path of
 /// the first bad member.
 pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, DecodeError> {
-    serde_path_to_error::deserialize(value).map_err(|e| DecodeError::Invalid {
+    serde_path_to_error::deserialize(ObjectsOnly(value)).map_err(|e| DecodeError::Invalid {
         path: e.path().to_string(),
         message: e.inner().to_string(),
     })

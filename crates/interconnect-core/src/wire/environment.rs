@@ -17,7 +17,11 @@ pub struct Environment {
     pub name: Option<EnvironmentName>,
     /// Output only. The site of each of the two providers (at most two
     /// entries).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub provider_sites: Vec<ProviderSites>,
     /// Endpoint of the parent provider's API for this environment and
     /// everything under it.
@@ -25,10 +29,18 @@ pub struct Environment {
     pub api_uri: Option<String>,
     /// Output only. Connection sizes, in Mbit/s, every interconnect of the
     /// environment supports.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub supported_connection_size_mbps: Vec<i32>,
     /// Output only. Features every interconnect of the environment supports.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub supported_features: Vec<FeatureType>,
     /// Output only. Who among customers may see the environment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,7 +82,11 @@ pub struct ProviderSites {
 #[serde(rename_all = "camelCase")]
 pub struct ListEnvironmentsResponse {
     /// The environments on this page.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub environments: Vec<Environment>,
     /// Token for the next page; absent on the last page.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -64,7 +64,11 @@ pub struct L3BaseConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vlan_id: Option<i32>,
     /// The BGP session settings of each provider (required in prose).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub provider_bgp_configs: Vec<ProviderBgpConfig>,
     /// MD5 password both BGP sessions use (secret).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -100,7 +104,11 @@ pub struct ProviderBgpConfig {
 #[serde(rename_all = "camelCase")]
 pub struct ListFeaturesResponse {
     /// The features on this page.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub features: Vec<Feature>,
     /// Token for the next page; absent on the last page.
     #[serde(default, skip_serializing_if = "Option::is_none")]

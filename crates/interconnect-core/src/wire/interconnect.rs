@@ -18,11 +18,19 @@ pub struct Interconnect {
     pub name: Option<InterconnectName>,
     /// Output only. Connection sizes, in Mbit/s, the interconnect supports (at
     /// least those of its environment).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub supported_connection_size_mbps: Vec<i32>,
     /// Output only. Features the interconnect supports (at least those of its
     /// environment).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub supported_features: Vec<FeatureType>,
     /// Output only. Whether new connections may be provisioned on it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38,7 +46,11 @@ pub struct Interconnect {
 #[serde(rename_all = "camelCase")]
 pub struct ListInterconnectsResponse {
     /// The interconnects on this page.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub interconnects: Vec<Interconnect>,
     /// Token for the next page; absent on the last page.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -48,19 +48,35 @@ pub struct Issue {
     /// The main text of the issue.
     pub body: String,
     /// Channels involved, if any.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub channel_contexts: Vec<ChannelContext>,
     /// Connections involved, if any.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub connection_contexts: Vec<ConnectionContext>,
     /// Output only. When the issue was opened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<Timestamp>,
     /// Features involved, if any.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub feature_contexts: Vec<FeatureContext>,
     /// Interconnects involved, if any.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub interconnect_contexts: Vec<InterconnectContext>,
     /// The preset kind of issue, which decides which contexts must be given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -140,7 +156,11 @@ pub struct CloseIssueResponse {}
 #[serde(rename_all = "camelCase")]
 pub struct ListCommentsResponse {
     /// The comments on this page.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub comments: Vec<Comment>,
     /// Token for the next page; absent on the last page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -152,7 +172,11 @@ pub struct ListCommentsResponse {
 #[serde(rename_all = "camelCase")]
 pub struct ListIssuesResponse {
     /// The issues on this page.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub issues: Vec<Issue>,
     /// Token for the next page; absent on the last page.
     #[serde(default, skip_serializing_if = "Option::is_none")]

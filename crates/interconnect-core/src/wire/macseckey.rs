@@ -34,7 +34,11 @@ pub struct MacSecKey {
 #[serde(rename_all = "camelCase")]
 pub struct ListMacSecKeysResponse {
     /// The channel's keys.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "super::null_list::read",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub mac_sec_keys: Vec<MacSecKey>,
 }
 

@@ -22,6 +22,7 @@
 #[macro_use]
 mod enums;
 mod decode;
+mod objects_only;
 mod secret;
 mod timestamp;
 
@@ -74,6 +75,21 @@ pub use provider::{ListProvidersResponse, Provider};
 pub use registry::{SCHEMA_COUNT, parse_by_name, parse_value_by_name, schemas};
 pub use secret::Secret;
 pub use timestamp::{Timestamp, TimestampError};
+
+/// Serde helper for list members (WIRE-2): `null` reads as an empty list,
+/// as absence does; anything else is read as the list itself.
+pub(crate) mod null_list {
+    use serde::{Deserialize, Deserializer};
+
+    /// Deserializes a list, reading `null` as empty.
+    pub(crate) fn read<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de>,
+    {
+        Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+    }
+}
 
 /// Serde helpers for members that hold a provider reference written either as
 /// `providers/{provider}` or as a bare provider id (`spec/ERRATA.md`,

@@ -31,6 +31,7 @@ pub struct ListProvidersResponse {
         rename = "environments",
         alias = "providers",
         default,
+        deserialize_with = "super::null_list::read",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub providers: Vec<Provider>,

@@ -201,6 +201,33 @@ mod tests {
     }
 
     #[test]
+    fn null_reads_as_an_empty_list_for_every_list_member() {
+        let mut lists = 0;
+        for (name, schema) in schemas() {
+            let props = schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            for (member, prop) in props {
+                if prop.get("type").and_then(Value::as_str) != Some("array") {
+                    continue;
+                }
+                lists += 1;
+                // Required members (`Issue.title`, `body`) are strings.
+                let mut doc: Map<String, Value> = required(schema.as_value())
+                    .into_iter()
+                    .map(|r| (r, Value::from("x")))
+                    .collect();
+                doc.insert(member.clone(), Value::Null);
+                let got = parse_value_by_name(name, Value::Object(doc));
+                assert!(matches!(got, Some(Ok(()))), "{name}.{member}: {got:?}");
+            }
+        }
+        assert_eq!(lists, 30, "every list member of the wire types was tried");
+    }
+
+    #[test]
     fn deprecated_members_are_marked() {
         let all = schemas();
         let find = |name: &str| all.iter().find(|(n, _)| *n == name).map(|(_, s)| s.clone());

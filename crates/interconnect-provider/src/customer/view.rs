@@ -111,9 +111,7 @@ impl ReferenceProvider {
             .as_ref()
             .map(|conn| {
                 state
-                    .features
-                    .iter()
-                    .filter(|(n, _)| n.connection() == conn)
+                    .features_of_connection(conn)
                     .filter_map(|(n, r)| {
                         let l3 = r.feature.feature_config.as_ref()?.l3_base_config.as_ref()?;
                         Some(CustomerFeature {

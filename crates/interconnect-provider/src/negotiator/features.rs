@@ -450,9 +450,7 @@ impl ReferenceProvider {
         let features: Vec<(interconnect_core::names::FeatureName, wire::L3BaseConfig)> = self
             .store()
             .view(|s| {
-                s.features
-                    .iter()
-                    .filter(|(n, _)| n.connection() == local)
+                s.features_of_connection(local)
                     .filter_map(|(n, r)| {
                         let c = r.feature.feature_config.as_ref()?.l3_base_config.clone()?;
                         Some((n.clone(), c))

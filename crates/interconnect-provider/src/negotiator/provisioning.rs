@@ -50,10 +50,8 @@ impl ReferenceProvider {
             .view(|s| {
                 let record = s.connections.get(local)?;
                 let features = s
-                    .features
-                    .keys()
-                    .filter(|n| n.connection() == local)
-                    .map(|n| (n.clone(), self.backend().feature_status(n)))
+                    .features_of_connection(local)
+                    .map(|(n, _)| (n.clone(), self.backend().feature_status(n)))
                     .collect();
                 Some(LocalView {
                     features,

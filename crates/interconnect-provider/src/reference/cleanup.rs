@@ -56,22 +56,36 @@ impl ReferenceProvider {
                     .extend(remove_connection(state, &name));
                 report.deleted_connections.push(name);
             }
-            for (name, record) in state.connections.iter_mut() {
-                if record.update_in_flight.is_some_and(|t| now - t >= age) {
+            let stale: Vec<_> = state
+                .connections
+                .iter()
+                .filter(|(_, r)| r.update_in_flight.is_some_and(|t| now - t >= age))
+                .map(|(n, _)| n.clone())
+                .collect();
+            for name in stale {
+                if let Some(record) = state.connections.get_mut(&name) {
                     record.update_in_flight = None;
-                    report.cleared_updates.push(name.clone());
                 }
+                report.cleared_updates.push(name);
             }
             for name in &report.cleared_updates {
                 state.local_updates.remove(name);
             }
             let before = state.issued_keys.len();
             let connections = &state.connections;
-            state.issued_keys.retain(|uuid, key| {
-                let expired = now >= key.expires_at;
-                let in_use = connections.keys().any(|c| c.id() == uuid);
-                !(expired && (key.confirmed_by.is_none() || (key.revoked && !in_use)))
-            });
+            let dropped: Vec<String> = state
+                .issued_keys
+                .iter()
+                .filter(|(uuid, key)| {
+                    let expired = now >= key.expires_at;
+                    let in_use = connections.keys().any(|c| c.id() == uuid.as_str());
+                    expired && (key.confirmed_by.is_none() || (key.revoked && !in_use))
+                })
+                .map(|(uuid, _)| uuid.clone())
+                .collect();
+            for uuid in &dropped {
+                state.issued_keys.remove(uuid);
+            }
             report.dropped_keys = before - state.issued_keys.len();
             Ok(report)
         })?;

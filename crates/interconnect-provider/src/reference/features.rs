@@ -210,9 +210,8 @@ pub(super) fn create_feature(
             ));
         }
         // One L3 base feature per connection and channel (FEAT-3).
-        if let Some(other) = state.features.iter().find_map(|(n, r)| {
-            (n.connection() == &request.parent
-                && r.feature.channel.as_ref() == Some(&channel_name)
+        if let Some(other) = state.features_of_connection(&request.parent).find_map(|(n, r)| {
+            (r.feature.channel.as_ref() == Some(&channel_name)
                 && is_l3_base(&r.feature))
             .then_some(n)
         }) {

@@ -78,7 +78,8 @@ fn connection_exists(state: &State, name: &ConnectionName) -> CoordinatorResult<
 /// What the features on `channel` use now, whatever their connection.
 pub(crate) fn channel_usage(state: &State, channel: &ChannelName) -> ChannelUsage {
     let mut usage = ChannelUsage::default();
-    for record in state.features.values() {
+    // a feature's channel is one of its connection's interconnect (L3-2)
+    for (_, record) in state.features_of_interconnect(channel.interconnect()) {
         if record.feature.channel.as_ref() == Some(channel)
             && let Some(l3) = record
                 .feature

@@ -5,13 +5,19 @@
 //! `../shared/DESIGN.md`, "The symmetric model"), so a lookup by name is
 //! already scoped to one partner (AUTH-3). Maps are ordered by name, which is
 //! the order of every list (LIST-7).
-
-use std::collections::{BTreeMap, BTreeSet};
+//!
+//! The maps are persistent B-trees ([`imbl::OrdMap`], [`imbl::OrdSet`]):
+//! cloning a [`State`] shares every node, and a change copies only the path
+//! to the entry it touches, so a transaction's draft copy
+//! ([`MemoryStore`](super::MemoryStore)) costs O(1) and each change
+//! O(log n) instead of a copy of every record (`BENCHMARKS.md`,
+//! "Establishment").
 
 use chrono::{DateTime, Utc};
+use imbl::{OrdMap, OrdSet};
 use interconnect_core::names::{
-    ChannelName, ConnectionName, EnvironmentName, FeatureName, IssueName, MacSecKeyName,
-    ProviderName,
+    ChannelName, ConnectionName, EnvironmentName, FeatureName, InterconnectName, IssueName,
+    MacSecKeyName, ProviderName,
 };
 use interconnect_core::wire::{
     Comment, Connection, Feature, Issue, MacSecKey, MaintenanceEvent, Secret,
@@ -23,31 +29,70 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct State {
     /// Activation keys this server issued, by shared connection UUID (lower case).
-    pub issued_keys: BTreeMap<String, IssuedKey>,
+    pub issued_keys: OrdMap<String, IssuedKey>,
     /// Connections, by name.
-    pub connections: BTreeMap<ConnectionName, ConnectionRecord>,
+    pub connections: OrdMap<ConnectionName, ConnectionRecord>,
     /// Features, by name.
-    pub features: BTreeMap<FeatureName, FeatureRecord>,
+    pub features: OrdMap<FeatureName, FeatureRecord>,
     /// MACsec keys held for channels, by name.
-    pub mac_sec_keys: BTreeMap<MacSecKeyName, MacSecKeyRecord>,
+    pub mac_sec_keys: OrdMap<MacSecKeyName, MacSecKeyRecord>,
     /// Per-channel dynamic state (maintenance, rotations), by name.
-    pub channels: BTreeMap<ChannelName, ChannelRecord>,
+    pub channels: OrdMap<ChannelName, ChannelRecord>,
     /// Issues, by name.
-    pub issues: BTreeMap<IssueName, IssueRecord>,
+    pub issues: OrdMap<IssueName, IssueRecord>,
     /// Connections whose in-flight update (`ConnectionRecord::update_in_flight`)
     /// was started by this server's own side; any other in-flight update was
     /// started by the partner and ends with its `NotifyConnectionStatus`
     /// (CONN-17, CONN-19).
     #[serde(default)]
-    pub local_updates: BTreeSet<ConnectionName>,
+    pub local_updates: OrdSet<ConnectionName>,
     /// This provider's own side of each connection, by shared connection
     /// UUID (lower case): role, progress, customer (issue 5 workflows).
     #[serde(default)]
-    pub workflows: BTreeMap<String, super::Workflow>,
+    pub workflows: OrdMap<String, super::Workflow>,
     /// Operator work in progress: maintenance pushes and pulls, MACsec
     /// rotation runs (issue 5, operator side).
     #[serde(default)]
     pub operator: super::OperatorState,
+}
+
+/// The smallest valid resource id: every id is made of unreserved
+/// characters (`names::segment`), of which `-` sorts first, so every id is
+/// `>=` this one.
+const SMALLEST_ID: &str = "-";
+
+impl State {
+    /// The features of connection `connection`, in name order: a range of
+    /// the map (names order by connection first), not a scan of every
+    /// feature.
+    pub fn features_of_connection<'a>(
+        &'a self,
+        connection: &'a ConnectionName,
+    ) -> impl Iterator<Item = (&'a FeatureName, &'a FeatureRecord)> + 'a {
+        let from = connection.feature(SMALLEST_ID).ok();
+        from.into_iter().flat_map(move |from| {
+            self.features
+                .range(from..)
+                .take_while(move |(name, _)| name.connection() == connection)
+        })
+    }
+
+    /// The features of every connection of interconnect `interconnect`, in
+    /// name order (a range of the map, as above).
+    pub fn features_of_interconnect<'a>(
+        &'a self,
+        interconnect: &'a InterconnectName,
+    ) -> impl Iterator<Item = (&'a FeatureName, &'a FeatureRecord)> + 'a {
+        let from = interconnect
+            .connection(SMALLEST_ID)
+            .and_then(|c| c.feature(SMALLEST_ID))
+            .ok();
+        from.into_iter().flat_map(move |from| {
+            self.features
+                .range(from..)
+                .take_while(move |(name, _)| name.connection().interconnect() == interconnect)
+        })
+    }
 }
 
 /// An activation key this server issued (KEY-14..KEY-19).
@@ -168,4 +213,65 @@ pub struct IssueRecord {
     pub issue: Issue,
     /// Its comments in the order they were added (served newest first, ISSUE-11).
     pub comments: Vec<Comment>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record() -> FeatureRecord {
+        FeatureRecord {
+            feature: Feature::default(),
+            created_at: DateTime::<Utc>::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn ranges_of_features_hold_exactly_their_connection_or_interconnect()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let env: EnvironmentName = "providers/gcp/environments/e".parse()?;
+        let mut state = State::default();
+        // ids at both ends of the unreserved alphabet, and neighbours that
+        // share a prefix with the connection id
+        let mut all = Vec::new();
+        for ix in ["ix1", "ix1-", "ix0", "ix2"] {
+            let ix = env.interconnect(ix)?;
+            for conn in ["-", "c", "c-", "c.", "C", "0", "~"] {
+                let conn = ix.connection(conn)?;
+                for f in ["-", "a", "Z", "~"] {
+                    let name = conn.feature(f)?;
+                    state.features.insert(name.clone(), record());
+                    all.push(name);
+                }
+            }
+        }
+        let ix1 = env.interconnect("ix1")?;
+        let c = ix1.connection("c")?;
+        let of_c: Vec<_> = state
+            .features_of_connection(&c)
+            .map(|(n, _)| n.clone())
+            .collect();
+        let expected: Vec<_> = all
+            .iter()
+            .filter(|n| n.connection() == &c)
+            .cloned()
+            .collect();
+        let mut expected = expected;
+        expected.sort();
+        assert_eq!(of_c.len(), 4);
+        assert_eq!(of_c, expected);
+        let of_ix1: Vec<_> = state
+            .features_of_interconnect(&ix1)
+            .map(|(n, _)| n.clone())
+            .collect();
+        let mut expected: Vec<_> = all
+            .iter()
+            .filter(|n| n.connection().interconnect() == &ix1)
+            .cloned()
+            .collect();
+        expected.sort();
+        assert_eq!(of_ix1.len(), 28);
+        assert_eq!(of_ix1, expected);
+        Ok(())
+    }
 }

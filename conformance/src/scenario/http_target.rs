@@ -1,0 +1,301 @@
+//! A target at a URL (`interconnect conformance --target URL --token TOKEN
+//! --as-provider NAME`): the operations go through
+//! [`HttpCoordinator`] (`openapi.yaml`
+//! paths over HTTPS); the only hook a URL can offer is
+//! `issueActivationKey`, through the reference server's operator API
+//! (`POST {operator-url}/operator/v1/activationKeys`), when its URL and
+//! token are given. Moving a remote clock, waiting for remote devices and
+//! activating remote MACsec keys cannot be done over a URL: the scenarios
+//! that need them are skipped with that reason. Calls answered 429 (the
+//! server's rate limit, ERR-7) are retried after a pause ([`Patient`]).
+
+use interconnect_core::names::{EnvironmentName, ProviderName};
+use interconnect_core::wire::Secret;
+use interconnect_http::client::ensure_crypto_provider;
+use interconnect_http::{HttpCoordinator, HttpCoordinatorConfig};
+use interconnect_provider::Caller;
+use serde_json::Value;
+
+use super::model::{Hook, Role};
+use super::patient::Patient;
+use super::target::{HookError, Target};
+
+/// The path of the operator API that issues activation keys, under the
+/// operator URL.
+pub const OPERATOR_ACTIVATION_KEYS: &str = "/operator/v1/activationKeys";
+
+/// How many times a call answered 429 (ERR-7) is retried.
+pub const RATE_LIMIT_RETRIES: u32 = 10;
+
+/// Why an [`HttpTarget`] could not be built (never shows a token).
+#[derive(Debug, thiserror::Error)]
+pub enum HttpTargetError {
+    /// The API client could not be built.
+    #[error("target: {0}")]
+    Client(#[from] interconnect_http::client::HttpCoordinatorError),
+    /// The operator URL is neither `https://` nor plain HTTP on loopback.
+    #[error("the operator URL {0:?} is not https (plain http is allowed only on loopback)")]
+    OperatorUrl(String),
+    /// The operator client could not be built.
+    #[error("the operator client could not be built: {0}")]
+    OperatorClient(String),
+}
+
+/// How to reach a target at a URL.
+#[derive(Clone)]
+pub struct HttpTargetConfig {
+    /// The target's base URL.
+    pub url: String,
+    /// The provider the runner acts as (`--as-provider`), a partner of the
+    /// target.
+    pub as_provider: ProviderName,
+    /// Its bearer token (`--token`).
+    pub token: Secret,
+    /// A provider that is not a partner of the target and its token
+    /// (`--stranger NAME --stranger-token TOKEN`), for the isolation
+    /// scenarios; without it they are skipped.
+    pub stranger: Option<(ProviderName, Secret)>,
+    /// The operator API's base URL and token (`--operator-url`,
+    /// `--operator-token`), for the `issueActivationKey` hook.
+    pub operator: Option<(String, Secret)>,
+    /// PEM root certificates trusted besides the WebPKI roots.
+    pub extra_roots_pem: Vec<Vec<u8>>,
+}
+
+impl std::fmt::Debug for HttpTargetConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpTargetConfig")
+            .field("url", &self.url)
+            .field("as_provider", &self.as_provider)
+            .field("stranger", &self.stranger.as_ref().map(|(p, _)| p))
+            .field("operator", &self.operator.as_ref().map(|(u, _)| u))
+            .finish_non_exhaustive()
+    }
+}
+
+impl HttpTargetConfig {
+    /// A target at `url`, called as `as_provider` with `token`.
+    pub fn new(url: impl Into<String>, as_provider: ProviderName, token: Secret) -> Self {
+        HttpTargetConfig {
+            url: url.into(),
+            as_provider,
+            token,
+            stranger: None,
+            operator: None,
+            extra_roots_pem: Vec::new(),
+        }
+    }
+
+    /// Adds the stranger identity.
+    pub fn with_stranger(mut self, provider: ProviderName, token: Secret) -> Self {
+        self.stranger = Some((provider, token));
+        self
+    }
+
+    /// Adds the operator API (the `issueActivationKey` hook).
+    pub fn with_operator(mut self, url: impl Into<String>, token: Secret) -> Self {
+        self.operator = Some((url.into(), token));
+        self
+    }
+
+    /// Builds the target.
+    pub fn build(self) -> Result<HttpTarget, HttpTargetError> {
+        let mut api = HttpCoordinatorConfig::new(&self.url, &self.as_provider, self.token);
+        if let Some((stranger, token)) = &self.stranger {
+            api = api.with_credential(stranger.id(), token.clone());
+        }
+        for pem in &self.extra_roots_pem {
+            api = api.with_root_pem(pem.clone());
+        }
+        let coordinator = api.build()?;
+        let operator = match self.operator {
+            None => None,
+            Some((url, token)) => {
+                let url = url.trim_end_matches('/').to_owned();
+                if !(url.starts_with("https://") || loopback_http(&url)) {
+                    return Err(HttpTargetError::OperatorUrl(url));
+                }
+                ensure_crypto_provider();
+                let mut builder = reqwest::Client::builder()
+                    .use_rustls_tls()
+                    .https_only(url.starts_with("https://"))
+                    .redirect(reqwest::redirect::Policy::none())
+                    .timeout(std::time::Duration::from_secs(30));
+                for pem in &self.extra_roots_pem {
+                    let cert = reqwest::Certificate::from_pem(pem)
+                        .map_err(|e| HttpTargetError::OperatorClient(e.to_string()))?;
+                    builder = builder.add_root_certificate(cert);
+                }
+                let client = builder
+                    .build()
+                    .map_err(|e| HttpTargetError::OperatorClient(e.to_string()))?;
+                Some(Operator { url, token, client })
+            }
+        };
+        Ok(HttpTarget {
+            coordinator: Patient::new(coordinator, RATE_LIMIT_RETRIES),
+            partner: self.as_provider,
+            stranger: self.stranger.map(|(p, _)| p),
+            operator,
+        })
+    }
+}
+
+/// `http://127.0.0.1...`, `http://localhost...` or `http://[::1]...`.
+fn loopback_http(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let host = rest.split('/').next().unwrap_or_default();
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host.split(':').next().unwrap_or_default(),
+    };
+    matches!(host, "127.0.0.1" | "localhost" | "::1")
+}
+
+struct Operator {
+    url: String,
+    token: Secret,
+    client: reqwest::Client,
+}
+
+/// A target at a URL.
+pub struct HttpTarget {
+    coordinator: Patient<HttpCoordinator>,
+    partner: ProviderName,
+    stranger: Option<ProviderName>,
+    operator: Option<Operator>,
+}
+
+impl std::fmt::Debug for HttpTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpTarget")
+            .field("coordinator", &self.coordinator)
+            .field("partner", &self.partner)
+            .field("stranger", &self.stranger)
+            .field("operator", &self.operator.as_ref().map(|o| &o.url))
+            .finish()
+    }
+}
+
+fn failed(message: impl Into<String>) -> HookError {
+    HookError::Failed {
+        hook: Hook::IssueActivationKey,
+        message: message.into(),
+    }
+}
+
+impl Target for HttpTarget {
+    type Coordinator = Patient<HttpCoordinator>;
+
+    fn coordinator(&self) -> &Patient<HttpCoordinator> {
+        &self.coordinator
+    }
+
+    fn partner(&self) -> &ProviderName {
+        &self.partner
+    }
+
+    fn caller(&self, role: Role) -> Caller {
+        match (role, &self.stranger) {
+            (Role::Stranger, Some(stranger)) => Caller::partner(stranger.clone()),
+            _ => Caller::partner(self.partner.clone()),
+        }
+    }
+
+    fn has_role(&self, role: Role) -> bool {
+        role == Role::Partner || self.stranger.is_some()
+    }
+
+    fn has_hook(&self, hook: Hook) -> bool {
+        hook == Hook::IssueActivationKey && self.operator.is_some()
+    }
+
+    async fn issue_activation_key(
+        &self,
+        environment: &EnvironmentName,
+        bandwidth_mbps: i32,
+        destination_account_id: Secret,
+    ) -> Result<Secret, HookError> {
+        let Some(op) = &self.operator else {
+            return Err(HookError::Unsupported(Hook::IssueActivationKey));
+        };
+        let body = serde_json::json!({
+            "environment": environment.to_string(),
+            "bandwidthMbps": bandwidth_mbps,
+            "destinationAccountId": destination_account_id.expose(),
+        });
+        let response = op
+            .client
+            .post(format!("{}{OPERATOR_ACTIVATION_KEYS}", op.url))
+            .bearer_auth(op.token.expose())
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| {
+                failed(format!(
+                    "the operator API is unreachable: {}",
+                    e.without_url()
+                ))
+            })?;
+        let status = response.status();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| failed(format!("the operator API answer: {}", e.without_url())))?;
+        if !status.is_success() {
+            // The error body is the API's error shape; it names no secret.
+            let detail = serde_json::from_slice::<Value>(&bytes)
+                .ok()
+                .and_then(|v| {
+                    v.pointer("/error/message")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                })
+                .unwrap_or_default();
+            return Err(failed(format!(
+                "the operator API answered {} {detail}",
+                status.as_u16()
+            )));
+        }
+        let answer: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| failed(format!("the operator API answer is not JSON: {e}")))?;
+        answer
+            .get("activationKey")
+            .and_then(Value::as_str)
+            .map(|k| Secret::new(k.to_owned()))
+            .ok_or_else(|| failed("the operator API answer has no `activationKey` string"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operator_urls_are_https_or_loopback() {
+        assert!(loopback_http("http://127.0.0.1:9/x"));
+        assert!(loopback_http("http://[::1]:9"));
+        assert!(!loopback_http("http://127.0.0.1.evil.example"));
+        let gcp = ProviderName::new("gcp").expect("id");
+        let e = HttpTargetConfig::new("https://t.example", gcp, Secret::new("t"))
+            .with_operator("http://ops.example", Secret::new("o"))
+            .build()
+            .expect_err("plain http off loopback");
+        assert!(matches!(e, HttpTargetError::OperatorUrl(_)));
+    }
+
+    #[test]
+    fn debug_never_shows_tokens() {
+        let gcp = ProviderName::new("gcp").expect("id");
+        let azure = ProviderName::new("azure").expect("id");
+        let c = HttpTargetConfig::new("https://t.example", gcp, Secret::new("tok-1"))
+            .with_stranger(azure, Secret::new("tok-2"))
+            .with_operator("https://o.example", Secret::new("tok-3"));
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("tok-"), "{shown}");
+        let t = c.build().expect("builds");
+        assert!(!format!("{t:?}").contains("tok-"));
+    }
+}

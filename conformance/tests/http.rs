@@ -1,0 +1,222 @@
+//! The whole suite over HTTP: the reference provider served by
+//! `interconnect_http::router` on 127.0.0.1, reached through `HttpTarget`,
+//! with the `issueActivationKey` hook through an operator API stub of the
+//! shape `interconnect serve` offers (`POST /operator/v1/activationKeys`).
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use interconnect_conformance::scenario::{HttpTarget, HttpTargetConfig, reference_fixture};
+use interconnect_conformance::{Suite, Verdict};
+use interconnect_core::names::{EnvironmentName, ProviderName};
+use interconnect_core::wire::Secret;
+use interconnect_http::{BearerTokens, RouterConfig, router_with};
+use interconnect_provider::ReferenceProvider;
+use interconnect_provider::testing::Fixture;
+use serde_json::{Value, json};
+
+const PARTNER_TOKEN: &str = "partner-token-for-tests";
+const STRANGER_TOKEN: &str = "stranger-token-for-tests";
+const OPERATOR_TOKEN: &str = "operator-token-for-tests";
+
+async fn issue(
+    State(server): State<Arc<ReferenceProvider>>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> (StatusCode, Json<Value>) {
+    let authorized = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == format!("Bearer {OPERATOR_TOKEN}"));
+    if !authorized {
+        return (StatusCode::UNAUTHORIZED, Json(json!({})));
+    }
+    let environment: Option<EnvironmentName> = body
+        .get("environment")
+        .and_then(Value::as_str)
+        .and_then(|e| e.parse().ok());
+    let bandwidth = body.get("bandwidthMbps").and_then(Value::as_i64);
+    let account = body
+        .get("destinationAccountId")
+        .and_then(Value::as_str)
+        .unwrap_or("123456789012");
+    let (Some(environment), Some(bandwidth)) = (environment, bandwidth) else {
+        return (StatusCode::BAD_REQUEST, Json(json!({})));
+    };
+    match server.issue_activation_key(
+        &environment,
+        i32::try_from(bandwidth).unwrap_or(0),
+        Secret::new(account.to_owned()),
+    ) {
+        Ok(key) => (
+            StatusCode::OK,
+            Json(json!({"activationKey": key.encoded().expose()})),
+        ),
+        Err(e) => (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": {"message": e.to_string()}})),
+        ),
+    }
+}
+
+async fn spawn(app: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let address = listener.local_addr().expect("bound");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    format!("http://{address}")
+}
+
+/// Serves a fresh reference provider; answers the target config.
+async fn serve_reference(
+    with_operator: bool,
+) -> (Fixture<Arc<ReferenceProvider>>, HttpTargetConfig) {
+    let fixture = reference_fixture();
+    let stranger = ProviderName::new("azure").expect("id");
+    let tokens = BearerTokens::new()
+        .with_partner(Secret::new(PARTNER_TOKEN), fixture.partner.clone())
+        .with_partner(Secret::new(STRANGER_TOKEN), stranger.clone());
+    let api = router_with(
+        fixture.target.clone(),
+        Arc::new(tokens),
+        RouterConfig::default().rate_limit(None),
+    );
+    let url = spawn(api).await;
+    let mut config =
+        HttpTargetConfig::new(url, fixture.partner.clone(), Secret::new(PARTNER_TOKEN))
+            .with_stranger(stranger, Secret::new(STRANGER_TOKEN));
+    if with_operator {
+        let operator = axum::Router::new()
+            .route("/operator/v1/activationKeys", post(issue))
+            .with_state(fixture.server.clone());
+        let operator_url = spawn(operator).await;
+        config = config.with_operator(operator_url, Secret::new(OPERATOR_TOKEN));
+    }
+    (fixture, config)
+}
+
+fn failures(report: &interconnect_conformance::Report) -> Vec<String> {
+    report
+        .outcomes()
+        .iter()
+        .filter_map(|o| match &o.verdict {
+            Verdict::Fail { mismatch } => Some(format!("{}: {mismatch}", o.vector)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reference_provider_passes_over_http() {
+    let (_fixture, config) = serve_reference(true).await;
+    let target: HttpTarget = config.build().expect("the target builds");
+    let report = Suite::bundled()
+        .run(&target)
+        .await
+        .expect("the suite loads");
+    assert_eq!(failures(&report), Vec::<String>::new());
+    let skips: Vec<(String, String)> = report
+        .outcomes()
+        .iter()
+        .filter_map(|o| match &o.verdict {
+            Verdict::Skip { reason } => Some((o.vector.clone(), reason.clone())),
+            _ => None,
+        })
+        .collect();
+    for (vector, reason) in &skips {
+        assert!(
+            reason.contains("advanceClock")
+                || reason.contains("awaitProvisioning")
+                || reason.contains("activateMacSecKey"),
+            "{vector} skipped for a reason a URL target should not have: {reason}"
+        );
+    }
+    let t = report.totals();
+    assert!(
+        t.passed > t.skipped * 5,
+        "most vectors run over HTTP: {t:?}"
+    );
+    assert!(
+        report
+            .outcomes()
+            .iter()
+            .any(|o| o.family == "connections" && o.verdict == Verdict::Pass),
+        "the issueActivationKey hook works through the operator API"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_operator_api_key_scenarios_skip_with_the_reason() {
+    let (_fixture, config) = serve_reference(false).await;
+    let target = config.build().expect("the target builds");
+    let report = Suite::bundled()
+        .with_filter(interconnect_conformance::Filter::only(["connections"]))
+        .run(&target)
+        .await
+        .expect("the suite loads");
+    assert_eq!(failures(&report), Vec::<String>::new());
+    let reasons: Vec<&str> = report
+        .outcomes()
+        .iter()
+        .filter_map(|o| match &o.verdict {
+            Verdict::Skip { reason } => Some(reason.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(!reasons.is_empty());
+    assert!(
+        reasons.iter().all(|r| r.contains("issueActivationKey")),
+        "{reasons:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_operator_token_fails_the_hook_without_showing_it() {
+    let (_fixture, mut config) = serve_reference(true).await;
+    if let Some((_, token)) = config.operator.as_mut() {
+        *token = Secret::new("wrong-operator-token");
+    }
+    let target = config.build().expect("the target builds");
+    let report = Suite::bundled()
+        .with_filter(interconnect_conformance::Filter::only(["CONN-5"]))
+        .run(&target)
+        .await
+        .expect("the suite loads");
+    let failed = failures(&report);
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert!(failed.iter().all(|f| f.contains("401")), "{failed:?}");
+    assert!(failed.iter().all(|f| !f.contains("wrong-operator-token")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn discovery_can_be_restricted_to_one_environment() {
+    let (fixture, config) = serve_reference(true).await;
+    let target = config.build().expect("the target builds");
+    let report = Suite::bundled()
+        .with_filter(interconnect_conformance::Filter::only(["static_resources"]))
+        .with_environment(Some(fixture.environment()))
+        .run(&target)
+        .await
+        .expect("the suite loads");
+    assert_eq!(failures(&report), Vec::<String>::new());
+    let missing = fixture.environment_id("no-such-environment");
+    let report = Suite::bundled()
+        .with_filter(interconnect_conformance::Filter::only(["static_resources"]))
+        .with_environment(Some(missing))
+        .run(&target)
+        .await
+        .expect("the suite loads");
+    assert!(
+        failures(&report)
+            .iter()
+            .all(|f| f.contains("no-such-environment")),
+        "an environment that is not listed fails discovery"
+    );
+    assert!(!failures(&report).is_empty());
+}

@@ -1,0 +1,447 @@
+//! The power of the suite, measured: each mutant wraps the reference
+//! provider and breaks exactly one rule; the suite must fail it, on the
+//! requirement it breaks. The summary line `mutants killed N of N` is what
+//! the README quotes.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+
+use interconnect_conformance::scenario::operations::AnyRequest;
+use interconnect_conformance::scenario::{FixtureTarget, Mutant, reference_fixture};
+use interconnect_conformance::{Report, Suite, Verdict};
+use interconnect_provider::config::ProviderConfig;
+use interconnect_provider::testing::Fixture;
+use interconnect_provider::{Caller, CoordinatorError, ErrorKind, ReferenceProvider};
+use serde_json::{Value, json};
+
+type Inner = Arc<ReferenceProvider>;
+
+/// What a target answers when it skips the check of `rule`: the request's
+/// own resource, as if created or updated (never echoing key material).
+fn echo(request: &AnyRequest) -> Value {
+    let mut v = match request {
+        AnyRequest::CreateConnection(r) => {
+            let mut v = serde_json::to_value(&r.connection).unwrap_or_default();
+            v["name"] = json!(format!("{}/connections/{}", r.parent, r.connection_id));
+            v
+        }
+        AnyRequest::UpdateConnection(r) => {
+            let mut v = serde_json::to_value(&r.connection).unwrap_or_default();
+            v["name"] = json!(r.name.to_string());
+            v
+        }
+        AnyRequest::CreateFeature(r) => {
+            let mut v = serde_json::to_value(&r.feature).unwrap_or_default();
+            v["name"] = json!(format!("{}/features/{}", r.parent, r.feature_id));
+            v
+        }
+        AnyRequest::CreateMacSecKey(r) => json!({
+            "name": format!("{}/macSecKeys/{}", r.parent, r.mac_sec_key_id),
+            "active": false,
+        }),
+        _ => json!({}),
+    };
+    if !v.is_object() {
+        v = json!({});
+    }
+    v
+}
+
+/// A mutant that does not enforce `rule`: an error naming it becomes a
+/// success.
+fn skips(rule: &'static str, inner: Inner) -> Mutant<Inner> {
+    Mutant::new(format!("skips {rule}"), inner).after(move |_, request, result| match result {
+        Err(e) if e.rule() == rule => Ok(echo(request)),
+        other => other,
+    })
+}
+
+/// One mutant: what it breaks, the requirement the suite must fail it on,
+/// and the other requirements its failures may name.
+struct Case {
+    name: &'static str,
+    expected: &'static str,
+    related: &'static [&'static str],
+    build: Box<dyn FnOnce(Inner) -> Mutant<Inner>>,
+    config: Option<ProviderConfig>,
+}
+
+fn case(
+    name: &'static str,
+    expected: &'static str,
+    related: &'static [&'static str],
+    build: impl FnOnce(Inner) -> Mutant<Inner> + 'static,
+) -> Case {
+    Case {
+        name,
+        expected,
+        related,
+        build: Box::new(build),
+        config: None,
+    }
+}
+
+fn page_size(request: &AnyRequest) -> Option<i32> {
+    match request {
+        AnyRequest::ListEnvironments(r) => r.page.page_size,
+        AnyRequest::ListInterconnects(r) => r.page.page_size,
+        AnyRequest::ListChannels(r) => r.page.page_size,
+        AnyRequest::ListConnections(r) => r.page.page_size,
+        AnyRequest::ListFeatures(r) => r.page.page_size,
+        AnyRequest::ListIssues(r) => r.page.page_size,
+        AnyRequest::ListComments(r) => r.page.page_size,
+        _ => None,
+    }
+}
+
+fn cases() -> Vec<Case> {
+    let mut out = vec![
+        case(
+            "accepts a reused activation key",
+            "KEY-15",
+            &["KEY-19", "CONN-3", "CONN-12"],
+            |inner| {
+                let confirmed: Arc<Mutex<BTreeSet<String>>> = Arc::default();
+                Mutant::new("accepts a reused activation key", inner).after(
+                    move |_, request, result| {
+                        let (AnyRequest::ConfirmActivationKey(r), Ok(v)) = (request, &result)
+                        else {
+                            return result;
+                        };
+                        let key = r
+                            .body
+                            .encoded_key
+                            .as_ref()
+                            .map(|k| k.expose().to_owned())
+                            .unwrap_or_default();
+                        let mut seen = confirmed.lock().unwrap_or_else(|e| e.into_inner());
+                        if v["keyValid"] == json!(true) {
+                            seen.insert(key);
+                        } else if seen.contains(&key) {
+                            let mut v = v.clone();
+                            v["keyValid"] = json!(true);
+                            return Ok(v);
+                        }
+                        result
+                    },
+                )
+            },
+        ),
+        case("accepts VLAN 1000", "L3-10", &[], |inner| {
+            Mutant::new("accepts VLAN 1000", inner).before(|_, request| {
+                if let AnyRequest::CreateFeature(r) = request
+                    && let Some(l3) = r
+                        .feature
+                        .feature_config
+                        .as_mut()
+                        .and_then(|c| c.l3_base_config.as_mut())
+                    && l3.vlan_id == Some(1000)
+                {
+                    l3.vlan_id = Some(3999);
+                }
+                None
+            })
+        }),
+        case(
+            "skips the bandwidth check (overbooking accepted)",
+            "CONN-4",
+            &[],
+            |inner| skips("CONN-4", inner),
+        ),
+        case(
+            "lets a non-manager create MACsec keys",
+            "MACSEC-1",
+            &[],
+            |inner| skips("MACSEC-1", inner),
+        ),
+        case(
+            "lets a non-manager delete MACsec keys",
+            "MACSEC-2",
+            &[],
+            |inner| skips("MACSEC-2", inner),
+        ),
+        case("takes a third key on a channel", "MACSEC-3", &[], |inner| {
+            skips("MACSEC-3", inner)
+        }),
+        case(
+            "lets two channels of an interconnect rotate at once",
+            "MACSEC-5",
+            &[],
+            |inner| skips("MACSEC-5", inner),
+        ),
+        case("ignores the bake time", "MACSEC-6", &[], |inner| {
+            skips("MACSEC-6", inner)
+        }),
+        case("deletes an active key", "MACSEC-7", &[], |inner| {
+            skips("MACSEC-7", inner)
+        }),
+        case(
+            "answers the CAK back",
+            "MACSEC-15",
+            &["MACSEC-1"],
+            |inner| {
+                Mutant::new("answers the CAK back", inner).after(|_, request, result| {
+                    match (request, result) {
+                        (AnyRequest::CreateMacSecKey(r), Ok(mut v)) => {
+                            if let Some(cak) = &r.mac_sec_key.cak {
+                                v["cak"] = json!(cak.expose());
+                            }
+                            Ok(v)
+                        }
+                        (_, result) => result,
+                    }
+                })
+            },
+        ),
+        case("no 409 on a concurrent update", "CONN-17", &[], |inner| {
+            skips("CONN-17", inner)
+        }),
+        case(
+            "a second CreateConnection with the same id succeeds",
+            "CONN-5",
+            &[],
+            |inner| skips("CONN-5", inner),
+        ),
+        case(
+            "features survive their connection's deletion",
+            "CONN-12",
+            &[],
+            |inner| {
+                let features: Arc<Mutex<BTreeMap<String, Value>>> = Arc::default();
+                Mutant::new("features survive their connection's deletion", inner).after(
+                    move |_, request, result| {
+                        let mut kept = features.lock().unwrap_or_else(|e| e.into_inner());
+                        match (request, result) {
+                            (AnyRequest::CreateFeature(_), Ok(v)) => {
+                                if let Some(n) = v.get("name").and_then(Value::as_str) {
+                                    kept.insert(n.to_owned(), v.clone());
+                                }
+                                Ok(v)
+                            }
+                            (AnyRequest::DeleteFeature(r), result) => {
+                                kept.remove(&r.name.to_string());
+                                result
+                            }
+                            (AnyRequest::GetFeature(r), Err(e))
+                                if e.kind() == ErrorKind::NotFound =>
+                            {
+                                kept.get(&r.name.to_string()).cloned().ok_or(e)
+                            }
+                            (_, result) => result,
+                        }
+                    },
+                )
+            },
+        ),
+        case(
+            "ListConnections shows another partner's connections",
+            "AUTH-2",
+            &[],
+            |inner| {
+                Mutant::new("leaks another partner's connections", inner).before(
+                    |caller, request| {
+                        if let AnyRequest::ListConnections(r) = request {
+                            *caller = Caller::new("leaky", [r.parent.provider().clone()]);
+                        }
+                        None
+                    },
+                )
+            },
+        ),
+        case(
+            "does not coerce pageSize (above 1000 is refused)",
+            "LIST-2",
+            &[],
+            |inner| {
+                Mutant::new("does not coerce pageSize", inner).before(|_, request| {
+                    page_size(request).filter(|s| *s > 1000).map(|_| {
+                        Err(CoordinatorError::invalid_argument(
+                            "LIST-3",
+                            "pageSize above 1000",
+                        ))
+                    })
+                })
+            },
+        ),
+        case(
+            "writes an empty nextPageToken on the last page",
+            "LIST-6",
+            &["LIST-2", "LIST-8"],
+            |inner| {
+                Mutant::new("empty nextPageToken", inner).after(|_, request, result| match result {
+                    Ok(mut v)
+                        if matches!(request, AnyRequest::ListChannels(_))
+                            && v.get("nextPageToken").is_none() =>
+                    {
+                        v["nextPageToken"] = json!("");
+                        Ok(v)
+                    }
+                    other => other,
+                })
+            },
+        ),
+        case(
+            "accepts a subnet with host bits set",
+            "L3-14",
+            &[],
+            |inner| skips("L3-14", inner),
+        ),
+        case(
+            "answers 500 where the spec says 409",
+            "CONN-4",
+            &[],
+            |inner| {
+                Mutant::new("500 instead of 409", inner).after(|_, request, result| {
+                    match (request, result) {
+                        (AnyRequest::CreateConnection(_), Err(e))
+                            if e.kind() == ErrorKind::Aborted =>
+                        {
+                            Err(CoordinatorError::internal("CONN-4", "overbooked"))
+                        }
+                        (_, r) => r,
+                    }
+                })
+            },
+        ),
+        case(
+            "answers 403 for a missing resource (404)",
+            "ENV-10",
+            &[],
+            |inner| {
+                Mutant::new("403 instead of 404", inner).after(|_, request, result| {
+                    match (request, result) {
+                        (
+                            AnyRequest::GetEnvironment(_)
+                            | AnyRequest::GetInterconnect(_)
+                            | AnyRequest::GetChannel(_),
+                            Err(e),
+                        ) if e.kind() == ErrorKind::NotFound => {
+                            Err(CoordinatorError::permission_denied("AUTH-2", "not yours"))
+                        }
+                        (_, r) => r,
+                    }
+                })
+            },
+        ),
+        case("a new connection starts VERIFIED", "CONN-3", &[], |inner| {
+            Mutant::new("wrong verification state", inner).after(|_, request, result| {
+                match (request, result) {
+                    (AnyRequest::CreateConnection(_), Ok(mut v)) => {
+                        v["verificationState"] = json!("VERIFICATION_STATE_VERIFIED");
+                        Ok(v)
+                    }
+                    (_, r) => r,
+                }
+            })
+        }),
+        case(
+            "accepts a feature on a disabled channel",
+            "FEAT-13",
+            &[],
+            |inner| skips("FEAT-13", inner),
+        ),
+        case("files an issue without a title", "ISSUE-1", &[], |inner| {
+            skips("ISSUE-1", inner)
+        }),
+    ];
+    // A provider configured to keep keys valid for a year: expired keys
+    // (the 7-day default, KEY-16) are accepted. The wrapper is faithful.
+    let mut config = reference_fixture().server.config().clone();
+    config.policy.activation_key_ttl_seconds = 365 * 24 * 3600;
+    out.push(Case {
+        name: "accepts an expired activation key",
+        expected: "KEY-16",
+        related: &[],
+        build: Box::new(|inner| Mutant::new("keys never expire", inner)),
+        config: Some(config),
+    });
+    out
+}
+
+async fn run(
+    build: Box<dyn FnOnce(Inner) -> Mutant<Inner>>,
+    config: Option<ProviderConfig>,
+) -> Report {
+    let fixture = match config {
+        Some(c) => Fixture::with_config(c),
+        None => reference_fixture(),
+    };
+    let target = FixtureTarget::new(fixture.retarget(build));
+    Suite::bundled()
+        .run(&target)
+        .await
+        .expect("the bundled suite loads")
+}
+
+/// The requirements each scenario id covers (its `requirement` and `also`).
+fn covered_by_vector() -> BTreeMap<String, Vec<String>> {
+    Suite::bundled()
+        .list()
+        .expect("the suite lists")
+        .into_iter()
+        .map(|l| {
+            let mut ids = vec![l.requirement];
+            ids.extend(l.also);
+            (l.id, ids)
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_suite_kills_every_mutant() {
+    let covers = covered_by_vector();
+    let cases = cases();
+    let total = cases.len();
+    assert!(total >= 15, "at least 15 mutants, got {total}");
+    let mut killed = 0;
+    let mut survivors = Vec::new();
+    for c in cases {
+        let report = run(c.build, c.config).await;
+        let failed: Vec<(String, String, String)> = report
+            .outcomes()
+            .iter()
+            .filter_map(|o| match &o.verdict {
+                Verdict::Fail { mismatch } => {
+                    Some((o.vector.clone(), o.requirement.clone(), mismatch.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        // A failure is "on" a requirement when the failed vector tests it
+        // (requirement or `also`) or its first mismatch names it.
+        let on = |id: &str, (vector, requirement, mismatch): &(String, String, String)| {
+            requirement == id
+                || mismatch.contains(id)
+                || covers
+                    .get(vector)
+                    .is_some_and(|ids| ids.iter().any(|r| r == id))
+        };
+        let hit = failed.iter().any(|f| on(c.expected, f));
+        let strays: Vec<&(String, String, String)> = failed
+            .iter()
+            .filter(|f| !on(c.expected, f) && !c.related.iter().any(|r| on(r, f)))
+            .collect();
+        if hit && strays.is_empty() {
+            killed += 1;
+            println!("killed   {:<55} on {}", c.name, c.expected);
+        } else {
+            println!(
+                "SURVIVED {:<55} expected {}: failed {:?}",
+                c.name, c.expected, failed
+            );
+            survivors.push(c.name);
+        }
+    }
+    println!("mutants killed {killed} of {total}");
+    assert_eq!(
+        survivors,
+        Vec::<&str>::new(),
+        "mutants killed {killed} of {total}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_faithful_wrapper_passes() {
+    let report = run(Box::new(|inner| Mutant::new("faithful", inner)), None).await;
+    assert_eq!(report.totals().failed, 0, "{}", report.to_text());
+}

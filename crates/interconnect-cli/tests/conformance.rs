@@ -1,0 +1,177 @@
+//! `interconnect conformance`: offline only without a target, the whole
+//! suite in process or at a URL, `--list`, `--only`, the report files and
+//! the exit code (0 only when nothing failed).
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+
+use interconnect_core::names::ProviderName;
+use interconnect_core::wire::Secret;
+use interconnect_http::{BearerTokens, RouterConfig, router_with};
+use interconnect_provider::testing::Fixture;
+use serde_json::Value;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_interconnect"))
+        .arg("conformance")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn temp_dir(name: &str) -> Result<PathBuf, std::io::Error> {
+    let dir = std::env::temp_dir().join(format!(
+        "interconnect-conformance-{name}-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+#[test]
+fn without_a_target_only_the_offline_vectors_run() {
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains("offline vectors only"), "{text}");
+    assert!(text.contains(", 0 failed, 0 skipped"), "{text}");
+    assert!(
+        !text.contains("conn-overbooking-is-aborted"),
+        "no scenario ran"
+    );
+}
+
+#[test]
+fn in_process_runs_everything_and_writes_valid_reports() -> TestResult {
+    let dir = temp_dir("reports")?;
+    let junit = dir.join("report.xml");
+    let json = dir.join("report.json");
+    let out = run(&[
+        "--in-process",
+        "--junit",
+        &junit.display().to_string(),
+        "--json-report",
+        &json.display().to_string(),
+    ]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("pass  conn-overbooking-is-aborted"), "{text}");
+    assert!(text.contains(", 0 failed, 0 skipped"), "{text}");
+    let report: Value = serde_json::from_slice(&std::fs::read(&json)?)?;
+    let schema: Value = serde_json::from_str(interconnect_conformance::report::REPORT_SCHEMA)?;
+    let validator = jsonschema::validator_for(&schema)?;
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(errors, Vec::<String>::new());
+    assert_eq!(report["totals"]["failed"], 0);
+    let xml = std::fs::read_to_string(&junit)?;
+    assert!(xml.starts_with("<?xml"));
+    assert!(xml.contains("<testsuite name=\"CONN\""), "{xml}");
+    assert!(xml.contains("failures=\"0\""));
+    std::fs::remove_dir_all(dir)?;
+    Ok(())
+}
+
+#[test]
+fn list_prints_the_selected_vectors_without_running_them() {
+    let out = run(&["--list", "--only", "CONN-4"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("conn-overbooking-is-aborted"), "{text}");
+    assert!(text.contains("[needs issueActivationKey]"), "{text}");
+    assert!(!text.contains("pass "), "nothing ran: {text}");
+    assert!(
+        text.lines()
+            .all(|l| l.contains("CONN-4") || l.ends_with("vectors")),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_failed_vector_exits_1() -> TestResult {
+    let dir = temp_dir("failing")?;
+    std::fs::create_dir_all(dir.join("scenarios"))?;
+    let file = serde_json::json!({
+        "family": "names",
+        "description": "one vector that expects the wrong outcome",
+        "vectors": [{
+            "id": "NAME-1/wrong-on-purpose",
+            "requirement": "NAME-1",
+            "description": "a valid provider name, expected invalid",
+            "input": {"kind": "provider", "text": "providers/aws"},
+            "expected": {"valid": false, "rule": "NAME-1"}
+        }]
+    });
+    std::fs::write(dir.join("names.json"), file.to_string())?;
+    let out = run(&["--vectors", &dir.display().to_string()]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("FAIL  NAME-1/wrong-on-purpose"), "{text}");
+    std::fs::remove_dir_all(dir)?;
+    Ok(())
+}
+
+#[test]
+fn a_target_needs_a_token_and_a_provider() {
+    let out = run(&["--target", "https://peer.example"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn against_a_url_scenarios_without_hooks_skip_with_the_reason() -> TestResult {
+    let fixture = Fixture::new();
+    let tokens = BearerTokens::new()
+        .with_partner(Secret::new("cli-test-token"), fixture.partner.clone())
+        .with_partner(
+            Secret::new("cli-stranger-token"),
+            ProviderName::new("azure")?,
+        );
+    let app = router_with(
+        fixture.target.clone(),
+        Arc::new(tokens),
+        RouterConfig::default().rate_limit(None),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let out = tokio::task::spawn_blocking(move || {
+        run(&[
+            "--target",
+            &url,
+            "--token",
+            "cli-test-token",
+            "--as-provider",
+            "gcp",
+            "--stranger",
+            "azure",
+            "--stranger-token",
+            "cli-stranger-token",
+            "--environment",
+            "aws-gcp-us-east",
+        ])
+    })
+    .await?;
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("pass  static-namespace-isolation"), "{text}");
+    assert!(
+        text.contains(
+            "skip  conn-overbooking-is-aborted: the target offers no `issueActivationKey` hook"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("cli-test-token"));
+    Ok(())
+}
