@@ -191,15 +191,24 @@ impl ServeConfig {
 
 /// The protocol policy of `serve`, `serve --dev` and the demo when none is
 /// configured: the specification's lifetimes, with devices looked at every
-/// 100 ms, a MACsec bake time of one second and received MACsec keys used
-/// at once by the in-memory devices, so a connection verifies and a
-/// rotation completes in about a second.
+/// 100 ms and a MACsec bake time of one second, so a connection verifies
+/// in well under a second on the in-memory devices.
 pub(crate) fn dev_policy() -> ProtocolPolicy {
     ProtocolPolicy {
         provisioning_poll_ms: 100,
         mac_sec_bake_seconds: 1,
-        mac_sec_activate_received_keys: true,
         ..ProtocolPolicy::default()
+    }
+}
+
+/// The demo's policy: [`dev_policy`], and received MACsec keys put in use
+/// at once by the in-memory devices (both ends then hold the new key), so
+/// that a rotation completes in about a second instead of waiting for the
+/// peer's operator to activate it.
+pub(crate) fn demo_policy() -> ProtocolPolicy {
+    ProtocolPolicy {
+        mac_sec_activate_received_keys: true,
+        ..dev_policy()
     }
 }
 

@@ -27,7 +27,7 @@ use tokio::net::TcpListener;
 use super::Outcome;
 use super::serve::{Running, generated_token, init_tracing, launch, runtime};
 use crate::error::{CliError, ErrorKind};
-use crate::serve_config::{CustomerConfig, PartnerConfig, ServeConfig};
+use crate::serve_config::{CustomerConfig, PartnerConfig, ServeConfig, demo_policy};
 
 /// The aws customer's account.
 const AWS_ACCOUNT: &str = "111122223333";
@@ -240,7 +240,7 @@ fn configs(aws_port: u16, gcp_port: u16) -> (ServeConfig, ServeConfig, Side, Sid
         inventory: None,
         guidance: None,
         asn: None,
-        policy: None,
+        policy: Some(demo_policy()),
         provisioning_delay_ms: 200,
     };
     let aws = config(
