@@ -51,9 +51,8 @@ pub(crate) fn reserved_mbps(
     except: Option<&ConnectionName>,
 ) -> i64 {
     state
-        .connections
-        .iter()
-        .filter(|(name, _)| name.interconnect() == interconnect && Some(*name) != except)
+        .connections_of_interconnect(interconnect)
+        .filter(|(name, _)| Some(*name) != except)
         .filter_map(|(_, r)| r.connection.bandwidth_mbps)
         .map(i64::from)
         .sum()

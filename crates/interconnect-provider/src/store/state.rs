@@ -77,6 +77,21 @@ impl State {
         })
     }
 
+    /// The connections of interconnect `interconnect`, in name order: a
+    /// range of the map, not a scan of every connection (CONN-4 and the
+    /// choice of interconnect read it on every creation).
+    pub fn connections_of_interconnect<'a>(
+        &'a self,
+        interconnect: &'a InterconnectName,
+    ) -> impl Iterator<Item = (&'a ConnectionName, &'a ConnectionRecord)> + 'a {
+        let from = interconnect.connection(SMALLEST_ID).ok();
+        from.into_iter().flat_map(move |from| {
+            self.connections
+                .range(from..)
+                .take_while(move |(name, _)| name.interconnect() == interconnect)
+        })
+    }
+
     /// The features of every connection of interconnect `interconnect`, in
     /// name order (a range of the map, as above).
     pub fn features_of_interconnect<'a>(
@@ -272,6 +287,49 @@ mod tests {
         expected.sort();
         assert_eq!(of_ix1.len(), 28);
         assert_eq!(of_ix1, expected);
+        Ok(())
+    }
+
+    #[test]
+    fn the_range_of_connections_holds_exactly_the_interconnects()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let env: EnvironmentName = "providers/gcp/environments/e".parse()?;
+        let mut state = State::default();
+        let mut all = Vec::new();
+        for ix in ["ix1", "ix1-", "ix0", "ix2", "ix1.a"] {
+            let ix = env.interconnect(ix)?;
+            for conn in ["-", "c", "c-", "C", "0", "~"] {
+                let name = ix.connection(conn)?;
+                state.connections.insert(
+                    name.clone(),
+                    ConnectionRecord {
+                        connection: Connection::default(),
+                        created_at: DateTime::<Utc>::UNIX_EPOCH,
+                        negotiator_here: false,
+                        update_in_flight: None,
+                        notifications_received: Vec::new(),
+                        seen_on_peer: false,
+                    },
+                );
+                all.push(name);
+            }
+        }
+        let ix1 = env.interconnect("ix1")?;
+        let got: Vec<_> = state
+            .connections_of_interconnect(&ix1)
+            .map(|(n, _)| n.clone())
+            .collect();
+        let mut expected: Vec<_> = all
+            .into_iter()
+            .filter(|n| n.interconnect() == &ix1)
+            .collect();
+        expected.sort();
+        assert_eq!(
+            got.len(),
+            6,
+            "CONN-9 counts every connection of the interconnect"
+        );
+        assert_eq!(got, expected);
         Ok(())
     }
 }
