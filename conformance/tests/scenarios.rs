@@ -195,6 +195,71 @@ async fn a_target_leaking_connections_fails_auth_2() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_target_listing_the_partner_to_a_stranger_fails_auth_5() {
+    let outcomes = run_wrapped(|inner| {
+        Mutant::new("ListProviders shows the partner to every caller", inner).before(
+            |caller, request| {
+                if let AnyRequest::ListProviders(_) = request {
+                    let gcp = ProviderName::new("gcp").expect("a valid provider id");
+                    *caller = Caller::new("leaky", [gcp]);
+                }
+                None
+            },
+        )
+    })
+    .await;
+    assert_eq!(
+        failed_requirements(&outcomes),
+        vec!["AUTH-5"],
+        "{:?}",
+        failures(&outcomes)
+    );
+    assert!(
+        failures(&outcomes)
+            .iter()
+            .any(|f| f.contains("expected no item matching")),
+        "{:?}",
+        failures(&outcomes)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_target_hiding_itself_from_a_stranger_fails_auth_5() {
+    let outcomes = run_wrapped(|inner| {
+        Mutant::new("ListProviders leaves the server out for strangers", inner).after(
+            |caller, request, result| match (request, result) {
+                (AnyRequest::ListProviders(_), Ok(mut listed))
+                    if !caller.may_act_as(&ProviderName::new("gcp").expect("a valid id")) =>
+                {
+                    if let Some(items) = listed
+                        .get_mut("environments")
+                        .and_then(serde_json::Value::as_array_mut)
+                    {
+                        items.retain(|p| p["name"] != "providers/aws");
+                    }
+                    Ok(listed)
+                }
+                (_, result) => result,
+            },
+        )
+    })
+    .await;
+    assert_eq!(
+        failed_requirements(&outcomes),
+        vec!["AUTH-5"],
+        "{:?}",
+        failures(&outcomes)
+    );
+    assert!(
+        failures(&outcomes)
+            .iter()
+            .any(|f| f.contains("expected an item matching")),
+        "{:?}",
+        failures(&outcomes)
+    );
+}
+
 #[test]
 fn every_scenario_file_follows_the_schema() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors");

@@ -1,15 +1,18 @@
 //! A target at a URL (`interconnect conformance --target URL --token TOKEN
 //! --as-provider NAME`): the operations go through
 //! [`HttpCoordinator`] (`openapi.yaml`
-//! paths over HTTPS); the only hook a URL can offer is
-//! `issueActivationKey`, through the reference server's operator API
-//! (`POST {operator-url}/operator/v1/activationKeys`), when its URL and
-//! token are given. Moving a remote clock, waiting for remote devices and
-//! activating remote MACsec keys cannot be done over a URL: the scenarios
-//! that need them are skipped with that reason. Calls answered 429 (the
-//! server's rate limit, ERR-7) are retried after a pause ([`Patient`]).
+//! paths over HTTPS). Hooks go to the operator API of the server, when its
+//! URL and token are given: `issueActivationKey` to
+//! `POST {operator-url}/operator/v1/activationKeys`, and, when the server
+//! lists them at `GET {operator-url}/operator/v1/dev/hooks` (a development
+//! server, `interconnect serve --dev`), `advanceClock`,
+//! `awaitProvisioning` and `activateMacSecKey` to
+//! `POST {operator-url}/operator/v1/dev/{hook}` ([`HttpTarget::discover_hooks`]).
+//! Without them, the scenarios that need a hook are skipped with that
+//! reason. Calls answered 429 (the server's rate limit, ERR-7) are retried
+//! after a pause ([`Patient`]).
 
-use interconnect_core::names::{EnvironmentName, ProviderName};
+use interconnect_core::names::{EnvironmentName, MacSecKeyName, ProviderName};
 use interconnect_core::wire::Secret;
 use interconnect_http::client::ensure_crypto_provider;
 use interconnect_http::{HttpCoordinator, HttpCoordinatorConfig};
@@ -23,6 +26,11 @@ use super::target::{HookError, Target};
 /// The path of the operator API that issues activation keys, under the
 /// operator URL.
 pub const OPERATOR_ACTIVATION_KEYS: &str = "/operator/v1/activationKeys";
+
+/// The path, under the operator URL, that lists a development server's
+/// hooks (`{"hooks": ["advanceClock", ...]}`); each hook is then
+/// `POST /operator/v1/dev/{hook}`.
+pub const OPERATOR_DEV_HOOKS: &str = "/operator/v1/dev/hooks";
 
 /// How many times a call answered 429 (ERR-7) is retried.
 pub const RATE_LIMIT_RETRIES: u32 = 10;
@@ -137,6 +145,7 @@ impl HttpTargetConfig {
             partner: self.as_provider,
             stranger: self.stranger.map(|(p, _)| p),
             operator,
+            dev_hooks: Vec::new(),
         })
     }
 }
@@ -166,6 +175,7 @@ pub struct HttpTarget {
     partner: ProviderName,
     stranger: Option<ProviderName>,
     operator: Option<Operator>,
+    dev_hooks: Vec<Hook>,
 }
 
 impl std::fmt::Debug for HttpTarget {
@@ -175,14 +185,102 @@ impl std::fmt::Debug for HttpTarget {
             .field("partner", &self.partner)
             .field("stranger", &self.stranger)
             .field("operator", &self.operator.as_ref().map(|o| &o.url))
+            .field("dev_hooks", &self.dev_hooks)
             .finish()
     }
 }
 
 fn failed(message: impl Into<String>) -> HookError {
+    failed_hook(Hook::IssueActivationKey, message)
+}
+
+fn failed_hook(hook: Hook, message: impl Into<String>) -> HookError {
     HookError::Failed {
-        hook: Hook::IssueActivationKey,
+        hook,
         message: message.into(),
+    }
+}
+
+/// The hooks of a development server beyond `issueActivationKey`.
+const DEV_HOOKS: [Hook; 3] = [
+    Hook::AdvanceClock,
+    Hook::AwaitProvisioning,
+    Hook::ActivateMacSecKey,
+];
+
+impl HttpTarget {
+    /// Asks the operator API which development hooks the server offers
+    /// (`GET /operator/v1/dev/hooks`) and uses them; a server that does not
+    /// answer 200 with a list offers none (a production server). Answers
+    /// the hooks found.
+    pub async fn discover_hooks(&mut self) -> Vec<Hook> {
+        let Some(op) = &self.operator else {
+            return Vec::new();
+        };
+        let answer = op
+            .client
+            .get(format!("{}{OPERATOR_DEV_HOOKS}", op.url))
+            .bearer_auth(op.token.expose())
+            .send()
+            .await;
+        let listed = match answer {
+            Ok(response) if response.status().is_success() => {
+                response.json::<Value>().await.unwrap_or_default()
+            }
+            _ => Value::Null,
+        };
+        let names: Vec<&str> = listed
+            .get("hooks")
+            .and_then(Value::as_array)
+            .map(|hooks| hooks.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        self.dev_hooks = DEV_HOOKS
+            .into_iter()
+            .filter(|h| names.contains(&h.as_str()))
+            .collect();
+        self.dev_hooks.clone()
+    }
+
+    /// Calls the development hook `hook` with `body`.
+    async fn dev_hook(&self, hook: Hook, body: Value) -> Result<(), HookError> {
+        let Some(op) = self
+            .operator
+            .as_ref()
+            .filter(|_| self.dev_hooks.contains(&hook))
+        else {
+            return Err(HookError::Unsupported(hook));
+        };
+        let response = op
+            .client
+            .post(format!("{}/operator/v1/dev/{}", op.url, hook.as_str()))
+            .bearer_auth(op.token.expose())
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| {
+                failed_hook(
+                    hook,
+                    format!("the operator API is unreachable: {}", e.without_url()),
+                )
+            })?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let detail = response
+            .json::<Value>()
+            .await
+            .ok()
+            .and_then(|v| {
+                v.pointer("/error/message")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            })
+            .unwrap_or_default();
+        Err(failed_hook(
+            hook,
+            format!("the operator API answered {} {detail}", status.as_u16()),
+        ))
     }
 }
 
@@ -209,7 +307,29 @@ impl Target for HttpTarget {
     }
 
     fn has_hook(&self, hook: Hook) -> bool {
-        hook == Hook::IssueActivationKey && self.operator.is_some()
+        self.operator.is_some()
+            && (hook == Hook::IssueActivationKey || self.dev_hooks.contains(&hook))
+    }
+
+    async fn advance_clock(&self, seconds: i64) -> Result<(), HookError> {
+        self.dev_hook(
+            Hook::AdvanceClock,
+            serde_json::json!({ "seconds": seconds }),
+        )
+        .await
+    }
+
+    async fn await_provisioning(&self) -> Result<(), HookError> {
+        self.dev_hook(Hook::AwaitProvisioning, serde_json::json!({}))
+            .await
+    }
+
+    async fn activate_mac_sec_key(&self, key: &MacSecKeyName) -> Result<(), HookError> {
+        self.dev_hook(
+            Hook::ActivateMacSecKey,
+            serde_json::json!({ "name": key.to_string() }),
+        )
+        .await
     }
 
     async fn issue_activation_key(

@@ -239,6 +239,15 @@ pub struct Assertion {
     /// The member is an array (or absent, counted as empty) of this length.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub length: Option<usize>,
+    /// The member is an array with at least one element matching this
+    /// value (an object matches when each of its members equals the
+    /// element's member of that name; any other value by equality).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contains: Option<Value>,
+    /// The member is an array (or absent, counted as empty) with no element
+    /// matching this value (matching as for `contains`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excludes: Option<Value>,
 }
 
 impl Assertion {
@@ -250,6 +259,8 @@ impl Assertion {
             self.absent.is_some(),
             self.one_of.is_some(),
             self.length.is_some(),
+            self.contains.is_some(),
+            self.excludes.is_some(),
         ]
         .iter()
         .filter(|b| **b)

@@ -494,6 +494,35 @@ impl<T: Target> Run<'_, T> {
                 )));
             }
         }
+        if let Some(pattern) = &a.contains {
+            let pattern = self.vars.fill(pattern)?;
+            let found = match actual {
+                Some(Value::Array(items)) => items.iter().any(|i| item_matches(i, &pattern)),
+                _ => false,
+            };
+            if !found {
+                return Err(mismatch(format!(
+                    "{at}: expected an item matching {}, got {}",
+                    shown(Some(&pattern)),
+                    shown(actual)
+                )));
+            }
+        }
+        if let Some(pattern) = &a.excludes {
+            let pattern = self.vars.fill(pattern)?;
+            let clean = match actual {
+                None => true,
+                Some(Value::Array(items)) => !items.iter().any(|i| item_matches(i, &pattern)),
+                Some(_) => false,
+            };
+            if !clean {
+                return Err(mismatch(format!(
+                    "{at}: expected no item matching {}, got {}",
+                    shown(Some(&pattern)),
+                    shown(actual)
+                )));
+            }
+        }
         Ok(())
     }
 
@@ -586,5 +615,17 @@ impl<T: Target> Run<'_, T> {
         } else {
             Err(errors.join("; "))
         }
+    }
+}
+
+/// Whether `item` matches `pattern` (`contains`/`excludes`): an object
+/// pattern matches an object holding each of its members with an equal
+/// value; any other pattern matches an equal value.
+fn item_matches(item: &Value, pattern: &Value) -> bool {
+    match (item, pattern) {
+        (Value::Object(item), Value::Object(pattern)) => pattern
+            .iter()
+            .all(|(k, v)| item.get(k).is_some_and(|got| got == v)),
+        _ => item == pattern,
     }
 }

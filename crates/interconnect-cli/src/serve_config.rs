@@ -83,6 +83,12 @@ pub(crate) struct ServeConfig {
     /// How long the in-memory devices take to provision, in ms.
     #[serde(default = "default_delay")]
     pub(crate) provisioning_delay_ms: u64,
+    /// Development hooks on the operator API (`/operator/v1/dev/...`:
+    /// move the clock, finish provisioning, activate a MACsec key), for
+    /// conformance runs; only with plain HTTP on loopback (default off;
+    /// `serve --dev` turns them on).
+    #[serde(default)]
+    pub(crate) dev_hooks: bool,
 }
 
 fn default_delay() -> u64 {

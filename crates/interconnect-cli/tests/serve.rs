@@ -359,3 +359,112 @@ async fn serve_dev_prints_generated_tokens_and_serves_them() -> TestResult {
     );
     Ok(())
 }
+
+/// Issue 7's acceptance: `interconnect conformance` against
+/// `interconnect serve --dev` runs every vector (the development hooks move
+/// the server's clock, finish provisioning and activate MACsec keys; the
+/// dev inventory has a disabled channel), fails none, skips none, and
+/// writes a JSON report that follows its schema.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conformance_against_serve_dev_runs_every_vector_and_passes() -> TestResult {
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let port_text = port.to_string();
+    let server = spawn(
+        &[
+            "serve",
+            "--dev",
+            "--port",
+            &port_text,
+            // azure is a partner of other environments only: the stranger.
+            "--partner",
+            "gcp=http://127.0.0.1:9",
+            "--partner",
+            "azure=http://127.0.0.1:9",
+            "--partner-token",
+            "gcp=conf-partner",
+            "--partner-token",
+            "azure=conf-stranger",
+            "--operator-token",
+            "conf-operator",
+            "--customer-token",
+            "acct=conf-customer",
+        ],
+        port,
+    );
+    let http = client();
+    wait_healthy(&http, &server).await?;
+    let dir = temp_dir("conformance");
+    let json_report = dir.join("report.json");
+    let junit = dir.join("report.xml");
+    let args: Vec<String> = [
+        "conformance",
+        "--target",
+        &base,
+        "--token",
+        "conf-partner",
+        "--as-provider",
+        "gcp",
+        "--operator-url",
+        &base,
+        "--operator-token",
+        "conf-operator",
+        "--stranger",
+        "azure",
+        "--stranger-token",
+        "conf-stranger",
+        "--json-report",
+        &json_report.display().to_string(),
+        "--junit",
+        &junit.display().to_string(),
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_interconnect"))
+            .args(&args)
+            .stdin(Stdio::null())
+            .output()
+    })
+    .await??;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let totals = text.lines().last().unwrap_or_default();
+    assert!(
+        totals.contains(" 0 failed, 0 skipped"),
+        "every vector runs: {totals}"
+    );
+    for secret in ["conf-partner", "conf-operator", "conf-stranger"] {
+        assert!(!text.contains(secret), "the report shows a token");
+    }
+    let report: Value = serde_json::from_slice(&std::fs::read(&json_report)?)?;
+    let schema: Value = serde_json::from_str(include_str!(
+        "../../../conformance/vectors/schema/report.schema.json"
+    ))?;
+    let validator = jsonschema::validator_for(&schema)?;
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let totals = &report["totals"];
+    assert_eq!(
+        (&totals["failed"], &totals["skipped"]),
+        (&json!(0), &json!(0))
+    );
+    assert_eq!(totals["passed"], totals["total"]);
+    assert!(
+        totals["total"].as_u64().is_some_and(|n| n > 400),
+        "{totals}"
+    );
+    let xml = std::fs::read_to_string(&junit)?;
+    assert!(
+        xml.contains(r#"failures="0""#) && xml.contains(r#"skipped="0""#),
+        "{}",
+        xml.lines().take(3).collect::<Vec<_>>().join("\n")
+    );
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+    Ok(())
+}

@@ -24,6 +24,7 @@
 //! | [`driver`] | [`Driver`]: a reference provider's scheduler on tokio | `docs/Protocols.md` § Negotiate Feature Parameters; OPS-7 |
 //! | [`customer_api`] | `/customer/v1/...`: the customer operations of a reference provider | `docs/ConnectionCoordinatorAPI.md` § Create Connection at CSP A, § Accept Connection at CSP B |
 //! | [`operator_api`] | `/operator/v1/...` and `/healthz`: the operator operations | `docs/Protocols.md` § Maintenance Coordination, § MACsec Key Rotation |
+//! | [`dev_api`] | `/operator/v1/dev/...`: development hooks (clock, provisioning, MACsec activation) for `serve --dev` and conformance runs | none upstream: project decision |
 //! | `app` | [`provider_app`]: all of the above on one router | |
 #![forbid(unsafe_code)]
 
@@ -32,6 +33,7 @@ pub mod auth;
 pub mod body;
 pub mod client;
 pub mod customer_api;
+pub mod dev_api;
 pub mod driver;
 pub mod error_body;
 pub mod operator_api;
@@ -47,6 +49,7 @@ pub use app::{AppAccess, provider_app};
 pub use auth::{AuthError, Authenticator, BearerTokens};
 pub use client::{HttpCoordinator, HttpCoordinatorConfig};
 pub use customer_api::CustomerTokens;
+pub use dev_api::{DevHooks, dev_router};
 pub use driver::Driver;
 pub use error_body::{ApiError, ErrorBody};
 pub use rate_limit::RateLimit;

@@ -71,6 +71,50 @@ impl Clock for ManualClock {
     }
 }
 
+/// The system's wall clock moved forward by an offset that only grows: a
+/// development server's clock, which an operator (or the conformance
+/// suite's `advanceClock` hook) can move ahead to see a key expire or a
+/// bake time end without waiting. Never used in production.
+#[derive(Debug, Default)]
+pub struct ShiftedClock {
+    offset: Mutex<Duration>,
+}
+
+impl ShiftedClock {
+    /// The system's time, not shifted yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Moves the clock forward by `by`; a negative `by` is refused (time
+    /// that went backwards would unexpire keys), returning `false`.
+    pub fn advance(&self, by: Duration) -> bool {
+        if by < Duration::zero() {
+            return false;
+        }
+        let mut offset = self
+            .offset
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *offset += by;
+        true
+    }
+
+    /// How far ahead of the system's time the clock stands.
+    pub fn offset(&self) -> Duration {
+        *self
+            .offset
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.offset()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +135,16 @@ mod tests {
     fn the_system_clock_is_near_chrono_now() {
         let d = SystemClock.now() - Utc::now();
         assert!(d.num_seconds().abs() < 5);
+    }
+
+    #[test]
+    fn a_shifted_clock_moves_forward_only() {
+        let clock = ShiftedClock::new();
+        assert!((clock.now() - Utc::now()).num_seconds().abs() < 5);
+        assert!(clock.advance(Duration::days(30)));
+        let ahead = clock.now() - Utc::now();
+        assert!(ahead > Duration::days(30) - Duration::seconds(5), "{ahead}");
+        assert!(!clock.advance(Duration::seconds(-1)));
+        assert_eq!(clock.offset(), Duration::days(30));
     }
 }

@@ -138,7 +138,10 @@ pub(crate) fn run(args: ConformanceArgs) -> Result<Outcome, CliError> {
             None => suite,
         };
         let report = runtime.block_on(async {
-            let target = config.build().map_err(|e| CliError::usage(e.to_string()))?;
+            let mut target = config.build().map_err(|e| CliError::usage(e.to_string()))?;
+            // A development server (`serve --dev`) also moves its clock,
+            // finishes provisioning and activates MACsec keys on request.
+            target.discover_hooks().await;
             suite.run(&target).await.map_err(suite_error)
         })?;
         (

@@ -242,6 +242,7 @@ fn configs(aws_port: u16, gcp_port: u16) -> (ServeConfig, ServeConfig, Side, Sid
         asn: None,
         policy: Some(demo_policy()),
         provisioning_delay_ms: 200,
+        dev_hooks: false,
     };
     let aws = config(
         "aws",

@@ -14,14 +14,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
-use interconnect_core::wire::Secret;
+use interconnect_core::wire::{AdminState, Secret};
 use interconnect_http::{
-    AppAccess, BearerTokens, CustomerTokens, Driver, HttpCoordinatorConfig, RouterConfig,
-    TlsConfig, Transport, provider_app, serve,
+    AppAccess, BearerTokens, CustomerTokens, DevHooks, Driver, HttpCoordinatorConfig, RouterConfig,
+    TlsConfig, Transport, dev_router, provider_app, serve,
 };
 use interconnect_provider::ReferenceProvider;
 use interconnect_provider::backend::InMemoryBackend;
-use interconnect_provider::clock::SystemClock;
+use interconnect_provider::clock::{Clock, ShiftedClock, SystemClock};
 use interconnect_provider::store::MemoryStore;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -77,6 +77,10 @@ fn split_pair<'a>(text: &'a str, what: &str) -> Result<(&'a str, &'a str), CliEr
         .filter(|(a, b)| !a.is_empty() && !b.is_empty())
         .ok_or_else(|| CliError::usage(format!("{what} must be NAME=VALUE")))
 }
+
+/// The channel `serve --dev` serves admin-disabled: (environment,
+/// interconnect, channel) ids.
+const DEV_DISABLED_CHANNEL: (&str, &str, &str) = ("aws-gcp-eu-west", "ix2", "ch4");
 
 /// The development configuration of `serve --dev`, and what to print.
 fn dev_config(args: &ServeArgs) -> Result<(ServeConfig, Vec<String>), CliError> {
@@ -166,6 +170,32 @@ fn dev_config(args: &ServeArgs) -> Result<(ServeConfig, Vec<String>), CliError> 
         asn: None,
         policy: None,
         provisioning_delay_ms: 200,
+        dev_hooks: true,
+    };
+    // The default inventory, with one channel admin-disabled (ch4 of ix2 in
+    // aws-gcp-eu-west) so that a conformance run sees FEAT-13 at work; the
+    // demo's environment, aws-gcp-us-east, keeps all its channels.
+    let mut inventory = config.provider_config()?.inventory;
+    for partner in &mut inventory.partners {
+        for env in &mut partner.environments {
+            if env.environment.name.as_ref().map(|n| n.id()) != Some(DEV_DISABLED_CHANNEL.0) {
+                continue;
+            }
+            for ix in &mut env.interconnects {
+                if ix.interconnect.name.as_ref().map(|n| n.id()) != Some(DEV_DISABLED_CHANNEL.1) {
+                    continue;
+                }
+                for ch in &mut ix.channels {
+                    if ch.name.as_ref().map(|n| n.id()) == Some(DEV_DISABLED_CHANNEL.2) {
+                        ch.admin_state = Some(AdminState::Disabled);
+                    }
+                }
+            }
+        }
+    }
+    let config = ServeConfig {
+        inventory: Some(inventory),
+        ..config
     };
     Ok((config, printed))
 }
@@ -208,7 +238,13 @@ pub(crate) async fn launch(
 ) -> Result<Running, CliError> {
     let provider_config = config.provider_config()?;
     let local = provider_config.provider.clone();
-    let clock = Arc::new(SystemClock);
+    // A development server's clock can be moved forward by the dev hooks.
+    let shifted = Arc::new(ShiftedClock::new());
+    let clock: Arc<dyn Clock> = if config.dev_hooks {
+        shifted.clone()
+    } else {
+        Arc::new(SystemClock)
+    };
     let delay = chrono::Duration::milliseconds(
         i64::try_from(config.provisioning_delay_ms).unwrap_or(i64::MAX / 2),
     );
@@ -242,7 +278,7 @@ pub(crate) async fn launch(
     for c in &config.customers {
         customers = customers.with_customer(c.token.clone(), c.account.clone());
     }
-    let app = provider_app(
+    let mut app = provider_app(
         provider.clone(),
         AppAccess {
             partners: Arc::new(partners),
@@ -267,6 +303,19 @@ pub(crate) async fn launch(
             (Transport::PlainLoopbackForDevelopment, "http")
         }
     };
+    if config.dev_hooks {
+        if config.tls.is_some() {
+            return Err(CliError::usage(
+                "dev_hooks: development hooks are only served with plain HTTP on loopback",
+            ));
+        }
+        app = app.merge(dev_router(DevHooks {
+            provider: provider.clone(),
+            clock: shifted,
+            provisioning_delay: delay,
+            token: config.operator_token.clone(),
+        }));
+    }
     let (stop, rx) = watch::channel(false);
     let server = tokio::spawn(serve(listener, app, transport, stopped(rx.clone())));
     let driver = Driver::new(provider.clone())
