@@ -23,6 +23,7 @@
 //! transaction plus, where the protocol says so, a backend call.
 
 mod activation;
+mod agreements;
 mod cleanup;
 pub(crate) mod connections;
 mod coordinator;
@@ -34,11 +35,14 @@ mod issues;
 mod listing;
 mod macsec;
 mod maintenance;
+#[cfg(test)]
+mod policy_tests;
 mod static_resources;
 
 use std::sync::Arc;
 
 pub use activation::IssuedActivationKey;
+pub use agreements::check_pair;
 pub use cleanup::CleanupReport;
 pub use inventory::InventoryError;
 pub use macsec::RotationRequest;
