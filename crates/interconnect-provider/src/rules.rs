@@ -332,6 +332,8 @@ rule_ids! {
     ENV_AGREED_VALUES = "ENV-15";
     /// A provider that cannot take keys is never a channel's MACsec manager.
     MACSEC_MANAGER_SPLIT = "MACSEC-25";
+    /// Announce no more prefixes than the peer accepts, and tell the customer.
+    NEG_ANNOUNCE_LIMIT = "NEG-17";
     /// A production interconnect has at least 4 channels of equal capacity.
     OPS_PRODUCTION_CHANNELS = "OPS-4";
     /// Interconnects share the same devices or use disjoint ones.

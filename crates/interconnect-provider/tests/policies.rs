@@ -113,3 +113,38 @@ async fn a_customer_change_beyond_the_servers_limit_is_refused_before_any_call()
     assert_eq!(pair.at_gcp(&uuid)?.bandwidth_mbps, 1000);
     Ok(())
 }
+
+#[tokio::test]
+async fn each_side_announces_no_more_than_the_peer_accepts_and_says_so() -> TestResult {
+    let base = Pair::new();
+    let mut aws = base.aws.config().clone();
+    aws.guidance.max_received_bgp_route_prefixes = Some(50);
+    let mut gcp = base.gcp.config().clone();
+    gcp.guidance.max_received_bgp_route_prefixes = Some(200);
+    let pair = Pair::with_configs(aws, gcp);
+    let uuid = pair.establish(1000).await?;
+    assert_eq!(
+        pair.at_aws(&uuid)?.peer_max_received_bgp_route_prefixes,
+        Some(200),
+        "NEG-17: aws's customer is told gcp's limit"
+    );
+    assert_eq!(
+        pair.at_gcp(&uuid)?.peer_max_received_bgp_route_prefixes,
+        Some(50),
+        "NEG-17: gcp's customer is told aws's limit"
+    );
+    for (backend, limit) in [(&pair.aws_backend, 200), (&pair.gcp_backend, 50)] {
+        let features = backend.provisioned_features();
+        assert!(!features.is_empty());
+        for feature in features {
+            assert_eq!(
+                backend.announce_limit(&feature),
+                Some(limit),
+                "NEG-17: {feature} announces at most the peer's limit"
+            );
+        }
+    }
+    let shown = serde_json::to_value(pair.at_gcp(&uuid)?)?;
+    assert_eq!(shown["peerMaxReceivedBgpRoutePrefixes"], 50);
+    Ok(())
+}
