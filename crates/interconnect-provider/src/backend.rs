@@ -222,6 +222,7 @@ struct Devices {
     keys: BTreeMap<MacSecKeyName, bool>,
     unavailable: Vec<InterconnectName>,
     announce_limits: BTreeMap<FeatureName, i32>,
+    configs: BTreeMap<FeatureName, L3BaseConfig>,
 }
 
 /// A backend without devices: a feature is provisioned a fixed delay of
@@ -277,6 +278,12 @@ impl InMemoryBackend {
         self.devices().features.keys().cloned().collect()
     }
 
+    /// The configuration `feature` was provisioned with (its BGP MD5
+    /// password stays a [`Secret`]).
+    pub fn provisioned_config(&self, feature: &FeatureName) -> Option<L3BaseConfig> {
+        self.devices().configs.get(feature).cloned()
+    }
+
     /// The announce limit set on `feature`'s BGP session (NEG-17).
     pub fn announce_limit(&self, feature: &FeatureName) -> Option<i32> {
         self.devices().announce_limits.get(feature).copied()
@@ -297,13 +304,12 @@ impl Backend for InMemoryBackend {
     fn provision_feature(
         &self,
         feature: &FeatureName,
-        _config: &L3BaseConfig,
+        config: &L3BaseConfig,
     ) -> Result<(), BackendError> {
         let now = self.clock.now();
-        self.devices()
-            .features
-            .entry(feature.clone())
-            .or_insert(now);
+        let mut devices = self.devices();
+        devices.features.entry(feature.clone()).or_insert(now);
+        devices.configs.insert(feature.clone(), config.clone());
         Ok(())
     }
 
@@ -326,6 +332,7 @@ impl Backend for InMemoryBackend {
         devices.features.remove(feature);
         devices.failing.remove(feature);
         devices.announce_limits.remove(feature);
+        devices.configs.remove(feature);
         Ok(())
     }
 

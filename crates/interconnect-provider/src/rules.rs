@@ -334,6 +334,8 @@ rule_ids! {
     MACSEC_MANAGER_SPLIT = "MACSEC-25";
     /// Announce no more prefixes than the peer accepts, and tell the customer.
     NEG_ANNOUNCE_LIMIT = "NEG-17";
+    /// Every defined feature type is supported.
+    OPS_ALL_FEATURE_TYPES = "OPS-2";
     /// A production interconnect has at least 4 channels of equal capacity.
     OPS_PRODUCTION_CHANNELS = "OPS-4";
     /// Interconnects share the same devices or use disjoint ones.

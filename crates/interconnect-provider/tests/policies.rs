@@ -148,3 +148,75 @@ async fn each_side_announces_no_more_than_the_peer_accepts_and_says_so() -> Test
     assert_eq!(shown["peerMaxReceivedBgpRoutePrefixes"], 50);
     Ok(())
 }
+
+#[tokio::test]
+async fn every_required_member_is_written_and_the_mtu_limit_is_shown() -> TestResult {
+    use interconnect_provider::store::StoreExt;
+    let pair = Pair::new();
+    let uuid = pair.establish(1000).await?;
+    for (side, view) in [("aws", pair.at_aws(&uuid)?), ("gcp", pair.at_gcp(&uuid)?)] {
+        let provider = if side == "aws" { &pair.aws } else { &pair.gcp };
+        let conn = view.connection.clone().ok_or("a connection")?;
+        let features = provider
+            .store()
+            .view(|s| {
+                s.features_of_connection(&conn)
+                    .map(|(_, r)| r.feature.clone())
+                    .collect::<Vec<_>>()
+            })
+            .ok_or("the store answers")?;
+        assert_eq!(features.len(), 4, "{side}");
+        for feature in features {
+            // OPS-10: the members the specification marks "Required."
+            assert!(
+                feature.name.is_some() && feature.channel.is_some(),
+                "{side}"
+            );
+            let l3 = feature
+                .feature_config
+                .and_then(|c| c.l3_base_config)
+                .ok_or("OPS-10: an L3 configuration")?;
+            assert!(
+                l3.ipv4_subnet.is_some()
+                    && l3.ipv4_subnet_prefix_length.is_some()
+                    && l3.vlan_id.is_some()
+                    && l3.provider_bgp_configs.len() == 2
+                    && l3
+                        .provider_bgp_configs
+                        .iter()
+                        .all(|b| b.provider.is_some() && b.asn.is_some() && b.host_ipv4.is_some()),
+                "OPS-10: {side} wrote every required member"
+            );
+            // OPS-19: the MTU is the customer's limit (8500 at both ends),
+            // below what the guidance allows (8896)
+            assert_eq!(l3.mtu_bytes, Some(8500), "OPS-19 at {side}");
+        }
+        let shown = serde_json::to_value(&view)?;
+        let features = shown["features"].as_array().ok_or("features are shown")?;
+        assert!(
+            features.iter().all(|f| f["mtuBytes"] == 8500),
+            "OPS-19: the customer is told the MTU at {side}"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_key_beyond_the_receivers_limit_is_refused_before_any_call() -> TestResult {
+    let base = Pair::new();
+    let mut gcp = base.gcp.config().clone();
+    gcp.policy.max_connection_bandwidth_mbps = Some(500);
+    let pair = Pair::with_configs(base.aws.config().clone(), gcp);
+    let (_, key) = pair.request_at_aws(1000)?;
+    let refused = pair
+        .gcp
+        .accept_activation_key(&pair.acceptance(&key))
+        .await
+        .expect_err("CONN-30: over gcp's limit");
+    assert_eq!(
+        (refused.kind(), refused.rule()),
+        (ErrorKind::InvalidArgument, "CONN-30")
+    );
+    assert_eq!(pair.to_aws.calls(), 0, "refused before any call");
+    Ok(())
+}

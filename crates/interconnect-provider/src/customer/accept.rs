@@ -185,6 +185,7 @@ impl ReferenceProvider {
         if let Some(env) = self.shared_environment(&environment) {
             super::limits::check_allowed(env, &acceptance.accepting_account_id)?;
         }
+        super::limits::check_bandwidth_limit(&self.config().policy, mbps)?;
         let uuid = key.shared_connection_uuid().as_str().to_owned();
         if acceptance.attachment.provider != self.config().provider {
             return Err(CoordinatorError::invalid_argument(

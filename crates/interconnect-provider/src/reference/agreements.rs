@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use interconnect_core::wire::EnvironmentVisibility;
+use interconnect_core::wire::{EnvironmentVisibility, FeatureType};
 
 use super::inventory::{InventoryError, bad};
 use crate::config::{EnvironmentInventory, PartnerInventory, ProviderConfig};
@@ -28,6 +28,7 @@ pub(super) fn check_operational(config: &ProviderConfig) -> Result<(), Inventory
         check_managers(config, partner)?;
         for env in &partner.environments {
             check_visibility(env)?;
+            check_feature_types(env)?;
             for ix in &env.interconnects {
                 let ix_name = ix
                     .interconnect
@@ -116,6 +117,28 @@ fn check_managers(
                     "{} cannot take MACsec keys (peerAcceptsMacSecKeys false), so \
                      macsecManagerProvider must be {}",
                     partner.provider, config.provider
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// OPS-2: every feature type the specification defines is offered (ENV-4
+/// then carries it to every interconnect of the environment).
+fn check_feature_types(env: &EnvironmentInventory) -> Result<(), InventoryError> {
+    for text in FeatureType::KNOWN {
+        let feature = FeatureType::from_wire(text);
+        if !env.environment.supported_features.contains(&feature) {
+            return Err(bad(
+                rules::OPS_ALL_FEATURE_TYPES,
+                env.environment
+                    .name
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+                format!(
+                    "supportedFeatures must include {feature}: every defined type is supported"
                 ),
             ));
         }
@@ -367,6 +390,16 @@ mod tests {
             .map(|c| c.macsec_manager_provider.clone())
             .collect();
         assert_eq!(managers, BTreeSet::from([Some(p("aws"))]));
+    }
+
+    #[test]
+    fn every_defined_feature_type_is_offered() {
+        let mut none = config("aws", "gcp");
+        none.inventory.partners[0].environments[1]
+            .environment
+            .supported_features
+            .clear();
+        assert_eq!(rule_of(&none), Some(rules::OPS_ALL_FEATURE_TYPES));
     }
 
     #[test]

@@ -29,6 +29,8 @@ pub(crate) mod connections;
 mod coordinator;
 pub mod deputy;
 pub(crate) mod features;
+#[cfg(test)]
+mod governance_tests;
 pub(crate) mod guidance;
 mod inventory;
 mod issues;

@@ -13,6 +13,7 @@ use super::connections::{create_connection, update_connection};
 use crate::error::{CoordinatorResult, ErrorKind};
 use crate::request;
 use crate::rules;
+use crate::store::StoreExt;
 use crate::testing::Fixture;
 
 type F = Fixture<Arc<ReferenceProvider>>;
@@ -99,5 +100,30 @@ fn an_update_beyond_the_servers_own_limit_is_refused_naming_the_policy() -> Coor
         Some(5000),
         "at the limit is allowed"
     );
+    Ok(())
+}
+
+#[test]
+fn only_connections_hold_bandwidth() -> CoordinatorResult<()> {
+    let f = Fixture::new();
+    let reserved = |f: &F| {
+        f.server
+            .store()
+            .view(|s| {
+                super::connections::reserved_mbps(s, &f.interconnect("ix1"), None)
+                    + super::connections::reserved_mbps(s, &f.interconnect("ix2"), None)
+            })
+            .unwrap_or(-1)
+    };
+    // five keys of half an interconnect each, more than both interconnects
+    // carry together: issuing checks room (KEY-26) but holds none (OPS-16)
+    for _ in 0..5 {
+        f.server
+            .issue_activation_key(&f.environment(), 50_000, Secret::new("123456789012"))?;
+    }
+    assert_eq!(reserved(&f), 0, "OPS-16: keys hold no bandwidth");
+    // the connection holds it (CONN-9), and only that
+    create_on(&f, "ix1", 50_000)?;
+    assert_eq!(reserved(&f), 50_000, "CONN-9: the connection holds it");
     Ok(())
 }
