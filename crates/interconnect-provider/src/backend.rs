@@ -162,6 +162,8 @@ pub trait Backend: Send + Sync {
     /// Limits the prefixes announced to the peer on `feature`'s BGP session
     /// to `max`, the peer's `maxReceivedBgpRoutePrefixes` (NEG-17). The
     /// default does nothing, for devices that cannot cap announcements.
+    /// Called again on every provisioning pass of the connection: it must be
+    /// idempotent.
     fn limit_announced_prefixes(
         &self,
         feature: &FeatureName,
