@@ -247,6 +247,37 @@ mod tests {
     }
 
     #[test]
+    fn private_environments_manager_split_and_limits_read_from_toml()
+    -> Result<(), Box<dyn std::error::Error>> {
+        use interconnect_core::wire::{EnvironmentVisibility, Secret};
+        use interconnect_provider::config::ManagerSplit;
+        let cli = |e: CliError| e.message;
+        let (aws, gcp) = (
+            provider_name("aws").map_err(cli)?,
+            provider_name("gcp").map_err(cli)?,
+        );
+        let mut inventory = Inventory::default_pair_with_split(&aws, &gcp, ManagerSplit::AllLocal)?;
+        let env = &mut inventory.partners[0].environments[0];
+        env.environment.environment_visibility = Some(EnvironmentVisibility::Private);
+        env.allowed_accounts = vec![Secret::new("111122223333")];
+        let policy = ProtocolPolicy {
+            max_connection_bandwidth_mbps: Some(10_000),
+            ..ProtocolPolicy::default()
+        };
+        let mut doc: toml::Table = toml::from_str(EXAMPLE)?;
+        doc.insert("inventory".to_owned(), toml::Value::try_from(&inventory)?);
+        doc.insert("policy".to_owned(), toml::Value::try_from(&policy)?);
+        let text = toml::to_string(&doc)?;
+        assert!(text.contains("allowedAccounts") && text.contains("peerAcceptsMacSecKeys"));
+        let read = ServeConfig::from_toml(&text)
+            .and_then(|c| c.provider_config())
+            .map_err(cli)?;
+        assert_eq!(read.inventory, inventory);
+        assert_eq!(read.policy.max_connection_bandwidth_mbps, Some(10_000));
+        Ok(())
+    }
+
+    #[test]
     fn secrets_do_not_show_in_debug() -> Result<(), CliError> {
         let config = ServeConfig::from_toml(EXAMPLE)?;
         let text = format!("{config:?}");

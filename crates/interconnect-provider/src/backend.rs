@@ -159,6 +159,19 @@ pub trait Backend: Send + Sync {
     fn remove_mac_sec_key(&self, key: &MacSecKeyName) -> Result<(), BackendError>;
     /// Whether the interconnect can take new connections.
     fn local_availability(&self, interconnect: &InterconnectName) -> LocalAvailability;
+    /// Limits the prefixes announced to the peer on `feature`'s BGP session
+    /// to `max`, the peer's `maxReceivedBgpRoutePrefixes` (NEG-17). The
+    /// default does nothing, for devices that cannot cap announcements.
+    /// Called again on every provisioning pass of the connection: it must be
+    /// idempotent.
+    fn limit_announced_prefixes(
+        &self,
+        feature: &FeatureName,
+        max: i32,
+    ) -> Result<(), BackendError> {
+        let _ = (feature, max);
+        Ok(())
+    }
 }
 
 impl<T: Backend + ?Sized> Backend for Arc<T> {
@@ -195,6 +208,13 @@ impl<T: Backend + ?Sized> Backend for Arc<T> {
     fn local_availability(&self, interconnect: &InterconnectName) -> LocalAvailability {
         (**self).local_availability(interconnect)
     }
+    fn limit_announced_prefixes(
+        &self,
+        feature: &FeatureName,
+        max: i32,
+    ) -> Result<(), BackendError> {
+        (**self).limit_announced_prefixes(feature, max)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -203,6 +223,8 @@ struct Devices {
     failing: BTreeMap<FeatureName, String>,
     keys: BTreeMap<MacSecKeyName, bool>,
     unavailable: Vec<InterconnectName>,
+    announce_limits: BTreeMap<FeatureName, i32>,
+    configs: BTreeMap<FeatureName, L3BaseConfig>,
 }
 
 /// A backend without devices: a feature is provisioned a fixed delay of
@@ -258,6 +280,17 @@ impl InMemoryBackend {
         self.devices().features.keys().cloned().collect()
     }
 
+    /// The configuration `feature` was provisioned with (its BGP MD5
+    /// password stays a [`Secret`]).
+    pub fn provisioned_config(&self, feature: &FeatureName) -> Option<L3BaseConfig> {
+        self.devices().configs.get(feature).cloned()
+    }
+
+    /// The announce limit set on `feature`'s BGP session (NEG-17).
+    pub fn announce_limit(&self, feature: &FeatureName) -> Option<i32> {
+        self.devices().announce_limits.get(feature).copied()
+    }
+
     /// The MACsec keys installed on `channel`, with whether each is active.
     pub fn mac_sec_keys_on(&self, channel: &ChannelName) -> Vec<(MacSecKeyName, bool)> {
         self.devices()
@@ -273,13 +306,12 @@ impl Backend for InMemoryBackend {
     fn provision_feature(
         &self,
         feature: &FeatureName,
-        _config: &L3BaseConfig,
+        config: &L3BaseConfig,
     ) -> Result<(), BackendError> {
         let now = self.clock.now();
-        self.devices()
-            .features
-            .entry(feature.clone())
-            .or_insert(now);
+        let mut devices = self.devices();
+        devices.features.entry(feature.clone()).or_insert(now);
+        devices.configs.insert(feature.clone(), config.clone());
         Ok(())
     }
 
@@ -301,6 +333,17 @@ impl Backend for InMemoryBackend {
         let mut devices = self.devices();
         devices.features.remove(feature);
         devices.failing.remove(feature);
+        devices.announce_limits.remove(feature);
+        devices.configs.remove(feature);
+        Ok(())
+    }
+
+    fn limit_announced_prefixes(
+        &self,
+        feature: &FeatureName,
+        max: i32,
+    ) -> Result<(), BackendError> {
+        self.devices().announce_limits.insert(feature.clone(), max);
         Ok(())
     }
 

@@ -17,7 +17,7 @@ use chrono::Duration;
 use interconnect_core::names::{NameError, ProviderName};
 use interconnect_core::wire::{
     AdminState, Channel, Environment, EnvironmentVisibility, FeatureType, Interconnect,
-    InterconnectState, ProviderSites,
+    InterconnectState, ProviderSites, Secret,
 };
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +56,16 @@ pub struct PartnerInventory {
     pub display_name: String,
     /// The environments shared with it, named under its namespace.
     pub environments: Vec<EnvironmentInventory>,
+    /// Whether the partner's devices can take MACsec keys from this
+    /// provider (default true). When false, this provider must manage the
+    /// MACsec keys of every channel it shares with the partner (MACSEC-25),
+    /// which the inventory check enforces.
+    #[serde(default = "yes")]
+    pub peer_accepts_mac_sec_keys: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// An environment and its interconnects.
@@ -66,6 +76,18 @@ pub struct EnvironmentInventory {
     pub environment: Environment,
     /// Its interconnects.
     pub interconnects: Vec<InterconnectInventory>,
+    /// Whether it carries production traffic (default true): every
+    /// interconnect of a production environment has at least 4 channels of
+    /// equal capacity (OPS-4). A laboratory environment may have fewer.
+    #[serde(default = "yes")]
+    pub production: bool,
+    /// The customer accounts (of this provider) allowed to use the
+    /// environment when its `environmentVisibility` is private, as agreed
+    /// with the partner (ENV-14). Empty for a public environment; a private
+    /// environment with no account is open to nobody. Account ids are
+    /// secrets: they never appear in `Debug` or errors.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_accounts: Vec<Secret>,
 }
 
 /// An interconnect and its channels.
@@ -149,6 +171,11 @@ pub struct ProtocolPolicy {
     /// development server and the demo use a short one).
     #[serde(default = "default_provisioning_poll_ms")]
     pub provisioning_poll_ms: i64,
+    /// The largest bandwidth this server lets one connection be changed or
+    /// requested to, in Mbps, beyond what the environment offers: a server's
+    /// own limit (CONN-30, E-76). Absent: no limit of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_connection_bandwidth_mbps: Option<i32>,
 }
 
 fn default_provisioning_poll_ms() -> i64 {
@@ -164,6 +191,7 @@ impl Default for ProtocolPolicy {
             mac_sec_bake_seconds: Duration::hours(2).num_seconds(),
             mac_sec_activate_received_keys: false,
             provisioning_poll_ms: default_provisioning_poll_ms(),
+            max_connection_bandwidth_mbps: None,
         }
     }
 }
@@ -195,6 +223,48 @@ const DEFAULT_ENVIRONMENTS: [(&str, &str, &str); 2] = [
 /// Connection sizes offered by the default environments, in Mbps.
 const DEFAULT_SIZES: [i32; 6] = [500, 1000, 2000, 5000, 10_000, 50_000];
 
+/// How the MACsec manager role is split between two providers across the
+/// channels of each interconnect (OPS-13, MACSEC-25).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ManagerSplit {
+    /// The default: the first half of the channels is managed by the
+    /// provider whose id sorts first, the second half by the other (OPS-13).
+    #[default]
+    Even,
+    /// Every channel is managed by the local provider: the split to agree on
+    /// when the partner cannot take MACsec keys (MACSEC-25).
+    AllLocal,
+    /// Every channel is managed by the partner: the split when this
+    /// provider's devices cannot take keys (never the case of the reference
+    /// provider, OPS-14, but a partner may be the one that cannot).
+    AllPartner,
+}
+
+impl ManagerSplit {
+    /// The manager of channel `index` (from 0) of `count`, between the
+    /// pair's `first` and `second` provider by id and the `local` one.
+    fn manager<'a>(
+        self,
+        index: usize,
+        count: usize,
+        local: &'a ProviderName,
+        partner: &'a ProviderName,
+    ) -> &'a ProviderName {
+        let (first, second) = if local.id() <= partner.id() {
+            (local, partner)
+        } else {
+            (partner, local)
+        };
+        match self {
+            ManagerSplit::Even if index < count.div_ceil(2) => first,
+            ManagerSplit::Even => second,
+            ManagerSplit::AllLocal => local,
+            ManagerSplit::AllPartner => partner,
+        }
+    }
+}
+
 impl Inventory {
     /// The built-in default inventory of the server of `local` for its
     /// partner `partner`, where `local` and `partner` are `aws` and `gcp` in
@@ -206,6 +276,17 @@ impl Inventory {
     pub fn default_pair(
         local: &ProviderName,
         partner: &ProviderName,
+    ) -> Result<Inventory, NameError> {
+        Inventory::default_pair_with_split(local, partner, ManagerSplit::Even)
+    }
+
+    /// [`Inventory::default_pair`] with the MACsec manager role split as
+    /// `split` says (MACSEC-25); with [`ManagerSplit::AllLocal`] the partner
+    /// is also recorded as unable to take keys, the case that split is for.
+    pub fn default_pair_with_split(
+        local: &ProviderName,
+        partner: &ProviderName,
+        split: ManagerSplit,
     ) -> Result<Inventory, NameError> {
         let (first, second) = if local.id() <= partner.id() {
             (local, partner)
@@ -240,8 +321,9 @@ impl Inventory {
             for ix_id in ["ix1", "ix2"] {
                 let ix_name = env_name.interconnect(ix_id)?;
                 let mut channels = Vec::new();
-                for (i, ch_id) in ["ch1", "ch2", "ch3", "ch4"].into_iter().enumerate() {
-                    let manager = if i < 2 { first } else { second };
+                let ch_ids = ["ch1", "ch2", "ch3", "ch4"];
+                for (i, ch_id) in ch_ids.into_iter().enumerate() {
+                    let manager = split.manager(i, ch_ids.len(), local, partner);
                     channels.push(Channel {
                         name: Some(ix_name.channel(ch_id)?),
                         macsec_manager_provider: Some(manager.clone()),
@@ -267,6 +349,8 @@ impl Inventory {
             environments.push(EnvironmentInventory {
                 environment,
                 interconnects,
+                production: true,
+                allowed_accounts: Vec::new(),
             });
         }
         Ok(Inventory {
@@ -274,6 +358,7 @@ impl Inventory {
                 provider: partner.clone(),
                 display_name: display_name_of(partner),
                 environments,
+                peer_accepts_mac_sec_keys: split != ManagerSplit::AllLocal,
             }],
         })
     }

@@ -320,3 +320,24 @@ rule_ids! {
     /// After a failed rotation, fail forward with a fresh key.
     MACSEC_FAIL_FORWARD = "MACSEC-24";
 }
+
+rule_ids! {
+    /// A server may refuse an update under its own limits (400).
+    CONN_UPDATE_LIMIT = "CONN-30";
+    /// Both providers' copies of an interconnect list the same sizes.
+    ENV_SAME_SIZES = "ENV-12";
+    /// A private environment is open only to the agreed customers.
+    ENV_PRIVATE = "ENV-14";
+    /// Members exchanged in advance hold the agreed values.
+    ENV_AGREED_VALUES = "ENV-15";
+    /// A provider that cannot take keys is never a channel's MACsec manager.
+    MACSEC_MANAGER_SPLIT = "MACSEC-25";
+    /// Announce no more prefixes than the peer accepts, and tell the customer.
+    NEG_ANNOUNCE_LIMIT = "NEG-17";
+    /// Every defined feature type is supported.
+    OPS_ALL_FEATURE_TYPES = "OPS-2";
+    /// A production interconnect has at least 4 channels of equal capacity.
+    OPS_PRODUCTION_CHANNELS = "OPS-4";
+    /// Interconnects share the same devices or use disjoint ones.
+    OPS_SHARED_OR_DISJOINT_DEVICES = "OPS-12";
+}

@@ -182,6 +182,10 @@ impl ReferenceProvider {
         }
         let environment = key.destination_environment().clone();
         let mbps = key.connection_size_mbps();
+        if let Some(env) = self.shared_environment(&environment) {
+            super::limits::check_allowed(env, &acceptance.accepting_account_id)?;
+        }
+        super::limits::check_bandwidth_limit(&self.config().policy, mbps)?;
         let uuid = key.shared_connection_uuid().as_str().to_owned();
         if acceptance.attachment.provider != self.config().provider {
             return Err(CoordinatorError::invalid_argument(

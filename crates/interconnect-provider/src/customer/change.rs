@@ -67,6 +67,7 @@ impl ReferenceProvider {
                 ),
             ));
         }
+        super::limits::check_bandwidth_limit(&self.config().policy, bandwidth_mbps)?;
         let Some(local) = wf.connection.clone() else {
             return Err(not_verified(&wf.phase));
         };

@@ -20,6 +20,7 @@
 
 mod accept;
 mod change;
+pub(crate) mod limits;
 mod manage;
 mod request;
 mod view;

@@ -44,6 +44,10 @@ impl ReferenceProvider {
             ));
         }
         let mbps = request.bandwidth.bandwidth_mbps();
+        if let Some(env) = self.shared_environment(&request.environment) {
+            super::limits::check_allowed(env, account)?;
+        }
+        super::limits::check_bandwidth_limit(&self.config().policy, mbps)?;
         let issued = self.issue_activation_key(
             &request.environment,
             mbps,

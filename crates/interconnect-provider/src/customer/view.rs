@@ -63,6 +63,10 @@ pub struct CustomerConnection {
     pub migrating_from: Option<ConnectionName>,
     /// What happened so far (resource names rewritten, OPS-18).
     pub events: Vec<WorkflowEvent>,
+    /// The most BGP prefixes the other provider accepts per session, once
+    /// learnt: the customer's routes beyond it are not announced (NEG-17).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peer_max_received_bgp_route_prefixes: Option<i32>,
 }
 
 fn channel_id<S: serde::Serializer>(channel: &ChannelName, s: S) -> Result<S::Ok, S::Error> {
@@ -153,6 +157,9 @@ impl ReferenceProvider {
                     what: for_customer(&e.what),
                 })
                 .collect(),
+            peer_max_received_bgp_route_prefixes: wf
+                .peer_prefix_limit
+                .and_then(|l| l.max_received_bgp_route_prefixes),
         }
     }
 }

@@ -20,6 +20,7 @@
 //! | `delete.rs` | the customer's delete: local copy first, then the peer | CONN-28 |
 //! | `update.rs` | the customer's bandwidth change: in place after the peer's 200, or as a make-before-break migration | CONN-18, CONN-19, NEG-15, NEG-18 |
 
+mod announce;
 mod delete;
 mod establish;
 mod features;

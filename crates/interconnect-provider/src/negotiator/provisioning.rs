@@ -84,6 +84,8 @@ impl ReferenceProvider {
                 .fail(uuid, "the local connection was removed (cleanup or peer)")
                 .await;
         };
+        // NEG-17: announce no more than the peer takes
+        self.limit_announcements(uuid, wf, &local).await;
         // remember which channels carry a feature, and notice deletions (FEAT-9)
         let present: Vec<(String, String)> = view
             .features

@@ -411,6 +411,7 @@ pub(super) fn update_connection(
         env,
         rules::CONN_UPDATE_FITS,
     )?;
+    crate::customer::limits::check_bandwidth_limit(&p.config.policy, bandwidth)?;
     // CONN-31: no state check, a closed interconnect keeps its connections
     let max = ix
         .interconnect

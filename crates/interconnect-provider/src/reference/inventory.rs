@@ -34,7 +34,11 @@ pub struct InventoryError {
     pub message: String,
 }
 
-fn bad(rule: &'static str, resource: impl ToString, message: impl Into<String>) -> InventoryError {
+pub(super) fn bad(
+    rule: &'static str,
+    resource: impl ToString,
+    message: impl Into<String>,
+) -> InventoryError {
     InventoryError {
         rule,
         resource: resource.to_string(),
@@ -79,6 +83,7 @@ pub(super) fn check(config: &ProviderConfig) -> Result<(), InventoryError> {
             }
         }
     }
+    super::agreements::check_operational(config)?;
     check_policy(config)
 }
 

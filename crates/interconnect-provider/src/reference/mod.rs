@@ -23,22 +23,28 @@
 //! transaction plus, where the protocol says so, a backend call.
 
 mod activation;
+mod agreements;
 mod cleanup;
 pub(crate) mod connections;
 mod coordinator;
 pub mod deputy;
 pub(crate) mod features;
+#[cfg(test)]
+mod governance_tests;
 pub(crate) mod guidance;
 mod inventory;
 mod issues;
 mod listing;
 mod macsec;
 mod maintenance;
+#[cfg(test)]
+mod policy_tests;
 mod static_resources;
 
 use std::sync::Arc;
 
 pub use activation::IssuedActivationKey;
+pub use agreements::check_pair;
 pub use cleanup::CleanupReport;
 pub use inventory::InventoryError;
 pub use macsec::RotationRequest;

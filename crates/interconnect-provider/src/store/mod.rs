@@ -21,7 +21,8 @@ pub use state::{
     NotificationRecord, State,
 };
 pub use workflow::{
-    ChannelProgress, CustomerRecord, MAX_EVENTS, Phase, RetryState, Role, Workflow, WorkflowEvent,
+    ChannelProgress, CustomerRecord, MAX_EVENTS, PeerPrefixLimit, Phase, RetryState, Role,
+    Workflow, WorkflowEvent,
 };
 
 use crate::error::CoordinatorError;

@@ -171,6 +171,21 @@ pub struct Workflow {
     /// What happened, oldest first (at most [`MAX_EVENTS`]).
     #[serde(default)]
     pub events: Vec<WorkflowEvent>,
+    /// The peer's `maxReceivedBgpRoutePrefixes`, once learnt from its
+    /// guidance: what this side announces at most, and tells its customer
+    /// (NEG-17).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer_prefix_limit: Option<PeerPrefixLimit>,
+}
+
+/// The peer's prefix limit as learnt from its guidance (NEG-17).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PeerPrefixLimit {
+    /// The smallest `maxReceivedBgpRoutePrefixes` of the peer's guidance
+    /// entries; `None` when its guidance states no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_received_bgp_route_prefixes: Option<i32>,
 }
 
 impl Workflow {
@@ -201,6 +216,7 @@ impl Workflow {
             failure: None,
             created_at: now,
             events: Vec::new(),
+            peer_prefix_limit: None,
         }
     }
 

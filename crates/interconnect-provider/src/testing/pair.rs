@@ -199,7 +199,12 @@ impl Pair {
 
     /// A pair serving these two configurations (their providers must be
     /// `aws` and `gcp`, each the other's partner).
+    /// Panics when the two copies of the shared static resources disagree
+    /// (ENV-12, ENV-15, [`check_pair`](crate::reference::check_pair)).
     pub fn with_configs(aws_config: ProviderConfig, gcp_config: ProviderConfig) -> Self {
+        if let Err(e) = crate::reference::check_pair(&aws_config, &gcp_config) {
+            panic!("the pair's configurations disagree: {e}");
+        }
         let clock = Arc::new(ManualClock::at_epoch());
         let delay = Duration::seconds(PROVISIONING_DELAY_SECONDS);
         let aws_backend = Arc::new(InMemoryBackend::new(clock.clone(), delay));
