@@ -11,7 +11,7 @@ use crate::rules;
 
 /// ENV-14: `account` may use `env`. A private environment that does not
 /// list the account is answered as missing (404), so its existence is not
-/// shown to other customers (E-950).
+/// shown to other customers (E-112).
 pub(crate) fn check_allowed(env: &EnvironmentInventory, account: &Secret) -> CoordinatorResult<()> {
     let private = env.environment.environment_visibility == Some(EnvironmentVisibility::Private);
     if !private
