@@ -95,19 +95,46 @@ async fn counted(
     response
 }
 
-async fn serve_app(app: Router, stop: tokio::sync::watch::Receiver<bool>) -> String {
+/// Servers of pairs still running (a dropped pair's servers stop in the
+/// background; the next timed row waits for them, see `settle`).
+static PAIR_SERVERS: AtomicUsize = AtomicUsize::new(0);
+
+async fn serve_app(app: Router, stop: tokio::sync::watch::Receiver<bool>, of_pair: bool) -> String {
     let listener = bind_loopback(0).await.expect("bind loopback");
     let url = format!("http://{}", listener.local_addr().expect("address"));
     let mut stop = stop;
-    tokio::spawn(serve(
-        listener,
-        app,
-        Transport::PlainLoopbackForDevelopment,
-        async move {
-            let _ = stop.wait_for(|s| *s).await;
-        },
-    ));
+    if of_pair {
+        PAIR_SERVERS.fetch_add(1, Ordering::SeqCst);
+    }
+    tokio::spawn(async move {
+        let _ = serve(
+            listener,
+            app,
+            Transport::PlainLoopbackForDevelopment,
+            async move {
+                let _ = stop.wait_for(|s| *s).await;
+            },
+        )
+        .await;
+        if of_pair {
+            PAIR_SERVERS.fetch_sub(1, Ordering::SeqCst);
+        }
+    });
     url
+}
+
+/// Waits (untimed) until every dropped pair's servers have stopped, so that
+/// their shutdown does not run during the next timed row.
+fn settle(rt: &tokio::runtime::Runtime) {
+    rt.block_on(async {
+        for _ in 0..10_000 {
+            if PAIR_SERVERS.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_micros(100)).await;
+        }
+        panic!("a pair's servers did not stop");
+    });
 }
 
 /// The same two providers calling each other in process (no HTTP): the
@@ -182,6 +209,7 @@ async fn start(instrumented: bool) -> Peers {
             config.clone(),
         )),
         stopped.clone(),
+        true,
     )
     .await;
     let gcp_url = serve_app(
@@ -191,6 +219,7 @@ async fn start(instrumented: bool) -> Peers {
             config,
         )),
         stopped,
+        true,
     )
     .await;
     let to_gcp = Arc::new(
@@ -363,6 +392,7 @@ fn one_establishment(
         });
     }
     drop(peers);
+    settle(rt);
     elapsed
 }
 
@@ -409,11 +439,12 @@ fn bench(c: &mut Criterion) {
     rt.block_on(establish(&peers));
     let trips = ROUND_TRIPS.load(Ordering::Relaxed);
     drop(peers);
+    settle(&rt);
 
     let (_noop_stop, noop_stopped) = tokio::sync::watch::channel(false);
     let noop_base = rt.block_on(async {
         let app = Router::new().route("/noop", get(|| async { "{}" }));
-        serve_app(app, noop_stopped).await
+        serve_app(app, noop_stopped, false).await
     });
     let noop_url = format!("{noop_base}/noop");
     // the floor's client: HttpCoordinator's configuration
@@ -430,6 +461,7 @@ fn bench(c: &mut Criterion) {
             RouterConfig::default().rate_limit(None),
         ),
         gate_stopped,
+        false,
     ));
     let gate_url = format!("{gate_base}/noop");
     let gate_client =
