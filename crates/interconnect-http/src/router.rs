@@ -119,14 +119,12 @@ async fn unknown_route() -> ApiError {
 async fn gate_request(State(gate): State<Arc<Gate>>, mut req: Request, next: Next) -> Response {
     let started = Instant::now();
     let id = request_id(req.headers());
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    // The matched path is shared (`Arc<str>`): no copy per request.
+    let route = req.extensions().get::<MatchedPath>().cloned();
     let span = tracing::info_span!(
         "request",
         method = %req.method(),
-        route = %route,
+        route = route.as_ref().map_or("unmatched", MatchedPath::as_str),
         request_id = id.to_str().unwrap_or("-"),
         partner = tracing::field::Empty,
         status = tracing::field::Empty,

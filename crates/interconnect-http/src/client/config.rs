@@ -90,9 +90,23 @@ impl HttpCoordinatorConfig {
     /// Builds the client. Installs rustls' ring provider as the process
     /// default when none is installed (reqwest needs one).
     pub fn build(self) -> Result<HttpCoordinator, HttpCoordinatorError> {
-        let base = self.base_url.trim_end_matches('/').to_owned();
-        if !(base.starts_with("https://") || is_loopback_http(&base)) {
-            return Err(HttpCoordinatorError::BaseUrl(base));
+        let client = self.http_client()?;
+        Ok(HttpCoordinator {
+            base_url: self.base_url.trim_end_matches('/').to_owned(),
+            credentials: self.credentials,
+            client,
+        })
+    }
+
+    /// The reqwest client [`build`](Self::build) uses, configured exactly
+    /// as the coordinator's: rustls with TLS 1.3 at least, https only
+    /// unless the base URL is plain loopback HTTP, no redirects, the
+    /// timeouts, `TCP_NODELAY`, and a keep-alive pool whose idle
+    /// connections are reused by every later call to the same peer.
+    pub fn http_client(&self) -> Result<reqwest::Client, HttpCoordinatorError> {
+        let base = self.base_url.trim_end_matches('/');
+        if !(base.starts_with("https://") || is_loopback_http(base)) {
+            return Err(HttpCoordinatorError::BaseUrl(base.to_owned()));
         }
         ensure_crypto_provider();
         let mut builder = reqwest::Client::builder()
@@ -101,6 +115,9 @@ impl HttpCoordinatorConfig {
             .https_only(base.starts_with("https://"))
             // A redirect would carry the request (and its token) elsewhere.
             .redirect(reqwest::redirect::Policy::none())
+            // Requests and answers are small: send them at once, never
+            // wait for Nagle's algorithm to coalesce them.
+            .tcp_nodelay(true)
             .connect_timeout(self.connect_timeout)
             .timeout(self.request_timeout);
         for (index, pem) in self.extra_roots_pem.iter().enumerate() {
@@ -108,14 +125,9 @@ impl HttpCoordinatorConfig {
                 .map_err(|_| HttpCoordinatorError::RootCertificate { index })?;
             builder = builder.add_root_certificate(cert);
         }
-        let client = builder
+        builder
             .build()
-            .map_err(|e| HttpCoordinatorError::Client(e.to_string()))?;
-        Ok(HttpCoordinator {
-            base_url: base,
-            credentials: self.credentials,
-            client,
-        })
+            .map_err(|e| HttpCoordinatorError::Client(e.to_string()))
     }
 }
 

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use axum::body::Bytes;
 use interconnect_core::wire::{MAX_DOCUMENT_BYTES, from_json};
 use interconnect_provider::{Caller, CoordinatorError, CoordinatorResult, ErrorKind};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
@@ -27,7 +28,8 @@ pub(super) struct Call<'a> {
     pub(super) method: Method,
     pub(super) path: String,
     pub(super) query: Vec<(&'a str, String)>,
-    pub(super) body: Option<Vec<u8>>,
+    /// The JSON body, shared (not copied) by every attempt.
+    pub(super) body: Option<Bytes>,
 }
 
 impl<'a> Call<'a> {
@@ -57,7 +59,7 @@ impl<'a> Call<'a> {
             method,
             path,
             query: Vec::new(),
-            body: Some(text),
+            body: Some(Bytes::from(text)),
         })
     }
 
@@ -147,6 +149,7 @@ impl HttpCoordinator {
                 request = request.query(&call.query);
             }
             if let Some(body) = &call.body {
+                // A reference-counted handle, not a copy of the body.
                 request = request
                     .header(CONTENT_TYPE, "application/json")
                     .body(body.clone());
@@ -167,7 +170,13 @@ impl HttpCoordinator {
 
 /// The answer's body, refused once it grows past `limit` bytes.
 async fn read_capped(mut response: reqwest::Response, limit: usize) -> CoordinatorResult<Vec<u8>> {
-    let mut body = Vec::new();
+    // One allocation when the peer announces the length (never more than
+    // the limit, whatever it announces).
+    let announced = response
+        .content_length()
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(0);
+    let mut body = Vec::with_capacity(announced.min(limit));
     while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(&e))? {
         if body.len() + chunk.len() > limit {
             return Err(CoordinatorError::internal(
