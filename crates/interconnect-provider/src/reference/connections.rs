@@ -124,9 +124,7 @@ pub(super) fn list_connections(
     let items: Vec<wire::Connection> = p
         .store
         .view(|s| {
-            s.connections
-                .iter()
-                .filter(|(name, _)| name.interconnect() == &request.parent)
+            s.connections_of_interconnect(&request.parent)
                 .map(|(_, r)| r.connection.clone())
                 .collect()
         })
@@ -209,10 +207,10 @@ pub(super) fn create_connection(
                 format!("{name} already exists"),
             ));
         }
-        let migration = state.connections.keys().any(|c| {
-            c.id() == uuid.as_str()
-                && c.interconnect().environment() == name.interconnect().environment()
-        });
+        let migration = state
+            .connections
+            .with_id(uuid.as_str())
+            .any(|c| c.interconnect().environment() == name.interconnect().environment());
         let intent = state.issued_keys.get(uuid.as_str());
         let confirmed = intent.filter(|k| {
             !k.revoked && k.confirmed_by.as_ref() == Some(name.interconnect().provider())
@@ -550,15 +548,13 @@ pub(crate) fn remove_connection(
     state.connections.remove(name);
     state.local_updates.remove(name);
     let features: Vec<_> = state
-        .features
-        .keys()
-        .filter(|f| f.connection() == name)
-        .cloned()
+        .features_of_connection(name)
+        .map(|(f, _)| f.clone())
         .collect();
     for f in &features {
         state.features.remove(f);
     }
-    if !state.connections.keys().any(|c| c.id() == name.id())
+    if !state.connections.has_id(name.id())
         && let Some(key) = state.issued_keys.get_mut(name.id())
     {
         key.revoked = true;

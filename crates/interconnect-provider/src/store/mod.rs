@@ -9,12 +9,14 @@
 //! contract: serializable transactions over the [`State`] model, which is
 //! serde-serializable for that purpose.
 
+mod connections;
 mod operator;
 mod state;
 mod workflow;
 
 use std::sync::{Mutex, MutexGuard};
 
+pub use connections::Connections;
 pub use operator::{ChannelRotation, OperatorState, RotationRecord, RotationRun, RotationStep};
 pub use state::{
     ChannelRecord, ConnectionRecord, FeatureRecord, IssueRecord, IssuedKey, MacSecKeyRecord,

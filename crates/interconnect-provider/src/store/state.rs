@@ -24,14 +24,16 @@ use interconnect_core::wire::{
 };
 use serde::{Deserialize, Serialize};
 
+use super::Connections;
+
 /// Everything a reference provider stores besides its configuration.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct State {
     /// Activation keys this server issued, by shared connection UUID (lower case).
     pub issued_keys: OrdMap<String, IssuedKey>,
-    /// Connections, by name.
-    pub connections: OrdMap<ConnectionName, ConnectionRecord>,
+    /// Connections, by name, indexed by id ([`Connections`]).
+    pub connections: Connections,
     /// Features, by name.
     pub features: OrdMap<FeatureName, FeatureRecord>,
     /// MACsec keys held for channels, by name.
