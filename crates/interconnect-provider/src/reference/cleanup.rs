@@ -73,7 +73,7 @@ impl ReferenceProvider {
                 .map(|(n, _)| n.clone())
                 .collect();
             for name in stale {
-                if let Some(record) = state.connections.get_mut(&name) {
+                if let Some(mut record) = state.connections.get_mut(&name) {
                     record.update_in_flight = None;
                 }
                 report.cleared_updates.push(name);

@@ -44,18 +44,19 @@ use crate::rules;
 use crate::store::{ConnectionRecord, NotificationRecord, Phase, Role, State, StoreExt, Workflow};
 
 /// The bandwidth reserved on `interconnect` by its connections, leaving out
-/// `except` (CONN-9).
+/// `except` (CONN-9): the running total the store keeps
+/// ([`Connections::reserved_mbps`](crate::store::Connections::reserved_mbps)).
 pub(crate) fn reserved_mbps(
     state: &State,
     interconnect: &InterconnectName,
     except: Option<&ConnectionName>,
 ) -> i64 {
-    state
-        .connections_of_interconnect(interconnect)
-        .filter(|(name, _)| Some(*name) != except)
-        .filter_map(|(_, r)| r.connection.bandwidth_mbps)
-        .map(i64::from)
-        .sum()
+    let excepted = except
+        .filter(|name| name.interconnect() == interconnect)
+        .and_then(|name| state.connections.get(name))
+        .and_then(|r| r.connection.bandwidth_mbps)
+        .map_or(0, i64::from);
+    state.connections.reserved_mbps(interconnect) - excepted
 }
 
 /// What the interconnect can carry in total now: `maxBandwidthMbps`,
@@ -445,7 +446,7 @@ pub(super) fn update_connection(
                 ),
             ));
         }
-        let record = state
+        let mut record = state
             .connections
             .get_mut(name)
             .ok_or_else(|| missing(name))?;
@@ -585,7 +586,7 @@ pub(super) fn notify_connection_status(
     let now = p.clock.now();
     p.store.update(|state| {
         let local = state.local_updates.contains(name);
-        let record = state
+        let mut record = state
             .connections
             .get_mut(name)
             .ok_or_else(|| missing(name))?;
@@ -613,7 +614,7 @@ impl ReferenceProvider {
     pub fn begin_local_update(&self, name: &ConnectionName) -> CoordinatorResult<()> {
         let now = self.clock.now();
         self.store.update(|state| {
-            let record = state
+            let mut record = state
                 .connections
                 .get_mut(name)
                 .ok_or_else(|| missing(name))?;
@@ -633,7 +634,7 @@ impl ReferenceProvider {
     /// it (CONN-17). 404 when the connection is missing.
     pub fn finish_update(&self, name: &ConnectionName) -> CoordinatorResult<()> {
         self.store.update(|state| {
-            let record = state
+            let mut record = state
                 .connections
                 .get_mut(name)
                 .ok_or_else(|| missing(name))?;

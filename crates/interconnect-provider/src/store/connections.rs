@@ -8,15 +8,22 @@
 //! revocation of a key when the last connection of its UUID goes (CONN-12)
 //! and the cleanup of keys (KEY-16). The names order by interconnect first,
 //! so without the index each of these would read every connection
-//! (`BENCHMARKS.md`, "Establishment"). The index lives beside the map and
-//! is changed only by [`Connections::insert`] and [`Connections::remove`],
-//! the only ways to add or drop an entry (reads go through `Deref` to the
-//! map; [`Connections::get_mut`] cannot change a name), so it cannot drift.
+//! (`BENCHMARKS.md`, "Establishment").
+//!
+//! Beside it, the bandwidth reserved on each interconnect (CONN-9): the sum
+//! of its connections' `bandwidthMbps`, read on every creation (CONN-4) and
+//! by the negotiator's choice of interconnect for each of the environment's
+//! interconnects (NEG-2), which would otherwise add up every connection.
+//!
+//! Both are changed only by [`Connections::insert`], [`Connections::remove`]
+//! and the guard [`Connections::get_mut`] returns (which settles the total
+//! when it is dropped): reads go through `Deref` to the map and there is no
+//! other way to change it, so neither can drift.
 
-use std::ops::Deref;
+use std::ops::{Deref, DerefMut};
 
 use imbl::{OrdMap, OrdSet};
-use interconnect_core::names::ConnectionName;
+use interconnect_core::names::{ConnectionName, InterconnectName};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::ConnectionRecord;
@@ -27,6 +34,55 @@ use super::ConnectionRecord;
 pub struct Connections {
     map: OrdMap<ConnectionName, ConnectionRecord>,
     by_id: OrdMap<String, OrdSet<ConnectionName>>,
+    reserved: OrdMap<InterconnectName, i64>,
+}
+
+/// The bandwidth a record reserves (CONN-9).
+fn mbps(record: &ConnectionRecord) -> i64 {
+    record.connection.bandwidth_mbps.map_or(0, i64::from)
+}
+
+/// Adds `delta` to the total of `interconnect`, dropping a zero total.
+fn add(reserved: &mut OrdMap<InterconnectName, i64>, interconnect: &InterconnectName, delta: i64) {
+    if delta == 0 {
+        return;
+    }
+    let total = reserved.get(interconnect).copied().unwrap_or(0) + delta;
+    if total == 0 {
+        reserved.remove(interconnect);
+    } else {
+        reserved.insert(interconnect.clone(), total);
+    }
+}
+
+/// A connection record being changed in place; the interconnect's
+/// reserved total follows its `bandwidthMbps` when the guard is dropped.
+pub struct ConnectionMut<'a> {
+    record: &'a mut ConnectionRecord,
+    reserved: &'a mut OrdMap<InterconnectName, i64>,
+    interconnect: &'a InterconnectName,
+    before: i64,
+}
+
+impl Deref for ConnectionMut<'_> {
+    type Target = ConnectionRecord;
+
+    fn deref(&self) -> &ConnectionRecord {
+        self.record
+    }
+}
+
+impl DerefMut for ConnectionMut<'_> {
+    fn deref_mut(&mut self) -> &mut ConnectionRecord {
+        self.record
+    }
+}
+
+impl Drop for ConnectionMut<'_> {
+    fn drop(&mut self) {
+        let delta = mbps(self.record) - self.before;
+        add(self.reserved, self.interconnect, delta);
+    }
 }
 
 impl Connections {
@@ -41,7 +97,15 @@ impl Connections {
             .entry(name.id().to_owned())
             .or_default()
             .insert(name.clone());
-        self.map.insert(name, record)
+        let interconnect = name.interconnect().clone();
+        let delta = mbps(&record);
+        let old = self.map.insert(name, record);
+        add(
+            &mut self.reserved,
+            &interconnect,
+            delta - old.as_ref().map_or(0, mbps),
+        );
+        old
     }
 
     /// Removes the connection `name`; returns its record.
@@ -55,12 +119,28 @@ impl Connections {
         if emptied {
             self.by_id.remove(id);
         }
+        add(&mut self.reserved, name.interconnect(), -mbps(&removed));
         Some(removed)
     }
 
-    /// The record of `name`, to change in place (its name cannot change).
-    pub fn get_mut(&mut self, name: &ConnectionName) -> Option<&mut ConnectionRecord> {
-        self.map.get_mut(name)
+    /// The record of `name`, to change in place (its name cannot change;
+    /// a change of its bandwidth moves the reserved total when the guard
+    /// is dropped).
+    pub fn get_mut<'a>(&'a mut self, name: &'a ConnectionName) -> Option<ConnectionMut<'a>> {
+        let record = self.map.get_mut(name)?;
+        let before = mbps(record);
+        Some(ConnectionMut {
+            record,
+            reserved: &mut self.reserved,
+            interconnect: name.interconnect(),
+            before,
+        })
+    }
+
+    /// The bandwidth reserved on `interconnect` by its connections
+    /// (CONN-9): a lookup of the running total, not a sum.
+    pub fn reserved_mbps(&self, interconnect: &InterconnectName) -> i64 {
+        self.reserved.get(interconnect).copied().unwrap_or(0)
     }
 
     /// The connections whose id is `id` (at most one per interconnect), in
@@ -167,11 +247,14 @@ mod tests {
             let mut snapshots = Vec::new();
             for op in ops {
                 match op {
-                    Op::Insert(ix, id) => { c.insert(name(ix, id), record(100)); }
+                    Op::Insert(ix, id) => { c.insert(name(ix, id), record(100 * (id as i32 + 1))); }
                     Op::Remove(ix, id) => { c.remove(&name(ix, id)); }
                     Op::Touch(ix, id) => {
-                        if let Some(r) = c.get_mut(&name(ix, id)) {
+                        let n = name(ix, id);
+                        if let Some(mut r) = c.get_mut(&n) {
                             r.seen_on_peer = true;
+                            // a bandwidth change in place (CONN-18)
+                            r.connection.bandwidth_mbps = Some(50 * (ix as i32 + id as i32));
                         }
                     }
                 }
@@ -190,6 +273,18 @@ mod tests {
                 expected.sort();
                 expected.dedup();
                 prop_assert_eq!(ids, expected, "no empty entry is left in the index");
+                for ix in 0..3 {
+                    let ix = name(ix, 0).interconnect().clone();
+                    let summed: i64 = snapshot
+                        .values()
+                        .zip(snapshot.keys())
+                        .filter(|(_, n)| n.interconnect() == &ix)
+                        .filter_map(|(r, _)| r.connection.bandwidth_mbps)
+                        .map(i64::from)
+                        .sum();
+                    prop_assert_eq!(snapshot.reserved_mbps(&ix), summed, "CONN-9");
+                }
+                prop_assert!(!snapshot.reserved.values().any(|t| *t == 0));
             }
         }
     }

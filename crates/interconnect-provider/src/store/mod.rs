@@ -10,13 +10,15 @@
 //! serde-serializable for that purpose.
 
 mod connections;
+mod features;
 mod operator;
 mod state;
 mod workflow;
 
 use std::sync::{Mutex, MutexGuard};
 
-pub use connections::Connections;
+pub use connections::{ConnectionMut, Connections};
+pub use features::Features;
 pub use operator::{ChannelRotation, OperatorState, RotationRecord, RotationRun, RotationStep};
 pub use state::{
     ChannelRecord, ConnectionRecord, FeatureRecord, IssueRecord, IssuedKey, MacSecKeyRecord,

@@ -24,7 +24,7 @@ use interconnect_core::wire::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::Connections;
+use super::{Connections, Features};
 
 /// Everything a reference provider stores besides its configuration.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -34,8 +34,8 @@ pub struct State {
     pub issued_keys: OrdMap<String, IssuedKey>,
     /// Connections, by name, indexed by id ([`Connections`]).
     pub connections: Connections,
-    /// Features, by name.
-    pub features: OrdMap<FeatureName, FeatureRecord>,
+    /// Features, by name, indexed by channel ([`Features`]).
+    pub features: Features,
     /// MACsec keys held for channels, by name.
     pub mac_sec_keys: OrdMap<MacSecKeyName, MacSecKeyRecord>,
     /// Per-channel dynamic state (maintenance, rotations), by name.
