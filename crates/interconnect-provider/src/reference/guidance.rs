@@ -77,19 +77,8 @@ fn connection_exists(state: &State, name: &ConnectionName) -> CoordinatorResult<
 
 /// What the features on `channel` use now, whatever their connection.
 pub(crate) fn channel_usage(state: &State, channel: &ChannelName) -> ChannelUsage {
-    let mut usage = ChannelUsage::default();
-    // the index of features by channel, not a walk of the interconnect's
-    for (_, record) in state.features.on_channel(channel) {
-        if let Some(l3) = record
-            .feature
-            .feature_config
-            .as_ref()
-            .and_then(|c| c.l3_base_config.as_ref())
-        {
-            usage.add(l3);
-        }
-    }
-    usage
+    // kept per channel by the store's index, not a walk of the interconnect
+    state.features.usage_on_channel(channel)
 }
 
 /// The guidance entry of one channel.

@@ -6,15 +6,18 @@
 //! read what the features of one channel use. The names order by
 //! connection, so without the index each read walks every feature of the
 //! interconnect and parses their subnets (`BENCHMARKS.md`,
-//! "Establishment"). The index is changed only by [`Features::insert`] and
+//! "Establishment"). The index keeps, per channel, what each feature there
+//! uses (its VLAN and subnets, parsed once when it is stored), so a read is
+//! a concatenation of what the channel's features use. It is changed only by [`Features::insert`] and
 //! [`Features::remove`], the only ways to change the map (reads go through
 //! `Deref`; there is no `get_mut`: a feature is replaced whole), so it
 //! cannot drift.
 
 use std::ops::Deref;
 
-use imbl::{OrdMap, OrdSet};
+use imbl::OrdMap;
 use interconnect_core::names::{ChannelName, FeatureName};
+use interconnect_core::validation::ChannelUsage;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::FeatureRecord;
@@ -24,7 +27,21 @@ use super::FeatureRecord;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Features {
     map: OrdMap<FeatureName, FeatureRecord>,
-    by_channel: OrdMap<ChannelName, OrdSet<FeatureName>>,
+    by_channel: OrdMap<ChannelName, OrdMap<FeatureName, ChannelUsage>>,
+}
+
+/// What one feature uses on its channel (its L3 base configuration).
+fn usage_of(record: &FeatureRecord) -> ChannelUsage {
+    let mut usage = ChannelUsage::default();
+    if let Some(l3) = record
+        .feature
+        .feature_config
+        .as_ref()
+        .and_then(|c| c.l3_base_config.as_ref())
+    {
+        usage.add(l3);
+    }
+    usage
 }
 
 impl Features {
@@ -32,12 +49,16 @@ impl Features {
     /// replaced.
     pub fn insert(&mut self, name: FeatureName, record: FeatureRecord) -> Option<FeatureRecord> {
         let channel = record.feature.channel.clone();
+        let usage = usage_of(&record);
         let old = self.map.insert(name.clone(), record);
         if let Some(old) = &old {
             self.unindex(&name, old);
         }
         if let Some(channel) = channel {
-            self.by_channel.entry(channel).or_default().insert(name);
+            self.by_channel
+                .entry(channel)
+                .or_default()
+                .insert(name, usage);
         }
         old
     }
@@ -62,17 +83,32 @@ impl Features {
         }
     }
 
-    /// The features on `channel`, in name order: a lookup of the index and
-    /// one map read per feature, not a scan.
+    /// The names of the features on `channel`, in name order: a lookup of
+    /// the index, not a scan.
     pub fn on_channel<'a>(
         &'a self,
         channel: &ChannelName,
-    ) -> impl Iterator<Item = (&'a FeatureName, &'a FeatureRecord)> + 'a {
+    ) -> impl Iterator<Item = &'a FeatureName> + 'a {
         self.by_channel
             .get(channel)
             .into_iter()
-            .flat_map(|names| names.iter())
-            .filter_map(|name| self.map.get_key_value(name))
+            .flat_map(|features| features.keys())
+    }
+
+    /// What the features on `channel` use, whatever their connection, in
+    /// the order of their names (GUIDE-15, L3-12).
+    pub fn usage_on_channel(&self, channel: &ChannelName) -> ChannelUsage {
+        let mut total = ChannelUsage::default();
+        for usage in self
+            .by_channel
+            .get(channel)
+            .into_iter()
+            .flat_map(|f| f.values())
+        {
+            total.vlans.extend_from_slice(&usage.vlans);
+            total.subnets.extend_from_slice(&usage.subnets);
+        }
+        total
     }
 }
 
@@ -112,7 +148,7 @@ mod tests {
     use super::*;
     use chrono::{DateTime, Utc};
     use interconnect_core::names::EnvironmentName;
-    use interconnect_core::wire::Feature;
+    use interconnect_core::wire::{Feature, FeatureConfig, L3BaseConfig};
     use proptest::prelude::*;
 
     fn ix() -> interconnect_core::names::InterconnectName {
@@ -132,15 +168,44 @@ mod tests {
             .expect("valid ids")
     }
 
-    /// A feature on channel `ch` (none for 0).
-    fn record(ch: usize) -> FeatureRecord {
+    /// A feature on channel `ch` (none for 0) using VLAN `vlan` and a
+    /// subnet of its own.
+    fn record(ch: usize, vlan: i32) -> FeatureRecord {
         FeatureRecord {
             feature: Feature {
                 channel: channel(ch),
+                feature_config: Some(FeatureConfig {
+                    l3_base_config: Some(L3BaseConfig {
+                        vlan_id: Some(vlan),
+                        ipv4_subnet: Some(format!("169.254.{vlan}.0")),
+                        ipv4_subnet_prefix_length: Some(30),
+                        ..L3BaseConfig::default()
+                    }),
+                    ..FeatureConfig::default()
+                }),
                 ..Feature::default()
             },
             created_at: DateTime::<Utc>::UNIX_EPOCH,
         }
+    }
+
+    /// What the usage must be: a scan of every feature, in name order.
+    fn scanned_usage(f: &Features, ch: &ChannelName) -> ChannelUsage {
+        let mut usage = ChannelUsage::default();
+        for (_, r) in f
+            .iter()
+            .filter(|(_, r)| r.feature.channel.as_ref() == Some(ch))
+        {
+            if let Some(l3) = r
+                .feature
+                .feature_config
+                .as_ref()
+                .and_then(|c| c.l3_base_config.as_ref())
+            {
+                usage.add(l3);
+            }
+        }
+        usage
     }
 
     /// What the index must answer: a scan of every feature.
@@ -161,7 +226,7 @@ mod tests {
             for (insert, conn, id, ch) in ops {
                 if insert {
                     // replacing a feature may move it to another channel
-                    f.insert(name(conn, id), record(ch));
+                    f.insert(name(conn, id), record(ch, (10 * conn + id) as i32 + 1));
                 } else {
                     f.remove(&name(conn, id));
                 }
@@ -170,8 +235,9 @@ mod tests {
             for snapshot in snapshots.iter().chain([&f]) {
                 for ch in 1..4 {
                     let ch = channel(ch).expect("a channel");
-                    let indexed: Vec<_> = snapshot.on_channel(&ch).map(|(n, _)| n.clone()).collect();
+                    let indexed: Vec<_> = snapshot.on_channel(&ch).cloned().collect();
                     prop_assert_eq!(indexed, scanned(snapshot, &ch));
+                    prop_assert_eq!(snapshot.usage_on_channel(&ch), scanned_usage(snapshot, &ch));
                 }
                 prop_assert!(
                     snapshot.by_channel.values().all(|names| !names.is_empty()),
@@ -184,13 +250,15 @@ mod tests {
     #[test]
     fn a_replaced_feature_moves_to_its_new_channel() {
         let mut f = Features::default();
-        f.insert(name(1, 1), record(1));
-        f.insert(name(1, 1), record(2));
+        f.insert(name(1, 1), record(1, 7));
+        f.insert(name(1, 1), record(2, 7));
         let ch1 = channel(1).expect("a channel");
         let ch2 = channel(2).expect("a channel");
         assert_eq!(f.on_channel(&ch1).count(), 0);
         assert_eq!(f.on_channel(&ch2).count(), 1);
-        f.insert(name(1, 1), record(2));
+        assert_eq!(f.usage_on_channel(&ch2).vlans, vec![7], "GUIDE-15");
+        assert!(f.usage_on_channel(&ch1).vlans.is_empty());
+        f.insert(name(1, 1), record(2, 7));
         assert_eq!(f.on_channel(&ch2).count(), 1, "the same channel again");
         f.remove(&name(1, 1));
         assert_eq!(f.on_channel(&ch2).count(), 0);
