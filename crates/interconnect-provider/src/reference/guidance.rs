@@ -78,7 +78,7 @@ fn connection_exists(state: &State, name: &ConnectionName) -> CoordinatorResult<
 /// What the features on `channel` use now, whatever their connection.
 pub(crate) fn channel_usage(state: &State, channel: &ChannelName) -> ChannelUsage {
     // kept per channel by the store's index, not a walk of the interconnect
-    state.features.usage_on_channel(channel)
+    state.features.usage_on_channel(channel).clone()
 }
 
 /// The guidance entry of one channel.

@@ -7,13 +7,15 @@
 //! connection, so without the index each read walks every feature of the
 //! interconnect and parses their subnets (`BENCHMARKS.md`,
 //! "Establishment"). The index keeps, per channel, what each feature there
-//! uses (its VLAN and subnets, parsed once when it is stored), so a read is
-//! a concatenation of what the channel's features use. It is changed only by [`Features::insert`] and
+//! uses (its VLAN and subnets, parsed once when it is stored) and their
+//! concatenation in name order, rebuilt when a feature of the channel is
+//! stored or removed, so a read is a copy of one value. It is changed only by [`Features::insert`] and
 //! [`Features::remove`], the only ways to change the map (reads go through
 //! `Deref`; there is no `get_mut`: a feature is replaced whole), so it
 //! cannot drift.
 
 use std::ops::Deref;
+use std::sync::Arc;
 
 use imbl::OrdMap;
 use interconnect_core::names::{ChannelName, FeatureName};
@@ -28,7 +30,14 @@ use super::FeatureRecord;
 pub struct Features {
     map: OrdMap<FeatureName, FeatureRecord>,
     by_channel: OrdMap<ChannelName, OrdMap<FeatureName, ChannelUsage>>,
+    usage: OrdMap<ChannelName, Arc<ChannelUsage>>,
 }
+
+/// What a channel without features uses.
+static UNUSED: ChannelUsage = ChannelUsage {
+    vlans: Vec::new(),
+    subnets: Vec::new(),
+};
 
 /// What one feature uses on its channel (its L3 base configuration).
 fn usage_of(record: &FeatureRecord) -> ChannelUsage {
@@ -56,11 +65,26 @@ impl Features {
         }
         if let Some(channel) = channel {
             self.by_channel
-                .entry(channel)
+                .entry(channel.clone())
                 .or_default()
                 .insert(name, usage);
+            self.aggregate(&channel);
         }
         old
+    }
+
+    /// Rebuilds what `channel` uses from what each of its features uses.
+    fn aggregate(&mut self, channel: &ChannelName) {
+        let Some(features) = self.by_channel.get(channel) else {
+            self.usage.remove(channel);
+            return;
+        };
+        let mut total = ChannelUsage::default();
+        for usage in features.values() {
+            total.vlans.extend_from_slice(&usage.vlans);
+            total.subnets.extend_from_slice(&usage.subnets);
+        }
+        self.usage.insert(channel.clone(), Arc::new(total));
     }
 
     /// Removes the feature `name`; returns its record.
@@ -81,6 +105,8 @@ impl Features {
         if emptied {
             self.by_channel.remove(channel);
         }
+        let channel = channel.clone();
+        self.aggregate(&channel);
     }
 
     /// The names of the features on `channel`, in name order: a lookup of
@@ -97,18 +123,8 @@ impl Features {
 
     /// What the features on `channel` use, whatever their connection, in
     /// the order of their names (GUIDE-15, L3-12).
-    pub fn usage_on_channel(&self, channel: &ChannelName) -> ChannelUsage {
-        let mut total = ChannelUsage::default();
-        for usage in self
-            .by_channel
-            .get(channel)
-            .into_iter()
-            .flat_map(|f| f.values())
-        {
-            total.vlans.extend_from_slice(&usage.vlans);
-            total.subnets.extend_from_slice(&usage.subnets);
-        }
-        total
+    pub fn usage_on_channel(&self, channel: &ChannelName) -> &ChannelUsage {
+        self.usage.get(channel).map_or(&UNUSED, |usage| usage)
     }
 }
 
@@ -237,12 +253,13 @@ mod tests {
                     let ch = channel(ch).expect("a channel");
                     let indexed: Vec<_> = snapshot.on_channel(&ch).cloned().collect();
                     prop_assert_eq!(indexed, scanned(snapshot, &ch));
-                    prop_assert_eq!(snapshot.usage_on_channel(&ch), scanned_usage(snapshot, &ch));
+                    prop_assert_eq!(snapshot.usage_on_channel(&ch), &scanned_usage(snapshot, &ch));
                 }
                 prop_assert!(
                     snapshot.by_channel.values().all(|names| !names.is_empty()),
                     "no empty entry is left in the index"
                 );
+                prop_assert_eq!(snapshot.usage.len(), snapshot.by_channel.len());
             }
         }
     }
@@ -262,6 +279,6 @@ mod tests {
         assert_eq!(f.on_channel(&ch2).count(), 1, "the same channel again");
         f.remove(&name(1, 1));
         assert_eq!(f.on_channel(&ch2).count(), 0);
-        assert!(f.by_channel.is_empty());
+        assert!(f.by_channel.is_empty() && f.usage.is_empty());
     }
 }
