@@ -297,8 +297,7 @@ fn track_peer_connection(
     let environment = name.interconnect().environment().clone();
     let wf = state
         .workflows
-        .entry(name.id().to_owned())
-        .or_insert_with(|| {
+        .get_or_insert_with(name.id().to_owned(), || {
             Workflow::new(
                 Role::Responder,
                 Phase::AwaitingPeer,

@@ -14,6 +14,7 @@ mod features;
 mod operator;
 mod state;
 mod workflow;
+mod workflows;
 
 use std::sync::{Mutex, MutexGuard};
 
@@ -27,6 +28,7 @@ pub use state::{
 pub use workflow::{
     ChannelProgress, CustomerRecord, MAX_EVENTS, Phase, RetryState, Role, Workflow, WorkflowEvent,
 };
+pub use workflows::Workflows;
 
 use crate::error::CoordinatorError;
 

@@ -51,7 +51,7 @@ pub struct State {
     /// This provider's own side of each connection, by shared connection
     /// UUID (lower case): role, progress, customer (issue 5 workflows).
     #[serde(default)]
-    pub workflows: OrdMap<String, super::Workflow>,
+    pub workflows: super::Workflows,
     /// Operator work in progress: maintenance pushes and pulls, MACsec
     /// rotation runs (issue 5, operator side).
     #[serde(default)]
