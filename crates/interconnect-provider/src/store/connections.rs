@@ -21,6 +21,7 @@
 //! other way to change it, so neither can drift.
 
 use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
 
 use imbl::{OrdMap, OrdSet};
 use interconnect_core::names::{ConnectionName, InterconnectName};
@@ -32,7 +33,7 @@ use super::ConnectionRecord;
 /// index is rebuilt when read back.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Connections {
-    map: OrdMap<ConnectionName, ConnectionRecord>,
+    map: OrdMap<ConnectionName, Arc<ConnectionRecord>>,
     by_id: OrdMap<String, OrdSet<ConnectionName>>,
     reserved: OrdMap<InterconnectName, i64>,
 }
@@ -99,7 +100,10 @@ impl Connections {
             .insert(name.clone());
         let interconnect = name.interconnect().clone();
         let delta = mbps(&record);
-        let old = self.map.insert(name, record);
+        let old = self
+            .map
+            .insert(name, Arc::new(record))
+            .map(Arc::unwrap_or_clone);
         add(
             &mut self.reserved,
             &interconnect,
@@ -110,7 +114,7 @@ impl Connections {
 
     /// Removes the connection `name`; returns its record.
     pub fn remove(&mut self, name: &ConnectionName) -> Option<ConnectionRecord> {
-        let removed = self.map.remove(name)?;
+        let removed = Arc::unwrap_or_clone(self.map.remove(name)?);
         let id = name.id();
         let emptied = self.by_id.get_mut(id).is_some_and(|names| {
             names.remove(name);
@@ -127,7 +131,7 @@ impl Connections {
     /// a change of its bandwidth moves the reserved total when the guard
     /// is dropped).
     pub fn get_mut<'a>(&'a mut self, name: &'a ConnectionName) -> Option<ConnectionMut<'a>> {
-        let record = self.map.get_mut(name)?;
+        let record = Arc::make_mut(self.map.get_mut(name)?);
         let before = mbps(record);
         Some(ConnectionMut {
             record,
@@ -159,7 +163,7 @@ impl Connections {
 }
 
 impl Deref for Connections {
-    type Target = OrdMap<ConnectionName, ConnectionRecord>;
+    type Target = OrdMap<ConnectionName, Arc<ConnectionRecord>>;
 
     fn deref(&self) -> &Self::Target {
         &self.map
@@ -178,7 +182,7 @@ impl FromIterator<(ConnectionName, ConnectionRecord)> for Connections {
 
 impl Serialize for Connections {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.map.serialize(serializer)
+        serializer.collect_map(self.map.iter().map(|(name, record)| (name, &**record)))
     }
 }
 
@@ -318,7 +322,9 @@ mod tests {
             .into_iter()
             .collect();
         let json = serde_json::to_value(&c)?;
-        assert_eq!(json, serde_json::to_value(&*c)?);
+        let plain: std::collections::BTreeMap<_, _> =
+            c.iter().map(|(n, r)| (n.to_string(), &**r)).collect();
+        assert_eq!(json, serde_json::to_value(plain)?);
         let back: Connections = serde_json::from_value(json)?;
         assert_eq!(back, c);
         assert!(back.has_id("c2"));

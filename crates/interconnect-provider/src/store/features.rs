@@ -28,7 +28,7 @@ use super::FeatureRecord;
 /// index is rebuilt when read back.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Features {
-    map: OrdMap<FeatureName, FeatureRecord>,
+    map: OrdMap<FeatureName, Arc<FeatureRecord>>,
     by_channel: OrdMap<ChannelName, OrdMap<FeatureName, ChannelUsage>>,
     usage: OrdMap<ChannelName, Arc<ChannelUsage>>,
 }
@@ -59,7 +59,10 @@ impl Features {
     pub fn insert(&mut self, name: FeatureName, record: FeatureRecord) -> Option<FeatureRecord> {
         let channel = record.feature.channel.clone();
         let usage = usage_of(&record);
-        let old = self.map.insert(name.clone(), record);
+        let old = self
+            .map
+            .insert(name.clone(), Arc::new(record))
+            .map(Arc::unwrap_or_clone);
         if let Some(old) = &old {
             self.unindex(&name, old);
         }
@@ -89,7 +92,7 @@ impl Features {
 
     /// Removes the feature `name`; returns its record.
     pub fn remove(&mut self, name: &FeatureName) -> Option<FeatureRecord> {
-        let removed = self.map.remove(name)?;
+        let removed = Arc::unwrap_or_clone(self.map.remove(name)?);
         self.unindex(name, &removed);
         Some(removed)
     }
@@ -129,7 +132,7 @@ impl Features {
 }
 
 impl Deref for Features {
-    type Target = OrdMap<FeatureName, FeatureRecord>;
+    type Target = OrdMap<FeatureName, Arc<FeatureRecord>>;
 
     fn deref(&self) -> &Self::Target {
         &self.map
@@ -148,7 +151,7 @@ impl FromIterator<(FeatureName, FeatureRecord)> for Features {
 
 impl Serialize for Features {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.map.serialize(serializer)
+        serializer.collect_map(self.map.iter().map(|(name, record)| (name, &**record)))
     }
 }
 

@@ -32,9 +32,11 @@ use super::{Connections, Features};
 pub struct State {
     /// Activation keys this server issued, by shared connection UUID (lower case).
     pub issued_keys: OrdMap<String, IssuedKey>,
-    /// Connections, by name, indexed by id ([`Connections`]).
+    /// Connections, by name, indexed by id ([`Connections`]; each record
+    /// behind an `Arc`, as the features).
     pub connections: Connections,
-    /// Features, by name, indexed by channel ([`Features`]).
+    /// Features, by name, indexed by channel ([`Features`]; each record
+    /// behind an `Arc`, so a change copies one record, not its neighbours).
     pub features: Features,
     /// MACsec keys held for channels, by name.
     pub mac_sec_keys: OrdMap<MacSecKeyName, MacSecKeyRecord>,
@@ -76,6 +78,7 @@ impl State {
             self.features
                 .range(from..)
                 .take_while(move |(name, _)| name.connection() == connection)
+                .map(|(name, record)| (name, &**record))
         })
     }
 
@@ -91,6 +94,7 @@ impl State {
             self.connections
                 .range(from..)
                 .take_while(move |(name, _)| name.interconnect() == interconnect)
+                .map(|(name, record)| (name, &**record))
         })
     }
 
@@ -108,6 +112,7 @@ impl State {
             self.features
                 .range(from..)
                 .take_while(move |(name, _)| name.connection().interconnect() == interconnect)
+                .map(|(name, record)| (name, &**record))
         })
     }
 }

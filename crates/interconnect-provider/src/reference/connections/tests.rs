@@ -127,7 +127,7 @@ fn rule_of<T: std::fmt::Debug>(r: CoordinatorResult<T>) -> (ErrorKind, String) {
 fn record(f: &F, name: &ConnectionName) -> Option<ConnectionRecord> {
     f.server
         .store()
-        .view(|s| s.connections.get(name).cloned())
+        .view(|s| s.connections.get(name).map(|r| ConnectionRecord::clone(r)))
         .flatten()
 }
 
