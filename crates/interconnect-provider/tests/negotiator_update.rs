@@ -28,7 +28,7 @@ fn name_of(view: &CustomerConnection) -> Result<ConnectionName, String> {
 
 fn record(p: &ReferenceProvider, name: &ConnectionName) -> Option<ConnectionRecord> {
     p.store()
-        .view(|s| s.connections.get(name).cloned())
+        .view(|s| s.connections.get(name).map(|r| ConnectionRecord::clone(r)))
         .flatten()
 }
 

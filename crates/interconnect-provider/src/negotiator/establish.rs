@@ -177,7 +177,7 @@ impl ReferenceProvider {
                 // DEFER-10: the peer will not negotiate; do it here
                 let now = self.clock().now();
                 let _ = self.store().update(|state| {
-                    if let Some(r) = state.connections.get_mut(&local) {
+                    if let Some(mut r) = state.connections.get_mut(&local) {
                         r.connection.defer_provisioning = Some(false);
                         r.negotiator_here = true;
                     }

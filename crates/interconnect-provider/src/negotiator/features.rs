@@ -108,12 +108,8 @@ impl ReferenceProvider {
                 && let Some(existing) = self
                     .store()
                     .view(|s| {
-                        s.features
-                            .iter()
-                            .find(|(n, r)| {
-                                n.connection() == &local
-                                    && r.feature.channel.as_ref() == Some(&local_channel)
-                            })
+                        s.features_of_connection(&local)
+                            .find(|(_, r)| r.feature.channel.as_ref() == Some(&local_channel))
                             .map(|(n, _)| n.id().to_owned())
                     })
                     .flatten()

@@ -166,7 +166,7 @@ impl ReferenceProvider {
                 self.provision_local_features(uuid, &local);
             }
             let _ = self.store().update(|s| {
-                if let Some(r) = s.connections.get_mut(&local) {
+                if let Some(mut r) = s.connections.get_mut(&local) {
                     r.connection.verification_state = Some(VerificationState::Unverified);
                 }
                 if let Some(w) = s.workflows.get_mut(uuid)
@@ -281,7 +281,7 @@ impl ReferenceProvider {
             (Ok(_), Ok(listed)) => {
                 let peer_count = listed.features.len();
                 let _ = self.store().update(|s| {
-                    if let Some(r) = s.connections.get_mut(&local) {
+                    if let Some(mut r) = s.connections.get_mut(&local) {
                         r.connection.verification_state = Some(VerificationState::Verified);
                         r.seen_on_peer = true;
                     }

@@ -97,7 +97,7 @@ impl ReferenceProvider {
             Ok(_) => {
                 let now = self.clock().now();
                 let applied = self.store().update(|state| {
-                    let record = state.connections.get_mut(&local).ok_or_else(|| {
+                    let mut record = state.connections.get_mut(&local).ok_or_else(|| {
                         CoordinatorError::not_found(rules::CONN_MISSING, "the local copy is gone")
                     })?;
                     let old = record.connection.bandwidth_mbps;

@@ -265,7 +265,7 @@ fn confirm(
     now: DateTime<Utc>,
 ) -> bool {
     let uuid = key.shared_connection_uuid().as_str();
-    let connection_exists = state.connections.keys().any(|c| c.id() == uuid);
+    let connection_exists = state.connections.has_id(uuid);
     // KEY-14: issued here, and the intent still stands
     let Some(issued) = state.issued_keys.get_mut(uuid) else {
         return false;

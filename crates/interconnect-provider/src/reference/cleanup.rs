@@ -8,17 +8,25 @@
 //! partner's side (no `NotifyConnectionStatus` received, CONN-14), with
 //! their features (CONN-32); it drops activation keys that expired
 //! unconfirmed, and keys revoked and expired; and it clears update markers
-//! older than the cleanup age (CONN-17). The connections it removed are
+//! older than the cleanup age (CONN-17). It also forgets the workflows
+//! that ended (`Deleted` or `Failed`) with no activity for the same age,
+//! so the store does not grow with every connection ever made
+//! (`BENCHMARKS.md`, "Establishment"): nothing of such a connection is left
+//! on either side, its key was revoked (CONN-12) and has expired (KEY-16),
+//! so the issuer refuses its UUID from then on without the workflow, and
+//! the customer has had the cleanup age to read how it ended. The
+//! connections it removed are
 //! listed in the report so the host can call `DeleteConnection` on the peer
 //! (CONN-32, allowed there by AUTH-10): the server itself makes no calls.
 
+use chrono::{DateTime, Duration, Utc};
 use interconnect_core::names::{ConnectionName, FeatureName};
 use interconnect_core::wire::VerificationState;
 
 use super::ReferenceProvider;
 use super::connections::{remove_connection, remove_from_backend};
 use crate::error::CoordinatorResult;
-use crate::store::StoreExt;
+use crate::store::{State, StoreExt};
 
 /// What one cleanup run removed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,6 +39,8 @@ pub struct CleanupReport {
     pub dropped_keys: usize,
     /// Connections whose stale in-flight update marker was cleared.
     pub cleared_updates: Vec<ConnectionName>,
+    /// How many ended workflows were forgotten.
+    pub purged_workflows: usize,
 }
 
 impl ReferenceProvider {
@@ -63,7 +73,7 @@ impl ReferenceProvider {
                 .map(|(n, _)| n.clone())
                 .collect();
             for name in stale {
-                if let Some(record) = state.connections.get_mut(&name) {
+                if let Some(mut record) = state.connections.get_mut(&name) {
                     record.update_in_flight = None;
                 }
                 report.cleared_updates.push(name);
@@ -78,7 +88,7 @@ impl ReferenceProvider {
                 .iter()
                 .filter(|(uuid, key)| {
                     let expired = now >= key.expires_at;
-                    let in_use = connections.keys().any(|c| c.id() == uuid.as_str());
+                    let in_use = connections.has_id(uuid);
                     expired && (key.confirmed_by.is_none() || (key.revoked && !in_use))
                 })
                 .map(|(uuid, _)| uuid.clone())
@@ -87,9 +97,29 @@ impl ReferenceProvider {
                 state.issued_keys.remove(uuid);
             }
             report.dropped_keys = before - state.issued_keys.len();
+            report.purged_workflows = purge_ended_workflows(state, now, age);
             Ok(report)
         })?;
         remove_from_backend(self, &report.deleted_features);
         Ok(report)
     }
+}
+
+/// Forgets the workflows that ended (`Deleted`, `Failed`) whose last
+/// activity (their newest history line, or their creation) is at least
+/// `age` old; returns how many.
+pub(crate) fn purge_ended_workflows(state: &mut State, now: DateTime<Utc>, age: Duration) -> usize {
+    let ended: Vec<String> = state
+        .workflows
+        .iter()
+        .filter(|(_, wf)| {
+            let last = wf.events.last().map_or(wf.created_at, |e| e.at);
+            wf.phase.is_final() && now - last >= age
+        })
+        .map(|(uuid, _)| uuid.clone())
+        .collect();
+    for uuid in &ended {
+        state.workflows.remove(uuid);
+    }
+    ended.len()
 }

@@ -44,18 +44,19 @@ use crate::rules;
 use crate::store::{ConnectionRecord, NotificationRecord, Phase, Role, State, StoreExt, Workflow};
 
 /// The bandwidth reserved on `interconnect` by its connections, leaving out
-/// `except` (CONN-9).
+/// `except` (CONN-9): the running total the store keeps
+/// ([`Connections::reserved_mbps`](crate::store::Connections::reserved_mbps)).
 pub(crate) fn reserved_mbps(
     state: &State,
     interconnect: &InterconnectName,
     except: Option<&ConnectionName>,
 ) -> i64 {
-    state
-        .connections_of_interconnect(interconnect)
-        .filter(|(name, _)| Some(*name) != except)
-        .filter_map(|(_, r)| r.connection.bandwidth_mbps)
-        .map(i64::from)
-        .sum()
+    let excepted = except
+        .filter(|name| name.interconnect() == interconnect)
+        .and_then(|name| state.connections.get(name))
+        .and_then(|r| r.connection.bandwidth_mbps)
+        .map_or(0, i64::from);
+    state.connections.reserved_mbps(interconnect) - excepted
 }
 
 /// What the interconnect can carry in total now: `maxBandwidthMbps`,
@@ -124,9 +125,7 @@ pub(super) fn list_connections(
     let items: Vec<wire::Connection> = p
         .store
         .view(|s| {
-            s.connections
-                .iter()
-                .filter(|(name, _)| name.interconnect() == &request.parent)
+            s.connections_of_interconnect(&request.parent)
                 .map(|(_, r)| r.connection.clone())
                 .collect()
         })
@@ -209,10 +208,10 @@ pub(super) fn create_connection(
                 format!("{name} already exists"),
             ));
         }
-        let migration = state.connections.keys().any(|c| {
-            c.id() == uuid.as_str()
-                && c.interconnect().environment() == name.interconnect().environment()
-        });
+        let migration = state
+            .connections
+            .with_id(uuid.as_str())
+            .any(|c| c.interconnect().environment() == name.interconnect().environment());
         let intent = state.issued_keys.get(uuid.as_str());
         let confirmed = intent.filter(|k| {
             !k.revoked && k.confirmed_by.as_ref() == Some(name.interconnect().provider())
@@ -298,8 +297,7 @@ fn track_peer_connection(
     let environment = name.interconnect().environment().clone();
     let wf = state
         .workflows
-        .entry(name.id().to_owned())
-        .or_insert_with(|| {
+        .get_or_insert_with(name.id().to_owned(), || {
             Workflow::new(
                 Role::Responder,
                 Phase::AwaitingPeer,
@@ -448,7 +446,7 @@ pub(super) fn update_connection(
                 ),
             ));
         }
-        let record = state
+        let mut record = state
             .connections
             .get_mut(name)
             .ok_or_else(|| missing(name))?;
@@ -551,15 +549,13 @@ pub(crate) fn remove_connection(
     state.connections.remove(name);
     state.local_updates.remove(name);
     let features: Vec<_> = state
-        .features
-        .keys()
-        .filter(|f| f.connection() == name)
-        .cloned()
+        .features_of_connection(name)
+        .map(|(f, _)| f.clone())
         .collect();
     for f in &features {
         state.features.remove(f);
     }
-    if !state.connections.keys().any(|c| c.id() == name.id())
+    if !state.connections.has_id(name.id())
         && let Some(key) = state.issued_keys.get_mut(name.id())
     {
         key.revoked = true;
@@ -590,7 +586,7 @@ pub(super) fn notify_connection_status(
     let now = p.clock.now();
     p.store.update(|state| {
         let local = state.local_updates.contains(name);
-        let record = state
+        let mut record = state
             .connections
             .get_mut(name)
             .ok_or_else(|| missing(name))?;
@@ -618,7 +614,7 @@ impl ReferenceProvider {
     pub fn begin_local_update(&self, name: &ConnectionName) -> CoordinatorResult<()> {
         let now = self.clock.now();
         self.store.update(|state| {
-            let record = state
+            let mut record = state
                 .connections
                 .get_mut(name)
                 .ok_or_else(|| missing(name))?;
@@ -638,7 +634,7 @@ impl ReferenceProvider {
     /// it (CONN-17). 404 when the connection is missing.
     pub fn finish_update(&self, name: &ConnectionName) -> CoordinatorResult<()> {
         self.store.update(|state| {
-            let record = state
+            let mut record = state
                 .connections
                 .get_mut(name)
                 .ok_or_else(|| missing(name))?;

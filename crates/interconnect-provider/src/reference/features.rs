@@ -84,9 +84,7 @@ pub(super) fn list_features(
         .view(|state| {
             connection_exists(state, &request.parent)?;
             Ok(state
-                .features
-                .iter()
-                .filter(|(name, _)| name.connection() == &request.parent)
+                .features_of_connection(&request.parent)
                 .map(|(_, record)| record.clone())
                 .collect::<Vec<_>>())
         })

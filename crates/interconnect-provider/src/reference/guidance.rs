@@ -77,20 +77,8 @@ fn connection_exists(state: &State, name: &ConnectionName) -> CoordinatorResult<
 
 /// What the features on `channel` use now, whatever their connection.
 pub(crate) fn channel_usage(state: &State, channel: &ChannelName) -> ChannelUsage {
-    let mut usage = ChannelUsage::default();
-    // a feature's channel is one of its connection's interconnect (L3-2)
-    for (_, record) in state.features_of_interconnect(channel.interconnect()) {
-        if record.feature.channel.as_ref() == Some(channel)
-            && let Some(l3) = record
-                .feature
-                .feature_config
-                .as_ref()
-                .and_then(|c| c.l3_base_config.as_ref())
-        {
-            usage.add(l3);
-        }
-    }
-    usage
+    // kept per channel by the store's index, not a walk of the interconnect
+    state.features.usage_on_channel(channel).clone()
 }
 
 /// The guidance entry of one channel.

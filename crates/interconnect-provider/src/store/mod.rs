@@ -9,12 +9,17 @@
 //! contract: serializable transactions over the [`State`] model, which is
 //! serde-serializable for that purpose.
 
+mod connections;
+mod features;
 mod operator;
 mod state;
 mod workflow;
+mod workflows;
 
 use std::sync::{Mutex, MutexGuard};
 
+pub use connections::{ConnectionMut, Connections};
+pub use features::Features;
 pub use operator::{ChannelRotation, OperatorState, RotationRecord, RotationRun, RotationStep};
 pub use state::{
     ChannelRecord, ConnectionRecord, FeatureRecord, IssueRecord, IssuedKey, MacSecKeyRecord,
@@ -24,6 +29,7 @@ pub use workflow::{
     ChannelProgress, CustomerRecord, MAX_EVENTS, PeerPrefixLimit, Phase, RetryState, Role,
     Workflow, WorkflowEvent,
 };
+pub use workflows::Workflows;
 
 use crate::error::CoordinatorError;
 

@@ -24,16 +24,20 @@ use interconnect_core::wire::{
 };
 use serde::{Deserialize, Serialize};
 
+use super::{Connections, Features};
+
 /// Everything a reference provider stores besides its configuration.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct State {
     /// Activation keys this server issued, by shared connection UUID (lower case).
     pub issued_keys: OrdMap<String, IssuedKey>,
-    /// Connections, by name.
-    pub connections: OrdMap<ConnectionName, ConnectionRecord>,
-    /// Features, by name.
-    pub features: OrdMap<FeatureName, FeatureRecord>,
+    /// Connections, by name, indexed by id ([`Connections`]; each record
+    /// behind an `Arc`, as the features).
+    pub connections: Connections,
+    /// Features, by name, indexed by channel ([`Features`]; each record
+    /// behind an `Arc`, so a change copies one record, not its neighbours).
+    pub features: Features,
     /// MACsec keys held for channels, by name.
     pub mac_sec_keys: OrdMap<MacSecKeyName, MacSecKeyRecord>,
     /// Per-channel dynamic state (maintenance, rotations), by name.
@@ -49,7 +53,7 @@ pub struct State {
     /// This provider's own side of each connection, by shared connection
     /// UUID (lower case): role, progress, customer (issue 5 workflows).
     #[serde(default)]
-    pub workflows: OrdMap<String, super::Workflow>,
+    pub workflows: super::Workflows,
     /// Operator work in progress: maintenance pushes and pulls, MACsec
     /// rotation runs (issue 5, operator side).
     #[serde(default)]
@@ -74,6 +78,7 @@ impl State {
             self.features
                 .range(from..)
                 .take_while(move |(name, _)| name.connection() == connection)
+                .map(|(name, record)| (name, &**record))
         })
     }
 
@@ -89,6 +94,7 @@ impl State {
             self.connections
                 .range(from..)
                 .take_while(move |(name, _)| name.interconnect() == interconnect)
+                .map(|(name, record)| (name, &**record))
         })
     }
 
@@ -106,6 +112,7 @@ impl State {
             self.features
                 .range(from..)
                 .take_while(move |(name, _)| name.connection().interconnect() == interconnect)
+                .map(|(name, record)| (name, &**record))
         })
     }
 }

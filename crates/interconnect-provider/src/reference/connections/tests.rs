@@ -127,7 +127,7 @@ fn rule_of<T: std::fmt::Debug>(r: CoordinatorResult<T>) -> (ErrorKind, String) {
 fn record(f: &F, name: &ConnectionName) -> Option<ConnectionRecord> {
     f.server
         .store()
-        .view(|s| s.connections.get(name).cloned())
+        .view(|s| s.connections.get(name).map(|r| ConnectionRecord::clone(r)))
         .flatten()
 }
 
@@ -605,7 +605,7 @@ fn a_verified_connection_needs_proof_to_be_deleted_even_when_old() -> TestResult
     let f = Fixture::new();
     let (_, name) = created(&f, 2000);
     f.server.store().update(|s| {
-        if let Some(r) = s.connections.get_mut(&name) {
+        if let Some(mut r) = s.connections.get_mut(&name) {
             r.connection.verification_state = Some(VerificationState::Verified);
         }
         Ok(())
@@ -625,7 +625,7 @@ fn a_deferred_connection_may_be_deleted_after_the_deferral_timeout() -> TestResu
     create(&f, "ix1", key.shared_connection_uuid().as_str(), deferred)?;
     let name = name_of(&f, "ix1", &key);
     f.server.store().update(|s| {
-        if let Some(r) = s.connections.get_mut(&name) {
+        if let Some(mut r) = s.connections.get_mut(&name) {
             r.connection.verification_state = Some(VerificationState::Verified);
         }
         Ok(())
@@ -760,7 +760,7 @@ fn cleanup_removes_old_unfinished_and_one_sided_connections() -> TestResult {
     let young = f.clock.now();
     for (name, seen) in [(&one_sided, false), (&finished, true)] {
         f.server.store().update(|s| {
-            if let Some(r) = s.connections.get_mut(name) {
+            if let Some(mut r) = s.connections.get_mut(name) {
                 r.connection.verification_state = Some(VerificationState::Verified);
                 r.seen_on_peer = seen;
             }
@@ -813,7 +813,7 @@ fn cleanup_clears_stale_update_markers() -> TestResult {
     let f = Fixture::new();
     let (_, name) = created(&f, 500);
     f.server.store().update(|s| {
-        if let Some(r) = s.connections.get_mut(&name) {
+        if let Some(mut r) = s.connections.get_mut(&name) {
             r.connection.verification_state = Some(VerificationState::Verified);
             r.seen_on_peer = true;
         }
