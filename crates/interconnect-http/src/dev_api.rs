@@ -27,9 +27,9 @@ use interconnect_provider::clock::{Clock, ShiftedClock};
 use interconnect_provider::{CoordinatorError, ReferenceProvider};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{AuthError, bearer_token, constant_time_eq};
 use crate::body::{RawBody, decode_required};
 use crate::error_body::ApiError;
+use crate::operator_api::check_operator;
 use crate::rules;
 
 /// The hooks [`dev_router`] offers, in the conformance suite's names.
@@ -60,11 +60,7 @@ impl std::fmt::Debug for DevHooks {
 
 impl DevHooks {
     fn check(&self, headers: &HeaderMap) -> Result<(), ApiError> {
-        let token = bearer_token(headers).map_err(|e| ApiError::new(e.into()))?;
-        match &self.token {
-            Some(secret) if constant_time_eq(secret.expose().as_bytes(), token) => Ok(()),
-            _ => Err(ApiError::new(AuthError::Unknown.into())),
-        }
+        check_operator(self.token.as_ref(), headers)
     }
 
     fn now(&self) -> Now {
