@@ -233,7 +233,7 @@ async fn a_target_hiding_itself_from_a_stranger_fails_auth_5() {
                     if !caller.may_act_as(&ProviderName::new("gcp").expect("a valid id")) =>
                 {
                     if let Some(items) = listed
-                        .get_mut("environments")
+                        .get_mut("providers")
                         .and_then(serde_json::Value::as_array_mut)
                     {
                         items.retain(|p| p["name"] != "providers/aws");

@@ -172,6 +172,19 @@ pub trait Backend: Send + Sync {
         let _ = (feature, max);
         Ok(())
     }
+    /// Limits the IPv6 prefixes announced to the peer on `feature`'s BGP
+    /// session to `max`: the peer's `maxReceivedBgpRoutePrefixesIpv6`, or
+    /// its IPv4 limit when it states none (NEG-17). Called only for features
+    /// with an IPv6 session; idempotent like
+    /// [`Backend::limit_announced_prefixes`]. The default does nothing.
+    fn limit_announced_ipv6_prefixes(
+        &self,
+        feature: &FeatureName,
+        max: i32,
+    ) -> Result<(), BackendError> {
+        let _ = (feature, max);
+        Ok(())
+    }
 }
 
 impl<T: Backend + ?Sized> Backend for Arc<T> {
@@ -215,6 +228,13 @@ impl<T: Backend + ?Sized> Backend for Arc<T> {
     ) -> Result<(), BackendError> {
         (**self).limit_announced_prefixes(feature, max)
     }
+    fn limit_announced_ipv6_prefixes(
+        &self,
+        feature: &FeatureName,
+        max: i32,
+    ) -> Result<(), BackendError> {
+        (**self).limit_announced_ipv6_prefixes(feature, max)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -224,6 +244,7 @@ struct Devices {
     keys: BTreeMap<MacSecKeyName, bool>,
     unavailable: Vec<InterconnectName>,
     announce_limits: BTreeMap<FeatureName, i32>,
+    announce_limits_ipv6: BTreeMap<FeatureName, i32>,
     configs: BTreeMap<FeatureName, L3BaseConfig>,
 }
 
@@ -291,6 +312,11 @@ impl InMemoryBackend {
         self.devices().announce_limits.get(feature).copied()
     }
 
+    /// The IPv6 announce limit set on `feature`'s BGP session (NEG-17).
+    pub fn announce_limit_ipv6(&self, feature: &FeatureName) -> Option<i32> {
+        self.devices().announce_limits_ipv6.get(feature).copied()
+    }
+
     /// The MACsec keys installed on `channel`, with whether each is active.
     pub fn mac_sec_keys_on(&self, channel: &ChannelName) -> Vec<(MacSecKeyName, bool)> {
         self.devices()
@@ -334,6 +360,7 @@ impl Backend for InMemoryBackend {
         devices.features.remove(feature);
         devices.failing.remove(feature);
         devices.announce_limits.remove(feature);
+        devices.announce_limits_ipv6.remove(feature);
         devices.configs.remove(feature);
         Ok(())
     }
@@ -344,6 +371,17 @@ impl Backend for InMemoryBackend {
         max: i32,
     ) -> Result<(), BackendError> {
         self.devices().announce_limits.insert(feature.clone(), max);
+        Ok(())
+    }
+
+    fn limit_announced_ipv6_prefixes(
+        &self,
+        feature: &FeatureName,
+        max: i32,
+    ) -> Result<(), BackendError> {
+        self.devices()
+            .announce_limits_ipv6
+            .insert(feature.clone(), max);
         Ok(())
     }
 

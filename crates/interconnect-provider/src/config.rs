@@ -121,9 +121,16 @@ pub struct GuidancePolicy {
     pub vlan_ranges: Vec<(i32, i32)>,
     /// Allowed MTU ranges, inclusive.
     pub mtu_ranges: Vec<(i32, i32)>,
-    /// Most BGP prefixes this server accepts on a connection.
+    /// Most IPv4 BGP prefixes this server accepts on a connection
+    /// (`maxReceivedBgpRoutePrefixes`, required on upstream main). Absent:
+    /// no limit of its own, served as the largest `int32` (E-162).
     #[serde(default)]
     pub max_received_bgp_route_prefixes: Option<i32>,
+    /// Most IPv6 BGP prefixes this server accepts on a connection
+    /// (`maxReceivedBgpRoutePrefixesIpv6`). Absent: not served, and the
+    /// IPv4 limit applies to IPv6 too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_received_bgp_route_prefixes_ipv6: Option<i32>,
 }
 
 impl GuidancePolicy {
@@ -140,6 +147,7 @@ impl GuidancePolicy {
             vlan_ranges: vec![(1025, 4094)],
             mtu_ranges: vec![(1280, 8896)],
             max_received_bgp_route_prefixes: Some(100),
+            max_received_bgp_route_prefixes_ipv6: None,
         }
     }
 }
@@ -176,10 +184,23 @@ pub struct ProtocolPolicy {
     /// own limit (CONN-30, E-76). Absent: no limit of its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_connection_bandwidth_mbps: Option<i32>,
+    /// Governance: the longest a MACsec key of a channel this side manages
+    /// stays in use before this side rotates it (MACSEC-26), in seconds.
+    /// Default 30 days, as the rewritten governance policy requires ("MACsec
+    /// keys must be rotated once every 30 days", `governance/
+    /// SECURITY_AND_OPERATIONAL_EXCELLENCE.md`, E-167); 0 turns the
+    /// automatic rotation off, which is what the May policy allowed (a
+    /// cadence agreed with the peer, MACSEC-23).
+    #[serde(default = "default_mac_sec_key_max_age_seconds")]
+    pub mac_sec_key_max_age_seconds: i64,
 }
 
 fn default_provisioning_poll_ms() -> i64 {
     10_000
+}
+
+fn default_mac_sec_key_max_age_seconds() -> i64 {
+    Duration::days(30).num_seconds()
 }
 
 impl Default for ProtocolPolicy {
@@ -192,6 +213,7 @@ impl Default for ProtocolPolicy {
             mac_sec_activate_received_keys: false,
             provisioning_poll_ms: default_provisioning_poll_ms(),
             max_connection_bandwidth_mbps: None,
+            mac_sec_key_max_age_seconds: default_mac_sec_key_max_age_seconds(),
         }
     }
 }
@@ -208,6 +230,12 @@ impl ProtocolPolicy {
     /// MACSEC-6 bake time.
     pub fn mac_sec_bake(&self) -> Duration {
         Duration::seconds(self.mac_sec_bake_seconds)
+    }
+    /// MACSEC-26 maximum key age; `None` when automatic rotation is off
+    /// (a maximum age of 0 or less).
+    pub fn mac_sec_key_max_age(&self) -> Option<Duration> {
+        (self.mac_sec_key_max_age_seconds > 0)
+            .then(|| Duration::seconds(self.mac_sec_key_max_age_seconds))
     }
     /// How often provisioning is looked at again (at least 1 ms).
     pub fn provisioning_poll(&self) -> Duration {
@@ -449,6 +477,8 @@ mod tests {
         assert_eq!(policy.activation_key_ttl(), Duration::days(7));
         assert_eq!(policy.cleanup_after(), Duration::days(7));
         assert_eq!(policy.mac_sec_bake(), Duration::hours(2));
+        // governance (rewritten policy): keys rotated every 30 days (E-167)
+        assert_eq!(policy.mac_sec_key_max_age(), Some(Duration::days(30)));
     }
 
     #[test]
@@ -461,6 +491,16 @@ mod tests {
             "macSecBakeSeconds": 60
         }))?;
         assert_eq!(policy.provisioning_poll(), Duration::seconds(10));
+        // absent: the governance default; 0: no automatic rotation
+        assert_eq!(policy.mac_sec_key_max_age(), Some(Duration::days(30)));
+        let off: ProtocolPolicy = serde_json::from_value(serde_json::json!({
+            "activationKeyTtlSeconds": 60,
+            "acceptDeferral": true,
+            "cleanupAfterSeconds": 60,
+            "macSecBakeSeconds": 60,
+            "macSecKeyMaxAgeSeconds": 0
+        }))?;
+        assert_eq!(off.mac_sec_key_max_age(), None);
         let fast = ProtocolPolicy {
             provisioning_poll_ms: 0,
             ..ProtocolPolicy::default()

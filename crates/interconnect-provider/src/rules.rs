@@ -319,6 +319,8 @@ rule_ids! {
     MACSEC_ROTATION_CADENCE = "MACSEC-23";
     /// After a failed rotation, fail forward with a fresh key.
     MACSEC_FAIL_FORWARD = "MACSEC-24";
+    /// The manager rotates a key once it reaches the policy's maximum age.
+    MACSEC_MAX_KEY_AGE = "MACSEC-26";
 }
 
 rule_ids! {

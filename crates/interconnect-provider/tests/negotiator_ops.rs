@@ -667,3 +667,88 @@ async fn a_key_left_at_the_peer_by_an_abandoned_attempt_is_deleted_first() -> Te
     assert_eq!(watcher.violations(), Vec::<String>::new());
     Ok(())
 }
+
+/// The start time of the one key of channel `id` at aws.
+fn key_started(pair: &Pair, id: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    pair.aws
+        .mac_sec_keys_of(&channel(&pair.aws, id))
+        .into_iter()
+        .find_map(|k| k.start_time)
+        .map(Timestamp::to_utc)
+        .ok_or_else(|| format!("{id} has a key with a start time"))
+}
+
+#[tokio::test]
+async fn keys_are_rotated_once_they_reach_the_policys_maximum_age() -> TestResult {
+    let (pair, _watcher) = rotation_pair();
+    first_keys(&pair).await?;
+    let old1 = single_active_key(&pair, "ch1");
+    let old2 = single_active_key(&pair, "ch2");
+    let max_age = pair
+        .aws
+        .config()
+        .policy
+        .mac_sec_key_max_age()
+        .ok_or("MACSEC-26 is on by default")?;
+    assert_eq!(max_age, Duration::days(30), "E-167: the governance default");
+    let (start1, start2) = (key_started(&pair, "ch1")?, key_started(&pair, "ch2")?);
+
+    pair.clock
+        .set(start1.min(start2) + max_age - Duration::seconds(1));
+    assert_eq!(
+        pair.aws.rotate_aged_mac_sec_keys()?,
+        Vec::<ChannelName>::new(),
+        "MACSEC-26: not a second before the maximum age"
+    );
+
+    // the periodic cleanup queues both channels once their keys are 30 days old
+    pair.clock.set(start1.max(start2) + max_age);
+    pair.aws
+        .scheduler()
+        .schedule(Task::Cleanup, pair.clock.now());
+    run_both(&pair).await;
+    let new1 = single_active_key(&pair, "ch1");
+    assert_ne!(new1, old1, "MACSEC-26: ch1 rotated at 30 days");
+    assert_eq!(single_active_key(&pair, "ch2"), old2, "MACSEC-5: ch2 waits");
+    pair.clock
+        .set(pair.clock.now() + pair.aws.config().policy.mac_sec_bake());
+    run_both(&pair).await;
+    assert_ne!(
+        single_active_key(&pair, "ch2"),
+        old2,
+        "MACSEC-26: ch2 rotated after the bake time"
+    );
+    // gcp manages ch3 and ch4, which hold no key: nothing to rotate there
+    assert_eq!(
+        pair.gcp.rotate_aged_mac_sec_keys()?,
+        Vec::<ChannelName>::new()
+    );
+    // the fresh keys are not due
+    assert_eq!(
+        pair.aws.rotate_aged_mac_sec_keys()?,
+        Vec::<ChannelName>::new()
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_maximum_age_of_zero_turns_the_automatic_rotation_off() -> TestResult {
+    let config = |local: &str, partner: &str, asn| -> Result<ProviderConfig, String> {
+        let mut c = ProviderConfig::default_pair(&provider(local), &provider(partner), asn)
+            .map_err(|e| e.to_string())?;
+        c.policy.mac_sec_activate_received_keys = true;
+        c.policy.mac_sec_key_max_age_seconds = 0;
+        Ok(c)
+    };
+    let pair = Pair::with_configs(config("aws", "gcp", 64512)?, config("gcp", "aws", 64513)?);
+    first_keys(&pair).await?;
+    let old1 = single_active_key(&pair, "ch1");
+    pair.clock.set(pair.clock.now() + Duration::days(365));
+    assert_eq!(
+        pair.aws.rotate_aged_mac_sec_keys()?,
+        Vec::<ChannelName>::new()
+    );
+    run_both(&pair).await;
+    assert_eq!(single_active_key(&pair, "ch1"), old1);
+    Ok(())
+}

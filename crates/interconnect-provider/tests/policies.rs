@@ -142,10 +142,79 @@ async fn each_side_announces_no_more_than_the_peer_accepts_and_says_so() -> Test
                 Some(limit),
                 "NEG-17: {feature} announces at most the peer's limit"
             );
+            assert_eq!(
+                backend.announce_limit_ipv6(&feature),
+                None,
+                "NEG-17: {feature} has no IPv6 session to cap"
+            );
         }
     }
     let shown = serde_json::to_value(pair.at_gcp(&uuid)?)?;
     assert_eq!(shown["peerMaxReceivedBgpRoutePrefixes"], 50);
+    Ok(())
+}
+
+#[tokio::test]
+async fn ipv6_sessions_announce_no_more_than_the_peers_ipv6_limit_or_else_its_ipv4_one()
+-> TestResult {
+    use interconnect_core::customer::{Attachment, Bandwidth, ConnectionRequest, IpStack};
+    use interconnect_provider::customer::AcceptActivationKey;
+    let base = Pair::new();
+    let mut aws = base.aws.config().clone();
+    aws.guidance.max_received_bgp_route_prefixes = Some(50);
+    aws.guidance.max_received_bgp_route_prefixes_ipv6 = Some(10);
+    let mut gcp = base.gcp.config().clone();
+    gcp.guidance.max_received_bgp_route_prefixes = Some(200);
+    gcp.guidance.max_received_bgp_route_prefixes_ipv6 = None;
+    let pair = Pair::with_configs(aws, gcp);
+    let dual = |mut a: Attachment, v6: &str| -> Result<Attachment, Box<dyn std::error::Error>> {
+        a.ip_stack = IpStack::DualStack;
+        a.cidrs.push(v6.parse()?);
+        Ok(a)
+    };
+    let aws_end = dual(pair.aws_attachment("10.0.0.0/16"), "fd00:10::/48")?;
+    let gcp_end = dual(pair.gcp_attachment("10.1.0.0/16"), "fd00:11::/48")?;
+    let requested = pair.aws.request_connection(
+        &Secret::new(AWS_ACCOUNT),
+        &ConnectionRequest {
+            environment: pair.aws_environment("aws-gcp-us-east"),
+            bandwidth: Bandwidth::from_mbps(1000)?,
+            remote_account_id: Secret::new(GCP_PROJECT),
+            attachment: aws_end.clone(),
+        },
+    )?;
+    let mut acceptance: AcceptActivationKey = pair.acceptance(&requested.activation_key);
+    acceptance.acceptance.attachment = gcp_end;
+    acceptance.remote_attachment = Some(aws_end);
+    pair.gcp.accept_activation_key(&acceptance).await?;
+    pair.settle().await;
+    let uuid = requested.connection.connection_id;
+    // gcp states no IPv6 limit: its IPv4 one applies to IPv6 (upstream
+    // main, `maxReceivedBgpRoutePrefixesIpv6`); aws states 10.
+    assert_eq!(
+        pair.at_aws(&uuid)?
+            .peer_max_received_bgp_route_prefixes_ipv6,
+        Some(200)
+    );
+    assert_eq!(
+        pair.at_gcp(&uuid)?
+            .peer_max_received_bgp_route_prefixes_ipv6,
+        Some(10)
+    );
+    for (backend, v4, v6) in [(&pair.aws_backend, 200, 200), (&pair.gcp_backend, 50, 10)] {
+        let features = backend.provisioned_features();
+        assert!(!features.is_empty());
+        for feature in features {
+            assert_eq!(backend.announce_limit(&feature), Some(v4), "{feature}");
+            assert_eq!(
+                backend.announce_limit_ipv6(&feature),
+                Some(v6),
+                "NEG-17: {feature} announces at most the peer's IPv6 limit"
+            );
+        }
+    }
+    let shown = serde_json::to_value(pair.at_gcp(&uuid)?)?;
+    assert_eq!(shown["peerMaxReceivedBgpRoutePrefixesIpv6"], 10);
     Ok(())
 }
 
@@ -180,6 +249,7 @@ async fn every_required_member_is_written_and_the_mtu_limit_is_shown() -> TestRe
                 l3.ipv4_subnet.is_some()
                     && l3.ipv4_subnet_prefix_length.is_some()
                     && l3.vlan_id.is_some()
+                    && l3.md5_bgp_password.is_some()
                     && l3.provider_bgp_configs.len() == 2
                     && l3
                         .provider_bgp_configs

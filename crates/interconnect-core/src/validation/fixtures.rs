@@ -33,6 +33,7 @@ pub(crate) fn guidance() -> L3BaseGuidance {
             stop: Some(8896),
         }],
         max_received_bgp_route_prefixes: Some(100),
+        max_received_bgp_route_prefixes_ipv6: None,
     }
 }
 

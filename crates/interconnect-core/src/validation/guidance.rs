@@ -55,14 +55,25 @@ pub fn validate_l3_guidance(guidance: &L3BaseGuidance, path: &str) -> Vec<Violat
             );
         }
     }
-    if let Some(max) = guidance.max_received_bgp_route_prefixes
-        && max <= 0
-    {
-        c.push(
-            GUIDE_POSITIVE,
-            format!("{path}.maxReceivedBgpRoutePrefixes"),
-            format!("maxReceivedBgpRoutePrefixes must be positive, got {max}"),
-        );
+    for (member, value) in [
+        (
+            "maxReceivedBgpRoutePrefixes",
+            guidance.max_received_bgp_route_prefixes,
+        ),
+        (
+            "maxReceivedBgpRoutePrefixesIpv6",
+            guidance.max_received_bgp_route_prefixes_ipv6,
+        ),
+    ] {
+        if let Some(max) = value
+            && max <= 0
+        {
+            c.push(
+                GUIDE_POSITIVE,
+                format!("{path}.{member}"),
+                format!("{member} must be positive, got {max}"),
+            );
+        }
     }
 
     check_subnets(
@@ -416,6 +427,14 @@ mod tests {
         let mut g = good();
         g.max_received_bgp_route_prefixes = Some(0);
         assert_eq!(rules(&g), vec![GUIDE_POSITIVE]);
+        let mut g = good();
+        g.max_received_bgp_route_prefixes_ipv6 = Some(-1);
+        let v = validate_l3_guidance(&g, "g");
+        assert_eq!(v.len(), 1);
+        assert_eq!(
+            (v[0].rule, v[0].path.as_str()),
+            (GUIDE_POSITIVE, "g.maxReceivedBgpRoutePrefixesIpv6")
+        );
         let mut g = good();
         g.mtu_ranges = vec![MtuRange {
             start: Some(0),

@@ -249,7 +249,9 @@ prop_compose! {
         ipv6_allowed_subnet_prefix_lengths in list(any::<i32>()),
         vlan_ranges in list(vlan_range()),
         mtu_ranges in list(mtu_range()),
-        max_received_bgp_route_prefixes in opt(any::<i32>()),
+        // Required on upstream main (E-162): what we write always has it.
+        max_received_bgp_route_prefixes in any::<i32>().prop_map(Some),
+        max_received_bgp_route_prefixes_ipv6 in opt(any::<i32>()),
     ) -> L3BaseGuidance {
         L3BaseGuidance {
             asn_ranges,
@@ -260,6 +262,7 @@ prop_compose! {
             vlan_ranges,
             mtu_ranges,
             max_received_bgp_route_prefixes,
+            max_received_bgp_route_prefixes_ipv6,
         }
     }
 }
@@ -379,8 +382,9 @@ prop_compose! {
 prop_compose! {
     /// A `ProviderBgpConfig` (addresses as arbitrary text).
     pub(crate) fn provider_bgp_config()(
-        provider in opt(provider_name()),
-        asn in opt(any::<u32>()),
+        // `provider` and `asn` are required on upstream main (E-162).
+        provider in provider_name().prop_map(Some),
+        asn in any::<u32>().prop_map(Some),
         host_ipv4 in opt(text()),
         host_ipv6 in opt(text()),
     ) -> ProviderBgpConfig {
@@ -395,10 +399,12 @@ prop_compose! {
         ipv4_subnet_prefix_length in opt(any::<i32>()),
         ipv6_subnet in opt(text()),
         ipv6_subnet_prefix_length in opt(any::<i32>()),
-        mtu_bytes in opt(any::<i32>()),
-        vlan_id in opt(any::<i32>()),
+        // `mtuBytes`, `vlanId`, `providerBgpConfigs` and `md5BgpPassword`
+        // are required on upstream main (E-162).
+        mtu_bytes in any::<i32>().prop_map(Some),
+        vlan_id in any::<i32>().prop_map(Some),
         provider_bgp_configs in list(provider_bgp_config()),
-        md5_bgp_password in opt(secret()),
+        md5_bgp_password in secret().prop_map(Some),
     ) -> L3BaseConfig {
         L3BaseConfig {
             ipv4_subnet,
@@ -416,7 +422,9 @@ prop_compose! {
 prop_compose! {
     /// A `FeatureConfig`.
     pub(crate) fn feature_config()(
-        feature_type in opt(feature_type()), l3_base_config in opt(l3_base_config()),
+        // `featureType` is required on upstream main (E-162).
+        feature_type in feature_type().prop_map(Some),
+        l3_base_config in opt(l3_base_config()),
     ) -> FeatureConfig {
         FeatureConfig { feature_type, l3_base_config }
     }

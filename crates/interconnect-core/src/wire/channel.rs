@@ -25,6 +25,7 @@ pub struct Channel {
         skip_serializing_if = "Option::is_none"
     )]
     #[schemars(with = "Option<String>")]
+    #[schemars(extend("readOnly" = true))]
     pub macsec_manager_provider: Option<ProviderName>,
     /// Output only. The provider that owns the physical cross connect (its
     /// cost and troubleshooting with the facility). Read as either
@@ -35,17 +36,21 @@ pub struct Channel {
         skip_serializing_if = "Option::is_none"
     )]
     #[schemars(with = "Option<String>")]
+    #[schemars(extend("readOnly" = true))]
     pub cross_connect_manager_provider: Option<ProviderName>,
     /// Output only. Total capacity of the channel, in Gbit/s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("readOnly" = true))]
     pub aggregate_channel_size_gbps: Option<i32>,
     /// Output only. Capacity of each member link of the channel, in Gbit/s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("readOnly" = true))]
     pub channel_member_size_gbps: Option<i32>,
     /// Output only. An opaque id of the device that hosts the channel, so the
     /// peer can check that channels of one interconnect sit on different
     /// devices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("readOnly" = true))]
     pub obfuscated_device_id: Option<String>,
     /// Identifier of the demarcation point where the cross connect lands,
     /// usually taken from the facility's letter of authorization.
@@ -54,6 +59,7 @@ pub struct Channel {
     /// Output only. Whether a provider has administratively disabled the
     /// channel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("readOnly" = true))]
     pub admin_state: Option<AdminState>,
 }
 
@@ -274,6 +280,20 @@ mod tests {
             serde_json::to_value(&c)?,
             json!({"demarc": "d", "adminState": "ADMIN_STATE_PAUSED"})
         );
+        Ok(())
+    }
+
+    #[test]
+    fn the_draft_recovery_manager_is_read_and_never_written() -> TestResult {
+        // Channel.featureRecoveryManagerProvider, FeatureRecovery.md [draft]
+        // (E-163): tolerated on read, dropped on write.
+        let c: Channel = crate::wire::from_json(
+            br#"{"demarc": "d", "featureRecoveryManagerProvider": "providers/aws"}"#,
+        )?;
+        assert_eq!(serde_json::to_value(&c)?, json!({"demarc": "d"}));
+        // Even a malformed value is ignored: the member is not ours to judge.
+        let c: Channel = crate::wire::from_json(br#"{"featureRecoveryManagerProvider": 5}"#)?;
+        assert_eq!(c, Channel::default());
         Ok(())
     }
 

@@ -25,10 +25,12 @@ pub struct Connection {
     /// Output only. Whether a provider has administratively disabled the
     /// connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("readOnly" = true))]
     pub admin_state: Option<AdminState>,
     /// Output only. Whether the connection has been verified for production
     /// traffic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("readOnly" = true))]
     pub verification_state: Option<VerificationState>,
     /// On creation: the caller hands the provisioning role to the receiver,
     /// which may refuse with a 400.
@@ -49,6 +51,7 @@ pub struct FeatureGuidance {
     pub channel: Option<ChannelName>,
     /// Output only. Administrative state of that channel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("readOnly" = true))]
     pub channel_admin_state: Option<AdminState>,
     /// Guidance for an L3 base feature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -56,15 +59,17 @@ pub struct FeatureGuidance {
 }
 
 /// `L3BaseGuidance`: the ranges and subnets an L3 base feature may use.
+///
+/// `asnRanges`, `vlanRanges`, `mtuRanges` and `maxReceivedBgpRoutePrefixes`
+/// are required on upstream main (PR #55). We always write them (the three
+/// lists even when empty); a May peer may omit them, which reads as an empty
+/// list or `None`: no restriction stated, as in the May version (E-162).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(transform = super::required::l3_base_guidance)]
 pub struct L3BaseGuidance {
     /// Non-overlapping ASN ranges to pick from (often a single ASN).
-    #[serde(
-        default,
-        deserialize_with = "super::null_list::read",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(default, deserialize_with = "super::null_list::read")]
     pub asn_ranges: Vec<AsnRange>,
     /// IPv4 subnets to pick from.
     #[serde(
@@ -95,22 +100,35 @@ pub struct L3BaseGuidance {
     )]
     pub ipv6_allowed_subnet_prefix_lengths: Vec<i32>,
     /// VLAN id ranges to pick from.
-    #[serde(
-        default,
-        deserialize_with = "super::null_list::read",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(default, deserialize_with = "super::null_list::read")]
     pub vlan_ranges: Vec<VlanRange>,
     /// Non-overlapping MTU ranges (at the provider boundary) to pick from.
-    #[serde(
-        default,
-        deserialize_with = "super::null_list::read",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(default, deserialize_with = "super::null_list::read")]
     pub mtu_ranges: Vec<MtuRange>,
-    /// Most BGP prefixes the server accepts on the connection.
+    /// Most IPv4 BGP prefixes the server accepts on the connection.
+    /// Required on upstream main; `None` only when a May peer omitted it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_received_bgp_route_prefixes: Option<i32>,
+    /// Most IPv6 BGP prefixes the server accepts on the connection. When
+    /// absent, `maxReceivedBgpRoutePrefixes` applies to IPv6 too
+    /// ([`L3BaseGuidance::ipv6_prefix_limit`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_received_bgp_route_prefixes_ipv6: Option<i32>,
+}
+
+impl L3BaseGuidance {
+    /// The IPv4 prefix limit: `maxReceivedBgpRoutePrefixes`.
+    pub fn ipv4_prefix_limit(&self) -> Option<i32> {
+        self.max_received_bgp_route_prefixes
+    }
+
+    /// The IPv6 prefix limit: `maxReceivedBgpRoutePrefixesIpv6`, or the
+    /// IPv4 value when it is omitted (`schemas/connection.yaml`
+    /// `L3BaseGuidance`, PR #55; NEG-17).
+    pub fn ipv6_prefix_limit(&self) -> Option<i32> {
+        self.max_received_bgp_route_prefixes_ipv6
+            .or(self.max_received_bgp_route_prefixes)
+    }
 }
 
 /// `ASNRange`: an inclusive range of autonomous system numbers.
@@ -118,11 +136,13 @@ pub struct L3BaseGuidance {
 #[serde(rename_all = "camelCase")]
 #[schemars(rename = "ASNRange")]
 pub struct AsnRange {
-    /// Lowest ASN of the range.
+    /// Lowest ASN of the range (0..=4294967295).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("format" = "int64", "maximum" = 4_294_967_295_u64))]
     pub start: Option<u32>,
-    /// Highest ASN of the range.
+    /// Highest ASN of the range (0..=4294967295).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("format" = "int64", "maximum" = 4_294_967_295_u64))]
     pub stop: Option<u32>,
 }
 
@@ -254,6 +274,7 @@ mod tests {
                 "vlanRanges": [{"start": 1025, "stop": 4094}],
                 "mtuRanges": [{"start": 1500, "stop": 8896}],
                 "maxReceivedBgpRoutePrefixes": 100,
+                "maxReceivedBgpRoutePrefixesIpv6": 50,
             },
         })
     }
@@ -334,6 +355,7 @@ mod tests {
             }]
         );
         assert_eq!(l3.max_received_bgp_route_prefixes, Some(100));
+        assert_eq!(l3.max_received_bgp_route_prefixes_ipv6, Some(50));
         let resp: GenerateFeatureGuidanceResponse =
             golden(&json!({"featureGuidance": [guidance_doc()]}))?;
         assert_eq!(resp.feature_guidance, vec![g]);
@@ -347,8 +369,9 @@ mod tests {
             golden::<FeatureGuidance>(&json!({}))?,
             FeatureGuidance::default()
         );
+        // The lists upstream main requires are written even when empty.
         assert_eq!(
-            golden::<L3BaseGuidance>(&json!({}))?,
+            golden::<L3BaseGuidance>(&json!({"asnRanges": [], "vlanRanges": [], "mtuRanges": []}))?,
             L3BaseGuidance::default()
         );
         assert_eq!(golden::<AsnRange>(&json!({}))?, AsnRange::default());
@@ -379,6 +402,45 @@ mod tests {
         assert_eq!(n, NotifyConnectionStatusRequest {});
         let n: NotifyConnectionStatusRequest = serde_json::from_value(json!({"name": CONN}))?;
         assert_eq!(serde_json::to_value(n)?, json!({}));
+        Ok(())
+    }
+
+    #[test]
+    fn may_guidance_without_the_now_required_members_reads_as_no_restriction() -> TestResult {
+        // A May peer may omit every member upstream main requires (E-162).
+        let g: L3BaseGuidance =
+            crate::wire::from_json(br#"{"ipv4AllowedSubnetPrefixLengths": [29]}"#)?;
+        assert!(g.asn_ranges.is_empty() && g.vlan_ranges.is_empty() && g.mtu_ranges.is_empty());
+        assert_eq!(g.max_received_bgp_route_prefixes, None);
+        assert_eq!((g.ipv4_prefix_limit(), g.ipv6_prefix_limit()), (None, None));
+        // What we write always carries the three lists.
+        assert_eq!(
+            serde_json::to_value(&g)?,
+            json!({"asnRanges": [], "ipv4AllowedSubnetPrefixLengths": [29], "vlanRanges": [], "mtuRanges": []})
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn the_ipv6_prefix_limit_falls_back_to_the_ipv4_one() -> TestResult {
+        let only_v4: L3BaseGuidance = golden(&json!({
+            "asnRanges": [], "vlanRanges": [], "mtuRanges": [],
+            "maxReceivedBgpRoutePrefixes": 100,
+        }))?;
+        assert_eq!(only_v4.ipv4_prefix_limit(), Some(100));
+        assert_eq!(only_v4.ipv6_prefix_limit(), Some(100));
+        let both: L3BaseGuidance = golden(&json!({
+            "asnRanges": [], "vlanRanges": [], "mtuRanges": [],
+            "maxReceivedBgpRoutePrefixes": 100,
+            "maxReceivedBgpRoutePrefixesIpv6": 20,
+        }))?;
+        assert_eq!(both.max_received_bgp_route_prefixes_ipv6, Some(20));
+        assert_eq!(both.ipv4_prefix_limit(), Some(100));
+        assert_eq!(both.ipv6_prefix_limit(), Some(20));
+        rejects_at::<L3BaseGuidance>(
+            &json!({"maxReceivedBgpRoutePrefixesIpv6": "20"}),
+            "maxReceivedBgpRoutePrefixesIpv6",
+        );
         Ok(())
     }
 

@@ -22,6 +22,7 @@ pub struct Environment {
         deserialize_with = "super::null_list::read",
         skip_serializing_if = "Vec::is_empty"
     )]
+    #[schemars(extend("readOnly" = true))]
     pub provider_sites: Vec<ProviderSites>,
     /// Endpoint of the parent provider's API for this environment and
     /// everything under it.
@@ -34,6 +35,7 @@ pub struct Environment {
         deserialize_with = "super::null_list::read",
         skip_serializing_if = "Vec::is_empty"
     )]
+    #[schemars(extend("readOnly" = true))]
     pub supported_connection_size_mbps: Vec<i32>,
     /// Output only. Features every interconnect of the environment supports.
     #[serde(
@@ -41,9 +43,11 @@ pub struct Environment {
         deserialize_with = "super::null_list::read",
         skip_serializing_if = "Vec::is_empty"
     )]
+    #[schemars(extend("readOnly" = true))]
     pub supported_features: Vec<FeatureType>,
     /// Output only. Who among customers may see the environment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("readOnly" = true))]
     pub environment_visibility: Option<EnvironmentVisibility>,
     /// Hours a deferring provider waits for its peer to finish a connection
     /// before it declares the connection failed.

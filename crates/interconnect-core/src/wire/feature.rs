@@ -24,14 +24,17 @@ pub struct Feature {
     pub feature_config: Option<FeatureConfig>,
     /// Output only. How far provisioning of the feature has come.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("readOnly" = true))]
     pub provisioning_state: Option<ProvisioningState>,
 }
 
 /// `FeatureConfig`: the configuration of a feature, by kind.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(transform = super::required::feature_config)]
 pub struct FeatureConfig {
-    /// Which kind of configuration this is.
+    /// Which kind of configuration this is. Required on upstream main; a
+    /// missing one is refused by validation (L3-4, E-162).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_type: Option<FeatureType>,
     /// The configuration of an L3 base feature.
@@ -41,8 +44,13 @@ pub struct FeatureConfig {
 
 /// `L3BaseConfig`: VLAN, subnets, MTU and BGP sessions of an L3 base feature.
 /// Subnets are kept as text here; validation parses them.
+///
+/// `md5BgpPassword`, `mtuBytes`, `providerBgpConfigs` and `vlanId` are
+/// required on upstream main (PR #60); they stay optional here so that a May
+/// document reads, and validation judges their absence (E-162).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(transform = super::required::l3_base_config)]
 pub struct L3BaseConfig {
     /// IPv4 subnet of the link, masked (required in prose).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -63,21 +71,21 @@ pub struct L3BaseConfig {
     /// (required in prose).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vlan_id: Option<i32>,
-    /// The BGP session settings of each provider (required in prose).
-    #[serde(
-        default,
-        deserialize_with = "super::null_list::read",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    /// The BGP session settings of each provider; always written.
+    #[serde(default, deserialize_with = "super::null_list::read")]
     pub provider_bgp_configs: Vec<ProviderBgpConfig>,
-    /// MD5 password both BGP sessions use (secret).
+    /// MD5 password both BGP sessions use (secret). Required on upstream
+    /// main; a May peer may omit it (E-162).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub md5_bgp_password: Option<Secret>,
 }
 
 /// `ProviderBgpConfig`: one provider's side of the BGP session on a channel.
+/// `asn` and `provider` are required on upstream main (PR #60); validation
+/// refuses their absence (L3-34, L3-35).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(transform = super::required::provider_bgp_config)]
 pub struct ProviderBgpConfig {
     /// The provider these settings belong to. Read as either
     /// `providers/{provider}` or a bare provider id, written in full.
@@ -88,8 +96,9 @@ pub struct ProviderBgpConfig {
     )]
     #[schemars(with = "Option<String>")]
     pub provider: Option<ProviderName>,
-    /// The provider's autonomous system number.
+    /// The provider's autonomous system number (0..=4294967295).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("format" = "int64", "maximum" = 4_294_967_295_u64))]
     pub asn: Option<u32>,
     /// The provider's IPv4 address for the session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -200,7 +209,15 @@ mod tests {
             golden::<FeatureConfig>(&json!({}))?,
             FeatureConfig::default()
         );
-        assert_eq!(golden::<L3BaseConfig>(&json!({}))?, L3BaseConfig::default());
+        // `providerBgpConfigs` is required on upstream main: always written.
+        assert_eq!(
+            golden::<L3BaseConfig>(&json!({"providerBgpConfigs": []}))?,
+            L3BaseConfig::default()
+        );
+        assert_eq!(
+            crate::wire::from_json::<L3BaseConfig>(b"{}")?,
+            L3BaseConfig::default()
+        );
         assert_eq!(
             golden::<ProviderBgpConfig>(&json!({}))?,
             ProviderBgpConfig::default()
@@ -284,6 +301,56 @@ mod tests {
                 "provisioningState": "PROVISIONING_STATE_FAILED",
             })
         );
+        Ok(())
+    }
+
+    #[test]
+    fn may_documents_without_the_now_required_members_still_read() -> TestResult {
+        // No featureType, no md5BgpPassword, a BGP config without asn (E-162):
+        // readable; validation judges what is missing.
+        let f: Feature = crate::wire::from_json(
+            br#"{"featureConfig": {"l3BaseConfig": {"vlanId": 2001, "providerBgpConfigs": [{"hostIpv4": "169.254.10.1"}]}}}"#,
+        )?;
+        let config = f.feature_config.ok_or("featureConfig")?;
+        assert_eq!(config.feature_type, None);
+        let l3 = config.l3_base_config.ok_or("l3BaseConfig")?;
+        assert_eq!(l3.md5_bgp_password, None);
+        assert_eq!(l3.provider_bgp_configs[0].asn, None);
+        assert_eq!(l3.provider_bgp_configs[0].provider, None);
+        Ok(())
+    }
+
+    #[test]
+    fn draft_feature_recovery_members_are_read_and_never_written() -> TestResult {
+        // FeatureRecovery.md [draft]: FAILED, failureInfo (E-163).
+        let doc = json!({
+            "name": FEAT,
+            "provisioningState": "PROVISIONING_STATE_FAILED",
+            "failureInfo": {
+                "code": "VLAN_CONFLICT",
+                "message": "sanitized",
+                "retryable": true,
+                "observedAt": "2026-09-01T00:00:00Z",
+            },
+        });
+        let f: Feature = crate::wire::from_json(doc.to_string().as_bytes())?;
+        assert!(matches!(
+            &f.provisioning_state,
+            Some(ProvisioningState::Unknown(s)) if s == "PROVISIONING_STATE_FAILED"
+        ));
+        assert!(
+            !f.provisioning_state
+                .as_ref()
+                .is_some_and(ProvisioningState::is_known)
+        );
+        let written = serde_json::to_value(&f)?;
+        assert!(written.get("failureInfo").is_none(), "{written}");
+        // Any unknown state, however odd, reads without panicking.
+        for odd in ["", "PROVISIONING_STATE_\\u0000", "provisioning_state_final"] {
+            let text = format!(r#"{{"provisioningState": "{odd}"}}"#);
+            let f: Feature = crate::wire::from_json(text.as_bytes())?;
+            assert!(f.provisioning_state.is_some_and(|s| !s.is_known()));
+        }
         Ok(())
     }
 

@@ -23,6 +23,7 @@ pub struct Interconnect {
         deserialize_with = "super::null_list::read",
         skip_serializing_if = "Vec::is_empty"
     )]
+    #[schemars(extend("readOnly" = true))]
     pub supported_connection_size_mbps: Vec<i32>,
     /// Output only. Features the interconnect supports (at least those of its
     /// environment).
@@ -31,13 +32,16 @@ pub struct Interconnect {
         deserialize_with = "super::null_list::read",
         skip_serializing_if = "Vec::is_empty"
     )]
+    #[schemars(extend("readOnly" = true))]
     pub supported_features: Vec<FeatureType>,
     /// Output only. Whether new connections may be provisioned on it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("readOnly" = true))]
     pub state: Option<InterconnectState>,
     /// Output only. Total connection bandwidth, in Mbit/s, the interconnect
     /// accepts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("readOnly" = true))]
     pub max_bandwidth_mbps: Option<i32>,
 }
 

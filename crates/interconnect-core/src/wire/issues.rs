@@ -63,6 +63,7 @@ pub struct Issue {
     pub connection_contexts: Vec<ConnectionContext>,
     /// Output only. When the issue was opened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("readOnly" = true))]
     pub create_time: Option<Timestamp>,
     /// Features involved, if any.
     #[serde(
@@ -84,6 +85,7 @@ pub struct Issue {
     /// Output only. Opaque id of the issue in the local provider's own support
     /// system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("readOnly" = true))]
     pub local_issue_id: Option<String>,
     /// The issue's resource name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -99,6 +101,7 @@ pub struct Issue {
     pub remote_issue_id: Option<String>,
     /// Output only. Where the issue stands.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("readOnly" = true))]
     pub state: Option<State>,
     /// One-line summary of the issue.
     pub title: String,
@@ -113,13 +116,16 @@ pub struct Comment {
     pub body: String,
     /// Output only. When the comment was written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("readOnly" = true))]
     pub create_time: Option<Timestamp>,
     /// Output only. Who wrote it, as shown to people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("readOnly" = true))]
     pub display_name: Option<String>,
     /// Output only. Opaque id of the comment in the local provider's support
     /// system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("readOnly" = true))]
     pub local_comment_id: Option<String>,
 }
 

@@ -22,10 +22,12 @@ pub struct MacSecKey {
     pub ckn: Option<Secret>,
     /// Output only. When the key was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("readOnly" = true))]
     pub start_time: Option<Timestamp>,
     /// Output only. Whether the channel currently uses this key (at most one
     /// per channel; an active key cannot be deleted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("readOnly" = true))]
     pub active: Option<bool>,
 }
 

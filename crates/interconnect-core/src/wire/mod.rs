@@ -1,18 +1,27 @@
 //! Wire types: one Rust type per schema of the specification
-//! (`connection-coordinator/schemas/*.yaml`, 56 schemas), one file per
-//! resource family.
+//! (`connection-coordinator/schemas/*.yaml` of upstream main,
+//! `openapi-main.bundled.json`, 64 schemas), one file per resource family.
+//! Documents in the May 2026 forms still read (`spec/ERRATA.md` E-160 to
+//! E-164).
 //!
 //! Serialization is exact: members are named as in the specification
 //! (camelCase), optional members are omitted when absent, empty lists are
 //! omitted, enums are their strings. Unknown members are ignored on input and
-//! unknown enum values are kept (`Unknown(String)`). Names and URIs are typed
-//! ([`crate::names`]). `int32` members are `i32`, ASNs are `u32`
-//! (the specification writes `type: uint32`, see `spec/ERRATA.md`),
-//! timestamps are [`Timestamp`]s. Members that carry secrets are [`Secret`]s.
+//! unknown enum values are kept (`Unknown(String)`), so the members of the
+//! draft Feature Recovery profile (`PROVISIONING_STATE_FAILED`,
+//! `failureInfo`, `featureRecoveryManagerProvider`) read without error and are
+//! never written by us (E-163). Names and URIs are typed ([`crate::names`]).
+//! `int32` members are `i32`, ASNs are `u32` (upstream: `integer`, `int64`,
+//! 0..4294967295), timestamps are [`Timestamp`]s. Members that carry secrets
+//! are [`Secret`]s. Members upstream marks `readOnly` carry the marker in
+//! the published schemas.
 //!
 //! Members the specification marks "Required." in prose but does not list in
 //! `required` stay optional here, so that documents valid against the
-//! specification's schemas parse; the validation rules enforce them.
+//! specification's schemas parse; the validation rules enforce them. Members
+//! upstream main added to `required` lists stay optional on input too, so
+//! that May documents read; we always write them and the published schemas
+//! list them (`required.rs`, E-162).
 //!
 //! [`from_json`] reads any of these types and names the JSON path of the first
 //! bad member. [`schemas`] lists the JSON Schema of every type under its
@@ -36,6 +45,7 @@ mod issues;
 mod macseckey;
 mod provider;
 mod registry;
+mod required;
 
 #[cfg(test)]
 pub(crate) mod arbitrary;

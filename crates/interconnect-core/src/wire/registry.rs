@@ -214,10 +214,24 @@ mod tests {
                     continue;
                 }
                 lists += 1;
-                // Required members (`Issue.title`, `body`) are strings.
+                // Required members get a value of their type (`Issue.title`
+                // is a string, `L3BaseGuidance.maxReceivedBgpRoutePrefixes`
+                // an integer, `asnRanges` a list; `$ref`s are enums here).
+                let sample = |member: &str| match schema
+                    .as_value()
+                    .pointer(&format!("/properties/{member}/type"))
+                    .and_then(Value::as_str)
+                {
+                    Some("integer") => Value::from(1),
+                    Some("array") => Value::Array(Vec::new()),
+                    _ => Value::from("x"),
+                };
                 let mut doc: Map<String, Value> = required(schema.as_value())
                     .into_iter()
-                    .map(|r| (r, Value::from("x")))
+                    .map(|r| {
+                        let v = sample(&r);
+                        (r, v)
+                    })
                     .collect();
                 doc.insert(member.clone(), Value::Null);
                 let got = parse_value_by_name(name, Value::Object(doc));
@@ -270,8 +284,8 @@ mod tests {
             let target = defs.get(name).map(|d| kind(d, defs)).unwrap_or_default();
             return format!("ref {name} ({target})");
         }
-        // Upstream `MacSecKey` has properties but no `type: object`
-        // (spec/ERRATA.md); treat it as the object it is.
+        // The May `MacSecKey` had properties but no `type: object`
+        // (spec/ERRATA.md); treat such a schema as the object it is.
         let ty = match prop.get("type").and_then(Value::as_str) {
             Some(t) => t,
             None if prop.get("properties").is_some() => "object",

@@ -33,14 +33,15 @@ pub(crate) fn rejects_at<T: DeserializeOwned + std::fmt::Debug>(doc: &Value, pat
     }
 }
 
-/// Text of the bundled upstream specification, when the shared reference
-/// material is present next to the repository.
+/// Text of the bundled upstream specification (upstream main,
+/// `openapi-main.bundled.json`), when the shared reference material is
+/// present next to the repository.
 pub(crate) fn upstream_text() -> Option<&'static str> {
     static TEXT: OnceLock<Option<String>> = OnceLock::new();
     TEXT.get_or_init(|| {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/spec/openapi.bundled.json"
+            "/../../../shared/spec/openapi-main.bundled.json"
         );
         match std::fs::read_to_string(path) {
             Ok(text) => Some(text),

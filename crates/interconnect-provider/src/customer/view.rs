@@ -67,6 +67,11 @@ pub struct CustomerConnection {
     /// learnt: the customer's routes beyond it are not announced (NEG-17).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub peer_max_received_bgp_route_prefixes: Option<i32>,
+    /// The same for IPv6 sessions: the peer's
+    /// `maxReceivedBgpRoutePrefixesIpv6`, or its IPv4 limit when it states
+    /// none (NEG-17).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peer_max_received_bgp_route_prefixes_ipv6: Option<i32>,
 }
 
 fn channel_id<S: serde::Serializer>(channel: &ChannelName, s: S) -> Result<S::Ok, S::Error> {
@@ -160,6 +165,9 @@ impl ReferenceProvider {
             peer_max_received_bgp_route_prefixes: wf
                 .peer_prefix_limit
                 .and_then(|l| l.max_received_bgp_route_prefixes),
+            peer_max_received_bgp_route_prefixes_ipv6: wf
+                .peer_prefix_limit
+                .and_then(|l| l.max_received_bgp_route_prefixes_ipv6),
         }
     }
 }

@@ -1,7 +1,9 @@
 //! The peer's prefix limit (NEG-17, E-80): a provider announces to its
 //! peer, on each feature's BGP session, no more prefixes than the peer's
 //! `maxReceivedBgpRoutePrefixes` (`L3BaseGuidance`), and tells its customer
-//! that limit. Either role learns it from the peer's
+//! that limit. IPv6 sessions get the peer's `maxReceivedBgpRoutePrefixesIpv6`,
+//! or its IPv4 limit when the guidance omits it (upstream main,
+//! `L3BaseGuidance`). Either role learns it from the peer's
 //! `GenerateFeatureGuidance` once per connection, keeps it in the workflow
 //! (shown in the customer view), and gives it to the devices for every
 //! feature of the connection.
@@ -42,13 +44,18 @@ impl ReferenceProvider {
                 let Ok(guidance) = guidance else {
                     return;
                 };
-                let limit = PeerPrefixLimit {
-                    max_received_bgp_route_prefixes: guidance
+                let entries = || {
+                    guidance
                         .feature_guidance
                         .iter()
-                        .filter_map(|g| {
-                            g.l3_base_guidance.as_ref()?.max_received_bgp_route_prefixes
-                        })
+                        .filter_map(|g| g.l3_base_guidance.as_ref())
+                };
+                let limit = PeerPrefixLimit {
+                    max_received_bgp_route_prefixes: entries()
+                        .filter_map(|g| g.ipv4_prefix_limit())
+                        .min(),
+                    max_received_bgp_route_prefixes_ipv6: entries()
+                        .filter_map(|g| g.ipv6_prefix_limit())
                         .min(),
                 };
                 let _ = self.update_workflow(uuid, |w| w.peer_prefix_limit = Some(limit));
@@ -65,24 +72,48 @@ impl ReferenceProvider {
                 limit
             }
         };
-        let Some(max) = limit.max_received_bgp_route_prefixes else {
+        // A record from before the IPv6 member existed: the IPv4 value
+        // applies, as the guidance says for an omitted IPv6 limit.
+        let max_ipv6 = limit
+            .max_received_bgp_route_prefixes_ipv6
+            .or(limit.max_received_bgp_route_prefixes);
+        if limit.max_received_bgp_route_prefixes.is_none() && max_ipv6.is_none() {
             return;
-        };
-        let features: Vec<_> = self
+        }
+        let features: Vec<(_, bool)> = self
             .store()
             .view(|s| {
                 s.features_of_connection(local)
-                    .map(|(n, _)| n.clone())
+                    .map(|(n, r)| (n.clone(), has_ipv6_session(&r.feature)))
                     .collect()
             })
             .unwrap_or_default();
-        for feature in features {
-            if let Err(e) = self.backend().limit_announced_prefixes(&feature, max) {
+        for (feature, ipv6) in features {
+            if let Some(max) = limit.max_received_bgp_route_prefixes
+                && let Err(e) = self.backend().limit_announced_prefixes(&feature, max)
+            {
                 self.note(
                     uuid,
                     format!("the devices refused the prefix limit on {feature}: {e}"),
                 );
             }
+            if let Some(max) = max_ipv6.filter(|_| ipv6)
+                && let Err(e) = self.backend().limit_announced_ipv6_prefixes(&feature, max)
+            {
+                self.note(
+                    uuid,
+                    format!("the devices refused the IPv6 prefix limit on {feature}: {e}"),
+                );
+            }
         }
     }
+}
+
+/// Whether `feature` configures an IPv6 BGP session (an IPv6 subnet).
+fn has_ipv6_session(feature: &interconnect_core::wire::Feature) -> bool {
+    feature
+        .feature_config
+        .as_ref()
+        .and_then(|c| c.l3_base_config.as_ref())
+        .is_some_and(|l3| l3.ipv6_subnet.is_some())
 }

@@ -347,9 +347,14 @@ impl ReferenceProvider {
                 responder: &partner,
                 used: &used,
             };
-            let config = allocate_l3(&input).map_err(|e| {
+            let mut config = allocate_l3(&input).map_err(|e| {
                 CoordinatorError::failed_precondition(rules::NEG_FOLLOWS_GUIDANCE, e.to_string())
             })?;
+            // `md5BgpPassword` is required on upstream main (OPS-10, E-162):
+            // every proposal carries a fresh one.
+            if let Some(l3) = config.l3_base_config.as_mut() {
+                l3.md5_bgp_password.get_or_insert_with(new_md5_bgp_password);
+            }
             state.features.insert(
                 local_name.clone(),
                 FeatureRecord {
@@ -466,4 +471,11 @@ impl ReferenceProvider {
             }
         }
     }
+}
+
+/// A fresh MD5 password for a proposal's BGP sessions: 32 random hex digits
+/// (the operating system's random source, through version-4 UUIDs; 122 of
+/// the 128 bits are random), printable ASCII within the limits of L3-46.
+fn new_md5_bgp_password() -> wire::Secret {
+    wire::Secret::new(uuid::Uuid::new_v4().simple().to_string())
 }

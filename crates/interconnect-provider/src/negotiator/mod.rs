@@ -107,6 +107,10 @@ impl ReferenceProvider {
                         Ok(report) => tracing::debug!(?report, "OPS-7: cleanup ran"),
                         Err(e) => tracing::warn!(error = %e, "OPS-7: cleanup failed"),
                     }
+                    // MACSEC-26: keys at the policy's maximum age are rotated
+                    if let Err(e) = self.rotate_aged_mac_sec_keys() {
+                        tracing::warn!(error = %e, "MACSEC-26: aged keys not queued");
+                    }
                     self.scheduler()
                         .schedule(Task::Cleanup, self.clock().now() + CLEANUP_EVERY);
                 }

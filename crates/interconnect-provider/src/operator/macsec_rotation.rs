@@ -605,7 +605,7 @@ impl ReferenceProvider {
 }
 
 /// Adds `channel` to the run's queue unless it is queued or in rotation.
-fn queue_channel(run: &mut RotationRun, channel: &ChannelName) {
+pub(super) fn queue_channel(run: &mut RotationRun, channel: &ChannelName) {
     let current = run.current.as_ref().is_some_and(|c| &c.channel == channel);
     if !current && !run.queue.contains(channel) {
         run.queue.push(channel.clone());

@@ -14,6 +14,7 @@
 //! a sleep. The retry state lives in the store (`State::operator`).
 
 mod issues;
+mod macsec_age;
 mod macsec_rotation;
 mod maintenance;
 

@@ -132,7 +132,12 @@ pub(crate) fn l3_base_guidance(policy: &GuidancePolicy, usage: &ChannelUsage) ->
                 stop: Some(*stop),
             })
             .collect(),
-        max_received_bgp_route_prefixes: policy.max_received_bgp_route_prefixes,
+        // Required on upstream main: always served; no limit of our own is
+        // the largest value the member can hold (E-162).
+        max_received_bgp_route_prefixes: Some(
+            policy.max_received_bgp_route_prefixes.unwrap_or(i32::MAX),
+        ),
+        max_received_bgp_route_prefixes_ipv6: policy.max_received_bgp_route_prefixes_ipv6,
     }
 }
 

@@ -186,6 +186,13 @@ pub struct PeerPrefixLimit {
     /// entries; `None` when its guidance states no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_received_bgp_route_prefixes: Option<i32>,
+    /// The smallest IPv6 limit of the peer's guidance entries: each entry's
+    /// `maxReceivedBgpRoutePrefixesIpv6`, or its IPv4 value when the entry
+    /// omits it (`L3BaseGuidance`, upstream main). `None` when no entry
+    /// states a limit; absent in records written before the member existed,
+    /// which then fall back to the IPv4 limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_received_bgp_route_prefixes_ipv6: Option<i32>,
 }
 
 impl Workflow {
