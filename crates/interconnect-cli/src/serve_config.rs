@@ -120,6 +120,16 @@ pub(crate) struct PartnerConfig {
     /// An extra root certificate to trust for it (PEM file).
     #[serde(default)]
     pub(crate) ca_pem: Option<PathBuf>,
+    /// The partner's published request rate: calls per second this
+    /// server sends it at most (NEG-41; default 40).
+    #[serde(default)]
+    pub(crate) rate_per_second: Option<f64>,
+    /// Calls this server sends it at once after a quiet period (default 80).
+    #[serde(default)]
+    pub(crate) rate_burst: Option<u32>,
+    /// Calls to it in flight at once (default 16).
+    #[serde(default)]
+    pub(crate) max_in_flight: Option<usize>,
 }
 
 /// One customer.

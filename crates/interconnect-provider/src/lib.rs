@@ -32,6 +32,7 @@ pub mod negotiator;
 pub mod operator;
 pub mod page;
 pub mod peer;
+pub mod peer_budget;
 pub mod reference;
 pub mod request;
 pub mod retry;

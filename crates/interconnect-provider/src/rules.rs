@@ -336,6 +336,8 @@ rule_ids! {
     MACSEC_MANAGER_SPLIT = "MACSEC-25";
     /// Announce no more prefixes than the peer accepts, and tell the customer.
     NEG_ANNOUNCE_LIMIT = "NEG-17";
+    /// Every call to a peer shares the peer's rate and concurrency budget.
+    NEG_PEER_BUDGET = "NEG-41";
     /// Every defined feature type is supported.
     OPS_ALL_FEATURE_TYPES = "OPS-2";
     /// A production interconnect has at least 4 channels of equal capacity.

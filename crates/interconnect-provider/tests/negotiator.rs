@@ -421,7 +421,12 @@ async fn a_peer_down_during_negotiation_is_retried_then_rolled_back() -> TestRes
         "NEG-4: retried {} times",
         pair.to_aws.refused()
     );
-    let gave_up = gcp.events.last().map(|e| e.at).ok_or("no events")?;
+    let gave_up = gcp
+        .events
+        .iter()
+        .find(|e| e.what.starts_with("failed and rolled back"))
+        .map(|e| e.at)
+        .ok_or("no failure event")?;
     assert!(
         gave_up - start <= Duration::seconds(60),
         "NEG-4: within the 60 s budget (gave up after {})",

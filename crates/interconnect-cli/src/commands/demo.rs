@@ -231,6 +231,9 @@ fn configs(aws_port: u16, gcp_port: u16) -> (ServeConfig, ServeConfig, Side, Sid
             token_to_call_them: to_them.clone(),
             token_they_use: to_us.clone(),
             ca_pem: None,
+            rate_per_second: None,
+            rate_burst: None,
+            max_in_flight: None,
         }],
         customers: vec![CustomerConfig {
             account: Secret::new(account),

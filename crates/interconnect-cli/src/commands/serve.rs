@@ -22,6 +22,7 @@ use interconnect_http::{
 use interconnect_provider::ReferenceProvider;
 use interconnect_provider::backend::InMemoryBackend;
 use interconnect_provider::clock::{Clock, ShiftedClock, SystemClock};
+use interconnect_provider::peer_budget::{BudgetedPeer, PeerBudget};
 use interconnect_provider::store::MemoryStore;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -127,6 +128,9 @@ fn dev_config(args: &ServeArgs) -> Result<(ServeConfig, Vec<String>), CliError> 
             token_to_call_them: token.clone(),
             token_they_use: token,
             ca_pem: None,
+            rate_per_second: None,
+            rate_burst: None,
+            max_in_flight: None,
         });
     }
     let mut customers = Vec::new();
@@ -271,7 +275,22 @@ pub(crate) async fn launch(
         let client = client
             .build()
             .map_err(|e| CliError::usage(format!("partner {name}: {e}")))?;
-        provider.peers().connect(name.clone(), Arc::new(client));
+        // NEG-41: every call to the partner shares one budget under its
+        // published limit
+        let defaults = PeerBudget::default();
+        let budget = PeerBudget {
+            per_second: p.rate_per_second.unwrap_or(defaults.per_second),
+            burst: p.rate_burst.unwrap_or(defaults.burst),
+            max_in_flight: p.max_in_flight.unwrap_or(defaults.max_in_flight),
+        };
+        provider.peers().connect(
+            name.clone(),
+            Arc::new(BudgetedPeer::new(
+                Arc::new(client),
+                budget,
+                provider.clock().clone(),
+            )),
+        );
         partners = partners.with_partner(p.token_they_use.clone(), name);
     }
     let mut customers = CustomerTokens::new();

@@ -28,6 +28,12 @@ impl ReferenceProvider {
         let limit = match wf.peer_prefix_limit {
             Some(limit) => limit,
             None => {
+                let now = self.clock().now();
+                if wf.guidance_retry_at.is_some_and(|at| now < at) {
+                    // E-322: a failed attempt is repeated on the retry
+                    // policy's schedule, not at every provisioning poll
+                    return;
+                }
                 let (Ok(peer), Ok(at_peer)) = (self.peer_of(wf), self.at_peer_connection(local))
                 else {
                     return;
@@ -41,8 +47,28 @@ impl ReferenceProvider {
                         },
                     )
                     .await;
-                let Ok(guidance) = guidance else {
-                    return;
+                let guidance = match guidance {
+                    Ok(g) => g,
+                    Err(e) => {
+                        let policy = self.retry_policy();
+                        let jittered = policy
+                            .cap(wf.guidance_failures)
+                            .mul_f64(self.jitter().next_unit());
+                        // full jitter, never sooner than the peer's
+                        // Retry-After, and a rejection waits the longest cap
+                        let wait = if crate::retry::is_retryable(&e) {
+                            jittered.max(e.retry_after().unwrap_or_default())
+                        } else {
+                            policy.max_delay
+                        };
+                        let at = now + chrono::Duration::from_std(wait).unwrap_or_default();
+                        let _ = self.update_workflow(uuid, |w| {
+                            w.guidance_failures = w.guidance_failures.saturating_add(1);
+                            w.guidance_retry_at = Some(at);
+                        });
+                        tracing::debug!(error = %e, "NEG-17: the peer's guidance is asked again later");
+                        return;
+                    }
                 };
                 let entries = || {
                     guidance
@@ -58,7 +84,11 @@ impl ReferenceProvider {
                         .filter_map(|g| g.ipv6_prefix_limit())
                         .min(),
                 };
-                let _ = self.update_workflow(uuid, |w| w.peer_prefix_limit = Some(limit));
+                let _ = self.update_workflow(uuid, |w| {
+                    w.peer_prefix_limit = Some(limit);
+                    w.guidance_retry_at = None;
+                    w.guidance_failures = 0;
+                });
                 if let Some(max) = limit.max_received_bgp_route_prefixes {
                     self.note(
                         uuid,

@@ -292,17 +292,66 @@ impl ReferenceProvider {
         if let Ok(features) = removed {
             crate::reference::connections::remove_from_backend(self, &features);
         }
-        if let (Some(name), Ok(peer)) = (&wf.connection, self.peer_of(&wf))
+        if let Some(name) = &wf.connection
             && let Ok(at_peer) = self.at_peer_connection(name)
         {
-            let me = self.as_caller();
-            if let Err(e) = peer
-                .delete_connection(&me, request::DeleteConnection { name: at_peer })
-                .await
-            {
-                tracing::debug!(error = %e, "NEG-16: the peer's copy is left to its cleanup");
-            }
+            let _ = self.update_workflow(uuid, |w| {
+                w.peer_copy_to_delete = Some(at_peer);
+                w.retry = Default::default();
+            });
+            return self.delete_peer_copy(uuid).await;
         }
         Next::Done
+    }
+
+    /// Asks the peer to delete its copy of a connection this side rolled
+    /// back (NEG-16): retried like every call to the peer (NEG-4, E-321),
+    /// so the peer is not left waiting for features that will never come;
+    /// once the budget is spent the copy is left to the peer's cleanup
+    /// (CONN-14), and the workflow says so.
+    pub(super) async fn delete_peer_copy(&self, uuid: &str) -> Next {
+        let Some(wf) = self.workflow(uuid) else {
+            return Next::Done;
+        };
+        let Some(at_peer) = wf.peer_copy_to_delete.clone() else {
+            return Next::Done;
+        };
+        let outcome = match self.peer_of(&wf) {
+            Ok(peer) => {
+                let me = self.as_caller();
+                peer.delete_connection(
+                    &me,
+                    request::DeleteConnection {
+                        name: at_peer.clone(),
+                    },
+                )
+                .await
+            }
+            Err(e) => Err(e),
+        };
+        let done = |what: String| {
+            let now = self.clock().now();
+            let _ = self.update_workflow(uuid, |w| {
+                w.peer_copy_to_delete = None;
+                w.retry = Default::default();
+                w.record(now, what);
+            });
+            Next::Done
+        };
+        match outcome {
+            Ok(_) => done("the peer deleted its copy (NEG-16)".to_owned()),
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                done("the peer holds no copy (NEG-16)".to_owned())
+            }
+            Err(e) => match self.backoff(uuid, &e) {
+                Some(next) => next,
+                None => {
+                    tracing::debug!(error = %e, "NEG-16: the peer's copy is left to its cleanup");
+                    done(format!(
+                        "the peer did not delete its copy ({e}); left to its cleanup (CONN-14)"
+                    ))
+                }
+            },
+        }
     }
 }

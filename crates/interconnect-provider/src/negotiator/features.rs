@@ -75,7 +75,10 @@ impl ReferenceProvider {
             }
             Err(e) => return self.retry_or_fail(uuid, &e).await,
         };
-        self.retry_done(uuid);
+        // the retry budget (NEG-4) runs on across passes until one makes
+        // progress, so a channel the peer keeps refusing with 429 or 5xx
+        // ends in a visible failure instead of a pass every few seconds
+        // forever (E-320)
         self.note(
             uuid,
             format!(
@@ -84,6 +87,7 @@ impl ReferenceProvider {
             ),
         );
         let mut retry: Option<CoordinatorError> = None;
+        let mut advanced = false;
         for channel in &channels {
             let Some(peer_channel) = channel.name.clone() else {
                 continue;
@@ -103,8 +107,13 @@ impl ReferenceProvider {
             else {
                 continue;
             };
-            // a feature this side already has on the channel counts as agreed
-            if let Ok(local_channel) = self.local_channel(wf.environment.provider(), &peer_channel)
+            // a feature this side already has on the channel (an earlier
+            // pass created it locally) counts as agreed only once the peer
+            // shows it too (NEG-7, E-320): a 429 or a lost request leaves a
+            // local-only feature, which is proposed again below
+            if attempt == 0
+                && let Ok(local_channel) =
+                    self.local_channel(wf.environment.provider(), &peer_channel)
                 && let Some(existing) = self
                     .store()
                     .view(|s| {
@@ -113,17 +122,35 @@ impl ReferenceProvider {
                             .map(|(n, _)| n.id().to_owned())
                     })
                     .flatten()
-                && attempt == 0
             {
-                self.set_channel(
-                    uuid,
-                    &id,
-                    ChannelProgress::Agreed {
-                        feature_id: existing,
-                    },
-                    format!("{id} already carries a feature of this connection"),
-                );
-                continue;
+                match self
+                    .peer_has_feature(peer.as_ref(), &at_peer, &existing)
+                    .await
+                {
+                    Ok(true) => {
+                        advanced = true;
+                        let what = format!(
+                            "{id} already carries {existing}, which the peer holds too (NEG-7)"
+                        );
+                        self.set_channel(
+                            uuid,
+                            &id,
+                            ChannelProgress::Agreed {
+                                feature_id: existing,
+                            },
+                            what,
+                        );
+                        continue;
+                    }
+                    Ok(false) => {}
+                    Err(e) if e.kind() == ErrorKind::NotFound => {
+                        return self.fail(uuid, &e.to_string()).await;
+                    }
+                    Err(e) => {
+                        retry = Some(e);
+                        continue;
+                    }
+                }
             }
             if !matches!(channel.admin_state, None | Some(AdminState::Enabled)) {
                 self.set_channel(
@@ -176,6 +203,9 @@ impl ReferenceProvider {
                     &avoid_vlans,
                 )
                 .await;
+            if !matches!(outcome, Proposal::Retry(_)) {
+                advanced = true;
+            }
             match outcome {
                 Proposal::Agreed(feature_id) => self.set_channel(
                     uuid,
@@ -207,6 +237,9 @@ impl ReferenceProvider {
                 Proposal::Retry(e) => retry = Some(e),
                 Proposal::Gone(e) => return self.fail(uuid, &e.to_string()).await,
             }
+        }
+        if advanced {
+            self.retry_done(uuid);
         }
         if let Some(e) = retry {
             return self.retry_or_fail(uuid, &e).await;
@@ -289,6 +322,42 @@ impl ReferenceProvider {
             }
         }
         Ok(out)
+    }
+
+    /// Whether the peer holds feature `feature_id` of `at_peer` (GetFeature):
+    /// `Ok(false)` on the peer's 404 for the feature while its connection
+    /// still exists, `Err` with the peer's 404 when the connection is gone.
+    async fn peer_has_feature(
+        &self,
+        peer: &dyn Peer,
+        at_peer: &ConnectionName,
+        feature_id: &str,
+    ) -> Result<bool, CoordinatorError> {
+        let Ok(name) = at_peer.feature(feature_id) else {
+            return Ok(false);
+        };
+        match peer
+            .get_feature(&self.as_caller(), request::GetFeature { name })
+            .await
+        {
+            Ok(f) => Ok(f.feature_config.is_some()),
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                // a 404 names the feature or the connection: ask for the latter
+                match peer
+                    .get_connection(
+                        &self.as_caller(),
+                        request::GetConnection {
+                            name: at_peer.clone(),
+                        },
+                    )
+                    .await
+                {
+                    Ok(_) => Ok(false),
+                    Err(e) => Err(e),
+                }
+            }
+            Err(e) => Err(e),
+        }
     }
 
     fn set_channel(&self, uuid: &str, id: &str, progress: ChannelProgress, what: String) {

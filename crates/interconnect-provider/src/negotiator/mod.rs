@@ -134,6 +134,9 @@ impl ReferenceProvider {
                 return;
             };
             let next = match wf.phase {
+                Phase::Failed if wf.peer_copy_to_delete.is_some() => {
+                    self.delete_peer_copy(uuid).await
+                }
                 Phase::AwaitingPeer | Phase::Deleted | Phase::Failed => Next::Done,
                 Phase::CreatingRemote => self.create_remote(uuid, &wf).await,
                 Phase::Features => self.agree_features(uuid, &wf).await,
@@ -238,6 +241,26 @@ impl ReferenceProvider {
     pub(crate) fn backoff(&self, uuid: &str, error: &CoordinatorError) -> Option<Next> {
         let now = self.clock().now();
         let wf = self.workflow(uuid)?;
+        if error.rule() == rules::NEG_PEER_BUDGET {
+            // not sent: this side's own budget for the peer is spent
+            // (NEG-41). That is queueing, not a failure of the peer: the
+            // retry budget of NEG-4 does not run, the wait is the time to
+            // the next token plus a jittered share of the backoff cap, so
+            // the waiting workflows do not all wake at once (E-323)
+            let after = error
+                .retry_after()
+                .unwrap_or(std::time::Duration::from_secs(1));
+            let spread = self
+                .retry_policy()
+                .cap(wf.retry.attempt)
+                .mul_f64(self.jitter().next_unit());
+            let wait = Duration::from_std(after + spread).unwrap_or(Duration::seconds(1));
+            let _ = self.update_workflow(uuid, |wf| {
+                wf.retry.attempt = wf.retry.attempt.saturating_add(1);
+            });
+            tracing::debug!(uuid, "NEG-41: the call waits for the peer budget");
+            return Some(Next::At(now + wait));
+        }
         let since = wf.retry.since.unwrap_or(now);
         let elapsed = (now - since).to_std().unwrap_or_default();
         match self.retry_policy().decide(

@@ -176,6 +176,18 @@ pub struct Workflow {
     /// (NEG-17).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peer_prefix_limit: Option<PeerPrefixLimit>,
+    /// The peer's copy of a connection this side rolled back, while the
+    /// peer has not yet acknowledged its deletion (NEG-16; retried with the
+    /// peer retry policy, E-321).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer_copy_to_delete: Option<ConnectionName>,
+    /// When the peer's guidance may be asked for again after a failed
+    /// attempt (NEG-17; the peer retry policy, E-322).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guidance_retry_at: Option<DateTime<Utc>>,
+    /// Failed attempts to learn the peer's guidance in a row.
+    #[serde(default)]
+    pub guidance_failures: u32,
 }
 
 /// The peer's prefix limit as learnt from its guidance (NEG-17).
@@ -224,6 +236,9 @@ impl Workflow {
             created_at: now,
             events: Vec::new(),
             peer_prefix_limit: None,
+            peer_copy_to_delete: None,
+            guidance_retry_at: None,
+            guidance_failures: 0,
         }
     }
 

@@ -42,6 +42,8 @@ pub const GCP_PROJECT: &str = "my-gcp-project";
 pub struct SwitchablePeer {
     inner: Arc<dyn Peer>,
     failure: Mutex<Option<CoordinatorError>>,
+    once: Mutex<Vec<(&'static str, CoordinatorError)>>,
+    lose: Mutex<Vec<(&'static str, CoordinatorError)>>,
     refused: AtomicUsize,
     calls: AtomicUsize,
     log: Mutex<Vec<&'static str>>,
@@ -53,6 +55,8 @@ impl SwitchablePeer {
         SwitchablePeer {
             inner,
             failure: Mutex::new(None),
+            once: Mutex::new(Vec::new()),
+            lose: Mutex::new(Vec::new()),
             refused: AtomicUsize::new(0),
             calls: AtomicUsize::new(0),
             log: Mutex::new(Vec::new()),
@@ -69,6 +73,31 @@ impl SwitchablePeer {
     /// Makes every call answer `error` (or brings it back with `None`).
     pub fn fail_with(&self, error: Option<CoordinatorError>) {
         *self.failure.lock().unwrap_or_else(|p| p.into_inner()) = error;
+    }
+
+    /// Makes the next call of `operation` (`create_feature`, ...) answer
+    /// `error` without reaching the peer; later calls reach it.
+    pub fn fail_next(&self, operation: &'static str, error: CoordinatorError) {
+        self.once
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((operation, error));
+    }
+
+    /// Lets the next call of `operation` reach the peer, then answers
+    /// `error` instead of the peer's answer (a lost answer).
+    pub fn lose_next_answer(&self, operation: &'static str, error: CoordinatorError) {
+        self.lose
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((operation, error));
+    }
+
+    fn take_lost(&self, operation: &'static str) -> Option<CoordinatorError> {
+        let mut lose = self.lose.lock().unwrap_or_else(|p| p.into_inner());
+        lose.iter()
+            .position(|(op, _)| *op == operation)
+            .map(|i| lose.remove(i).1)
     }
 
     /// Calls answered 503 while down.
@@ -92,11 +121,18 @@ impl SwitchablePeer {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(operation);
-        let failure = self
-            .failure
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
+        let once = {
+            let mut once = self.once.lock().unwrap_or_else(|p| p.into_inner());
+            once.iter()
+                .position(|(op, _)| *op == operation)
+                .map(|i| once.remove(i).1)
+        };
+        let failure = once.or_else(|| {
+            self.failure
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone()
+        });
         match failure {
             Some(error) => {
                 self.refused.fetch_add(1, Ordering::SeqCst);
@@ -113,7 +149,13 @@ macro_rules! switchable {
             $(
                 fn $fn<'a>(&'a self, caller: &'a Caller, request: request::$req) -> PeerFuture<'a, $resp> {
                     match self.gate(stringify!($fn)) {
-                        Ok(()) => self.inner.$fn(caller, request),
+                        Ok(()) => match self.take_lost(stringify!($fn)) {
+                            None => self.inner.$fn(caller, request),
+                            Some(e) => Box::pin(async move {
+                                let _ = self.inner.$fn(caller, request).await;
+                                Err(e)
+                            }),
+                        },
                         Err(e) => Box::pin(async move { Err(e) }),
                     }
                 }
