@@ -123,6 +123,10 @@ pub(crate) fn routes<C: ConnectionCoordinator + 'static>() -> Router<Arc<C>> {
             post(activation::confirm_activation_key::<C>),
         )
         .route(
+            &format!("{ENV}/activationKeyParameters"),
+            get(activation::get_activation_key_parameters::<C>),
+        )
+        .route(
             &format!("{ENV}/interconnects"),
             get(static_resources::list_interconnects::<C>),
         )
