@@ -255,21 +255,23 @@ async fn run() -> Result<()> {
     gcp.peers().connect(aws_id.clone(), aws.clone());
 
     println!("[1/4] the customer asks aws for 1 Gbps and accepts the key at gcp");
-    let requested = aws.request_connection(
-        &Secret::new(AWS_ACCOUNT),
-        &ConnectionRequest {
-            environment: gcp_id.environment("aws-gcp-us-east")?,
-            bandwidth: Bandwidth::from_mbps(1000)?,
-            remote_account_id: Secret::new(GCP_PROJECT),
-            attachment: attachment(
-                &aws_id,
-                AttachPoint::AwsDirectConnectGateway {
-                    id: "dxgw-1".to_owned(),
-                },
-                "10.0.0.0/16",
-            )?,
-        },
-    )?;
+    let requested = aws
+        .request_connection(
+            &Secret::new(AWS_ACCOUNT),
+            &ConnectionRequest {
+                environment: gcp_id.environment("aws-gcp-us-east")?,
+                bandwidth: Bandwidth::from_mbps(1000)?,
+                remote_account_id: Secret::new(GCP_PROJECT),
+                attachment: attachment(
+                    &aws_id,
+                    AttachPoint::AwsDirectConnectGateway {
+                        id: "dxgw-1".to_owned(),
+                    },
+                    "10.0.0.0/16",
+                )?,
+            },
+        )
+        .await?;
     let uuid = requested.connection.connection_id.clone();
     gcp.accept_activation_key(&AcceptActivationKey {
         acceptance: TransportAcceptance {

@@ -145,15 +145,17 @@ async fn main() -> Result<()> {
         },
         "10.0.0.0/16",
     )?;
-    let requested = aws.request_connection(
-        &Secret::new(AWS_ACCOUNT),
-        &ConnectionRequest {
-            environment: gcp_id.environment("aws-gcp-us-east")?,
-            bandwidth: Bandwidth::from_mbps(1000)?,
-            remote_account_id: Secret::new(GCP_PROJECT),
-            attachment: aws_end.clone(),
-        },
-    )?;
+    let requested = aws
+        .request_connection(
+            &Secret::new(AWS_ACCOUNT),
+            &ConnectionRequest {
+                environment: gcp_id.environment("aws-gcp-us-east")?,
+                bandwidth: Bandwidth::from_mbps(1000)?,
+                remote_account_id: Secret::new(GCP_PROJECT),
+                attachment: aws_end.clone(),
+            },
+        )
+        .await?;
     let id = requested.connection.connection_id.clone();
     step(
         2,

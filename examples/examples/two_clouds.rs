@@ -48,7 +48,7 @@ async fn run() -> Result<()> {
     let pair = Pair::new();
 
     step(1, "the customer asks aws for 10 Gbps to a gcp project");
-    let (uuid, key) = pair.request_at_aws(MBPS)?;
+    let (uuid, key) = pair.request_at_aws(MBPS).await?;
     println!("    connection id {uuid}");
     println!(
         "    activation key: {} characters (not shown: it is a secret)",

@@ -29,6 +29,7 @@ macro_rules! for_each_operation {
             ListEnvironments list_environments ListEnvironmentsResponse,
             GetEnvironment get_environment Environment,
             ConfirmActivationKey confirm_activation_key ConfirmActivationKeyResponse,
+            GetActivationKeyParameters get_activation_key_parameters GetActivationKeyParametersResponse,
             ListInterconnects list_interconnects ListInterconnectsResponse,
             GetInterconnect get_interconnect Interconnect,
             ListChannels list_channels ListChannelsResponse,
@@ -259,6 +260,9 @@ impl OperationCall {
                 name: self.name()?,
                 body: self.body()?,
             }),
+            "GetActivationKeyParameters" => {
+                A::GetActivationKeyParameters(r::GetActivationKeyParameters { name: self.name()? })
+            }
             "ListInterconnects" => A::ListInterconnects(r::ListInterconnects {
                 parent: self.name()?,
                 page: self.page()?,

@@ -45,7 +45,7 @@ pub(crate) enum Command {
 pub(crate) enum KeyCommand {
     /// Print the members of an activation key as JSON.
     Decode(KeyDecodeArgs),
-    /// Build a version 1 activation key and print it.
+    /// Build an activation key (version 1, or 2 encrypted with a public key) and print it.
     Encode(KeyEncodeArgs),
 }
 
@@ -54,6 +54,10 @@ pub(crate) enum KeyCommand {
 pub(crate) struct KeyDecodeArgs {
     /// The key text; `-` or nothing reads it from stdin (at most 64 KiB).
     pub(crate) key: Option<String>,
+    /// A version 2 key is decrypted with this PEM `PRIVATE KEY` (PKCS #8)
+    /// file; without it only its clear envelope is shown.
+    #[arg(long, value_name = "PEM")]
+    pub(crate) private_key: Option<PathBuf>,
 }
 
 /// `interconnect key encode ...`
@@ -71,6 +75,16 @@ pub(crate) struct KeyEncodeArgs {
     /// destinationAccountId.
     #[arg(long, value_name = "ID")]
     pub(crate) account: String,
+    /// The key version: 1 (clear) or 2 (encrypted, RSA-OAEP-256).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub(crate) version: i32,
+    /// Version 2: the destination environment's PEM `PUBLIC KEY` file
+    /// (`encryption.publicKey` of GetActivationKeyParameters).
+    #[arg(long, value_name = "PEM")]
+    pub(crate) public_key: Option<PathBuf>,
+    /// Version 2: sourceAccountId, the customer's account at the key creator.
+    #[arg(long, value_name = "ID")]
+    pub(crate) source_account: Option<String>,
 }
 
 /// `interconnect validate ...`

@@ -288,6 +288,7 @@ async fn establish(p: &Peers) {
                 attachment: aws_end.clone(),
             },
         )
+        .await
         .expect("requested");
     let id = requested.connection.connection_id.clone();
     p.gcp

@@ -160,7 +160,9 @@ async fn request_connection(
 ) -> Result<Json<ConnectionRequested>, ApiError> {
     let account = s.account(&headers)?;
     let request: ConnectionRequest = decode_required(&body.0, "RequestConnection")?;
-    Ok(Json(s.provider.request_connection(&account, &request)?))
+    Ok(Json(
+        s.provider.request_connection(&account, &request).await?,
+    ))
 }
 
 async fn list_connections(

@@ -88,6 +88,23 @@ pub struct EnvironmentInventory {
     /// secrets: they never appear in `Debug` or errors.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allowed_accounts: Vec<Secret>,
+    /// The activation key versions this environment accepts, served by
+    /// `GetActivationKeyParameters` (KEY-40). Default `[1, 2]`; `[1]`
+    /// serves no encryption parameters and refuses version 2 keys.
+    #[serde(
+        default = "default_activation_key_versions",
+        skip_serializing_if = "is_default_activation_key_versions"
+    )]
+    pub activation_key_versions: Vec<i32>,
+}
+
+/// Versions 1 and 2.
+pub fn default_activation_key_versions() -> Vec<i32> {
+    vec![1, 2]
+}
+
+fn is_default_activation_key_versions(versions: &[i32]) -> bool {
+    versions == [1, 2]
 }
 
 /// An interconnect and its channels.
@@ -193,6 +210,11 @@ pub struct ProtocolPolicy {
     /// cadence agreed with the peer, MACSEC-23).
     #[serde(default = "default_mac_sec_key_max_age_seconds")]
     pub mac_sec_key_max_age_seconds: i64,
+    /// How often each environment replaces its RSA key pair for version 2
+    /// activation keys, in seconds (KEY-41; default one week, upstream's
+    /// "at least weekly").
+    #[serde(default = "default_activation_key_rotation_seconds")]
+    pub activation_key_rotation_seconds: i64,
 }
 
 fn default_provisioning_poll_ms() -> i64 {
@@ -201,6 +223,10 @@ fn default_provisioning_poll_ms() -> i64 {
 
 fn default_mac_sec_key_max_age_seconds() -> i64 {
     Duration::days(30).num_seconds()
+}
+
+fn default_activation_key_rotation_seconds() -> i64 {
+    Duration::days(7).num_seconds()
 }
 
 impl Default for ProtocolPolicy {
@@ -214,6 +240,7 @@ impl Default for ProtocolPolicy {
             provisioning_poll_ms: default_provisioning_poll_ms(),
             max_connection_bandwidth_mbps: None,
             mac_sec_key_max_age_seconds: default_mac_sec_key_max_age_seconds(),
+            activation_key_rotation_seconds: default_activation_key_rotation_seconds(),
         }
     }
 }
@@ -222,6 +249,11 @@ impl ProtocolPolicy {
     /// KEY-16 lifetime.
     pub fn activation_key_ttl(&self) -> Duration {
         Duration::seconds(self.activation_key_ttl_seconds)
+    }
+    /// KEY-41 rotation period of the version 2 key pairs (at least one
+    /// second).
+    pub fn activation_key_rotation(&self) -> Duration {
+        Duration::seconds(self.activation_key_rotation_seconds.max(1))
     }
     /// CONN-13/CONN-14 age.
     pub fn cleanup_after(&self) -> Duration {
@@ -379,6 +411,7 @@ impl Inventory {
                 interconnects,
                 production: true,
                 allowed_accounts: Vec::new(),
+                activation_key_versions: default_activation_key_versions(),
             });
         }
         Ok(Inventory {

@@ -1,4 +1,4 @@
-//! The `ConnectionCoordinator` trait: the 33 operations of the
+//! The `ConnectionCoordinator` trait: the operations of the
 //! specification (`openapi.yaml`), one async method each.
 //!
 //! Every provider serves the same API (`../shared/DESIGN.md`, "The symmetric
@@ -71,6 +71,13 @@ pub trait ConnectionCoordinator: Send + Sync {
         caller: &Caller,
         request: request::ConfirmActivationKey,
     ) -> impl Future<Output = CoordinatorResult<wire::ConfirmActivationKeyResponse>> + Send;
+
+    /// `GetActivationKeyParameters`: The environment's activation key versions and current public key (KEY-40..KEY-42).
+    fn get_activation_key_parameters(
+        &self,
+        caller: &Caller,
+        request: request::GetActivationKeyParameters,
+    ) -> impl Future<Output = CoordinatorResult<wire::GetActivationKeyParametersResponse>> + Send;
 
     /// `ListInterconnects`: The interconnects of an environment.
     fn list_interconnects(
@@ -309,6 +316,15 @@ impl<T: ConnectionCoordinator + ?Sized> ConnectionCoordinator for std::sync::Arc
         request: request::ConfirmActivationKey,
     ) -> impl Future<Output = CoordinatorResult<wire::ConfirmActivationKeyResponse>> + Send {
         (**self).confirm_activation_key(caller, request)
+    }
+
+    fn get_activation_key_parameters(
+        &self,
+        caller: &Caller,
+        request: request::GetActivationKeyParameters,
+    ) -> impl Future<Output = CoordinatorResult<wire::GetActivationKeyParametersResponse>> + Send
+    {
+        (**self).get_activation_key_parameters(caller, request)
     }
 
     fn list_interconnects(

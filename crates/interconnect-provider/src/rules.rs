@@ -345,3 +345,21 @@ rule_ids! {
     /// Interconnects share the same devices or use disjoint ones.
     OPS_SHARED_OR_DISJOINT_DEVICES = "OPS-12";
 }
+
+rule_ids! {
+    /// `GetActivationKeyParameters` serves the environment's key versions
+    /// and, when it accepts version 2, its current RSA-OAEP-256 public key.
+    KEY_PARAMETERS = "KEY-40";
+    /// Each environment's key pair is replaced on the configured schedule.
+    KEY_PARAMETERS_ROTATION = "KEY-41";
+    /// A version 2 key made with any of the 4 most recent public keys is read.
+    KEY_V2_ACCEPTED_KEYS = "KEY-42";
+    /// Every version 2 decryption failure gives the same error.
+    KEY_V2_UNIFORM_FAILURE = "KEY-43";
+    /// The key creator uses the highest version both sides know.
+    KEY_CREATOR_VERSION = "KEY-44";
+    /// The issuer confirms a version 2 key by its exact text.
+    KEY_V2_CONFIRM_TEXT = "KEY-45";
+    /// An environment that accepts version 1 only refuses version 2 keys.
+    KEY_VERSION_ACCEPTED = "KEY-46";
+}

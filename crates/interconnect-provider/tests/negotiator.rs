@@ -198,7 +198,7 @@ async fn a_reused_key_is_refused_with_nothing_left_behind() -> TestResult {
     let uuid = pair.establish(1000).await?;
     let _ = uuid;
     // the same key again at gcp: already accepted here
-    let (_, key) = pair.request_at_aws(1000)?;
+    let (_, key) = pair.request_at_aws(1000).await?;
     pair.gcp
         .accept_activation_key(&pair.acceptance(&key))
         .await?;
@@ -210,7 +210,7 @@ async fn a_reused_key_is_refused_with_nothing_left_behind() -> TestResult {
     );
     // a key whose connection already exists at the issuer is used: keyValid
     // false (KEY-15, KEY-19), so the receiver stops (KEY-25)
-    let (used_id, used) = pair.request_at_aws(1000)?;
+    let (used_id, used) = pair.request_at_aws(1000).await?;
     let env = pair.gcp.config().provider.environment("aws-gcp-us-east")?;
     let confirmed = pair
         .aws
@@ -268,7 +268,7 @@ async fn a_reused_key_is_refused_with_nothing_left_behind() -> TestResult {
 #[tokio::test]
 async fn an_expired_key_is_refused_by_the_issuer_with_nothing_left_behind() -> TestResult {
     let pair = Pair::new();
-    let (_, key) = pair.request_at_aws(1000)?;
+    let (_, key) = pair.request_at_aws(1000).await?;
     pair.clock.advance(Duration::days(7) + Duration::seconds(1));
     let error = pair
         .gcp
@@ -288,7 +288,7 @@ async fn an_expired_key_is_refused_by_the_issuer_with_nothing_left_behind() -> T
 #[tokio::test]
 async fn a_wrong_account_is_refused_before_any_call_to_the_peer() -> TestResult {
     let pair = Pair::new();
-    let (_, key) = pair.request_at_aws(1000)?;
+    let (_, key) = pair.request_at_aws(1000).await?;
     let mut accept = pair.acceptance(&key);
     accept.acceptance.accepting_account_id = Secret::new("someone-else");
     let error = pair
@@ -357,7 +357,7 @@ async fn a_key_for_an_environment_not_shared_is_refused_before_any_call() -> Tes
 #[tokio::test]
 async fn overlapping_customer_ranges_are_refused_before_any_call() -> TestResult {
     let pair = Pair::new();
-    let (_, key) = pair.request_at_aws(1000)?;
+    let (_, key) = pair.request_at_aws(1000).await?;
     let mut accept = pair.acceptance(&key);
     accept.acceptance.attachment = pair.gcp_attachment("10.0.128.0/20");
     let error = pair
@@ -379,7 +379,7 @@ async fn overlapping_customer_ranges_are_refused_before_any_call() -> TestResult
 #[tokio::test]
 async fn describing_a_key_shows_what_it_asks_for() -> TestResult {
     let pair = Pair::new();
-    let (_, key) = pair.request_at_aws(2000)?;
+    let (_, key) = pair.request_at_aws(2000).await?;
     let description = pair.gcp.describe_activation_key(&key)?;
     assert_eq!(description.bandwidth_mbps, 2000, "KEY-28");
     assert_eq!(description.issuer, provider("aws"));
@@ -407,7 +407,7 @@ async fn describing_a_key_shows_what_it_asks_for() -> TestResult {
 #[tokio::test]
 async fn a_peer_down_during_negotiation_is_retried_then_rolled_back() -> TestResult {
     let pair = Pair::new();
-    let (uuid, key) = pair.request_at_aws(1000)?;
+    let (uuid, key) = pair.request_at_aws(1000).await?;
     pair.gcp
         .accept_activation_key(&pair.acceptance(&key))
         .await?;
@@ -442,7 +442,7 @@ async fn a_peer_down_during_negotiation_is_retried_then_rolled_back() -> TestRes
 #[tokio::test]
 async fn a_refusal_is_never_retried_blindly() -> TestResult {
     let pair = Pair::new();
-    let (uuid, key) = pair.request_at_aws(1000)?;
+    let (uuid, key) = pair.request_at_aws(1000).await?;
     pair.gcp
         .accept_activation_key(&pair.acceptance(&key))
         .await?;
@@ -470,7 +470,7 @@ async fn a_refusal_is_never_retried_blindly() -> TestResult {
 #[tokio::test]
 async fn retry_after_is_a_lower_bound() -> TestResult {
     let pair = Pair::new();
-    let (uuid, key) = pair.request_at_aws(1000)?;
+    let (uuid, key) = pair.request_at_aws(1000).await?;
     pair.gcp
         .accept_activation_key(&pair.acceptance(&key))
         .await?;
@@ -661,7 +661,7 @@ async fn a_delete_with_the_peer_down_is_retried_and_a_404_counts_as_done() -> Te
 #[tokio::test]
 async fn a_deferral_hands_the_negotiation_to_the_issuer() -> TestResult {
     let pair = Pair::new();
-    let (uuid, key) = pair.request_at_aws(1000)?;
+    let (uuid, key) = pair.request_at_aws(1000).await?;
     let mut accept = pair.acceptance(&key);
     accept.defer_provisioning = true;
     pair.gcp.accept_activation_key(&accept).await?;
@@ -712,7 +712,7 @@ async fn a_refused_deferral_is_negotiated_by_the_receiver() -> TestResult {
     let mut aws_config = ProviderConfig::default_pair(&aws, &gcp, 64512)?;
     aws_config.policy.accept_deferral = false;
     let pair = Pair::with_configs(aws_config, ProviderConfig::default_pair(&gcp, &aws, 64513)?);
-    let (uuid, key) = pair.request_at_aws(1000)?;
+    let (uuid, key) = pair.request_at_aws(1000).await?;
     let mut accept = pair.acceptance(&key);
     accept.defer_provisioning = true;
     pair.gcp.accept_activation_key(&accept).await?;
@@ -732,7 +732,7 @@ async fn a_refused_deferral_is_negotiated_by_the_receiver() -> TestResult {
 #[tokio::test]
 async fn a_deferral_that_times_out_is_rolled_back_on_both_sides() -> TestResult {
     let pair = Pair::new();
-    let (uuid, key) = pair.request_at_aws(1000)?;
+    let (uuid, key) = pair.request_at_aws(1000).await?;
     let mut accept = pair.acceptance(&key);
     accept.defer_provisioning = true;
     pair.gcp.accept_activation_key(&accept).await?;
@@ -822,7 +822,7 @@ async fn a_deleted_feature_is_recreated_by_the_channels_manager() -> TestResult 
 #[tokio::test]
 async fn the_cleanup_runs_periodically() -> TestResult {
     let pair = Pair::new();
-    let (uuid, key) = pair.request_at_aws(1000)?;
+    let (uuid, key) = pair.request_at_aws(1000).await?;
     pair.gcp
         .accept_activation_key(&pair.acceptance(&key))
         .await?;

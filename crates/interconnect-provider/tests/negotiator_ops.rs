@@ -258,6 +258,7 @@ watched! {
     list_environments: ListEnvironments -> wire::ListEnvironmentsResponse;
     get_environment: GetEnvironment -> wire::Environment;
     confirm_activation_key: ConfirmActivationKey -> wire::ConfirmActivationKeyResponse;
+    get_activation_key_parameters: GetActivationKeyParameters -> wire::GetActivationKeyParametersResponse;
     list_interconnects: ListInterconnects -> wire::ListInterconnectsResponse;
     get_interconnect: GetInterconnect -> wire::Interconnect;
     list_channels: ListChannels -> wire::ListChannelsResponse;

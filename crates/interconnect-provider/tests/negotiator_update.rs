@@ -182,7 +182,7 @@ async fn a_change_needs_a_verified_connection_an_offered_size_and_no_other_chang
         .ok_or("a second change while one is pending")?;
     assert_eq!((again.rule(), again.http_status()), ("CONN-17", 409));
     // a connection that is not verified yet
-    let (new_uuid, key) = pair.request_at_aws(1000)?;
+    let (new_uuid, key) = pair.request_at_aws(1000).await?;
     pair.to_aws.set_down(false);
     pair.gcp
         .accept_activation_key(&pair.acceptance(&key))

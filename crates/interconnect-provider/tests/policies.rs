@@ -45,6 +45,7 @@ async fn a_private_environment_is_open_only_to_the_agreed_customers() -> TestRes
     );
     let refused = closed_at_aws
         .request_at_aws(1000)
+        .await
         .expect_err("ENV-14: not an agreed customer of aws");
     assert_eq!(
         (refused.kind(), refused.rule()),
@@ -58,7 +59,7 @@ async fn a_private_environment_is_open_only_to_the_agreed_customers() -> TestRes
     // gcp does not list its customer: the key is refused before any call
     let closed_at_gcp =
         Pair::with_configs(private(&base.aws, &[AWS_ACCOUNT]), private(&base.gcp, &[]));
-    let (_, key) = closed_at_gcp.request_at_aws(1000)?;
+    let (_, key) = closed_at_gcp.request_at_aws(1000).await?;
     let refused = closed_at_gcp
         .gcp
         .accept_activation_key(&closed_at_gcp.acceptance(&key))
@@ -277,7 +278,7 @@ async fn a_key_beyond_the_receivers_limit_is_refused_before_any_call() -> TestRe
     let mut gcp = base.gcp.config().clone();
     gcp.policy.max_connection_bandwidth_mbps = Some(500);
     let pair = Pair::with_configs(base.aws.config().clone(), gcp);
-    let (_, key) = pair.request_at_aws(1000)?;
+    let (_, key) = pair.request_at_aws(1000).await?;
     let refused = pair
         .gcp
         .accept_activation_key(&pair.acceptance(&key))

@@ -15,7 +15,11 @@ use super::error::ActivationKeyError;
 use super::key::{ActivationKeyV1, DecodedActivationKey};
 use super::members::{Members, kind, read_object};
 use super::uuid::ConnectionUuid;
-use super::{MEMBER_ACCOUNT_ID, MEMBER_ENVIRONMENT, MEMBER_SIZE, MEMBER_UUID, MEMBER_VERSION};
+use super::v2::{ActivationKeyEncryptedPayload, ActivationKeyV2};
+use super::{
+    MEMBER_ACCOUNT_ID, MEMBER_ENCRYPTED_CONTENTS, MEMBER_ENVIRONMENT, MEMBER_SIZE,
+    MEMBER_SOURCE_ACCOUNT_ID, MEMBER_UUID, MEMBER_VERSION,
+};
 use crate::names::EnvironmentName;
 use crate::wire::Secret;
 
@@ -30,6 +34,7 @@ pub(super) fn decode_text(text: &str) -> Result<DecodedActivationKey, Activation
     let members = read_members(text)?;
     match version(&members)? {
         ActivationKeyV1::VERSION => read_v1(&members).map(DecodedActivationKey::V1),
+        ActivationKeyV2::VERSION => read_v2(&members).map(DecodedActivationKey::V2),
         version => Err(ActivationKeyError::UnknownVersion { version }),
     }
 }
@@ -84,9 +89,50 @@ fn base64_bytes(text: &str) -> Result<Vec<u8>, ActivationKeyError> {
     })
 }
 
-/// The `version` member: required, int32.
+/// The `version` member: int32. Absent, the key is read as version 1 when
+/// it has no `encryptedContents` (E-201: a creator of the May text that
+/// left it out); a key with `encryptedContents` must say its version.
 fn version(members: &Members) -> Result<i32, ActivationKeyError> {
+    if members.get(MEMBER_VERSION).is_none() && members.get(MEMBER_ENCRYPTED_CONTENTS).is_none() {
+        return Ok(ActivationKeyV1::VERSION);
+    }
     required_i32(members, MEMBER_VERSION)
+}
+
+/// The members of a version 2 key: the destination and the ciphertext
+/// (standard base64, padding optional, whitespace ignored).
+fn read_v2(members: &Members) -> Result<ActivationKeyV2, ActivationKeyError> {
+    let environment = required_str(members, MEMBER_ENVIRONMENT)?;
+    let contents = required_str(members, MEMBER_ENCRYPTED_CONTENTS)?;
+    let environment: EnvironmentName = environment
+        .parse()
+        .map_err(ActivationKeyError::InvalidEnvironment)?;
+    let compact: Vec<u8> = contents
+        .bytes()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    let bytes = STANDARD_LENIENT
+        .decode(&compact)
+        .map_err(|_| ActivationKeyError::EncryptedContentsNotBase64)?;
+    ActivationKeyV2::new(environment, bytes)
+}
+
+/// Reads the plaintext of a version 2 key.
+pub(super) fn read_payload(
+    json: &[u8],
+) -> Result<ActivationKeyEncryptedPayload, ActivationKeyError> {
+    let members = read_object(json)?;
+    let uuid = required_str(&members, MEMBER_UUID)?;
+    let size = required_i32(&members, MEMBER_SIZE)?;
+    let account_id = required_str(&members, MEMBER_ACCOUNT_ID)?;
+    let source_account_id = required_str(&members, MEMBER_SOURCE_ACCOUNT_ID)?;
+    let uuid: ConnectionUuid = uuid.parse().map_err(ActivationKeyError::InvalidUuid)?;
+    ActivationKeyEncryptedPayload::read(
+        uuid,
+        size,
+        Secret::new(account_id),
+        Secret::new(source_account_id),
+    )
 }
 
 /// The members of a version 1 key, each checked in the order of the schema.

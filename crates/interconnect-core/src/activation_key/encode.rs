@@ -49,12 +49,13 @@ impl DecodedActivationKey {
     pub fn encode(&self) -> EncodedActivationKey {
         match self {
             DecodedActivationKey::V1(key) => key.encode(),
+            DecodedActivationKey::V2(key) => key.encode(),
         }
     }
 }
 
 /// Writes `"name":`.
-fn member(json: &mut String, name: &str) {
+pub(super) fn member(json: &mut String, name: &str) {
     string(json, name);
     json.push(':');
 }
@@ -62,7 +63,7 @@ fn member(json: &mut String, name: &str) {
 /// Writes `value` as a JSON string, escaping exactly as `serde_json` does:
 /// `"` and `\` and the control characters, with the short forms `\b \f \n
 /// \r \t` where they exist and `\u00XX` (lowercase hex) otherwise.
-fn string(json: &mut String, value: &str) {
+pub(super) fn string(json: &mut String, value: &str) {
     json.push('"');
     for c in value.chars() {
         match c {

@@ -71,7 +71,7 @@ pub enum ActivationKeyError {
     /// still be carried unchanged as an
     /// [`EncodedActivationKey`](super::EncodedActivationKey).
     #[error(
-        "activation key version {version} is not known to this release (member \"version\" must be 1)"
+        "activation key version {version} is not known to this release (member \"version\" must be 1 or 2)"
     )]
     UnknownVersion {
         /// The version the key declares.
@@ -101,6 +101,35 @@ pub enum ActivationKeyError {
         /// Its length in characters.
         len: usize,
         /// The bound.
+        max: usize,
+    },
+    /// `sourceAccountId` (version 2 payload) is the empty string.
+    #[error("member \"sourceAccountId\" is empty; an account id is required")]
+    SourceAccountIdEmpty,
+    /// `sourceAccountId` is longer than
+    /// [`MAX_ACCOUNT_ID_LEN`](super::MAX_ACCOUNT_ID_LEN) characters.
+    #[error("member \"sourceAccountId\" is {len} characters long; at most {max} are accepted")]
+    SourceAccountIdTooLong {
+        /// Its length in characters.
+        len: usize,
+        /// The bound.
+        max: usize,
+    },
+    /// `encryptedContents` (version 2) is not base64.
+    #[error("member \"encryptedContents\" of the activation key is not base64")]
+    EncryptedContentsNotBase64,
+    /// `encryptedContents` (version 2) is empty.
+    #[error("member \"encryptedContents\" of the activation key is empty")]
+    EncryptedContentsEmpty,
+    /// The canonical JSON of a version 2 payload is longer than RSA-OAEP-256
+    /// can encrypt under a 2048-bit key (E-204).
+    #[error(
+        "the version 2 activation key payload is {len} bytes of JSON; RSA-OAEP-256 with a 2048-bit key encrypts at most {max} (shorten the account ids or use version 1)"
+    )]
+    PayloadTooLarge {
+        /// Length of the payload's canonical JSON, in bytes.
+        len: usize,
+        /// The bound ([`MAX_PAYLOAD_LEN`](super::MAX_PAYLOAD_LEN)).
         max: usize,
     },
 }

@@ -6,6 +6,7 @@ use std::fmt;
 use super::MAX_ACCOUNT_ID_LEN;
 use super::error::ActivationKeyError;
 use super::uuid::ConnectionUuid;
+use super::v2::ActivationKeyV2;
 use crate::names::EnvironmentName;
 use crate::wire::Secret;
 
@@ -125,6 +126,8 @@ impl fmt::Display for ActivationKeyV1 {
 pub enum DecodedActivationKey {
     /// A version 1 key (plain JSON).
     V1(ActivationKeyV1),
+    /// A version 2 key (members encrypted for the destination).
+    V2(ActivationKeyV2),
 }
 
 impl DecodedActivationKey {
@@ -132,7 +135,22 @@ impl DecodedActivationKey {
     pub fn version(&self) -> i32 {
         match self {
             DecodedActivationKey::V1(_) => ActivationKeyV1::VERSION,
+            DecodedActivationKey::V2(_) => ActivationKeyV2::VERSION,
         }
+    }
+
+    /// `destinationEnvironmentUri`, in clear in every version.
+    pub fn destination_environment(&self) -> &EnvironmentName {
+        match self {
+            DecodedActivationKey::V1(key) => key.destination_environment(),
+            DecodedActivationKey::V2(key) => key.destination_environment(),
+        }
+    }
+}
+
+impl From<ActivationKeyV2> for DecodedActivationKey {
+    fn from(key: ActivationKeyV2) -> Self {
+        DecodedActivationKey::V2(key)
     }
 }
 
@@ -146,6 +164,7 @@ impl fmt::Display for DecodedActivationKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DecodedActivationKey::V1(key) => key.fmt(f),
+            DecodedActivationKey::V2(key) => key.fmt(f),
         }
     }
 }

@@ -13,6 +13,8 @@
 //! | type | what it is |
 //! |---|---|
 //! | [`ActivationKeyV1`] | a version 1 key, every member validated |
+//! | [`ActivationKeyV2`] | a version 2 key: destination in clear, the rest encrypted |
+//! | [`ActivationKeyEncryptedPayload`] | the plaintext of a version 2 key |
 //! | [`DecodedActivationKey`] | a key of any version this release reads (`non_exhaustive`) |
 //! | [`EncodedActivationKey`] | the text exactly as received, of any version |
 //! | [`ConnectionUuid`] | `sharedConnectionUuid`, also the connection's id |
@@ -20,13 +22,17 @@
 //!
 //! # Versions
 //!
-//! The specification says the `version` member "should match the API
-//! version on the creating service"; this is API v1, so keys are version 1.
-//! A key of another version decodes to
+//! Upstream main (`../shared/spec/upstream-next/CHANGES.md` A2) makes the
+//! key an envelope decided by its integer `version`: 1 is
+//! [`ActivationKeyV1`] (every member in clear), 2 is [`ActivationKeyV2`]
+//! (`encryptedContents`, the RSA-OAEP-256 ciphertext of an
+//! [`ActivationKeyEncryptedPayload`] made with the destination
+//! environment's public key). Encryption and decryption live behind the
+//! `rsa-oaep` feature (AWS-LC, E-200). A key of another version decodes to
 //! [`ActivationKeyError::UnknownVersion`], but it can still be held and
 //! carried as an [`EncodedActivationKey`] and its version read with
-//! [`EncodedActivationKey::peek_version`]. A later version becomes a new
-//! variant of [`DecodedActivationKey`], without breaking callers.
+//! [`EncodedActivationKey::peek_version`]. A key object without `version`
+//! (a May-era creator that left it out) is read as version 1 (E-201).
 //!
 //! # Encoding
 //!
@@ -89,6 +95,7 @@ mod error;
 mod key;
 mod members;
 mod uuid;
+mod v2;
 
 #[cfg(test)]
 mod tests;
@@ -97,6 +104,15 @@ pub use encoded::EncodedActivationKey;
 pub use error::ActivationKeyError;
 pub use key::{ActivationKeyV1, DecodedActivationKey};
 pub use uuid::{ConnectionUuid, UuidError};
+pub use v2::{ActivationKeyEncryptedPayload, ActivationKeyV2, MAX_PAYLOAD_LEN};
+
+#[cfg(feature = "rsa-oaep")]
+mod crypto;
+#[cfg(feature = "rsa-oaep")]
+pub use crypto::{
+    ACCEPTED_KEY_FORMATS, ALGORITHM, ActivationKeyPrivateKey, ActivationKeyPublicKey, DecryptError,
+    EncryptError, KEY_FORMAT, KeyFormatError, decrypt, encrypt,
+};
 
 /// Longest activation key text accepted, in bytes, whitespace included. A
 /// valid version 1 key encodes to at most 2640 bytes (longest environment
@@ -112,3 +128,5 @@ const MEMBER_ENVIRONMENT: &str = "destinationEnvironmentUri";
 const MEMBER_UUID: &str = "sharedConnectionUuid";
 const MEMBER_SIZE: &str = "connectionSizeMbps";
 const MEMBER_ACCOUNT_ID: &str = "destinationAccountId";
+const MEMBER_ENCRYPTED_CONTENTS: &str = "encryptedContents";
+const MEMBER_SOURCE_ACCOUNT_ID: &str = "sourceAccountId";

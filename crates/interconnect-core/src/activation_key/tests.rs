@@ -38,8 +38,6 @@ fn decode(text: &str) -> Result<DecodedActivationKey, ActivationKeyError> {
 fn decode_v1(text: &str) -> Result<ActivationKeyV1, Box<dyn std::error::Error>> {
     match decode(text)? {
         DecodedActivationKey::V1(key) => Ok(key),
-        // Reachable once a second version exists.
-        #[allow(unreachable_patterns)]
         other => Err(format!("version {}", other.version()).into()),
     }
 }
@@ -290,8 +288,9 @@ fn trailing_content_is_rejected() {
 
 #[test]
 fn each_missing_member_is_named() {
+    // `version` may be absent (E-201): see
+    // `a_key_without_version_reads_as_version_1`.
     for member in [
-        "version",
         "destinationEnvironmentUri",
         "sharedConnectionUuid",
         "connectionSizeMbps",
@@ -366,28 +365,160 @@ fn each_mistyped_member_is_named() {
 
 #[test]
 fn an_unknown_version_is_rejected_with_its_number() -> TestResult {
-    for version in [2, 0, -1, i32::MAX] {
+    for version in [3, 0, -1, i32::MAX] {
         assert_eq!(
             with_member("version", json!(version)),
             Some(ActivationKeyError::UnknownVersion { version })
         );
     }
-    // A version 2 key with other members: not decodable here, but it can
+    // A version 3 key with other members: not decodable here, but it can
     // be carried and its version read.
-    let v2 = STANDARD.encode(r#"{"version":2,"ciphertext":"AAAA"}"#);
-    let carried = EncodedActivationKey::new(&v2)?;
-    assert_eq!(carried.peek_version()?, 2);
+    let v3 = STANDARD.encode(r#"{"version":3,"ciphertext":"AAAA"}"#);
+    let carried = EncodedActivationKey::new(&v3)?;
+    assert_eq!(carried.peek_version()?, 3);
     assert_eq!(
         carried.decode(),
-        Err(ActivationKeyError::UnknownVersion { version: 2 })
+        Err(ActivationKeyError::UnknownVersion { version: 3 })
     );
-    assert_eq!(carried.expose(), v2);
+    assert_eq!(carried.expose(), v3);
+    Ok(())
+}
+
+/// E-201: the May key object without `version` reads as version 1, and
+/// writes back with it; an encrypted one must say its version.
+#[test]
+fn a_key_without_version_reads_as_version_1() -> TestResult {
+    let mut members = golden_members();
+    members.remove("version");
+    let text = STANDARD.encode(Value::Object(members).to_string());
+    let read = decode_v1(&text)?;
+    assert_eq!(read, golden_key()?);
+    assert_eq!(read.encode().expose(), GOLDEN);
+    let encrypted = STANDARD.encode(format!(
+        r#"{{"destinationEnvironmentUri":"{ENV}","encryptedContents":"AAAA"}}"#
+    ));
+    assert_eq!(
+        decode(&encrypted),
+        Err(ActivationKeyError::MissingMember { member: "version" })
+    );
+    Ok(())
+}
+
+/// A version 2 key reads to its destination and ciphertext; its members
+/// are checked (no decryption here).
+#[test]
+fn a_version_2_key_reads_without_decrypting() -> TestResult {
+    let doc = format!(
+        r#"{{"version":2,"destinationEnvironmentUri":"{ENV}","encryptedContents":"AAEC\nAw=="}}"#
+    );
+    let read = decode(&STANDARD.encode(&doc))?;
+    let DecodedActivationKey::V2(key) = &read else {
+        panic!("version 2: {read}")
+    };
+    assert_eq!(key.encrypted_contents(), &[0, 1, 2, 3]);
+    assert_eq!(read.destination_environment().to_string(), ENV);
+    assert_eq!(
+        key.encode().expose(),
+        STANDARD.encode(format!(
+            r#"{{"version":2,"destinationEnvironmentUri":"{ENV}","encryptedContents":"AAECAw=="}}"#
+        )),
+        "canonical re-encoding"
+    );
+    assert!(!format!("{read:?}").contains("AAEC"));
+    for (doc, error) in [
+        (
+            format!(r#"{{"version":2,"destinationEnvironmentUri":"{ENV}"}}"#),
+            ActivationKeyError::MissingMember {
+                member: "encryptedContents",
+            },
+        ),
+        (
+            format!(
+                r#"{{"version":2,"destinationEnvironmentUri":"{ENV}","encryptedContents":"*"}}"#
+            ),
+            ActivationKeyError::EncryptedContentsNotBase64,
+        ),
+        (
+            format!(
+                r#"{{"version":2,"destinationEnvironmentUri":"{ENV}","encryptedContents":""}}"#
+            ),
+            ActivationKeyError::EncryptedContentsEmpty,
+        ),
+        (
+            r#"{"version":2,"encryptedContents":"AA=="}"#.to_owned(),
+            ActivationKeyError::MissingMember {
+                member: "destinationEnvironmentUri",
+            },
+        ),
+    ] {
+        assert_eq!(decode(&STANDARD.encode(&doc)), Err(error), "{doc}");
+    }
+    Ok(())
+}
+
+/// The payload of a version 2 key: canonical JSON, strict reading.
+#[test]
+fn version_2_payloads_read_back_and_name_their_members() -> TestResult {
+    let payload = ActivationKeyEncryptedPayload::new(
+        UUID.parse()?,
+        1000,
+        Secret::new("123456789012"),
+        Secret::new("999"),
+    )?;
+    let json = payload.to_canonical_json();
+    assert_eq!(
+        json,
+        format!(
+            r#"{{"sharedConnectionUuid":"{UUID}","connectionSizeMbps":1000,"destinationAccountId":"123456789012","sourceAccountId":"999"}}"#
+        )
+    );
+    assert_eq!(
+        ActivationKeyEncryptedPayload::from_json(json.as_bytes())?,
+        payload
+    );
+    let no_source = json.replace(r#","sourceAccountId":"999""#, "");
+    assert_eq!(
+        ActivationKeyEncryptedPayload::from_json(no_source.as_bytes()),
+        Err(ActivationKeyError::MissingMember {
+            member: "sourceAccountId"
+        })
+    );
+    let empty_source = json.replace(r#""999""#, r#""""#);
+    assert_eq!(
+        ActivationKeyEncryptedPayload::from_json(empty_source.as_bytes()),
+        Err(ActivationKeyError::SourceAccountIdEmpty)
+    );
+    let shown = format!("{payload:?}");
+    assert!(!shown.contains("999") && !shown.contains(UUID), "{shown}");
+    // E-204: 190 bytes is the limit, checked when the payload is built.
+    let fits = 190 - json.len() + 3;
+    ActivationKeyEncryptedPayload::new(
+        UUID.parse()?,
+        1000,
+        Secret::new("123456789012"),
+        Secret::new("9".repeat(fits)),
+    )?;
+    assert_eq!(
+        ActivationKeyEncryptedPayload::new(
+            UUID.parse()?,
+            1000,
+            Secret::new("123456789012"),
+            Secret::new("9".repeat(fits + 1))
+        ),
+        Err(ActivationKeyError::PayloadTooLarge {
+            len: 191,
+            max: MAX_PAYLOAD_LEN
+        })
+    );
     Ok(())
 }
 
 #[test]
 fn peek_version_reports_why_it_cannot_read_the_version() -> TestResult {
-    let missing = EncodedActivationKey::new(&STANDARD.encode("{}"))?;
+    // E-201: without `version` a key is version 1, unless it is encrypted.
+    let unversioned = EncodedActivationKey::new(&STANDARD.encode("{}"))?;
+    assert_eq!(unversioned.peek_version(), Ok(1));
+    let missing = EncodedActivationKey::new(&STANDARD.encode(r#"{"encryptedContents":"AA=="}"#))?;
     assert_eq!(
         missing.peek_version(),
         Err(ActivationKeyError::MissingMember { member: "version" })

@@ -35,6 +35,7 @@ mod objects_only;
 mod secret;
 mod timestamp;
 
+mod activation_key;
 mod channel;
 mod common;
 mod connection;
@@ -54,6 +55,10 @@ mod roundtrip_tests;
 #[cfg(test)]
 mod test_support;
 
+pub use activation_key::{
+    ActivationKey, ActivationKeyEncryptedPayload, ActivationKeyV1, ActivationKeyV2,
+    EncryptionParameters, GetActivationKeyParametersResponse, OtherActivationKey,
+};
 pub use channel::{
     Channel, GetMaintenanceEventsResponse, ListChannelsResponse, MacSecKeyRotationRequest,
     MaintenanceEvent, NotifyMaintenanceRequest,
@@ -70,7 +75,7 @@ pub use enums::{
     ProvisioningState, State, VerificationState,
 };
 pub use environment::{
-    ActivationKey, ConfirmActivationKeyRequest, ConfirmActivationKeyResponse, Environment,
+    ConfirmActivationKeyRequest, ConfirmActivationKeyResponse, Environment,
     ListEnvironmentsResponse, ProviderSites,
 };
 pub use feature::{Feature, FeatureConfig, L3BaseConfig, ListFeaturesResponse, ProviderBgpConfig};

@@ -349,6 +349,12 @@ mod tests {
                 wrong.push(format!("{name}: not upstream"));
                 continue;
             };
+            // ActivationKey follows upstream main (an envelope with
+            // `oneOf`, CHANGES.md A2); the May bundle's flat object is read
+            // as version 1 (E-201) but is not our schema.
+            if name == "ActivationKey" && theirs.get("oneOf").is_none() {
+                continue;
+            }
             let our_defs = ours
                 .get("$defs")
                 .and_then(Value::as_object)

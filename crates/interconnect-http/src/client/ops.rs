@@ -74,6 +74,18 @@ impl ConnectionCoordinator for HttpCoordinator {
         self.send(caller, call).await
     }
 
+    async fn get_activation_key_parameters(
+        &self,
+        caller: &Caller,
+        request: request::GetActivationKeyParameters,
+    ) -> CoordinatorResult<wire::GetActivationKeyParametersResponse> {
+        self.send(
+            caller,
+            Call::get(path(&request.name, "/activationKeyParameters")),
+        )
+        .await
+    }
+
     async fn list_interconnects(
         &self,
         caller: &Caller,

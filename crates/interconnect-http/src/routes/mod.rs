@@ -123,6 +123,10 @@ pub(crate) fn routes<C: ConnectionCoordinator + 'static>() -> Router<Arc<C>> {
             post(activation::confirm_activation_key::<C>),
         )
         .route(
+            &format!("{ENV}/activationKeyParameters"),
+            get(activation::get_activation_key_parameters::<C>),
+        )
+        .route(
             &format!("{ENV}/interconnects"),
             get(static_resources::list_interconnects::<C>),
         )
@@ -200,5 +204,6 @@ pub(crate) fn routes<C: ConnectionCoordinator + 'static>() -> Router<Arc<C>> {
         )
 }
 
-/// The number of paths the router serves (the specification's 25).
-pub const PATHS: usize = 25;
+/// The number of paths the router serves (the May text's 25, and
+/// `activationKeyParameters` of upstream main).
+pub const PATHS: usize = 26;

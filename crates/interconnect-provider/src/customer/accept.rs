@@ -14,7 +14,9 @@
 //! Then, in one transaction, the local connection (CONN-7, DEFER-1) and
 //! its workflow are created; the negotiation continues in the background.
 
-use interconnect_core::activation_key::{DecodedActivationKey, EncodedActivationKey};
+use interconnect_core::activation_key::{
+    ActivationKeyV2, ConnectionUuid, DecodedActivationKey, EncodedActivationKey, decrypt,
+};
 use interconnect_core::customer::{
     Attachment, Bandwidth, PairContext, TransportAcceptance, rules as cust, validate_pair,
 };
@@ -25,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use super::{CustomerConnection, refusal};
 use crate::error::{CoordinatorError, CoordinatorResult};
 use crate::reference::ReferenceProvider;
+use crate::reference::key_parameters::supported_versions;
 use crate::request;
 use crate::rules;
 use crate::store::{CustomerRecord, Phase, Role, StoreExt, Workflow};
@@ -72,35 +75,86 @@ pub struct KeyDescription {
     pub checks: Vec<KeyCheck>,
 }
 
-fn decode(key: &Secret) -> CoordinatorResult<interconnect_core::activation_key::ActivationKeyV1> {
-    let encoded = EncodedActivationKey::new(key.expose()).map_err(|e| {
-        CoordinatorError::invalid_argument(
-            rules::KEY_RECEIVER_CHECKS,
-            format!("activationKey: {e}"),
-        )
-    })?;
-    match encoded.decode() {
-        Ok(DecodedActivationKey::V1(k)) => Ok(k),
-        Ok(other) => Err(CoordinatorError::invalid_argument(
-            rules::KEY_RECEIVER_CHECKS,
-            format!(
-                "activationKey: version {} is not supported",
-                other.version()
-            ),
-        )),
-        Err(e) => Err(CoordinatorError::invalid_argument(
-            rules::KEY_RECEIVER_CHECKS,
-            format!("activationKey: {e}"),
-        )),
+/// What the receiver reads from a key of either version.
+struct ReadKey {
+    environment: EnvironmentName,
+    uuid: ConnectionUuid,
+    mbps: i32,
+    destination_account_id: Secret,
+}
+
+impl ReadKey {
+    fn destination_environment(&self) -> &EnvironmentName {
+        &self.environment
+    }
+    fn shared_connection_uuid(&self) -> &ConnectionUuid {
+        &self.uuid
+    }
+    fn connection_size_mbps(&self) -> i32 {
+        self.mbps
+    }
+    fn destination_account_id(&self) -> &Secret {
+        &self.destination_account_id
     }
 }
 
 impl ReferenceProvider {
+    /// Reads a key: version 1 as it is, version 2 decrypted with the keys
+    /// of the environment it names (KEY-42). Every decryption failure is
+    /// the same 400 (KEY-43, E-203); an environment that accepts version 1
+    /// only refuses version 2 keys (KEY-46).
+    fn decode(&self, key: &Secret) -> CoordinatorResult<ReadKey> {
+        let invalid = |e: &dyn std::fmt::Display| {
+            CoordinatorError::invalid_argument(
+                rules::KEY_RECEIVER_CHECKS,
+                format!("activationKey: {e}"),
+            )
+        };
+        let encoded = EncodedActivationKey::new(key.expose()).map_err(|e| invalid(&e))?;
+        match encoded.decode() {
+            Ok(DecodedActivationKey::V1(k)) => Ok(ReadKey {
+                environment: k.destination_environment().clone(),
+                uuid: k.shared_connection_uuid().clone(),
+                mbps: k.connection_size_mbps(),
+                destination_account_id: k.destination_account_id().clone(),
+            }),
+            Ok(DecodedActivationKey::V2(k)) => {
+                let environment = k.destination_environment().clone();
+                if self
+                    .shared_environment(&environment)
+                    .is_some_and(|e| !supported_versions(e).contains(&ActivationKeyV2::VERSION))
+                {
+                    return Err(CoordinatorError::invalid_argument(
+                        rules::KEY_VERSION_ACCEPTED,
+                        format!(
+                            "activationKey: {environment} accepts version 1 activation keys only"
+                        ),
+                    ));
+                }
+                let keys = self.activation_key_private_keys(&environment);
+                let payload = decrypt(&k, &keys).map_err(|e| {
+                    CoordinatorError::invalid_argument(
+                        rules::KEY_V2_UNIFORM_FAILURE,
+                        format!("activationKey: {e}"),
+                    )
+                })?;
+                Ok(ReadKey {
+                    environment,
+                    uuid: payload.shared_connection_uuid().clone(),
+                    mbps: payload.connection_size_mbps(),
+                    destination_account_id: payload.destination_account_id().clone(),
+                })
+            }
+            Ok(other) => Err(invalid(&format_args!(
+                "version {} is not supported",
+                other.version()
+            ))),
+            Err(e) => Err(invalid(&e)),
+        }
+    }
+
     /// The environment, size and room checks of KEY-23, as a list.
-    fn key_checks(
-        &self,
-        key: &interconnect_core::activation_key::ActivationKeyV1,
-    ) -> Vec<KeyCheck> {
+    fn key_checks(&self, key: &ReadKey) -> Vec<KeyCheck> {
         let env = self.shared_environment(key.destination_environment());
         let mbps = key.connection_size_mbps();
         let offered =
@@ -152,7 +206,7 @@ impl ReferenceProvider {
     /// What a key asks for and the checks acceptance will make (KEY-28).
     /// 400 naming KEY-23 when the key does not decode.
     pub fn describe_activation_key(&self, key: &Secret) -> CoordinatorResult<KeyDescription> {
-        let decoded = decode(key)?;
+        let decoded = self.decode(key)?;
         Ok(KeyDescription {
             issuer: decoded.destination_environment().provider().clone(),
             environment: decoded.destination_environment().clone(),
@@ -169,7 +223,7 @@ impl ReferenceProvider {
         accept: &AcceptActivationKey,
     ) -> CoordinatorResult<CustomerConnection> {
         let acceptance = &accept.acceptance;
-        let key = decode(&acceptance.activation_key)?;
+        let key = self.decode(&acceptance.activation_key)?;
         if let Some(failed) = self
             .key_checks(&key)
             .into_iter()

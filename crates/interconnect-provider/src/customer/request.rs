@@ -26,9 +26,10 @@ pub struct ConnectionRequested {
 }
 
 impl ReferenceProvider {
-    /// A customer asks for a connection: the activation key is issued and
-    /// the connection waits for the other provider (phase `awaitingPeer`).
-    pub fn request_connection(
+    /// A customer asks for a connection: the activation key is issued, of
+    /// the version the other provider asks for (KEY-44), and the connection
+    /// waits for the other provider (phase `awaitingPeer`).
+    pub async fn request_connection(
         &self,
         account: &Secret,
         request: &ConnectionRequest,
@@ -48,11 +49,14 @@ impl ReferenceProvider {
             super::limits::check_allowed(env, account)?;
         }
         super::limits::check_bandwidth_limit(&self.config().policy, mbps)?;
-        let issued = self.issue_activation_key(
-            &request.environment,
-            mbps,
-            request.remote_account_id.clone(),
-        )?;
+        let issued = self
+            .issue_negotiated_activation_key(
+                &request.environment,
+                mbps,
+                request.remote_account_id.clone(),
+                account,
+            )
+            .await?;
         let uuid = issued.shared_connection_uuid().as_str().to_owned();
         let now = self.clock().now();
         let mut wf = Workflow::new(

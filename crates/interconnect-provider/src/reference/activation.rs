@@ -16,13 +16,15 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use interconnect_core::activation_key::{
-    ActivationKeyV1, ConnectionUuid, DecodedActivationKey, EncodedActivationKey,
+    ActivationKeyEncryptedPayload, ActivationKeyV1, ActivationKeyV2, ConnectionUuid,
+    DecodedActivationKey, EncodedActivationKey, encrypt,
 };
 use interconnect_core::names::{EnvironmentName, ProviderName};
 use interconnect_core::wire::{self, InterconnectState, Secret};
 
 use super::ReferenceProvider;
 use super::connections::{capacity_mbps, reserved_mbps};
+use super::key_parameters::KeyVersionChoice;
 use crate::caller::Caller;
 use crate::config::EnvironmentInventory;
 use crate::error::{CoordinatorError, CoordinatorResult};
@@ -71,6 +73,55 @@ impl ReferenceProvider {
         connection_size_mbps: i32,
         destination_account_id: Secret,
     ) -> CoordinatorResult<IssuedActivationKey> {
+        self.issue_activation_key_as(
+            environment,
+            connection_size_mbps,
+            destination_account_id,
+            &KeyVersionChoice::V1,
+            &Secret::new(""),
+        )
+    }
+
+    /// Issues a key of the version the destination asks for (KEY-44): asks
+    /// the partner's `GetActivationKeyParameters` (or uses its cached
+    /// answer), then issues as [`issue_activation_key_as`](Self::issue_activation_key_as).
+    /// `source_account_id` is the customer's account here, carried in
+    /// version 2 keys.
+    pub async fn issue_negotiated_activation_key(
+        &self,
+        environment: &EnvironmentName,
+        connection_size_mbps: i32,
+        destination_account_id: Secret,
+        source_account_id: &Secret,
+    ) -> CoordinatorResult<IssuedActivationKey> {
+        if self.shared_environment(environment).is_none() {
+            return Err(CoordinatorError::not_found(
+                rules::ENV_NOT_FOUND,
+                format!("{environment} is not shared with a partner of this server"),
+            ));
+        }
+        let choice = self.activation_key_version_for(environment).await?;
+        self.issue_activation_key_as(
+            environment,
+            connection_size_mbps,
+            destination_account_id,
+            &choice,
+            source_account_id,
+        )
+    }
+
+    /// Issues a key of the version chosen: version 1 in clear, or version 2
+    /// with its payload (including `source_account_id`) encrypted with the
+    /// destination's public key. A version 2 payload longer than 190 bytes
+    /// is refused with 400 (E-204).
+    pub fn issue_activation_key_as(
+        &self,
+        environment: &EnvironmentName,
+        connection_size_mbps: i32,
+        destination_account_id: Secret,
+        version: &KeyVersionChoice,
+        source_account_id: &Secret,
+    ) -> CoordinatorResult<IssuedActivationKey> {
         let env = self.shared_environment(environment).ok_or_else(|| {
             CoordinatorError::not_found(
                 rules::ENV_NOT_FOUND,
@@ -99,14 +150,35 @@ impl ReferenceProvider {
                     format!("environment name: {e}"),
                 )
             })?;
-        let key = ActivationKeyV1::new(
-            destination,
-            uuid.clone(),
-            connection_size_mbps,
-            destination_account_id.clone(),
-        )
-        .map_err(|e| CoordinatorError::invalid_argument(rules::KEY_ACCOUNT_ID, e.to_string()))?;
-        let encoded = Secret::new(key.encode().expose());
+        let encoded = match version {
+            KeyVersionChoice::V1 => {
+                let key = ActivationKeyV1::new(
+                    destination,
+                    uuid.clone(),
+                    connection_size_mbps,
+                    destination_account_id.clone(),
+                )
+                .map_err(|e| {
+                    CoordinatorError::invalid_argument(rules::KEY_ACCOUNT_ID, e.to_string())
+                })?;
+                Secret::new(key.encode().expose())
+            }
+            KeyVersionChoice::V2(public_key) => {
+                let payload = ActivationKeyEncryptedPayload::new(
+                    uuid.clone(),
+                    connection_size_mbps,
+                    destination_account_id.clone(),
+                    source_account_id.clone(),
+                )
+                .map_err(|e| {
+                    CoordinatorError::invalid_argument(rules::KEY_ACCOUNT_ID, e.to_string())
+                })?;
+                let key = encrypt(destination, &payload, public_key).map_err(|e| {
+                    CoordinatorError::invalid_argument(rules::KEY_CREATOR_VERSION, e.to_string())
+                })?;
+                Secret::new(key.encode().expose())
+            }
+        };
         let now = self.clock.now();
         let record = IssuedKey {
             environment: environment.clone(),
@@ -191,12 +263,19 @@ impl ReferenceProvider {
     }
 }
 
+/// A key as presented for confirmation.
+enum Presented {
+    /// A version 1 key, every member readable.
+    V1(ActivationKeyV1),
+    /// A version 2 key: this server cannot decrypt it (it was encrypted for
+    /// the partner), so it is confirmed by its exact contents (KEY-45).
+    V2(ActivationKeyV2),
+}
+
 /// The key a request presents: `Err` for a request with nothing to check or
 /// two copies (KEY-20, KEY-21), `Ok(None)` for a key that does not read as a
-/// version 1 key (answered `keyValid: false`, KEY-22).
-fn presented_key(
-    body: &wire::ConfirmActivationKeyRequest,
-) -> CoordinatorResult<Option<ActivationKeyV1>> {
+/// version 1 or 2 key (answered `keyValid: false`, KEY-22).
+fn presented_key(body: &wire::ConfirmActivationKeyRequest) -> CoordinatorResult<Option<Presented>> {
     match (&body.key, &body.encoded_key) {
         (Some(_), Some(_)) => Err(CoordinatorError::invalid_argument(
             rules::KEY_ONE_FORM,
@@ -213,8 +292,8 @@ fn presented_key(
             .ok()
             .and_then(|k| k.decode().ok())
             .and_then(|k| match k {
-                DecodedActivationKey::V1(k) => Some(k),
-                #[allow(unreachable_patterns)]
+                DecodedActivationKey::V1(k) => Some(Presented::V1(k)),
+                DecodedActivationKey::V2(k) => Some(Presented::V2(k)),
                 _ => None,
             })),
         (Some(key), None) => Ok(from_object(key)),
@@ -222,18 +301,31 @@ fn presented_key(
 }
 
 /// The deprecated object form, read like its encoding (KEY-21).
-fn from_object(key: &wire::ActivationKey) -> Option<ActivationKeyV1> {
-    if key.version != ActivationKeyV1::VERSION {
-        return None;
+fn from_object(key: &wire::ActivationKey) -> Option<Presented> {
+    match key {
+        wire::ActivationKey::V1(key) => {
+            let uuid = key.shared_connection_uuid.expose().parse().ok()?;
+            ActivationKeyV1::new(
+                key.destination_environment_uri.clone(),
+                uuid,
+                key.connection_size_mbps,
+                key.destination_account_id.clone(),
+            )
+            .ok()
+            .map(Presented::V1)
+        }
+        wire::ActivationKey::V2(key) => {
+            let bytes = base64::Engine::decode(
+                &base64::engine::general_purpose::STANDARD,
+                key.encrypted_contents.as_bytes(),
+            )
+            .ok()?;
+            ActivationKeyV2::new(key.destination_environment_uri.clone(), bytes)
+                .ok()
+                .map(Presented::V2)
+        }
+        wire::ActivationKey::Other(_) => None,
     }
-    let uuid = key.shared_connection_uuid.expose().parse().ok()?;
-    ActivationKeyV1::new(
-        key.destination_environment_uri.clone(),
-        uuid,
-        key.connection_size_mbps,
-        key.destination_account_id.clone(),
-    )
-    .ok()
 }
 
 pub(super) fn confirm_activation_key(
@@ -256,22 +348,57 @@ pub(super) fn confirm_activation_key(
     })
 }
 
+/// The UUID of the issued key a version 2 key is, found by its contents:
+/// the same destination and the same ciphertext as a key issued here
+/// (KEY-45; the envelope is thus bound to the ciphertext, E-202).
+fn issued_v2_uuid(state: &State, key: &ActivationKeyV2) -> Option<String> {
+    state.issued_keys.iter().find_map(|(uuid, issued)| {
+        let ours = EncodedActivationKey::new(issued.encoded.expose())
+            .ok()?
+            .decode()
+            .ok()?;
+        match ours {
+            DecodedActivationKey::V2(ours) if &ours == key => Some(uuid.clone()),
+            _ => None,
+        }
+    })
+}
+
 /// KEY-14..KEY-19 on one key; marks it used on the first success.
 fn confirm(
     state: &mut State,
     own: &ProviderName,
     path: &EnvironmentName,
-    key: &ActivationKeyV1,
+    key: &Presented,
     now: DateTime<Utc>,
 ) -> bool {
-    let uuid = key.shared_connection_uuid().as_str();
-    let connection_exists = state.connections.has_id(uuid);
+    let uuid = match key {
+        Presented::V1(k) => k.shared_connection_uuid().as_str().to_owned(),
+        Presented::V2(k) => match issued_v2_uuid(state, k) {
+            Some(uuid) => uuid,
+            None => return false,
+        },
+    };
+    let connection_exists = state.connections.has_id(&uuid);
     // KEY-14: issued here, and the intent still stands
-    let Some(issued) = state.issued_keys.get_mut(uuid) else {
+    let Some(issued) = state.issued_keys.get_mut(&uuid) else {
         return false;
     };
     let partner = path.provider();
-    let key_env = key.destination_environment();
+    let (key_env, size, account) = match key {
+        Presented::V1(k) => (
+            k.destination_environment(),
+            k.connection_size_mbps(),
+            k.destination_account_id().expose(),
+        ),
+        // KEY-45: the contents matched the issued text; its members are
+        // the issued ones.
+        Presented::V2(k) => (
+            k.destination_environment(),
+            issued.connection_size_mbps,
+            issued.destination_account_id.expose(),
+        ),
+    };
     let checks = [
         !issued.revoked,
         // KEY-16
@@ -281,8 +408,8 @@ fn confirm(
         // KEY-17: every member as issued (E-18: either provider of the pair)
         key_env.id() == issued.environment.id()
             && (key_env.provider() == own || key_env.provider() == partner),
-        key.connection_size_mbps() == issued.connection_size_mbps,
-        key.destination_account_id().expose() == issued.destination_account_id.expose(),
+        size == issued.connection_size_mbps,
+        account == issued.destination_account_id.expose(),
     ];
     if checks.contains(&false) {
         return false;

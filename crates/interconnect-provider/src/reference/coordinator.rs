@@ -4,8 +4,8 @@
 use interconnect_core::wire;
 
 use super::{
-    ReferenceProvider, activation, connections, features, guidance, issues, macsec, maintenance,
-    static_resources,
+    ReferenceProvider, activation, connections, features, guidance, issues, key_parameters, macsec,
+    maintenance, static_resources,
 };
 use crate::caller::Caller;
 use crate::coordinator::ConnectionCoordinator;
@@ -36,6 +36,7 @@ dispatch! {
     list_environments: static_resources, ListEnvironments -> wire::ListEnvironmentsResponse;
     get_environment: static_resources, GetEnvironment -> wire::Environment;
     confirm_activation_key: activation, ConfirmActivationKey -> wire::ConfirmActivationKeyResponse;
+    get_activation_key_parameters: key_parameters, GetActivationKeyParameters -> wire::GetActivationKeyParametersResponse;
     list_interconnects: static_resources, ListInterconnects -> wire::ListInterconnectsResponse;
     get_interconnect: static_resources, GetInterconnect -> wire::Interconnect;
     list_channels: static_resources, ListChannels -> wire::ListChannelsResponse;

@@ -10,7 +10,8 @@
 //! | file | operations | rules |
 //! |---|---|---|
 //! | `static_resources.rs` | ListProviders, GetProvider, ListEnvironments, GetEnvironment, ListInterconnects, GetInterconnect, ListChannels, GetChannel | AUTH-2..AUTH-5, ENV-*, LIST-* |
-//! | `activation.rs` | ConfirmActivationKey, and issuing keys for the customer side | KEY-14..KEY-22, KEY-26, KEY-27 |
+//! | `activation.rs` | ConfirmActivationKey, and issuing keys for the customer side | KEY-14..KEY-22, KEY-26, KEY-27, KEY-45 |
+//! | `key_parameters.rs`, `key_pairs.rs` | GetActivationKeyParameters; the key creator's choice of version; the environments' RSA key pairs | KEY-40..KEY-44, KEY-46 |
 //! | `deputy.rs` | the confused-deputy verifier of connection changes | AUTH-7, AUTH-10..AUTH-12 |
 //! | `cleanup.rs` | the cleanup task | CONN-13, CONN-14, CONN-32 |
 //! | `connections.rs` | ListConnections, CreateConnection, GetConnection, UpdateConnection, DeleteConnection, NotifyConnectionStatus; updates in flight | CONN-*, DEFER-3, DEFER-11 |
@@ -34,6 +35,8 @@ mod governance_tests;
 pub(crate) mod guidance;
 mod inventory;
 mod issues;
+mod key_pairs;
+pub(crate) mod key_parameters;
 mod listing;
 mod macsec;
 mod maintenance;
@@ -47,6 +50,7 @@ pub use activation::IssuedActivationKey;
 pub use agreements::check_pair;
 pub use cleanup::CleanupReport;
 pub use inventory::InventoryError;
+pub use key_parameters::KeyVersionChoice;
 pub use macsec::RotationRequest;
 pub use maintenance::MaintenanceNotice;
 
@@ -72,6 +76,8 @@ pub struct ReferenceProvider {
     scheduler: Scheduler,
     retry_policy: Backoff,
     jitter: Jitter,
+    key_pairs: key_pairs::KeyPairs,
+    key_parameters_cache: key_parameters::ParametersCache,
 }
 
 impl std::fmt::Debug for ReferenceProvider {
@@ -103,6 +109,8 @@ impl ReferenceProvider {
             scheduler: Scheduler::new(),
             retry_policy: Backoff::default(),
             jitter: Jitter::new(),
+            key_pairs: key_pairs::KeyPairs::default(),
+            key_parameters_cache: key_parameters::ParametersCache::default(),
         })
     }
 

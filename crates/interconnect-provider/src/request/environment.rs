@@ -21,6 +21,14 @@ pub struct GetEnvironment {
     pub name: EnvironmentName,
 }
 
+/// `GET /providers/{provider}/environments/{environment}/activationKeyParameters`
+/// (upstream main, PR #61).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetActivationKeyParameters {
+    /// The environment.
+    pub name: EnvironmentName,
+}
+
 /// `POST /providers/{provider}/environments/{environment}/ConfirmActivationKey`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConfirmActivationKey {

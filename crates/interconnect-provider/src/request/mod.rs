@@ -25,7 +25,9 @@ pub use connection::{
     CreateConnection, DeleteConnection, GenerateFeatureGuidance, GetConnection, ListConnections,
     NotifyConnectionStatus, UpdateConnection,
 };
-pub use environment::{ConfirmActivationKey, GetEnvironment, ListEnvironments};
+pub use environment::{
+    ConfirmActivationKey, GetActivationKeyParameters, GetEnvironment, ListEnvironments,
+};
 pub use feature::{CreateFeature, DeleteFeature, GetFeature, ListFeatures};
 pub use interconnect::{GetInterconnect, ListInterconnects};
 pub use issue::{AddComment, CloseIssue, CreateIssue, GetIssue, ListComments, ListIssues};
@@ -42,8 +44,8 @@ pub trait Operation {
 macro_rules! operation_ids {
     ($($ty:ident),* $(,)?) => {
         $( impl Operation for $ty { const ID: &'static str = stringify!($ty); } )*
-        /// The 33 operation ids of the specification, in `openapi.yaml` order.
-        pub const OPERATIONS: [&str; 33] = [$(stringify!($ty)),*];
+        /// The operation ids of the specification, in `openapi.yaml` order.
+        pub const OPERATIONS: [&str; 34] = [$(stringify!($ty)),*];
     };
 }
 
@@ -53,6 +55,7 @@ operation_ids!(
     ListEnvironments,
     GetEnvironment,
     ConfirmActivationKey,
+    GetActivationKeyParameters,
     ListInterconnects,
     GetInterconnect,
     ListChannels,

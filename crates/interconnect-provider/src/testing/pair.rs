@@ -170,6 +170,7 @@ switchable! {
     list_environments: ListEnvironments -> wire::ListEnvironmentsResponse;
     get_environment: GetEnvironment -> wire::Environment;
     confirm_activation_key: ConfirmActivationKey -> wire::ConfirmActivationKeyResponse;
+    get_activation_key_parameters: GetActivationKeyParameters -> wire::GetActivationKeyParametersResponse;
     list_interconnects: ListInterconnects -> wire::ListInterconnectsResponse;
     get_interconnect: GetInterconnect -> wire::Interconnect;
     list_channels: ListChannels -> wire::ListChannelsResponse;
@@ -357,19 +358,22 @@ impl Pair {
 
     /// The customer asks aws for a connection (10.0.0.0/16 on its side,
     /// for `GCP_PROJECT`) and gets the activation key.
-    pub fn request_at_aws(&self, mbps: u32) -> CoordinatorResult<(String, Secret)> {
+    pub async fn request_at_aws(&self, mbps: u32) -> CoordinatorResult<(String, Secret)> {
         let bandwidth = Bandwidth::from_mbps(mbps).map_err(|e| {
             CoordinatorError::invalid_argument("CUST-BANDWIDTH-NOT-OFFERED", e.to_string())
         })?;
-        let requested = self.aws.request_connection(
-            &Secret::new(AWS_ACCOUNT),
-            &ConnectionRequest {
-                environment: self.aws_environment("aws-gcp-us-east"),
-                bandwidth,
-                remote_account_id: Secret::new(GCP_PROJECT),
-                attachment: self.aws_attachment("10.0.0.0/16"),
-            },
-        )?;
+        let requested = self
+            .aws
+            .request_connection(
+                &Secret::new(AWS_ACCOUNT),
+                &ConnectionRequest {
+                    environment: self.aws_environment("aws-gcp-us-east"),
+                    bandwidth,
+                    remote_account_id: Secret::new(GCP_PROJECT),
+                    attachment: self.aws_attachment("10.0.0.0/16"),
+                },
+            )
+            .await?;
         Ok((requested.connection.connection_id, requested.activation_key))
     }
 
@@ -390,7 +394,7 @@ impl Pair {
     /// The whole customer flow: request at aws, accept at gcp, settle.
     /// Returns the connection id.
     pub async fn establish(&self, mbps: u32) -> CoordinatorResult<String> {
-        let (uuid, key) = self.request_at_aws(mbps)?;
+        let (uuid, key) = self.request_at_aws(mbps).await?;
         self.gcp
             .accept_activation_key(&self.acceptance(&key))
             .await?;

@@ -108,7 +108,7 @@ pub async fn confirm_activation_key_refuses_empty_or_double_requests<C: Connecti
         .expect_err("KEY-20: no key at all");
     assert_eq!(err.rule(), "KEY-20");
     let key = issue_key(f, 2000);
-    let object = wire::ActivationKey {
+    let object = wire::ActivationKey::V1(wire::ActivationKeyV1 {
         version: 1,
         destination_environment_uri: f
             .local
@@ -117,7 +117,7 @@ pub async fn confirm_activation_key_refuses_empty_or_double_requests<C: Connecti
         shared_connection_uuid: Secret::new(key.shared_connection_uuid().as_str()),
         connection_size_mbps: 2000,
         destination_account_id: Secret::new("123456789012"),
-    };
+    });
     let err = f
         .target
         .confirm_activation_key(
