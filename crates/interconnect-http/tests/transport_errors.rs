@@ -423,6 +423,7 @@ async fn exactly_the_specifications_operations_are_routed() {
         (Method::POST, format!("{conn}/features?featureId=f1")),
         (Method::DELETE, format!("{conn}/features/f1")),
         (Method::GET, format!("{conn}/features/f1")),
+        (Method::PATCH, format!("{conn}/features/f1")),
         (Method::GET, "/providers/gcp/issues".into()),
         (Method::POST, "/providers/gcp/issues?issueId=i1".into()),
         (Method::GET, "/providers/gcp/issues/i1".into()),
@@ -430,7 +431,7 @@ async fn exactly_the_specifications_operations_are_routed() {
         (Method::GET, "/providers/gcp/issues/i1/comments".into()),
         (Method::POST, "/providers/gcp/issues/i1/AddComment".into()),
     ];
-    assert_eq!(ops.len(), 33);
+    assert_eq!(ops.len(), 34);
     let mut paths: Vec<String> = ops
         .iter()
         .map(|(_, p)| p.split('?').next().unwrap_or(p).to_owned())

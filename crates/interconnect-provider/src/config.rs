@@ -176,10 +176,26 @@ pub struct ProtocolPolicy {
     /// own limit (CONN-30, E-76). Absent: no limit of its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_connection_bandwidth_mbps: Option<i32>,
+    /// How long the outcome of a mutation made with a `requestId` is kept
+    /// for replays, in seconds (REQ-5, E-243; default one day).
+    #[serde(default = "default_request_record_seconds")]
+    pub request_record_seconds: i64,
+    /// How many `CONNECTION_TYPE_TEST` connections one partner may hold on
+    /// one interconnect of this server (CONN-41, E-250; default 2).
+    #[serde(default = "default_test_connection_quota")]
+    pub test_connection_quota: usize,
 }
 
 fn default_provisioning_poll_ms() -> i64 {
     10_000
+}
+
+fn default_request_record_seconds() -> i64 {
+    Duration::days(1).num_seconds()
+}
+
+fn default_test_connection_quota() -> usize {
+    2
 }
 
 impl Default for ProtocolPolicy {
@@ -192,6 +208,8 @@ impl Default for ProtocolPolicy {
             mac_sec_activate_received_keys: false,
             provisioning_poll_ms: default_provisioning_poll_ms(),
             max_connection_bandwidth_mbps: None,
+            request_record_seconds: default_request_record_seconds(),
+            test_connection_quota: default_test_connection_quota(),
         }
     }
 }
@@ -208,6 +226,10 @@ impl ProtocolPolicy {
     /// MACSEC-6 bake time.
     pub fn mac_sec_bake(&self) -> Duration {
         Duration::seconds(self.mac_sec_bake_seconds)
+    }
+    /// REQ-5 window (at least one second).
+    pub fn request_record_window(&self) -> Duration {
+        Duration::seconds(self.request_record_seconds.max(1))
     }
     /// How often provisioning is looked at again (at least 1 ms).
     pub fn provisioning_poll(&self) -> Duration {

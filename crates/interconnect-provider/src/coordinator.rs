@@ -1,5 +1,6 @@
-//! The `ConnectionCoordinator` trait: the 33 operations of the
-//! specification (`openapi.yaml`), one async method each.
+//! The `ConnectionCoordinator` trait: the operations of the specification
+//! (`openapi.yaml`; UpdateFeature from upstream-next `paths/features.yaml`),
+//! one async method each.
 //!
 //! Every provider serves the same API (`../shared/DESIGN.md`, "The symmetric
 //! model"), so the same trait describes a partner's server (implemented by
@@ -224,6 +225,13 @@ pub trait ConnectionCoordinator: Send + Sync {
         &self,
         caller: &Caller,
         request: request::GetFeature,
+    ) -> impl Future<Output = CoordinatorResult<wire::Feature>> + Send;
+
+    /// `UpdateFeature`: Changes an updatable feature; 405 for a feature that is not (FEAT-16, FEAT-17).
+    fn update_feature(
+        &self,
+        caller: &Caller,
+        request: request::UpdateFeature,
     ) -> impl Future<Output = CoordinatorResult<wire::Feature>> + Send;
 
     /// `ListIssues`: The issues the caller opened with this server.
@@ -485,6 +493,14 @@ impl<T: ConnectionCoordinator + ?Sized> ConnectionCoordinator for std::sync::Arc
         request: request::GetFeature,
     ) -> impl Future<Output = CoordinatorResult<wire::Feature>> + Send {
         (**self).get_feature(caller, request)
+    }
+
+    fn update_feature(
+        &self,
+        caller: &Caller,
+        request: request::UpdateFeature,
+    ) -> impl Future<Output = CoordinatorResult<wire::Feature>> + Send {
+        (**self).update_feature(caller, request)
     }
 
     fn list_issues(

@@ -83,5 +83,6 @@ pub(crate) fn feature() -> Feature {
             }),
         }),
         provisioning_state: None,
+        updatable: None,
     }
 }

@@ -25,6 +25,11 @@ pub struct Feature {
     /// Output only. How far provisioning of the feature has come.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioning_state: Option<ProvisioningState>,
+    /// Output only (`readOnly`, default `false`): whether UpdateFeature may
+    /// change this feature (upstream-next `schemas/feature.yaml`). An L3 base
+    /// feature is never updatable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updatable: Option<bool>,
 }
 
 /// `FeatureConfig`: the configuration of a feature, by kind.
@@ -144,6 +149,16 @@ mod tests {
             },
             "provisioningState": "PROVISIONING_STATE_PENDING",
         })
+    }
+
+    #[test]
+    fn updatable_is_read_and_written_and_absent_by_default() -> TestResult {
+        let f: Feature = golden(&json!({"name": FEAT, "updatable": false}))?;
+        assert_eq!(f.updatable, Some(false));
+        let absent: Feature = golden(&json!({"name": FEAT}))?;
+        assert_eq!(absent.updatable, None, "absent means the default, false");
+        rejects_at::<Feature>(&json!({"updatable": "yes"}), "updatable");
+        Ok(())
     }
 
     #[test]

@@ -18,6 +18,7 @@
 //! | `macsec.rs` | RequestMacSecKeyRotation, CreateMacSecKey, ListMacSecKeys, GetMacSecKey, DeleteMacSecKey | MACSEC-* |
 //! | `maintenance.rs` | NotifyMaintenance, GetMaintenanceEvents | MAINT-* |
 //! | `issues.rs` | ListIssues, CreateIssue, GetIssue, CloseIssue, ListComments, AddComment | ISSUE-* |
+//! | `replay.rs` | every mutation made with a `requestId` | REQ-3..REQ-5 |
 //!
 //! Server-side operations do no network I/O: every request is one store
 //! transaction plus, where the protocol says so, a backend call.
@@ -39,7 +40,12 @@ mod macsec;
 mod maintenance;
 #[cfg(test)]
 mod policy_tests;
+mod replay;
+#[cfg(test)]
+mod replay_tests;
 mod static_resources;
+#[cfg(test)]
+mod update_feature_tests;
 
 use std::sync::Arc;
 
@@ -72,6 +78,7 @@ pub struct ReferenceProvider {
     scheduler: Scheduler,
     retry_policy: Backoff,
     jitter: Jitter,
+    replays: replay::Replays,
 }
 
 impl std::fmt::Debug for ReferenceProvider {
@@ -103,6 +110,7 @@ impl ReferenceProvider {
             scheduler: Scheduler::new(),
             retry_policy: Backoff::default(),
             jitter: Jitter::new(),
+            replays: replay::Replays::new(),
         })
     }
 

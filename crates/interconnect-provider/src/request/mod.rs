@@ -26,7 +26,7 @@ pub use connection::{
     NotifyConnectionStatus, UpdateConnection,
 };
 pub use environment::{ConfirmActivationKey, GetEnvironment, ListEnvironments};
-pub use feature::{CreateFeature, DeleteFeature, GetFeature, ListFeatures};
+pub use feature::{CreateFeature, DeleteFeature, GetFeature, ListFeatures, UpdateFeature};
 pub use interconnect::{GetInterconnect, ListInterconnects};
 pub use issue::{AddComment, CloseIssue, CreateIssue, GetIssue, ListComments, ListIssues};
 pub use macseckey::{CreateMacSecKey, DeleteMacSecKey, GetMacSecKey, ListMacSecKeys};
@@ -42,8 +42,8 @@ pub trait Operation {
 macro_rules! operation_ids {
     ($($ty:ident),* $(,)?) => {
         $( impl Operation for $ty { const ID: &'static str = stringify!($ty); } )*
-        /// The 33 operation ids of the specification, in `openapi.yaml` order.
-        pub const OPERATIONS: [&str; 33] = [$(stringify!($ty)),*];
+        /// The operation ids of the specification, in `openapi.yaml` order.
+        pub const OPERATIONS: [&str; 34] = [$(stringify!($ty)),*];
     };
 }
 
@@ -75,6 +75,7 @@ operation_ids!(
     CreateFeature,
     DeleteFeature,
     GetFeature,
+    UpdateFeature,
     ListIssues,
     CreateIssue,
     GetIssue,
