@@ -52,6 +52,7 @@ macro_rules! for_each_operation {
             CreateFeature create_feature Feature,
             DeleteFeature delete_feature Empty,
             GetFeature get_feature Feature,
+            UpdateFeature update_feature Feature,
             ListIssues list_issues ListIssuesResponse,
             CreateIssue create_issue Issue,
             GetIssue get_issue Issue,
@@ -331,6 +332,11 @@ impl OperationCall {
             }),
             "DeleteFeature" => A::DeleteFeature(r::DeleteFeature { name: self.name()? }),
             "GetFeature" => A::GetFeature(r::GetFeature { name: self.name()? }),
+            "UpdateFeature" => A::UpdateFeature(r::UpdateFeature {
+                name: self.name()?,
+                update_mask: self.query_text("updateMask")?,
+                feature: self.body()?,
+            }),
             "ListIssues" => A::ListIssues(r::ListIssues {
                 parent: self.name()?,
                 page: self.page()?,

@@ -364,7 +364,17 @@ impl<T: Target> Run<'_, T> {
         let request = call
             .parse()
             .map_err(|e| mismatch(format!("the step does not build a request: {e}")))?;
-        let caller = self.target.caller(step.role);
+        // REQ-1..REQ-4: a `requestId` query parameter travels with the caller
+        // (the HTTP target's client sends it as the query parameter).
+        let request_id = match call.query.get("requestId") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(
+                v.as_str()
+                    .and_then(|t| uuid::Uuid::parse_str(t).ok())
+                    .ok_or_else(|| mismatch("the step's requestId is not a UUID"))?,
+            ),
+        };
+        let caller = self.target.caller(step.role).with_request_id(request_id);
         let result = invoke(self.target.coordinator(), &caller, request.clone()).await;
         self.check_outcome(step, &result)?;
         let value = match &result {

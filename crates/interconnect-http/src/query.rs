@@ -75,6 +75,22 @@ impl Params {
         }
     }
 
+    /// `requestId` (upstream-next `parameters/_index.yaml` `x-request-id`):
+    /// absent or empty is `None`; otherwise a UUID in any form the `uuid`
+    /// crate reads (hyphenated, simple, braced, URN), else 400 naming the
+    /// parameter (REQ-1).
+    pub fn request_id(&self) -> Result<Option<uuid::Uuid>, CoordinatorError> {
+        match self.get("requestId") {
+            None | Some("") => Ok(None),
+            Some(v) => uuid::Uuid::parse_str(v).map(Some).map_err(|_| {
+                CoordinatorError::invalid_argument(
+                    rules::REQ_ID_FORMAT,
+                    format!("requestId {:?} is not a UUID", short(v)),
+                )
+            }),
+        }
+    }
+
     /// `pageSize` and `pageToken`.
     pub fn page(&self) -> Result<PageRequest, CoordinatorError> {
         let page_size = match self.get("pageSize") {
@@ -141,6 +157,26 @@ mod tests {
         assert!(!params(&[]).expect("ok").pretty());
         // AUTH-8 and ERR-4: ignored.
         assert!(params(&[("$callback", "steal"), ("whatever", "x")]).is_ok());
+    }
+
+    #[test]
+    fn request_ids_are_uuids_or_a_400_naming_the_parameter() {
+        let id = "550e8400-e29b-41d4-a716-446655440000";
+        assert_eq!(
+            params(&[("requestId", id)])
+                .expect("ok")
+                .request_id()
+                .expect("a UUID")
+                .map(|u| u.to_string()),
+            Some(id.to_owned())
+        );
+        assert_eq!(params(&[]).expect("ok").request_id().expect("absent"), None);
+        let e = params(&[("requestId", "not-a-uuid")])
+            .expect("ok")
+            .request_id()
+            .expect_err("REQ-1");
+        assert_eq!(e.rule(), "REQ-1");
+        assert!(e.message().contains("requestId"), "{}", e.message());
     }
 
     #[test]

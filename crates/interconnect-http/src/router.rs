@@ -121,11 +121,15 @@ async fn gate_request(State(gate): State<Arc<Gate>>, mut req: Request, next: Nex
     let id = request_id(req.headers());
     // The matched path is shared (`Arc<str>`): no copy per request.
     let route = req.extensions().get::<MatchedPath>().cloned();
+    // REQ-6: the `requestId` query parameter is logged with the request
+    // (only a well-formed UUID; anything else is logged as "invalid").
+    let spec_request_id = query_request_id(req.uri());
     let span = tracing::info_span!(
         "request",
         method = %req.method(),
         route = route.as_ref().map_or("unmatched", MatchedPath::as_str),
         request_id = id.to_str().unwrap_or("-"),
+        spec_request_id = spec_request_id.as_deref().unwrap_or("-"),
         partner = tracing::field::Empty,
         status = tracing::field::Empty,
         latency_ms = tracing::field::Empty,
@@ -147,6 +151,23 @@ async fn gate_request(State(gate): State<Arc<Gate>>, mut req: Request, next: Nex
     }
     .instrument(span)
     .await
+}
+
+/// The `requestId` query parameter for the log: the UUID in its hyphenated
+/// form, `invalid` when it is not a UUID (or the query is not form-encoded),
+/// `None` when absent.
+fn query_request_id(uri: &axum::http::Uri) -> Option<String> {
+    uri.query()?;
+    let Ok(axum::extract::Query(pairs)) =
+        axum::extract::Query::<Vec<(String, String)>>::try_from_uri(uri)
+    else {
+        return Some("invalid".to_owned());
+    };
+    let (_, raw) = pairs.into_iter().find(|(k, _)| k == "requestId")?;
+    Some(match uuid::Uuid::parse_str(&raw) {
+        Ok(id) => id.to_string(),
+        Err(_) => "invalid".to_owned(),
+    })
 }
 
 /// Authenticates, applies the rate limit and records the body limit.
@@ -182,5 +203,26 @@ fn shape_method_not_allowed(response: Response) -> Response {
         .into_response()
     } else {
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_request_id_parameter_is_read_for_the_log() {
+        let uri = |q: &str| q.parse::<axum::http::Uri>().expect("uri");
+        let id = "550e8400-e29b-41d4-a716-446655440000";
+        assert_eq!(
+            query_request_id(&uri(&format!("/providers?pageSize=1&requestId={id}"))),
+            Some(id.to_owned())
+        );
+        assert_eq!(
+            query_request_id(&uri("/providers?requestId=nope")),
+            Some("invalid".to_owned())
+        );
+        assert_eq!(query_request_id(&uri("/providers?pageSize=1")), None);
+        assert_eq!(query_request_id(&uri("/providers")), None);
     }
 }

@@ -35,4 +35,6 @@ rule_ids! {
     NAME_SEGMENT = "NAME-9";
     /// A body larger than the limit is refused before parsing (413).
     WIRE_TOO_LARGE = "WIRE-10";
+    /// `requestId`, when present, is a UUID (400 naming it).
+    REQ_ID_FORMAT = "REQ-1";
 }

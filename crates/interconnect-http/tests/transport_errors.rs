@@ -424,6 +424,7 @@ async fn exactly_the_specifications_operations_are_routed() {
         (Method::POST, format!("{conn}/features?featureId=f1")),
         (Method::DELETE, format!("{conn}/features/f1")),
         (Method::GET, format!("{conn}/features/f1")),
+        (Method::PATCH, format!("{conn}/features/f1")),
         (Method::GET, "/providers/gcp/issues".into()),
         (Method::POST, "/providers/gcp/issues?issueId=i1".into()),
         (Method::GET, "/providers/gcp/issues/i1".into()),

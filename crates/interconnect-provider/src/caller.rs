@@ -6,11 +6,19 @@
 //! credentials allow (`spec/REQUIREMENTS.md` AUTH-1..AUTH-5). How a request
 //! becomes a `Caller` (bearer token, mutual TLS, ...) is the transport's
 //! business; every operation receives the result.
+//!
+//! A `Caller` also carries the request's `requestId` (upstream-next
+//! `parameters/_index.yaml` `x-request-id`, a UUID query parameter), when
+//! the request has one: it belongs to the exchange, not to the operation's
+//! body, and the same trait serves in-process and HTTP callers. A server
+//! uses it to answer a replayed mutation with its recorded outcome (REQ-3);
+//! an HTTP client sends it as the `requestId` query parameter (REQ-2).
 
 use std::collections::BTreeSet;
 use std::fmt;
 
 use interconnect_core::names::ProviderName;
+use uuid::Uuid;
 
 use crate::error::CoordinatorError;
 use crate::rules;
@@ -20,6 +28,7 @@ use crate::rules;
 pub struct Caller {
     principal: String,
     acts_as: BTreeSet<ProviderName>,
+    request_id: Option<Uuid>,
 }
 
 impl Caller {
@@ -29,6 +38,7 @@ impl Caller {
         Caller {
             principal: provider.id().to_owned(),
             acts_as: BTreeSet::from([provider]),
+            request_id: None,
         }
     }
 
@@ -41,7 +51,28 @@ impl Caller {
         Caller {
             principal: principal.into(),
             acts_as: acts_as.into_iter().collect(),
+            request_id: None,
         }
+    }
+
+    /// The same caller making a request identified by `request_id` (the
+    /// `requestId` query parameter; `None` for a request without one).
+    /// Callers that retry one logical operation pass the same id each time.
+    #[must_use]
+    pub fn with_request_id(mut self, request_id: Option<Uuid>) -> Self {
+        self.request_id = request_id;
+        self
+    }
+
+    /// The same caller with a fresh request id (a new logical operation).
+    #[must_use]
+    pub fn with_new_request_id(self) -> Self {
+        self.with_request_id(Some(Uuid::new_v4()))
+    }
+
+    /// The `requestId` of the request, when it has one.
+    pub fn request_id(&self) -> Option<Uuid> {
+        self.request_id
     }
 
     /// A label for logs (never a credential).
@@ -91,6 +122,7 @@ impl fmt::Debug for Caller {
                     .map(ToString::to_string)
                     .collect::<Vec<_>>(),
             )
+            .field("request_id", &self.request_id)
             .finish()
     }
 }

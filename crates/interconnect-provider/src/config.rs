@@ -215,6 +215,14 @@ pub struct ProtocolPolicy {
     /// "at least weekly").
     #[serde(default = "default_activation_key_rotation_seconds")]
     pub activation_key_rotation_seconds: i64,
+    /// How long the outcome of a mutation made with a `requestId` is kept
+    /// for replays, in seconds (REQ-5, E-243; default one day).
+    #[serde(default = "default_request_record_seconds")]
+    pub request_record_seconds: i64,
+    /// How many `CONNECTION_TYPE_TEST` connections one partner may hold on
+    /// one interconnect of this server (CONN-41, E-250; default 2).
+    #[serde(default = "default_test_connection_quota")]
+    pub test_connection_quota: usize,
 }
 
 fn default_provisioning_poll_ms() -> i64 {
@@ -229,6 +237,14 @@ fn default_activation_key_rotation_seconds() -> i64 {
     Duration::days(7).num_seconds()
 }
 
+fn default_request_record_seconds() -> i64 {
+    Duration::days(1).num_seconds()
+}
+
+fn default_test_connection_quota() -> usize {
+    2
+}
+
 impl Default for ProtocolPolicy {
     fn default() -> Self {
         ProtocolPolicy {
@@ -241,6 +257,8 @@ impl Default for ProtocolPolicy {
             max_connection_bandwidth_mbps: None,
             mac_sec_key_max_age_seconds: default_mac_sec_key_max_age_seconds(),
             activation_key_rotation_seconds: default_activation_key_rotation_seconds(),
+            request_record_seconds: default_request_record_seconds(),
+            test_connection_quota: default_test_connection_quota(),
         }
     }
 }
@@ -268,6 +286,11 @@ impl ProtocolPolicy {
     pub fn mac_sec_key_max_age(&self) -> Option<Duration> {
         (self.mac_sec_key_max_age_seconds > 0)
             .then(|| Duration::seconds(self.mac_sec_key_max_age_seconds))
+    }
+
+    /// REQ-5 window (at least one second).
+    pub fn request_record_window(&self) -> Duration {
+        Duration::seconds(self.request_record_seconds.max(1))
     }
     /// How often provisioning is looked at again (at least 1 ms).
     pub fn provisioning_poll(&self) -> Duration {

@@ -1,5 +1,5 @@
-//! The `ConnectionCoordinator` trait: the operations of the
-//! specification (`openapi.yaml`), one async method each.
+//! The `ConnectionCoordinator` trait: the operations of the specification
+//! (`openapi.yaml` of upstream main), one async method each.
 //!
 //! Every provider serves the same API (`../shared/DESIGN.md`, "The symmetric
 //! model"), so the same trait describes a partner's server (implemented by
@@ -231,6 +231,13 @@ pub trait ConnectionCoordinator: Send + Sync {
         &self,
         caller: &Caller,
         request: request::GetFeature,
+    ) -> impl Future<Output = CoordinatorResult<wire::Feature>> + Send;
+
+    /// `UpdateFeature`: Changes an updatable feature; 405 for a feature that is not (FEAT-16, FEAT-17).
+    fn update_feature(
+        &self,
+        caller: &Caller,
+        request: request::UpdateFeature,
     ) -> impl Future<Output = CoordinatorResult<wire::Feature>> + Send;
 
     /// `ListIssues`: The issues the caller opened with this server.
@@ -501,6 +508,14 @@ impl<T: ConnectionCoordinator + ?Sized> ConnectionCoordinator for std::sync::Arc
         request: request::GetFeature,
     ) -> impl Future<Output = CoordinatorResult<wire::Feature>> + Send {
         (**self).get_feature(caller, request)
+    }
+
+    fn update_feature(
+        &self,
+        caller: &Caller,
+        request: request::UpdateFeature,
+    ) -> impl Future<Output = CoordinatorResult<wire::Feature>> + Send {
+        (**self).update_feature(caller, request)
     }
 
     fn list_issues(

@@ -42,10 +42,13 @@ pub enum ErrorKind {
     Unavailable,
     /// The work did not finish in time (504).
     DeadlineExceeded,
+    /// The operation is not allowed on this resource (405; upstream-next
+    /// UpdateFeature on a feature that is not updatable).
+    MethodNotAllowed,
 }
 
 /// The one table: kind, HTTP status, canonical status name.
-const TABLE: [(ErrorKind, u16, &str); 11] = [
+const TABLE: [(ErrorKind, u16, &str); 12] = [
     (ErrorKind::InvalidArgument, 400, "INVALID_ARGUMENT"),
     (ErrorKind::FailedPrecondition, 400, "FAILED_PRECONDITION"),
     (ErrorKind::Unauthenticated, 401, "UNAUTHENTICATED"),
@@ -57,11 +60,12 @@ const TABLE: [(ErrorKind, u16, &str); 11] = [
     (ErrorKind::Internal, 500, "INTERNAL"),
     (ErrorKind::Unavailable, 503, "UNAVAILABLE"),
     (ErrorKind::DeadlineExceeded, 504, "DEADLINE_EXCEEDED"),
+    (ErrorKind::MethodNotAllowed, 405, "METHOD_NOT_ALLOWED"),
 ];
 
 impl ErrorKind {
     /// Every kind, in table order.
-    pub const ALL: [ErrorKind; 11] = [
+    pub const ALL: [ErrorKind; 12] = [
         ErrorKind::InvalidArgument,
         ErrorKind::FailedPrecondition,
         ErrorKind::Unauthenticated,
@@ -73,6 +77,7 @@ impl ErrorKind {
         ErrorKind::Internal,
         ErrorKind::Unavailable,
         ErrorKind::DeadlineExceeded,
+        ErrorKind::MethodNotAllowed,
     ];
 
     fn row(self) -> (ErrorKind, u16, &'static str) {
@@ -110,6 +115,7 @@ impl ErrorKind {
             401 => ErrorKind::Unauthenticated,
             403 => ErrorKind::PermissionDenied,
             404 => ErrorKind::NotFound,
+            405 => ErrorKind::MethodNotAllowed,
             409 => ErrorKind::Aborted,
             429 => ErrorKind::ResourceExhausted,
             503 => ErrorKind::Unavailable,
@@ -217,6 +223,11 @@ impl CoordinatorError {
     /// 503 `UNAVAILABLE`.
     pub fn unavailable(rule: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Unavailable, rule, message)
+    }
+
+    /// 405 `METHOD_NOT_ALLOWED`.
+    pub fn method_not_allowed(rule: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::MethodNotAllowed, rule, message)
     }
 
     /// 504 `DEADLINE_EXCEEDED`.

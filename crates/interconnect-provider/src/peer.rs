@@ -76,6 +76,7 @@ peer_trait! {
     create_feature: CreateFeature -> wire::Feature;
     delete_feature: DeleteFeature -> wire::Empty;
     get_feature: GetFeature -> wire::Feature;
+    update_feature: UpdateFeature -> wire::Feature;
     list_issues: ListIssues -> wire::ListIssuesResponse;
     create_issue: CreateIssue -> wire::Issue;
     get_issue: GetIssue -> wire::Issue;

@@ -86,6 +86,26 @@ rule_ids! {
     FEAT_NEVER_MODIFIED = "FEAT-14";
     /// The feature type is one the interconnect supports (400).
     FEAT_TYPE_SUPPORTED = "FEAT-15";
+    /// `sourceData` wins over the deprecated `activationKey`.
+    CONN_SOURCE_DATA_WINS = "CONN-40";
+    /// TEST connections: below the minimum size, not counted, within the quota (409).
+    CONN_TEST_QUOTA = "CONN-41";
+    /// A migration's `sourceConnectionName` names the caller's connection being migrated (400).
+    CONN_MIGRATION_SOURCE = "CONN-42";
+    /// `connectionType` is one this server knows (400).
+    CONN_TYPE_KNOWN = "CONN-43";
+    /// MONITORING connections: not counted, may come without a key.
+    CONN_MONITORING_UNCOUNTED = "CONN-44";
+    /// At most one MONITORING connection per interconnect from each provider (409).
+    CONN_MONITORING_QUOTA = "CONN-45";
+    /// A replayed mutation answers its recorded outcome and changes nothing.
+    REQ_REPLAY = "REQ-3";
+    /// A `requestId` reused for another operation, target or content is 409.
+    REQ_CONFLICT = "REQ-4";
+    /// UpdateFeature on a feature that is not updatable is 405.
+    FEAT_NOT_UPDATABLE = "FEAT-16";
+    /// Every served feature says whether it is `updatable` (L3 base: false).
+    FEAT_UPDATABLE_SERVED = "FEAT-17";
     /// A required id parameter (`macSecKeyId`, `issueId`) is a valid segment (400).
     ID_PARAMETER_SEGMENT = "ERR-5";
     /// A missing MACsec key is 404.

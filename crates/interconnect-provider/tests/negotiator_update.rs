@@ -253,6 +253,8 @@ fn fill(p: &ReferenceProvider, beside: &ConnectionName) -> CoordinatorResult<()>
                     admin_state: Some(AdminState::Enabled),
                     verification_state: Some(VerificationState::Verified),
                     defer_provisioning: Some(false),
+                    source_data: None,
+                    connection_type: None,
                 },
                 created_at: DateTime::UNIX_EPOCH,
                 negotiator_here: true,

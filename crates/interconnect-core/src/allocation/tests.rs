@@ -38,6 +38,7 @@ fn allocate(
         channel: Some(channel),
         feature_config: Some(config),
         provisioning_state: None,
+        updatable: None,
     })
 }
 

@@ -84,5 +84,6 @@ pub(crate) fn feature() -> Feature {
             }),
         }),
         provisioning_state: None,
+        updatable: None,
     }
 }

@@ -107,6 +107,22 @@ enum_strategy! {
     issue_context => IssueContext,
 }
 
+enum_strategy! {
+    connection_type => ConnectionType,
+}
+
+/// A `sourceData`: an `EncodedKey` or a `SourceConnectionName`.
+pub(crate) fn source_data() -> impl Strategy<Value = SourceData> {
+    prop_oneof![
+        secret().prop_map(|encoded_key| SourceData::EncodedKey(EncodedKey { encoded_key })),
+        text().prop_map(|source_connection_name| {
+            SourceData::SourceConnectionName(SourceConnectionName {
+                source_connection_name,
+            })
+        }),
+    ]
+}
+
 prop_compose! {
     /// A `Channel`.
     pub(crate) fn channel()(
@@ -188,6 +204,8 @@ prop_compose! {
         admin_state in opt(admin_state()),
         verification_state in opt(verification_state()),
         defer_provisioning in opt(any::<bool>()),
+        source_data in opt(source_data()),
+        connection_type in opt(connection_type()),
     ) -> Connection {
         Connection {
             name,
@@ -196,6 +214,8 @@ prop_compose! {
             admin_state,
             verification_state,
             defer_provisioning,
+            source_data,
+            connection_type,
         }
     }
 }
@@ -485,8 +505,9 @@ prop_compose! {
         channel in opt(channel_name()),
         feature_config in opt(feature_config()),
         provisioning_state in opt(provisioning_state()),
+        updatable in opt(any::<bool>()),
     ) -> Feature {
-        Feature { name, channel, feature_config, provisioning_state }
+        Feature { name, channel, feature_config, provisioning_state, updatable }
     }
 }
 

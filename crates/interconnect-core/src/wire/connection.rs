@@ -36,6 +36,80 @@ pub struct Connection {
     /// which may refuse with a 400.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defer_provisioning: Option<bool>,
+    /// Where the connection comes from: an activation key or, for a
+    /// migration, the existing connection it replaces (upstream-next
+    /// `schemas/connection.yaml`). Wins over `activationKey` when both are
+    /// sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_data: Option<SourceData>,
+    /// The kind of connection; absent means `CONNECTION_TYPE_STANDARD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_type: Option<ConnectionType>,
+}
+
+impl Connection {
+    /// The connection's type, `CONNECTION_TYPE_STANDARD` when absent.
+    pub fn connection_type_or_default(&self) -> ConnectionType {
+        self.connection_type
+            .clone()
+            .unwrap_or(ConnectionType::Standard)
+    }
+
+    /// The activation key the connection was created with: `sourceData.encodedKey`
+    /// when `sourceData` is present (it wins, upstream-next `Connection.activationKey`),
+    /// else the deprecated `activationKey`. `None` when `sourceData` names a
+    /// source connection instead.
+    pub fn effective_activation_key(&self) -> Option<&Secret> {
+        match &self.source_data {
+            Some(SourceData::EncodedKey(k)) => Some(&k.encoded_key),
+            Some(SourceData::SourceConnectionName(_)) => None,
+            None => self.activation_key.as_ref(),
+        }
+    }
+}
+
+/// `sourceData`: one of [`EncodedKey`] or [`SourceConnectionName`], told
+/// apart by the member present (the schema has no discriminator). A document
+/// with both members is read as an `EncodedKey` (`spec/ERRATA.md` E-241).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum SourceData {
+    /// `{"encodedKey": ...}`: a new connection from an activation key.
+    EncodedKey(EncodedKey),
+    /// `{"sourceConnectionName": ...}`: a migration of an existing connection.
+    SourceConnectionName(SourceConnectionName),
+}
+
+/// `EncodedKey`: the base64 activation key a connection is created from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EncodedKey {
+    /// The activation key, base64 text as the customer received it (secret).
+    pub encoded_key: Secret,
+}
+
+/// `SourceConnectionName`: the existing connection a new one migrates.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceConnectionName {
+    /// Full resource name of the connection being migrated
+    /// (`providers/{p}/environments/{e}/interconnects/{i}/connections/{c}`).
+    /// Kept as text; the receiver parses it.
+    pub source_connection_name: String,
+}
+
+wire_enum! {
+    /// Kind of connection (upstream-next `common.yaml#/ConnectionType`).
+    ConnectionType {
+        /// `CONNECTION_TYPE_STANDARD`: a customer connection (the default).
+        Standard => "CONNECTION_TYPE_STANDARD",
+        /// `CONNECTION_TYPE_TEST`: a provider's own test or canary connection;
+        /// may be below the minimum bandwidth and does not count against capacity.
+        Test => "CONNECTION_TYPE_TEST",
+        /// `CONNECTION_TYPE_MONITORING`: an active monitoring session; not
+        /// counted against capacity, at most two per interconnect.
+        Monitoring => "CONNECTION_TYPE_MONITORING",
+    }
 }
 
 /// `FeatureGuidance`: what the server accepts (and prefers) for features of
@@ -240,6 +314,7 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
+    use crate::wire::from_json;
     use crate::wire::test_support::{CH, CONN, TestResult, golden, rejects_at, upstream_example};
 
     fn connection_doc() -> Value {
@@ -490,7 +565,7 @@ mod tests {
     fn unknown_members_are_ignored_and_unknown_states_kept() -> TestResult {
         let c: Connection = serde_json::from_value(json!({
             "bandwidthMbps": 50,
-            "connectionType": "CONNECTION_TYPE_PARTNER",
+            "partnerTier": "PARTNER_TIER_GOLD",
             "verificationState": "VERIFICATION_STATE_FAILED",
         }))?;
         assert_eq!(
@@ -508,6 +583,63 @@ mod tests {
             serde_json::to_value(&g)?,
             json!({"featureType": "FEATURE_TYPE_L2"})
         );
+        Ok(())
+    }
+
+    #[test]
+    fn source_data_is_told_apart_by_its_member_and_wins_over_activation_key() -> TestResult {
+        let by_key: Connection = golden(&json!({
+            "activationKey": "b2xk",
+            "sourceData": {"encodedKey": "bmV3"}
+        }))?;
+        assert_eq!(
+            by_key.effective_activation_key().map(Secret::expose),
+            Some("bmV3"),
+            "sourceData wins over the deprecated activationKey"
+        );
+        let migration: Connection = golden(&json!({
+            "activationKey": "b2xk",
+            "sourceData": {"sourceConnectionName": CONN}
+        }))?;
+        assert!(matches!(
+            &migration.source_data,
+            Some(SourceData::SourceConnectionName(s)) if s.source_connection_name == CONN
+        ));
+        assert_eq!(migration.effective_activation_key(), None);
+        let legacy: Connection = golden(&json!({"activationKey": "b2xk"}))?;
+        assert_eq!(
+            legacy.effective_activation_key().map(Secret::expose),
+            Some("b2xk")
+        );
+        // both members: read as the key (E-241)
+        let both: Connection = from_json(
+            json!({"sourceData": {"encodedKey": "a2V5", "sourceConnectionName": CONN}})
+                .to_string()
+                .as_bytes(),
+        )?;
+        assert!(matches!(both.source_data, Some(SourceData::EncodedKey(_))));
+        // neither member: a typed error at sourceData
+        assert!(from_json::<Connection>(br#"{"sourceData": {}}"#).is_err());
+        assert!(from_json::<Connection>(br#"{"sourceData": {"encodedKey": 7}}"#).is_err());
+        // the key is a secret in Debug
+        assert!(!format!("{by_key:?}").contains("bmV3"));
+        Ok(())
+    }
+
+    #[test]
+    fn connection_types_default_to_standard_and_unknown_ones_are_kept() -> TestResult {
+        let none: Connection = golden(&json!({}))?;
+        assert_eq!(none.connection_type_or_default(), ConnectionType::Standard);
+        for text in ConnectionType::KNOWN {
+            let c: Connection = golden(&json!({"connectionType": text}))?;
+            assert_eq!(c.connection_type_or_default().as_str(), *text);
+        }
+        let future: Connection = golden(&json!({"connectionType": "CONNECTION_TYPE_FUTURE"}))?;
+        assert_eq!(
+            future.connection_type,
+            Some(ConnectionType::Unknown("CONNECTION_TYPE_FUTURE".into()))
+        );
+        rejects_at::<Connection>(&json!({"connectionType": 3}), "connectionType");
         Ok(())
     }
 

@@ -26,6 +26,11 @@ pub struct Feature {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("readOnly" = true))]
     pub provisioning_state: Option<ProvisioningState>,
+    /// Output only (`readOnly`, default `false`): whether UpdateFeature may
+    /// change this feature (upstream-next `schemas/feature.yaml`). An L3 base
+    /// feature is never updatable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updatable: Option<bool>,
 }
 
 /// `FeatureConfig`: the configuration of a feature, by kind.
@@ -153,6 +158,16 @@ mod tests {
             },
             "provisioningState": "PROVISIONING_STATE_PENDING",
         })
+    }
+
+    #[test]
+    fn updatable_is_read_and_written_and_absent_by_default() -> TestResult {
+        let f: Feature = golden(&json!({"name": FEAT, "updatable": false}))?;
+        assert_eq!(f.updatable, Some(false));
+        let absent: Feature = golden(&json!({"name": FEAT}))?;
+        assert_eq!(absent.updatable, None, "absent means the default, false");
+        rejects_at::<Feature>(&json!({"updatable": "yes"}), "updatable");
+        Ok(())
     }
 
     #[test]

@@ -65,9 +65,10 @@ pub use channel::{
 };
 pub use common::Empty;
 pub use connection::{
-    AsnRange, Connection, FeatureGuidance, GenerateFeatureGuidanceRequest,
-    GenerateFeatureGuidanceResponse, L3BaseGuidance, ListConnectionsResponse, MtuRange,
-    NotifyConnectionStatusRequest, SubnetGuidance, VlanRange,
+    AsnRange, Connection, ConnectionType, EncodedKey, FeatureGuidance,
+    GenerateFeatureGuidanceRequest, GenerateFeatureGuidanceResponse, L3BaseGuidance,
+    ListConnectionsResponse, MtuRange, NotifyConnectionStatusRequest, SourceConnectionName,
+    SourceData, SubnetGuidance, VlanRange,
 };
 pub use decode::{DecodeError, MAX_DOCUMENT_BYTES, from_json, from_value};
 pub use enums::{

@@ -337,6 +337,14 @@ mod tests {
             .unwrap_or_default()
     }
 
+    /// Members of current upstream main (`openapi-main.bundled.json`,
+    /// CHANGES.md A4, A6) that the May bundle these tests read lacks.
+    const NEWER_MEMBERS: [(&str, &str); 3] = [
+        ("Connection", "sourceData"),
+        ("Connection", "connectionType"),
+        ("Feature", "updatable"),
+    ];
+
     #[test]
     fn members_types_and_required_lists_match_upstream() {
         let Some(upstream) = upstream_schemas() else {
@@ -360,7 +368,8 @@ mod tests {
                 .and_then(Value::as_object)
                 .cloned()
                 .unwrap_or_default();
-            let ours_members = members(&ours, &our_defs);
+            let mut ours_members = members(&ours, &our_defs);
+            ours_members.retain(|(m, _)| !NEWER_MEMBERS.contains(&(name, m.as_str())));
             let theirs_members = members(theirs, upstream);
             if ours_members != theirs_members {
                 wrong.push(format!(

@@ -309,6 +309,17 @@ impl ConnectionCoordinator for HttpCoordinator {
             .await
     }
 
+    async fn update_feature(
+        &self,
+        caller: &Caller,
+        request: request::UpdateFeature,
+    ) -> CoordinatorResult<wire::Feature> {
+        let call = Call::with_body(Method::PATCH, path(&request.name, ""), &request.feature)?
+            .query_opt("updateMask", request.update_mask)
+            .without_request_id();
+        self.send(caller, call).await
+    }
+
     async fn get_feature(
         &self,
         caller: &Caller,

@@ -30,6 +30,9 @@ pub(super) struct Call<'a> {
     pub(super) query: Vec<(&'a str, String)>,
     /// The JSON body, shared (not copied) by every attempt.
     pub(super) body: Option<Bytes>,
+    /// Whether the operation has the `requestId` parameter (all but
+    /// UpdateFeature, upstream-next `paths/*.yaml`).
+    pub(super) request_id: bool,
 }
 
 impl<'a> Call<'a> {
@@ -40,6 +43,7 @@ impl<'a> Call<'a> {
             path,
             query: Vec::new(),
             body: None,
+            request_id: true,
         }
     }
 
@@ -60,6 +64,7 @@ impl<'a> Call<'a> {
             path,
             query: Vec::new(),
             body: Some(Bytes::from(text)),
+            request_id: true,
         })
     }
 
@@ -70,12 +75,19 @@ impl<'a> Call<'a> {
             path,
             query: Vec::new(),
             body: None,
+            request_id: true,
         }
     }
 
     /// Adds a query parameter.
     pub(super) fn query(mut self, name: &'a str, value: impl Into<String>) -> Self {
         self.query.push((name, value.into()));
+        self
+    }
+
+    /// For the one operation without a `requestId` parameter (UpdateFeature).
+    pub(super) fn without_request_id(mut self) -> Self {
+        self.request_id = false;
         self
     }
 
@@ -138,6 +150,13 @@ impl HttpCoordinator {
         let idempotent = call.method == Method::GET;
         let attempts = if idempotent { READ_ATTEMPTS } else { 1 };
         let url = format!("{}{}", self.base_url, call.path);
+        // REQ-2: one id per logical operation, the caller's when it carries
+        // one (a negotiator retrying a step), and the same on every attempt.
+        let mut query = call.query;
+        if call.request_id {
+            let id = caller.request_id().unwrap_or_else(uuid::Uuid::new_v4);
+            query.insert(0, ("requestId", id.to_string()));
+        }
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -145,8 +164,8 @@ impl HttpCoordinator {
                 .client
                 .request(call.method.clone(), &url)
                 .header(AUTHORIZATION, format!("Bearer {}", token.expose()));
-            if !call.query.is_empty() {
-                request = request.query(&call.query);
+            if !query.is_empty() {
+                request = request.query(&query);
             }
             if let Some(body) = &call.body {
                 // A reference-counted handle, not a copy of the body.

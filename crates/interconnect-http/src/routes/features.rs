@@ -31,6 +31,25 @@ handler!(
     /// `GET .../features/{feature}`.
     get_feature => get_feature, |seg, q, _body| request::GetFeature { name: seg.feature()? }
 );
+/// `PATCH .../features/{feature}?updateMask=` (body required). UpdateFeature
+/// has no `requestId` parameter (upstream-next `paths/features.yaml`), so one
+/// sent is an unknown parameter and ignored (ERR-4).
+pub(crate) async fn update_feature<C: interconnect_provider::ConnectionCoordinator>(
+    axum::extract::State(coordinator): axum::extract::State<std::sync::Arc<C>>,
+    caller: crate::routes::AuthedCaller,
+    seg: crate::segments::Segments,
+    q: crate::query::Params,
+    body: crate::body::RawBody,
+) -> Result<axum::response::Response, crate::error_body::ApiError> {
+    let request = request::UpdateFeature {
+        name: seg.feature()?,
+        update_mask: q.get("updateMask").map(str::to_owned),
+        feature: body.decode("UpdateFeature", true)?,
+    };
+    let out = coordinator.update_feature(&caller.0, request).await?;
+    Ok(crate::routes::reply(&q, &out))
+}
+
 handler!(
     /// `DELETE .../features/{feature}`.
     delete_feature => delete_feature, |seg, q, _body| request::DeleteFeature {

@@ -79,7 +79,8 @@ pub(crate) fn reply<T: Serialize>(params: &Params, value: &T) -> Response {
     }
 }
 
-/// Defines a handler: extract, build the typed request, call, answer.
+/// Defines a handler: extract, build the typed request, attach the
+/// `requestId` to the caller (REQ-1), call, answer.
 macro_rules! handler {
     ($(#[$doc:meta])* $name:ident => $method:ident, |$seg:ident, $q:ident, $body:ident| $req:expr) => {
         $(#[$doc])*
@@ -91,7 +92,8 @@ macro_rules! handler {
             $body: crate::body::RawBody,
         ) -> Result<axum::response::Response, crate::error_body::ApiError> {
             let request = $req;
-            let out = coordinator.$method(&caller.0, request).await?;
+            let caller = caller.0.with_request_id($q.request_id()?);
+            let out = coordinator.$method(&caller, request).await?;
             Ok(crate::routes::reply(&$q, &out))
         }
     };
@@ -180,7 +182,9 @@ pub(crate) fn routes<C: ConnectionCoordinator + 'static>() -> Router<Arc<C>> {
         )
         .route(
             &format!("{conn}/features/{{feature}}"),
-            get(features::get_feature::<C>).delete(features::delete_feature::<C>),
+            get(features::get_feature::<C>)
+                .delete(features::delete_feature::<C>)
+                .patch(features::update_feature::<C>),
         )
         .route(
             "/providers/{provider}/issues",

@@ -91,6 +91,8 @@ impl ReferenceProvider {
                     admin_state: Some(AdminState::Enabled),
                     verification_state: Some(VerificationState::Unverified),
                     defer_provisioning: Some(wf.deferred),
+                    source_data: None,
+                    connection_type: None,
                 },
                 created_at: now,
                 negotiator_here: wf.role == crate::store::Role::Negotiator && !wf.deferred,
@@ -115,9 +117,26 @@ impl ReferenceProvider {
             Ok(p) => p,
             Err(e) => return self.fail(uuid, &e.to_string()).await,
         };
+        // A migration names the connection it replaces (upstream-next
+        // Protocols.md "Migration Workflow"; CONN-42, E-246); the shared UUID
+        // stays the connectionId, so a May peer recognises it too.
+        let source_data = match wf
+            .migrating_from
+            .as_ref()
+            .map(|old| self.at_peer_connection(old))
+        {
+            Some(Ok(old)) => Some(wire::SourceData::SourceConnectionName(
+                wire::SourceConnectionName {
+                    source_connection_name: old.to_string(),
+                },
+            )),
+            Some(Err(e)) => return self.fail(uuid, &e.to_string()).await,
+            None => None,
+        };
         let body = wire::Connection {
             bandwidth_mbps: Some(wf.bandwidth_mbps),
             defer_provisioning: wf.deferred.then_some(true),
+            source_data,
             ..Default::default()
         };
         let me = self.as_caller();

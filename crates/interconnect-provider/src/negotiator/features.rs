@@ -432,6 +432,7 @@ impl ReferenceProvider {
                         channel: Some(local_channel.clone()),
                         feature_config: Some(config.clone()),
                         provisioning_state: Some(ProvisioningState::Pending),
+                        updatable: None,
                     },
                     created_at: self.clock().now(),
                 },
@@ -456,6 +457,7 @@ impl ReferenceProvider {
                         channel: Some(peer_channel.clone()),
                         feature_config: Some(config),
                         provisioning_state: None,
+                        updatable: None,
                     },
                 },
             )

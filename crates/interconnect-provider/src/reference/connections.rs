@@ -31,7 +31,9 @@ use chrono::{DateTime, Duration, Utc};
 use interconnect_core::activation_key::ConnectionUuid;
 use interconnect_core::names::{ConnectionName, InterconnectName};
 use interconnect_core::validation::validate_connection_bandwidth;
-use interconnect_core::wire::{self, AdminState, InterconnectState, VerificationState};
+use interconnect_core::wire::{
+    self, AdminState, ConnectionType, InterconnectState, SourceData, VerificationState,
+};
 
 use super::ReferenceProvider;
 use super::deputy::{DeputyCheck, DeputyOperation};
@@ -176,7 +178,48 @@ pub(super) fn create_connection(
             format!("the body's name differs from {name}"),
         ));
     }
-    let bandwidth = check_offered(body.bandwidth_mbps, ix, env, rules::CONN_BANDWIDTH_OFFERED)?;
+    let connection_type = body.connection_type_or_default();
+    let bandwidth = match &connection_type {
+        ConnectionType::Standard => {
+            check_offered(body.bandwidth_mbps, ix, env, rules::CONN_BANDWIDTH_OFFERED)?
+        }
+        // CONN-41, CONN-44: below the smallest offered size is allowed
+        ConnectionType::Test | ConnectionType::Monitoring => match body.bandwidth_mbps {
+            Some(b) if b > 0 => b,
+            _ => {
+                return Err(CoordinatorError::invalid_argument(
+                    rules::CONN_BANDWIDTH_POSITIVE,
+                    "bandwidthMbps must be present and positive",
+                ));
+            }
+        },
+        ConnectionType::Unknown(other) => {
+            return Err(CoordinatorError::invalid_argument(
+                rules::CONN_TYPE_KNOWN,
+                format!(
+                    "connectionType {:?} is not one this server knows ({})",
+                    other.chars().take(40).collect::<String>(),
+                    ConnectionType::KNOWN.join(", ")
+                ),
+            ));
+        }
+    };
+    // CONN-40: sourceData wins over the deprecated activationKey.
+    let sent_key = body.effective_activation_key();
+    // CONN-42: a migration names the connection it replaces.
+    let source = match &body.source_data {
+        Some(SourceData::SourceConnectionName(s)) => Some(
+            s.source_connection_name
+                .parse::<ConnectionName>()
+                .map_err(|e| {
+                    CoordinatorError::invalid_argument(
+                        rules::CONN_MIGRATION_SOURCE,
+                        format!("sourceData.sourceConnectionName is not a connection name: {e}"),
+                    )
+                })?,
+        ),
+        _ => None,
+    };
     if ix.interconnect.state != Some(InterconnectState::Active) {
         return Err(CoordinatorError::invalid_argument(
             rules::CONN_INTERCONNECT_ACTIVE,
@@ -208,10 +251,31 @@ pub(super) fn create_connection(
                 format!("{name} already exists"),
             ));
         }
-        let migration = state
+        let same_uuid = state
             .connections
             .with_id(uuid.as_str())
             .any(|c| c.interconnect().environment() == name.interconnect().environment());
+        if let Some(source) = &source
+            && (!state.connections.contains_key(source)
+                || source.interconnect().environment() != name.interconnect().environment()
+                || source.id() != uuid.as_str())
+        {
+            return Err(CoordinatorError::invalid_argument(
+                rules::CONN_MIGRATION_SOURCE,
+                format!(
+                    "sourceData.sourceConnectionName {source} is not a connection of the caller \
+                     in {} with the shared connection UUID {uuid} (E-246)",
+                    name.interconnect().environment()
+                ),
+            ));
+        }
+        let migration = same_uuid || source.is_some();
+        // CONN-41, CONN-44: a provider's own test or monitoring connection
+        // has no customer, so it may come without a key (E-249, E-250).
+        let keyless = matches!(
+            connection_type,
+            ConnectionType::Test | ConnectionType::Monitoring
+        );
         let intent = state.issued_keys.get(uuid.as_str());
         let confirmed = intent.filter(|k| {
             !k.revoked && k.confirmed_by.as_ref() == Some(name.interconnect().provider())
@@ -229,6 +293,7 @@ pub(super) fn create_connection(
                 }
             }
             (_, true) => {}
+            (None, false) if keyless => {}
             (None, false) => {
                 return Err(CoordinatorError::invalid_argument(
                     rules::CONN_ID_IS_INTENT,
@@ -237,7 +302,7 @@ pub(super) fn create_connection(
                 ));
             }
         }
-        if let (Some(sent), Some(intent)) = (&body.activation_key, intent)
+        if let (Some(sent), Some(intent)) = (sent_key, intent)
             && sent.expose() != intent.encoded.expose()
         {
             return Err(CoordinatorError::invalid_argument(
@@ -245,9 +310,13 @@ pub(super) fn create_connection(
                 "activationKey is not the key issued for this connection",
             ));
         }
-        verify(p, caller, &name, DeputyOperation::CreateConnection, state)?;
+        if !(keyless && intent.is_none()) {
+            verify(p, caller, &name, DeputyOperation::CreateConnection, state)?;
+        }
+        check_type_quota(p, state, &request.parent, &connection_type)?;
         let reserved = reserved_mbps(state, &request.parent, None);
-        if reserved + i64::from(bandwidth) > capacity {
+        let counted = connection_type == ConnectionType::Standard;
+        if counted && reserved + i64::from(bandwidth) > capacity {
             return Err(CoordinatorError::aborted(
                 rules::CONN_BANDWIDTH_FITS,
                 format!(
@@ -263,6 +332,8 @@ pub(super) fn create_connection(
             admin_state: Some(AdminState::Enabled),
             verification_state: Some(VerificationState::Unverified),
             defer_provisioning: Some(deferred),
+            source_data: None,
+            connection_type: body.connection_type.clone(),
         };
         state.connections.insert(
             name.clone(),
@@ -279,6 +350,43 @@ pub(super) fn create_connection(
         Ok(connection)
     })
     .inspect(|_| p.wake(uuid.as_str(), now))
+}
+
+/// CONN-41, CONN-45: the caller's TEST connections on an interconnect stay
+/// within the configured quota, and it holds at most one MONITORING
+/// connection there (the other of the two per interconnect is this
+/// provider's own, at the peer). 409 `ABORTED`, as a full interconnect.
+fn check_type_quota(
+    p: &ReferenceProvider,
+    state: &State,
+    interconnect: &InterconnectName,
+    connection_type: &ConnectionType,
+) -> CoordinatorResult<()> {
+    let (limit, rule) = match connection_type {
+        ConnectionType::Test => (
+            p.config.policy.test_connection_quota,
+            rules::CONN_TEST_QUOTA,
+        ),
+        ConnectionType::Monitoring => (1, rules::CONN_MONITORING_QUOTA),
+        ConnectionType::Standard | ConnectionType::Unknown(_) => return Ok(()),
+    };
+    let held = state
+        .connections
+        .iter()
+        .filter(|(n, r)| {
+            n.interconnect() == interconnect
+                && &r.connection.connection_type_or_default() == connection_type
+        })
+        .count();
+    if held >= limit {
+        return Err(CoordinatorError::aborted(
+            rule,
+            format!(
+                "{interconnect} already holds {held} {connection_type} connection(s) of the caller; the limit is {limit}"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// This side's workflow for a connection the peer created here: the

@@ -5,7 +5,7 @@ use interconnect_core::wire;
 
 use super::{
     ReferenceProvider, activation, connections, features, guidance, issues, key_parameters, macsec,
-    maintenance, static_resources,
+    maintenance, replay, static_resources,
 };
 use crate::caller::Caller;
 use crate::coordinator::ConnectionCoordinator;
@@ -17,9 +17,16 @@ macro_rules! dispatch {
         impl ConnectionCoordinator for ReferenceProvider {
             $(
                 async fn $fn(&self, caller: &Caller, request: request::$req) -> CoordinatorResult<$resp> {
-                    let span = tracing::debug_span!(stringify!($req), caller = caller.principal());
+                    let span = tracing::debug_span!(
+                        stringify!($req),
+                        caller = caller.principal(),
+                        request_id = caller.request_id().map(|id| id.to_string()).as_deref().unwrap_or("-"),
+                    );
                     let _enter = span.enter();
-                    let result = $module::$fn(self, caller, request);
+                    // REQ-3, REQ-4: a mutation with a requestId is recorded and replayed.
+                    let result = replay::run(self, caller, stringify!($req), request, |request| {
+                        $module::$fn(self, caller, request)
+                    });
                     if let Err(error) = &result {
                         tracing::debug!(status = error.http_status(), rule = error.rule(), "refused");
                     }
@@ -59,6 +66,7 @@ dispatch! {
     create_feature: features, CreateFeature -> wire::Feature;
     delete_feature: features, DeleteFeature -> wire::Empty;
     get_feature: features, GetFeature -> wire::Feature;
+    update_feature: features, UpdateFeature -> wire::Feature;
     list_issues: issues, ListIssues -> wire::ListIssuesResponse;
     create_issue: issues, CreateIssue -> wire::Issue;
     get_issue: issues, GetIssue -> wire::Issue;

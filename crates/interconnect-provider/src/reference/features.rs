@@ -57,10 +57,27 @@ fn connection_exists(state: &State, name: &ConnectionName) -> CoordinatorResult<
     }
 }
 
+/// Whether UpdateFeature may change a feature of this type (FEAT-17).
+/// upstream-next `schemas/feature.yaml` `FeatureType`: "FEATURE_TYPE_L3_BASE:
+/// NOT updatable"; it is the only type this version defines, and a type this
+/// server does not know is not updatable either.
+pub(crate) fn is_updatable(feature_type: Option<&FeatureType>) -> bool {
+    match feature_type {
+        Some(FeatureType::L3Base) | Some(FeatureType::Unknown(_)) | None => false,
+    }
+}
+
 /// The feature as served: `PROVISIONING_STATE_FINAL` once the backend has
-/// provisioned it, `PENDING` until then (FEAT-7).
+/// provisioned it, `PENDING` until then (FEAT-7), and whether it is
+/// `updatable` (FEAT-17).
 fn served(p: &ReferenceProvider, record: &FeatureRecord) -> wire::Feature {
     let mut feature = record.feature.clone();
+    feature.updatable = Some(is_updatable(
+        feature
+            .feature_config
+            .as_ref()
+            .and_then(|c| c.feature_type.as_ref()),
+    ));
     let provisioned = feature
         .name
         .as_ref()
@@ -116,6 +133,58 @@ pub(super) fn get_feature(
         .flatten()
         .ok_or_else(|| missing(&request.name))?;
     Ok(served(p, &record))
+}
+
+/// `UpdateFeature` (upstream-next `paths/features.yaml`): 404 for a missing
+/// feature, 400 for a body naming another feature, then 405
+/// `METHOD_NOT_ALLOWED` for a feature that is not updatable (FEAT-16), which
+/// today is every feature: the L3 base feature never changes in place
+/// (FEAT-14). The record is read and judged in one store transaction, so a
+/// concurrent DeleteFeature is seen either before (404) or after (405).
+pub(super) fn update_feature(
+    p: &ReferenceProvider,
+    caller: &Caller,
+    request: request::UpdateFeature,
+) -> CoordinatorResult<wire::Feature> {
+    p.interconnect(caller, request.name.connection().interconnect())?;
+    if let Some(body_name) = &request.feature.name
+        && body_name != &request.name
+    {
+        return Err(CoordinatorError::invalid_argument(
+            rules::FEAT_BODY_NAME,
+            format!(
+                "the body names {body_name} but the path names {}",
+                request.name
+            ),
+        ));
+    }
+    p.store.update(|state| {
+        let record = state
+            .features
+            .get(&request.name)
+            .ok_or_else(|| missing(&request.name))?;
+        let kind = record
+            .feature
+            .feature_config
+            .as_ref()
+            .and_then(|c| c.feature_type.as_ref());
+        if !is_updatable(kind) {
+            return Err(CoordinatorError::method_not_allowed(
+                rules::FEAT_NOT_UPDATABLE,
+                format!(
+                    "{} is of type {} which is not updatable; delete it and create a new one",
+                    request.name,
+                    kind.map_or("(none)", FeatureType::as_str)
+                ),
+            ));
+        }
+        // No feature type of this version is updatable, so no feature
+        // reaches this point (is_updatable answers false for every type).
+        Err(CoordinatorError::internal(
+            rules::FEAT_NOT_UPDATABLE,
+            "an updatable feature type has no update rules in this version",
+        ))
+    })
 }
 
 pub(super) fn delete_feature(
@@ -229,6 +298,7 @@ pub(super) fn create_feature(
             channel: Some(channel_name),
             feature_config: proposed.feature_config.clone(),
             provisioning_state: Some(ProvisioningState::Pending),
+            updatable: None,
         };
         state.features.insert(
             name.clone(),
@@ -459,6 +529,7 @@ mod tests {
                 }),
             }),
             provisioning_state: None,
+            updatable: None,
         };
         let err = create_feature(
             &p,

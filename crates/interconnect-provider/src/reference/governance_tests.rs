@@ -51,6 +51,7 @@ fn dual_stack_with_md5(f: &F) -> wire::Feature {
             }),
         }),
         provisioning_state: None,
+        updatable: None,
     }
 }
 

@@ -298,6 +298,7 @@ mod tests {
                             }),
                         }),
                         provisioning_state: None,
+                        updatable: None,
                     },
                     created_at: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
                 },

@@ -19,6 +19,7 @@
 //! | `macsec.rs` | RequestMacSecKeyRotation, CreateMacSecKey, ListMacSecKeys, GetMacSecKey, DeleteMacSecKey | MACSEC-* |
 //! | `maintenance.rs` | NotifyMaintenance, GetMaintenanceEvents | MAINT-* |
 //! | `issues.rs` | ListIssues, CreateIssue, GetIssue, CloseIssue, ListComments, AddComment | ISSUE-* |
+//! | `replay.rs` | every mutation made with a `requestId` | REQ-3..REQ-5 |
 //!
 //! Server-side operations do no network I/O: every request is one store
 //! transaction plus, where the protocol says so, a backend call.
@@ -42,7 +43,12 @@ mod macsec;
 mod maintenance;
 #[cfg(test)]
 mod policy_tests;
+mod replay;
+#[cfg(test)]
+mod replay_tests;
 mod static_resources;
+#[cfg(test)]
+mod update_feature_tests;
 
 use std::sync::Arc;
 
@@ -78,6 +84,7 @@ pub struct ReferenceProvider {
     jitter: Jitter,
     key_pairs: key_pairs::KeyPairs,
     key_parameters_cache: key_parameters::ParametersCache,
+    replays: replay::Replays,
 }
 
 impl std::fmt::Debug for ReferenceProvider {
@@ -111,6 +118,7 @@ impl ReferenceProvider {
             jitter: Jitter::new(),
             key_pairs: key_pairs::KeyPairs::default(),
             key_parameters_cache: key_parameters::ParametersCache::default(),
+            replays: replay::Replays::new(),
         })
     }
 

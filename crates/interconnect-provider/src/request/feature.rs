@@ -32,6 +32,18 @@ pub struct GetFeature {
     pub name: FeatureName,
 }
 
+/// `PATCH .../features/{feature}?updateMask=` (upstream-next
+/// `paths/features.yaml` UpdateFeature; it has no `requestId`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateFeature {
+    /// The feature.
+    pub name: FeatureName,
+    /// `updateMask`: the members to change.
+    pub update_mask: Option<String>,
+    /// The body holding the new values.
+    pub feature: wire::Feature,
+}
+
 /// `DELETE .../features/{feature}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeleteFeature {

@@ -28,7 +28,7 @@ pub use connection::{
 pub use environment::{
     ConfirmActivationKey, GetActivationKeyParameters, GetEnvironment, ListEnvironments,
 };
-pub use feature::{CreateFeature, DeleteFeature, GetFeature, ListFeatures};
+pub use feature::{CreateFeature, DeleteFeature, GetFeature, ListFeatures, UpdateFeature};
 pub use interconnect::{GetInterconnect, ListInterconnects};
 pub use issue::{AddComment, CloseIssue, CreateIssue, GetIssue, ListComments, ListIssues};
 pub use macseckey::{CreateMacSecKey, DeleteMacSecKey, GetMacSecKey, ListMacSecKeys};
@@ -78,6 +78,7 @@ operation_ids!(
     CreateFeature,
     DeleteFeature,
     GetFeature,
+    UpdateFeature,
     ListIssues,
     CreateIssue,
     GetIssue,

@@ -25,6 +25,7 @@ use std::sync::Arc;
 
 use imbl::{OrdMap, OrdSet};
 use interconnect_core::names::{ConnectionName, InterconnectName};
+use interconnect_core::wire::ConnectionType;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::ConnectionRecord;
@@ -39,8 +40,16 @@ pub struct Connections {
 }
 
 /// The bandwidth a record reserves (CONN-9).
+/// The bandwidth a connection reserves: its `bandwidthMbps`, except that
+/// TEST and MONITORING connections count against no capacity (CONN-41,
+/// CONN-44; upstream-next `common.yaml#/ConnectionType`).
 fn mbps(record: &ConnectionRecord) -> i64 {
-    record.connection.bandwidth_mbps.map_or(0, i64::from)
+    match record.connection.connection_type_or_default() {
+        ConnectionType::Test | ConnectionType::Monitoring => 0,
+        ConnectionType::Standard | ConnectionType::Unknown(_) => {
+            record.connection.bandwidth_mbps.map_or(0, i64::from)
+        }
+    }
 }
 
 /// Adds `delta` to the total of `interconnect`, dropping a zero total.

@@ -12,6 +12,7 @@
 mod connections;
 mod features;
 mod operator;
+mod request_records;
 mod state;
 mod workflow;
 mod workflows;
@@ -21,6 +22,7 @@ use std::sync::{Mutex, MutexGuard};
 pub use connections::{ConnectionMut, Connections};
 pub use features::Features;
 pub use operator::{ChannelRotation, OperatorState, RotationRecord, RotationRun, RotationStep};
+pub use request_records::{RequestRecord, RequestRecords, record_key};
 pub use state::{
     ChannelRecord, ConnectionRecord, FeatureRecord, IssueRecord, IssuedKey, MacSecKeyRecord,
     NotificationRecord, State,

@@ -58,6 +58,10 @@ pub struct State {
     /// rotation runs (issue 5, operator side).
     #[serde(default)]
     pub operator: super::OperatorState,
+    /// Outcomes of mutations made with a `requestId`, for replays (REQ-3,
+    /// REQ-5).
+    #[serde(default)]
+    pub request_records: super::RequestRecords,
 }
 
 /// The smallest valid resource id: every id is made of unreserved

@@ -33,6 +33,8 @@ pub fn seed_connection<C>(
             admin_state: Some(AdminState::Enabled),
             verification_state: Some(VerificationState::Unverified),
             defer_provisioning: None,
+            source_data: None,
+            connection_type: None,
         },
         created_at: f.clock.now(),
         negotiator_here: false,

@@ -829,3 +829,164 @@ fn cleanup_clears_stale_update_markers() -> TestResult {
     );
     Ok(())
 }
+
+fn typed(mbps: i32, kind: wire::ConnectionType) -> wire::Connection {
+    wire::Connection {
+        connection_type: Some(kind),
+        ..body(mbps)
+    }
+}
+
+fn reserved_on(f: &F, ix: &str) -> i64 {
+    f.server
+        .store()
+        .view(|s| reserved_mbps(s, &f.interconnect(ix), None))
+        .unwrap_or(-1)
+}
+
+#[test]
+fn source_data_wins_over_the_deprecated_activation_key() {
+    let f = Fixture::new();
+    let key = intent(&f, 1000);
+    let id = key.shared_connection_uuid().as_str();
+    // the deprecated member is wrong, sourceData right: accepted (CONN-40)
+    let with_both = wire::Connection {
+        activation_key: Some(Secret::new("bm90IHRoZSBrZXk=")),
+        source_data: Some(wire::SourceData::EncodedKey(wire::EncodedKey {
+            encoded_key: key.encoded().clone(),
+        })),
+        ..body(1000)
+    };
+    assert!(create(&f, "ix1", id, with_both).is_ok(), "CONN-40");
+    // sourceData wrong, the deprecated member right: refused (CONN-40, CONN-7)
+    let f = Fixture::new();
+    let key = intent(&f, 1000);
+    let id = key.shared_connection_uuid().as_str();
+    let wrong = wire::Connection {
+        activation_key: Some(key.encoded().clone()),
+        source_data: Some(wire::SourceData::EncodedKey(wire::EncodedKey {
+            encoded_key: Secret::new("bm90IHRoZSBrZXk="),
+        })),
+        ..body(1000)
+    };
+    assert_eq!(
+        rule_of(create(&f, "ix1", id, wrong)),
+        (
+            ErrorKind::InvalidArgument,
+            rules::CONN_MATCHES_INTENT.to_owned()
+        )
+    );
+}
+
+#[test]
+fn a_migration_names_its_source_connection() {
+    let f = Fixture::new();
+    let (key, old) = created(&f, 2000);
+    let id = key.shared_connection_uuid().as_str();
+    let named = |source: &str| wire::Connection {
+        source_data: Some(wire::SourceData::SourceConnectionName(
+            wire::SourceConnectionName {
+                source_connection_name: source.to_owned(),
+            },
+        )),
+        ..body(5000)
+    };
+    assert_eq!(
+        rule_of(create(&f, "ix2", id, named("not a name"))).1,
+        "CONN-42"
+    );
+    let elsewhere = f
+        .interconnect("ix2")
+        .connection("00000000-0000-4000-8000-000000000000")
+        .expect("valid");
+    assert_eq!(
+        rule_of(create(&f, "ix2", id, named(&elsewhere.to_string()))).1,
+        "CONN-42",
+        "the source must exist"
+    );
+    assert!(
+        create(&f, "ix2", id, named(&old.to_string())).is_ok(),
+        "CONN-42"
+    );
+    assert!(
+        record(&f, &old).is_some(),
+        "both exist until the old one is deleted"
+    );
+}
+
+#[test]
+fn test_connections_may_be_small_are_not_counted_and_have_a_quota() {
+    let f = Fixture::new();
+    let quota = f.server.config().policy.test_connection_quota;
+    for i in 0..quota {
+        let id = format!("44444444-4444-4444-8444-00000000000{i}");
+        create(&f, "ix1", &id, typed(50, wire::ConnectionType::Test)).expect("CONN-41: 50 Mbps");
+    }
+    assert_eq!(reserved_on(&f, "ix1"), 0, "CONN-41: not counted");
+    let id = "55555555-5555-4555-8555-555555555555";
+    assert_eq!(
+        rule_of(create(&f, "ix1", id, typed(50, wire::ConnectionType::Test))),
+        (ErrorKind::Aborted, "CONN-41".to_owned())
+    );
+    // a standard connection of 50 Mbps is still refused (not an offered size)
+    assert_eq!(
+        rule_of(create(&f, "ix1", id, body(50))).0,
+        ErrorKind::InvalidArgument
+    );
+}
+
+#[test]
+fn monitoring_connections_need_no_key_are_not_counted_one_per_provider() {
+    let f = Fixture::new();
+    let id = "11111111-1111-4111-8111-111111111111";
+    let made = create(&f, "ix1", id, typed(10, wire::ConnectionType::Monitoring))
+        .expect("CONN-44: no key needed");
+    assert_eq!(
+        made.connection_type,
+        Some(wire::ConnectionType::Monitoring),
+        "the type is served"
+    );
+    assert_eq!(reserved_on(&f, "ix1"), 0, "CONN-44: not counted");
+    let second = "22222222-2222-4222-8222-222222222222";
+    assert_eq!(
+        rule_of(create(
+            &f,
+            "ix1",
+            second,
+            typed(10, wire::ConnectionType::Monitoring)
+        )),
+        (ErrorKind::Aborted, "CONN-45".to_owned())
+    );
+    // another interconnect has its own
+    assert!(
+        create(
+            &f,
+            "ix2",
+            second,
+            typed(10, wire::ConnectionType::Monitoring)
+        )
+        .is_ok()
+    );
+    // a standard connection still needs its key
+    let third = "33333333-3333-4333-8333-333333333333";
+    assert_eq!(rule_of(create(&f, "ix1", third, body(1000))).1, "CONN-3");
+}
+
+#[test]
+fn unknown_connection_types_are_refused_without_panic() {
+    let f = Fixture::new();
+    let key = intent(&f, 1000);
+    let id = key.shared_connection_uuid().as_str();
+    assert_eq!(
+        rule_of(create(
+            &f,
+            "ix1",
+            id,
+            typed(
+                1000,
+                wire::ConnectionType::Unknown("CONNECTION_TYPE_X".into())
+            )
+        )),
+        (ErrorKind::InvalidArgument, "CONN-43".to_owned())
+    );
+}

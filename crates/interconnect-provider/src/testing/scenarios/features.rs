@@ -57,6 +57,7 @@ fn proposal<C>(f: &Fixture<C>, channel: &ChannelName, vlan: i32, index: u32) -> 
             }),
         }),
         provisioning_state: None,
+        updatable: None,
     }
 }
 
