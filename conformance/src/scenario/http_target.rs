@@ -299,10 +299,13 @@ impl HttpTarget {
                 .await;
             match answer {
                 Ok(listed) => {
-                    if !listed
-                        .providers
-                        .iter()
-                        .any(|p| p.name.as_ref().is_some_and(|n| n.to_string() == who))
+                    // The stranger may be a partner of nothing here; the
+                    // partner must be listed (AUTH-5).
+                    if role == Role::Partner
+                        && !listed
+                            .providers
+                            .iter()
+                            .any(|p| p.name.as_ref().is_some_and(|n| n.to_string() == who))
                     {
                         return Err(PreflightError(format!(
                             "ListProviders with {flag} does not list {who} among the providers \
