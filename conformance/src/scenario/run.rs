@@ -111,13 +111,6 @@ pub async fn run_scenarios_with<T: Target>(
         if target.has_role(Role::Stranger) {
             discover_stranger(target, b).await;
         }
-        // Names unique to this run, so that a second run against the same
-        // server does not meet what the first left (item 5 of issue 18).
-        let run = uuid::Uuid::new_v4().simple().to_string();
-        b.set(
-            "run",
-            Value::String(run.get(..8).unwrap_or("run").to_owned()),
-        );
     }
     let mut out = Vec::with_capacity(scenarios.len());
     for scenario in scenarios {

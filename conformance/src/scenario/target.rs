@@ -176,8 +176,8 @@ impl<C: ConnectionCoordinator> Target for CoordinatorTarget<C> {
 /// the built-in aws/gcp pair (`ProviderConfig::default_pair`, this server
 /// `aws`, the runner `gcp`) with channel `ix2/ch4` of every environment
 /// administratively disabled, so that the rules about disabled channels
-/// (FEAT-13) have something to be checked on ([`reference_inventory`]
-/// declares it), and the stranger `azure` a partner of environments of its
+/// (FEAT-13) have something to be checked on (the [`Target::inventory`] of a
+/// `FixtureTarget` declares it), and the stranger `azure` a partner of environments of its
 /// own, so that it owns resources during the run (AUTH-3).
 pub fn reference_fixture() -> Fixture<Arc<ReferenceProvider>> {
     let mut fixture = Fixture::new();
