@@ -407,6 +407,12 @@ fn cases() -> Vec<Case> {
             |inner| skips("L3-18", inner),
         ),
         case(
+            "ignores the allowed prefix lengths of its guidance",
+            "L3-17",
+            &[],
+            |inner| skips("L3-17", inner),
+        ),
+        case(
             "ignores the ASN ranges of its guidance",
             "L3-37",
             &[],

@@ -168,6 +168,10 @@ pub enum Deviation {
     /// The server's own BGP entry given an ASN outside its guidance ASN
     /// ranges (L3-37).
     AsnOutsideGuidance,
+    /// The IPv4 subnet widened to a prefix length the guidance does not
+    /// allow, still holding both hosts inside the same include subnet
+    /// (L3-17).
+    PrefixLengthNotAllowed,
 }
 
 /// How a raw request of a `probe` step is authenticated.

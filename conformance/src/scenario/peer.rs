@@ -156,6 +156,39 @@ fn deviation(
                 .ok_or("the allocation has no BGP entry for the server")?;
             own.asn = Some(asn);
         }
+        Deviation::PrefixLengthNotAllowed => {
+            let subnet: ipnet::Ipv4Net = l3
+                .ipv4_subnet
+                .as_deref()
+                .ok_or("the allocation has no IPv4 subnet")?
+                .parse()
+                .map_err(|e| format!("the allocated subnet: {e}"))?;
+            let pools: Vec<ipnet::Ipv4Net> = guidance
+                .ipv4_subnet_guidance
+                .iter()
+                .filter_map(|g| g.include_subnet.as_deref()?.parse().ok())
+                .collect();
+            let pool = pools
+                .iter()
+                .find(|p| p.contains(&subnet))
+                .ok_or("the allocated subnet lies in no include subnet")?;
+            // A shorter length (a wider subnet) still holds both hosts.
+            let wider = (pool.prefix_len()..subnet.prefix_len())
+                .rev()
+                .find(|len| {
+                    !guidance
+                        .ipv4_allowed_subnet_prefix_lengths
+                        .contains(&i32::from(*len))
+                })
+                .ok_or(
+                    "skip: the guidance allows every length between its pool and the allocation",
+                )?;
+            let net = ipnet::Ipv4Net::new(subnet.network(), wider)
+                .map_err(|e| format!("the wider subnet: {e}"))?
+                .trunc();
+            l3.ipv4_subnet = Some(net.to_string());
+            l3.ipv4_subnet_prefix_length = Some(i32::from(wider));
+        }
         Deviation::SubnetOutsideGuidance => {
             let subnet: ipnet::Ipv4Net = l3
                 .ipv4_subnet
