@@ -7,10 +7,11 @@
 //! (protocol scenarios).
 #![forbid(unsafe_code)]
 
+pub mod embedded;
 pub mod filter;
 pub mod outcome;
 
-pub use outcome::{Outcome, Verdict};
+pub use outcome::{Kind, Outcome, Verdict};
 pub mod offline;
 pub mod report;
 pub mod scenario;

@@ -23,6 +23,18 @@ pub enum Verdict {
     },
 }
 
+/// Where a vector ran: against this project's library (offline) or
+/// against the target (a protocol scenario).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// An offline vector: checks this project's library, not the target.
+    #[default]
+    Offline,
+    /// A protocol scenario: calls the target.
+    Scenario,
+}
+
 /// One vector's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -35,6 +47,8 @@ pub struct Outcome {
     pub family: String,
     /// The vector's description.
     pub description: String,
+    /// Whether it ran offline or against the target.
+    pub kind: Kind,
     /// What happened.
     #[serde(flatten)]
     pub verdict: Verdict,

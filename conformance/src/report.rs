@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::outcome::{Outcome, Verdict};
+use crate::outcome::{Kind, Outcome, Verdict};
 
 /// The JSON Schema of [`Report::to_json`].
 pub const REPORT_SCHEMA: &str = include_str!("../vectors/schema/report.schema.json");
@@ -44,12 +44,53 @@ impl Totals {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
     outcomes: Vec<Outcome>,
+    strict: bool,
+}
+
+/// Why vectors were skipped, and how many for each reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SkipReason {
+    /// The reason (step numbers removed, so that equal reasons group).
+    pub reason: String,
+    /// How many vectors were skipped for it.
+    pub count: usize,
 }
 
 impl Report {
     /// A report of these outcomes, kept in the order given.
     pub fn new(outcomes: Vec<Outcome>) -> Self {
-        Report { outcomes }
+        Report {
+            outcomes,
+            strict: false,
+        }
+    }
+
+    /// With `strict`, any skipped vector fails the run (`--strict`).
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// Counts of the vectors of one kind: scenarios (run against the
+    /// target) or offline vectors (this project's library).
+    pub fn totals_of(&self, kind: Kind) -> Totals {
+        Totals::of(self.outcomes.iter().filter(|o| o.kind == kind))
+    }
+
+    /// The reasons vectors were skipped, most frequent first.
+    pub fn skip_reasons(&self) -> Vec<SkipReason> {
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for o in &self.outcomes {
+            if let Verdict::Skip { reason } = &o.verdict {
+                *counts.entry(general(reason)).or_default() += 1;
+            }
+        }
+        let mut out: Vec<SkipReason> = counts
+            .into_iter()
+            .map(|(reason, count)| SkipReason { reason, count })
+            .collect();
+        out.sort_by(|a, b| b.count.cmp(&a.count).then(a.reason.cmp(&b.reason)));
+        out
     }
 
     /// The outcomes.
@@ -62,9 +103,14 @@ impl Report {
         Totals::of(&self.outcomes)
     }
 
-    /// 0 when nothing failed (skips do not fail a run), 1 otherwise.
+    /// 0 when nothing failed, 1 otherwise; skips fail the run only when
+    /// [`strict`](Self::strict).
     pub fn exit_code(&self) -> i32 {
-        if self.outcomes.iter().any(Outcome::failed) {
+        let skipped = self
+            .outcomes
+            .iter()
+            .any(|o| matches!(o.verdict, Verdict::Skip { .. }));
+        if self.outcomes.iter().any(Outcome::failed) || self.strict && skipped {
             1
         } else {
             0
@@ -106,6 +152,26 @@ impl Report {
                 };
             }
         }
+        for (kind, label) in [
+            (Kind::Scenario, "scenarios against the target"),
+            (
+                Kind::Offline,
+                "offline vectors (this library, not the target)",
+            ),
+        ] {
+            let k = self.totals_of(kind);
+            let _ = writeln!(
+                out,
+                "{label} {}: {} passed, {} failed, {} skipped",
+                k.total, k.passed, k.failed, k.skipped
+            );
+        }
+        for s in self.skip_reasons() {
+            let _ = writeln!(out, "skipped {}: {}", s.count, s.reason);
+        }
+        if self.strict && self.totals().skipped > 0 {
+            let _ = writeln!(out, "--strict: the skips fail the run");
+        }
         let t = self.totals();
         let _ = writeln!(
             out,
@@ -131,6 +197,10 @@ impl Report {
             .collect();
         serde_json::json!({
             "totals": self.totals(),
+            "scenarios": self.totals_of(Kind::Scenario),
+            "offline": self.totals_of(Kind::Offline),
+            "skipReasons": self.skip_reasons(),
+            "strict": self.strict,
             "requirements": requirements,
         })
     }
@@ -148,6 +218,15 @@ impl Report {
         }
         let t = self.totals();
         let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        let (sc, off) = (
+            self.totals_of(Kind::Scenario),
+            self.totals_of(Kind::Offline),
+        );
+        let _ = writeln!(
+            out,
+            "<!-- scenarios against the target: {} ({} failed, {} skipped); offline vectors: {} ({} failed, {} skipped) -->",
+            sc.total, sc.failed, sc.skipped, off.total, off.failed, off.skipped
+        );
         let _ = writeln!(
             out,
             "<testsuites name=\"interconnect-conformance\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" errors=\"0\">",
@@ -163,10 +242,26 @@ impl Report {
                 s.failed,
                 s.skipped
             );
+            let sc = Totals::of(
+                outcomes
+                    .iter()
+                    .copied()
+                    .filter(|o| o.kind == Kind::Scenario),
+            );
+            let _ = writeln!(
+                out,
+                "    <properties>\n      <property name=\"scenarios\" value=\"{}\"/>\n      <property name=\"offline\" value=\"{}\"/>\n    </properties>",
+                sc.total,
+                s.total - sc.total
+            );
             for o in outcomes {
                 let head = format!(
-                    "    <testcase name=\"{}\" classname=\"{}\"",
+                    "    <testcase name=\"{}\" classname=\"{}.{}\"",
                     escape(&o.vector),
+                    match o.kind {
+                        Kind::Scenario => "scenario",
+                        Kind::Offline => "offline",
+                    },
                     escape(&o.requirement)
                 );
                 let _ = match &o.verdict {
@@ -187,6 +282,14 @@ impl Report {
         }
         out.push_str("</testsuites>\n");
         out
+    }
+}
+
+/// A skip reason without its step number (`step 3: x` becomes `x`).
+fn general(reason: &str) -> String {
+    match reason.split_once(": ") {
+        Some((head, rest)) if head.starts_with("step ") => rest.to_owned(),
+        _ => reason.to_owned(),
     }
 }
 

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::filter::Filter;
 use crate::offline::run_offline;
 use crate::report::Report;
-use crate::scenario::{self, Target, load_dir, run_scenarios_in};
+use crate::scenario::{self, Inventory, RunOptions, Target, load_dir, run_scenarios_with};
 use crate::vectors;
 
 /// Why the suite could not run (its own files, never the target).
@@ -22,6 +22,12 @@ pub enum SuiteError {
     /// A scenario file does not load.
     #[error("scenarios: {0}")]
     Scenarios(#[from] scenario::LoadError),
+    /// The vectors directory does not exist or holds no vector.
+    #[error("the vectors directory {0} does not exist or holds no vector")]
+    NoVectors(String),
+    /// The filter selects no vector (`--only` matching nothing).
+    #[error("no vector matches --only {0}")]
+    NothingSelected(String),
 }
 
 /// One vector as `--list` shows it.
@@ -52,6 +58,7 @@ pub struct Suite {
     vectors_dir: PathBuf,
     filter: Filter,
     environment: Option<EnvironmentName>,
+    inventory: Option<Inventory>,
 }
 
 impl Default for Suite {
@@ -61,9 +68,16 @@ impl Default for Suite {
 }
 
 impl Suite {
-    /// The vectors shipped with this crate (`conformance/vectors`).
+    /// The vectors shipped with this crate (`conformance/vectors`),
+    /// embedded in the library at build time ([`crate::embedded`]): found
+    /// from any working directory, without the source tree.
     pub fn bundled() -> Self {
-        Suite::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors"))
+        match crate::embedded::dir() {
+            Ok(dir) => Suite::new(dir),
+            // The temporary directory is not writable: the source tree's
+            // copy, when it is there.
+            Err(_) => Suite::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors")),
+        }
     }
 
     /// The vectors of `dir` (offline files at its top, scenarios in
@@ -73,7 +87,41 @@ impl Suite {
             vectors_dir: dir.into(),
             filter: Filter::all(),
             environment: None,
+            inventory: None,
         }
+    }
+
+    /// The partner's declared test inventory (`--inventory FILE`); without
+    /// it, the target's own ([`Target::inventory`]) when it has one.
+    pub fn with_inventory(mut self, inventory: Option<Inventory>) -> Self {
+        self.inventory = inventory;
+        self
+    }
+
+    /// Fails when the run would select no vector: the directory is
+    /// missing or empty, or `--only` matches nothing. A run that checks
+    /// nothing must not pass.
+    pub fn check_selection(&self) -> Result<usize, SuiteError> {
+        let shown = self.vectors_dir.display().to_string();
+        let has_files = std::fs::read_dir(&self.vectors_dir)
+            .map(|entries| {
+                entries.filter_map(Result::ok).any(|e| {
+                    let p = e.path();
+                    p.extension().is_some_and(|x| x == "json") || p.is_dir()
+                })
+            })
+            .unwrap_or(false);
+        if !has_files {
+            return Err(SuiteError::NoVectors(shown));
+        }
+        let listed = self.list()?;
+        if listed.is_empty() {
+            if self.filter.only.is_empty() {
+                return Err(SuiteError::NoVectors(shown));
+            }
+            return Err(SuiteError::NothingSelected(self.filter.only.join(", ")));
+        }
+        Ok(listed.len())
     }
 
     /// Runs only what `filter` selects (`--only`).
@@ -158,16 +206,20 @@ impl Suite {
 
     /// The offline vectors only (no target).
     pub fn run_offline(&self) -> Result<Report, SuiteError> {
+        self.check_selection()?;
         Ok(Report::new(run_offline(&self.vectors_dir, &self.filter)?))
     }
 
     /// The offline vectors, then the scenarios against `target`.
     pub async fn run<T: Target>(&self, target: &T) -> Result<Report, SuiteError> {
+        self.check_selection()?;
         let mut outcomes = run_offline(&self.vectors_dir, &self.filter)?;
         let scenarios = self.scenarios()?;
-        outcomes.extend(
-            run_scenarios_in(target, &scenarios, &self.filter, self.environment.as_ref()).await,
-        );
+        let options = RunOptions {
+            environment: self.environment.clone(),
+            inventory: self.inventory.clone().or_else(|| target.inventory()),
+        };
+        outcomes.extend(run_scenarios_with(target, &scenarios, &self.filter, &options).await);
         Ok(Report::new(outcomes))
     }
 }

@@ -77,6 +77,15 @@ async fn spawn(app: axum::Router) -> String {
 async fn serve_reference(
     with_operator: bool,
 ) -> (Fixture<Arc<ReferenceProvider>>, HttpTargetConfig) {
+    serve_mutated(with_operator, |api| api).await
+}
+
+/// [`serve_reference`] with the API router changed by `mutate` (a proxy in
+/// front of the reference server that breaks one rule of the binding).
+async fn serve_mutated(
+    with_operator: bool,
+    mutate: impl FnOnce(axum::Router) -> axum::Router,
+) -> (Fixture<Arc<ReferenceProvider>>, HttpTargetConfig) {
     let fixture = reference_fixture();
     let stranger = ProviderName::new("azure").expect("id");
     let tokens = BearerTokens::new()
@@ -87,7 +96,7 @@ async fn serve_reference(
         Arc::new(tokens),
         RouterConfig::default().rate_limit(None),
     );
-    let url = spawn(api).await;
+    let url = spawn(mutate(api)).await;
     let mut config =
         HttpTargetConfig::new(url, fixture.partner.clone(), Secret::new(PARTNER_TOKEN))
             .with_stranger(stranger, Secret::new(STRANGER_TOKEN));
@@ -219,4 +228,89 @@ async fn discovery_can_be_restricted_to_one_environment() {
         "an environment that is not listed fails discovery"
     );
     assert!(!failures(&report).is_empty());
+}
+
+/// A binding that answers without authentication: a request without a
+/// token, or with a token it never issued, is served as the partner.
+async fn no_authentication(
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let known = request
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v == format!("Bearer {PARTNER_TOKEN}") || v == format!("Bearer {STRANGER_TOKEN}")
+        });
+    if !known && let Ok(v) = format!("Bearer {PARTNER_TOKEN}").parse() {
+        request.headers_mut().insert("authorization", v);
+    }
+    next.run(request).await
+}
+
+/// A binding whose errors are a flat `{"code", "message"}` document instead
+/// of the `{"error": {...}}` of the specification.
+async fn flat_errors(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let response = next.run(request).await;
+    if response.status().as_u16() < 400 {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
+    let doc: Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    let flat = json!({"code": doc["error"]["code"], "message": doc["error"]["message"]});
+    let mut parts = parts;
+    parts.headers.remove("content-length");
+    axum::response::Response::from_parts(parts, axum::body::Body::from(flat.to_string()))
+}
+
+/// The failures of the suite against a mutated binding, as (vector,
+/// requirement, mismatch).
+async fn failures_against(
+    mutate: impl FnOnce(axum::Router) -> axum::Router,
+) -> Vec<(String, String, String)> {
+    let (_fixture, config) = serve_mutated(true, mutate).await;
+    let target: HttpTarget = config.build().expect("the target builds");
+    let report = Suite::bundled()
+        .with_filter(interconnect_conformance::Filter::only(["static_resources"]))
+        .run(&target)
+        .await
+        .expect("the suite loads");
+    report
+        .outcomes()
+        .iter()
+        .filter_map(|o| match &o.verdict {
+            Verdict::Fail { mismatch } => {
+                Some((o.vector.clone(), o.requirement.clone(), mismatch.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Issue 18 item 6, the binding's mutants: each is killed by the vector
+/// whose requirement is the rule it breaks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_binding_without_authentication_fails_auth_1() {
+    let failed =
+        failures_against(|api| api.layer(axum::middleware::from_fn(no_authentication))).await;
+    let requirements: Vec<&str> = failed.iter().map(|(_, r, _)| r.as_str()).collect();
+    assert_eq!(requirements, vec!["AUTH-1"], "{failed:?}");
+    assert!(failed[0].2.contains("expected status 401"), "{failed:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_binding_with_a_flat_error_document_fails_err_1() {
+    let failed = failures_against(|api| api.layer(axum::middleware::from_fn(flat_errors))).await;
+    assert!(failed.iter().any(|(_, r, _)| r == "ERR-1"), "{failed:?}");
+    assert!(
+        failed.iter().all(|(_, _, m)| m.contains("ERR-1")),
+        "every failure names the broken document: {failed:?}"
+    );
 }

@@ -15,6 +15,7 @@ fn outcome(vector: &str, requirement: &str, verdict: Verdict) -> Outcome {
         requirement: requirement.to_owned(),
         family: "test".to_owned(),
         description: "a <tricky> \"description\" & more".to_owned(),
+        kind: interconnect_conformance::Kind::Scenario,
         verdict,
     }
 }

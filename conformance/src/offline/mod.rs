@@ -53,6 +53,7 @@ pub fn run_offline(vectors_dir: &Path, filter: &Filter) -> Result<Vec<Outcome>, 
                 requirement: v.requirement.clone(),
                 family: family.to_owned(),
                 description: v.description.clone(),
+                kind: crate::outcome::Kind::Offline,
                 verdict: run(&v.input, &v.expected),
             });
         }
@@ -68,6 +69,7 @@ pub fn run_offline(vectors_dir: &Path, filter: &Filter) -> Result<Vec<Outcome>, 
                 requirement: case.requirement.clone(),
                 family: WIRE_FAMILY.to_owned(),
                 description: case.description.clone(),
+                kind: crate::outcome::Kind::Offline,
                 verdict: wire::run(&file.schema, case),
             });
         }

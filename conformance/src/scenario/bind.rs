@@ -247,6 +247,8 @@ pub async fn discover<C: ConnectionCoordinator + ?Sized>(
         "interconnect",
         interconnects.iter().map(ToString::to_string),
     );
+    let mut macsec_from = None;
+    let mut first_channels = Vec::new();
     for (i, ix) in interconnects.iter().enumerate() {
         let mut channels = Vec::new();
         let mut token = None;
@@ -295,17 +297,43 @@ pub async fn discover<C: ConnectionCoordinator + ?Sized>(
         }
         if i == 0 {
             numbered(&mut b, "channel", names.into_iter());
-            for (label, ours) in [("channel.managed", true), ("channel.unmanaged", false)] {
-                numbered(
-                    &mut b,
-                    label,
-                    channels
-                        .iter()
-                        .filter(|c| (c.macsec_manager_provider.as_ref() == Some(partner)) == ours)
-                        .filter_map(|c| c.name.as_ref().map(ToString::to_string)),
-                );
+        }
+        // The MACsec channels come from the first interconnect whose
+        // channels the partner manages hold no key yet: a rotation a
+        // previous run finished leaves an active key that no one may
+        // delete (MACSEC-7), so a second run moves on (issue 18 item 5).
+        if macsec_from.is_none() {
+            let managed: Vec<_> = channels
+                .iter()
+                .filter(|c| c.macsec_manager_provider.as_ref() == Some(partner))
+                .filter_map(|c| c.name.clone())
+                .collect();
+            let mut fresh = true;
+            for ch in &managed {
+                let keys = coordinator
+                    .list_mac_sec_keys(caller, request::ListMacSecKeys { parent: ch.clone() })
+                    .await
+                    .map_err(|e| discovery("ListMacSecKeys", e))?;
+                fresh &= keys.mac_sec_keys.is_empty();
+            }
+            if fresh && !managed.is_empty() {
+                macsec_from = Some(channels.clone());
             }
         }
+        if i == 0 {
+            first_channels = channels;
+        }
+    }
+    let macsec = macsec_from.unwrap_or(first_channels);
+    for (label, ours) in [("channel.managed", true), ("channel.unmanaged", false)] {
+        numbered(
+            &mut b,
+            label,
+            macsec
+                .iter()
+                .filter(|c| (c.macsec_manager_provider.as_ref() == Some(partner)) == ours)
+                .filter_map(|c| c.name.as_ref().map(ToString::to_string)),
+        );
     }
     Ok(b)
 }

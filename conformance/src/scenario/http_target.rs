@@ -19,9 +19,9 @@ use interconnect_http::{HttpCoordinator, HttpCoordinatorConfig};
 use interconnect_provider::Caller;
 use serde_json::Value;
 
-use super::model::{Hook, Role};
+use super::model::{Hook, ProbeCredentials, Role};
 use super::patient::Patient;
-use super::target::{HookError, Target};
+use super::target::{HookError, RawAnswer, Target};
 
 /// The path of the operator API that issues activation keys, under the
 /// operator URL.
@@ -48,6 +48,12 @@ pub enum HttpTargetError {
     #[error("the operator client could not be built: {0}")]
     OperatorClient(String),
 }
+
+/// Why the target cannot be tested at all: one clear error naming the
+/// credential or address and what the server answered (never a token).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("preflight: {0}")]
+pub struct PreflightError(pub String);
 
 /// How to reach a target at a URL.
 #[derive(Clone)]
@@ -108,6 +114,18 @@ impl HttpTargetConfig {
 
     /// Builds the target.
     pub fn build(self) -> Result<HttpTarget, HttpTargetError> {
+        let raw = RawClient {
+            url: self.url.trim_end_matches('/').to_owned(),
+            token: self.token.clone(),
+            client: raw_client(&self.url, &self.extra_roots_pem)?,
+        };
+        let mut secrets = vec![self.token.expose().to_owned()];
+        if let Some((_, t)) = &self.stranger {
+            secrets.push(t.expose().to_owned());
+        }
+        if let Some((_, t)) = &self.operator {
+            secrets.push(t.expose().to_owned());
+        }
         let mut api = HttpCoordinatorConfig::new(&self.url, &self.as_provider, self.token);
         if let Some((stranger, token)) = &self.stranger {
             api = api.with_credential(stranger.id(), token.clone());
@@ -123,20 +141,7 @@ impl HttpTargetConfig {
                 if !(url.starts_with("https://") || loopback_http(&url)) {
                     return Err(HttpTargetError::OperatorUrl(url));
                 }
-                ensure_crypto_provider();
-                let mut builder = reqwest::Client::builder()
-                    .use_rustls_tls()
-                    .https_only(url.starts_with("https://"))
-                    .redirect(reqwest::redirect::Policy::none())
-                    .timeout(std::time::Duration::from_secs(30));
-                for pem in &self.extra_roots_pem {
-                    let cert = reqwest::Certificate::from_pem(pem)
-                        .map_err(|e| HttpTargetError::OperatorClient(e.to_string()))?;
-                    builder = builder.add_root_certificate(cert);
-                }
-                let client = builder
-                    .build()
-                    .map_err(|e| HttpTargetError::OperatorClient(e.to_string()))?;
+                let client = raw_client(&url, &self.extra_roots_pem)?;
                 Some(Operator { url, token, client })
             }
         };
@@ -146,8 +151,36 @@ impl HttpTargetConfig {
             stranger: self.stranger.map(|(p, _)| p),
             operator,
             dev_hooks: Vec::new(),
+            raw,
+            secrets,
         })
     }
+}
+
+/// A client of the operator API or of raw requests to the target:
+/// rustls, no redirects, 30 s timeout, `https` only unless `url` is plain
+/// HTTP (which the callers allow on loopback only).
+fn raw_client(url: &str, extra_roots_pem: &[Vec<u8>]) -> Result<reqwest::Client, HttpTargetError> {
+    ensure_crypto_provider();
+    let mut builder = reqwest::Client::builder()
+        .use_rustls_tls()
+        .https_only(url.starts_with("https://"))
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(30));
+    for pem in extra_roots_pem {
+        let cert = reqwest::Certificate::from_pem(pem)
+            .map_err(|e| HttpTargetError::OperatorClient(e.to_string()))?;
+        builder = builder.add_root_certificate(cert);
+    }
+    builder
+        .build()
+        .map_err(|e| HttpTargetError::OperatorClient(e.to_string()))
+}
+
+struct RawClient {
+    url: String,
+    token: Secret,
+    client: reqwest::Client,
 }
 
 /// `http://127.0.0.1...`, `http://localhost...` or `http://[::1]...`.
@@ -176,6 +209,8 @@ pub struct HttpTarget {
     stranger: Option<ProviderName>,
     operator: Option<Operator>,
     dev_hooks: Vec<Hook>,
+    raw: RawClient,
+    secrets: Vec<String>,
 }
 
 impl std::fmt::Debug for HttpTarget {
@@ -239,6 +274,92 @@ impl HttpTarget {
             .filter(|h| names.contains(&h.as_str()))
             .collect();
         self.dev_hooks.clone()
+    }
+
+    /// Checks the target, each token and each role once before any vector
+    /// runs, so that a wrong URL or credential stops the run with one
+    /// clear error instead of dozens of identical failures: the partner's
+    /// token and identity (`ListProviders` answers and lists the partner,
+    /// AUTH-5), the stranger's token, the operator token. Then discovers
+    /// the development hooks ([`Self::discover_hooks`]).
+    pub async fn preflight(&mut self) -> Result<Vec<Hook>, PreflightError> {
+        use interconnect_provider::{ConnectionCoordinator, ErrorKind, request};
+        let roles: Vec<(Role, String, &str)> =
+            std::iter::once((Role::Partner, self.partner.to_string(), "--token"))
+                .chain(
+                    self.stranger
+                        .iter()
+                        .map(|s| (Role::Stranger, s.to_string(), "--stranger-token")),
+                )
+                .collect();
+        for (role, who, flag) in roles {
+            let answer = self
+                .coordinator
+                .list_providers(&self.caller(role), request::ListProviders {})
+                .await;
+            match answer {
+                Ok(listed) => {
+                    // The stranger may be a partner of nothing here; the
+                    // partner must be listed (AUTH-5).
+                    if role == Role::Partner
+                        && !listed
+                            .providers
+                            .iter()
+                            .any(|p| p.name.as_ref().is_some_and(|n| n.to_string() == who))
+                    {
+                        return Err(PreflightError(format!(
+                            "ListProviders with {flag} does not list {who} among the providers \
+                             the token may act as (AUTH-5): the token belongs to another provider?"
+                        )));
+                    }
+                }
+                Err(e) if e.kind() == ErrorKind::Unauthenticated => {
+                    return Err(PreflightError(format!(
+                        "the target refused {flag} (the token of {who}): 401 {e}"
+                    )));
+                }
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        ErrorKind::Unavailable | ErrorKind::DeadlineExceeded
+                    ) =>
+                {
+                    return Err(PreflightError(format!(
+                        "the target {} does not answer: {e}",
+                        self.raw.url
+                    )));
+                }
+                Err(e) => {
+                    return Err(PreflightError(format!(
+                        "ListProviders as {who} answered {} {}: {e}",
+                        e.http_status(),
+                        e.kind().status_name()
+                    )));
+                }
+            }
+        }
+        if let Some(op) = &self.operator {
+            let answer = op
+                .client
+                .get(format!("{}{OPERATOR_DEV_HOOKS}", op.url))
+                .bearer_auth(op.token.expose())
+                .send()
+                .await
+                .map_err(|e| {
+                    PreflightError(format!(
+                        "the operator API {} does not answer: {}",
+                        op.url,
+                        e.without_url()
+                    ))
+                })?;
+            let status = answer.status().as_u16();
+            if status == 401 || status == 403 {
+                return Err(PreflightError(format!(
+                    "the operator API refused --operator-token: {status}"
+                )));
+            }
+        }
+        Ok(self.discover_hooks().await)
     }
 
     /// Calls the development hook `hook` with `body`.
@@ -307,8 +428,54 @@ impl Target for HttpTarget {
     }
 
     fn has_hook(&self, hook: Hook) -> bool {
-        self.operator.is_some()
-            && (hook == Hook::IssueActivationKey || self.dev_hooks.contains(&hook))
+        hook == Hook::RawHttp
+            || self.operator.is_some()
+                && (hook == Hook::IssueActivationKey || self.dev_hooks.contains(&hook))
+    }
+
+    fn secrets(&self) -> Vec<String> {
+        self.secrets.clone()
+    }
+
+    async fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+        credentials: ProbeCredentials,
+        wrong_token: &str,
+    ) -> Result<RawAnswer, HookError> {
+        let method = reqwest::Method::from_bytes(method.as_bytes())
+            .map_err(|_| failed_hook(Hook::RawHttp, format!("bad method {method}")))?;
+        let mut request = self
+            .raw
+            .client
+            .request(method, format!("{}{path}", self.raw.url));
+        request = match credentials {
+            ProbeCredentials::None => request,
+            ProbeCredentials::Wrong => request.bearer_auth(wrong_token),
+            ProbeCredentials::Partner => request.bearer_auth(self.raw.token.expose()),
+        };
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.map_err(|e| {
+            failed_hook(
+                Hook::RawHttp,
+                format!("the target is unreachable: {}", e.without_url()),
+            )
+        })?;
+        let status = response.status().as_u16();
+        let body = response.bytes().await.map_err(|e| {
+            failed_hook(
+                Hook::RawHttp,
+                format!("the answer could not be read: {}", e.without_url()),
+            )
+        })?;
+        Ok(RawAnswer {
+            status,
+            body: body.to_vec(),
+        })
     }
 
     async fn advance_clock(&self, seconds: i64) -> Result<(), HookError> {

@@ -112,15 +112,34 @@ fn looks_like_requirement(r: &str) -> bool {
 }
 
 fn check_step(file: &Path, at: &str, s: &Scenario, step: &Step) -> Result<(), LoadError> {
-    let kinds = [step.op.is_some(), step.hook.is_some(), step.peer.is_some()]
-        .iter()
-        .filter(|b| **b)
-        .count();
+    let kinds = [
+        step.op.is_some(),
+        step.hook.is_some(),
+        step.peer.is_some(),
+        step.probe.is_some(),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count();
     if kinds != 1 {
         return Err(invalid(
             file,
             at.to_owned(),
-            "a step has exactly one of `op`, `hook`, `peer`",
+            "a step has exactly one of `op`, `hook`, `peer`, `probe`",
+        ));
+    }
+    if step.walk.is_some() && !step.op.as_deref().is_some_and(|o| o.starts_with("List")) {
+        return Err(invalid(
+            file,
+            format!("{at}.walk"),
+            "`walk` follows the pages of a List operation only",
+        ));
+    }
+    if step.probe.is_some() && !s.needs.contains(&super::model::Hook::RawHttp) {
+        return Err(invalid(
+            file,
+            format!("{at}.probe"),
+            "the scenario uses `probe` but does not list `rawHttp` in `needs`",
         ));
     }
     if let Some(op) = &step.op
@@ -149,7 +168,7 @@ fn check_step(file: &Path, at: &str, s: &Scenario, step: &Step) -> Result<(), Lo
             return Err(invalid(
                 file,
                 format!("{at}.assert[{k}]"),
-                "an assertion has exactly one of equals, exists, absent, oneOf, length, contains, excludes",
+                "an assertion has exactly one of equals, exists, absent, oneOf, length, contains, excludes, after, every, includes",
             ));
         }
         if !(a.pointer.is_empty() || a.pointer.starts_with('/')) {

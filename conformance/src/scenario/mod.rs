@@ -14,6 +14,8 @@
 //! | [`bind`] | placeholders and the discovery of names |
 //! | [`target`] | `Target`: coordinator, identities, optional hooks |
 //! | [`patient`] | waits and retries on 429 (rate-limited targets) |
+//! | [`inventory`] | the partner's declared test inventory |
+//! | [`probe`] | raw requests with chosen credentials (AUTH-1, ERR-1) |
 //! | [`http_target`] | `HttpTarget`: a target at a URL, hooks through the operator API |
 //! | [`peer`] | the runner's embedded peer |
 //! | [`redact`] | secrets never printed |
@@ -22,21 +24,29 @@
 
 pub mod bind;
 pub mod http_target;
+pub mod inventory;
 pub mod load;
 pub mod model;
 pub mod mutant;
 pub mod operations;
 pub mod patient;
 pub mod peer;
+pub mod probe;
 pub mod redact;
 pub mod run;
 pub mod target;
 
-pub use http_target::{HttpTarget, HttpTargetConfig, HttpTargetError};
+pub use http_target::{HttpTarget, HttpTargetConfig, HttpTargetError, PreflightError};
+pub use inventory::{Inventory, InventoryError};
 pub use load::{LoadError, bundled_dir, load_dir, load_file};
-pub use model::{Assertion, Expect, Hook, HookCall, PeerCall, Role, Scenario, ScenarioFile, Step};
+pub use model::{
+    Assertion, Deviation, Expect, Hook, HookCall, PeerCall, Probe, ProbeCredentials, Role,
+    Scenario, ScenarioFile, Step,
+};
 pub use mutant::Mutant;
 pub use operations::{AnyRequest, OperationCall, invoke};
 pub use patient::Patient;
-pub use run::{Filter, run_scenarios, run_scenarios_in};
-pub use target::{CoordinatorTarget, FixtureTarget, HookError, Target, reference_fixture};
+pub use run::{Filter, RunOptions, run_scenarios, run_scenarios_in, run_scenarios_with};
+pub use target::{
+    CoordinatorTarget, FixtureTarget, HookError, RawAnswer, Target, reference_fixture,
+};

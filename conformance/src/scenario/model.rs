@@ -62,6 +62,10 @@ pub enum Hook {
     AwaitProvisioning,
     /// The target's devices can be made to carry traffic with a MACsec key.
     ActivateMacSecKey,
+    /// The target is reached over HTTP and the runner may send requests of
+    /// its own: without credentials, with a wrong token, and reading the
+    /// raw error document (AUTH-1, ERR-1).
+    RawHttp,
 }
 
 impl Hook {
@@ -72,6 +76,7 @@ impl Hook {
             Hook::AdvanceClock => "advanceClock",
             Hook::AwaitProvisioning => "awaitProvisioning",
             Hook::ActivateMacSecKey => "activateMacSecKey",
+            Hook::RawHttp => "rawHttp",
         }
     }
 }
@@ -142,9 +147,62 @@ pub enum PeerCall {
         connection: String,
         /// The channel name.
         channel: String,
+        /// One deliberate departure from the guidance (the rest of the
+        /// proposal stays valid), for the server-side guidance rules.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        deviate: Option<Deviation>,
     },
     /// A fresh MACsec key body (`{"cak", "ckn"}`), random.
     MacSecKey {},
+}
+
+/// One departure from the target's guidance in a feature proposal: the
+/// runner computes it from the guidance the target answered, so that the
+/// proposal breaks exactly one rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Deviation {
+    /// The IPv4 subnet (and both hosts) moved outside every include subnet
+    /// of the guidance (L3-18).
+    SubnetOutsideGuidance,
+    /// The server's own BGP entry given an ASN outside its guidance ASN
+    /// ranges (L3-37).
+    AsnOutsideGuidance,
+    /// The IPv4 subnet widened to a prefix length the guidance does not
+    /// allow, still holding both hosts inside the same include subnet
+    /// (L3-17).
+    PrefixLengthNotAllowed,
+}
+
+/// How a raw request of a `probe` step is authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ProbeCredentials {
+    /// No `Authorization` header.
+    None,
+    /// A bearer token the target never issued.
+    Wrong,
+    /// The partner's own token.
+    Partner,
+}
+
+/// A `probe` step: raw HTTP requests, one per operation, with chosen
+/// credentials; each answer must have the step's expected status and the
+/// error document of the specification (`{"error": {"code", "status",
+/// "message"}}`), and never contain a secret the runner sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Probe {
+    /// The credentials sent.
+    pub credentials: ProbeCredentials,
+    /// The operation ids to send (empty: every operation of the
+    /// specification).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operations: Vec<String>,
+    /// The connection id used in paths that address one (a missing one
+    /// unless a step saved a real one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection: Option<String>,
 }
 
 /// One step.
@@ -161,6 +219,16 @@ pub struct Step {
     /// An embedded peer computation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peer: Option<PeerCall>,
+    /// Raw HTTP requests with chosen credentials (needs `rawHttp`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probe: Option<Probe>,
+    /// With `op` a List operation: the JSON pointer of its items. The
+    /// runner then follows `nextPageToken` to the end (with the step's
+    /// `pageSize`), checks that every token is a non-empty string, that no
+    /// token and no item comes back twice and that the walk ends (LIST-6,
+    /// LIST-7), and answers `{<items member>: [every item]}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub walk: Option<String>,
     /// Who calls (`op` only).
     #[serde(default, rename = "as")]
     pub role: Role,
@@ -198,7 +266,9 @@ pub struct Expect {
     /// The canonical error kind (`ABORTED`, ...), when it matters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    /// The requirement id the error must name.
+    /// The requirement id the refusal is about: a label for reports only.
+    /// The runner never requires a target to name it (our ids in messages
+    /// are this project's convention, E-36, not the specification's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
 }
@@ -248,6 +318,18 @@ pub struct Assertion {
     /// matching this value (matching as for `contains`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excludes: Option<Value>,
+    /// The member is an RFC 3339 time later than this one (a time the
+    /// server really set, not a zero or epoch value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    /// The member is an array (or absent, counted as empty) whose every
+    /// element matches this value (matching as for `contains`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub every: Option<Value>,
+    /// The member is an array holding every element of this array (after
+    /// placeholders are filled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub includes: Option<Value>,
 }
 
 impl Assertion {
@@ -261,6 +343,9 @@ impl Assertion {
             self.length.is_some(),
             self.contains.is_some(),
             self.excludes.is_some(),
+            self.after.is_some(),
+            self.every.is_some(),
+            self.includes.is_some(),
         ]
         .iter()
         .filter(|b| **b)

@@ -10,6 +10,8 @@ use interconnect_core::wire;
 use interconnect_provider::{Caller, ConnectionCoordinator, PageRequest, request};
 use serde_json::Value;
 
+use super::model::Deviation;
+
 /// The peer's own ASN in its proposals.
 pub const PEER_ASN: u32 = 16550;
 
@@ -46,6 +48,7 @@ impl EmbeddedPeer {
         server: &ProviderName,
         connection: &ConnectionName,
         channel: &ChannelName,
+        deviate: Option<Deviation>,
     ) -> Result<Value, String> {
         let guidance = coordinator
             .generate_feature_guidance(
@@ -99,6 +102,10 @@ impl EmbeddedPeer {
             used: &used,
         })
         .map_err(|e| format!("allocation: {e}"))?;
+        let config = match deviate {
+            None => config,
+            Some(d) => deviation(config, l3, server, d)?,
+        };
         let feature = wire::Feature {
             name: None,
             channel: Some(channel.clone()),
@@ -115,4 +122,114 @@ impl EmbeddedPeer {
             "ckn": uuid::Uuid::new_v4().simple().to_string(),
         })
     }
+}
+
+/// `config` with exactly one departure from `guidance` (see [`Deviation`]).
+fn deviation(
+    mut config: wire::FeatureConfig,
+    guidance: &wire::L3BaseGuidance,
+    server: &ProviderName,
+    deviate: Deviation,
+) -> Result<wire::FeatureConfig, String> {
+    let l3 = config
+        .l3_base_config
+        .as_mut()
+        .ok_or("the allocation has no L3 configuration")?;
+    match deviate {
+        Deviation::AsnOutsideGuidance => {
+            let inside = |asn: u32| {
+                guidance
+                    .asn_ranges
+                    .iter()
+                    .any(|r| r.start.is_some_and(|s| s <= asn) && r.stop.is_some_and(|e| asn <= e))
+            };
+            // Private 4-byte ASNs (RFC 6996), never reserved: the only rule
+            // the choice breaks is the guidance's ranges.
+            let asn = (4_200_000_000u32..4_294_967_294)
+                .step_by(7919)
+                .find(|a| !inside(*a))
+                .ok_or("every private ASN lies inside the guidance")?;
+            let own = l3
+                .provider_bgp_configs
+                .iter_mut()
+                .find(|c| c.provider.as_ref() == Some(server))
+                .ok_or("the allocation has no BGP entry for the server")?;
+            own.asn = Some(asn);
+        }
+        Deviation::PrefixLengthNotAllowed => {
+            let subnet: ipnet::Ipv4Net = l3
+                .ipv4_subnet
+                .as_deref()
+                .ok_or("the allocation has no IPv4 subnet")?
+                .parse()
+                .map_err(|e| format!("the allocated subnet: {e}"))?;
+            let pools: Vec<ipnet::Ipv4Net> = guidance
+                .ipv4_subnet_guidance
+                .iter()
+                .filter_map(|g| g.include_subnet.as_deref()?.parse().ok())
+                .collect();
+            let pool = pools
+                .iter()
+                .find(|p| p.contains(&subnet))
+                .ok_or("the allocated subnet lies in no include subnet")?;
+            // A shorter length (a wider subnet) still holds both hosts.
+            let wider = (pool.prefix_len()..subnet.prefix_len())
+                .rev()
+                .find(|len| {
+                    !guidance
+                        .ipv4_allowed_subnet_prefix_lengths
+                        .contains(&i32::from(*len))
+                })
+                .ok_or(
+                    "skip: the guidance allows every length between its pool and the allocation",
+                )?;
+            let net = ipnet::Ipv4Net::new(subnet.network(), wider)
+                .map_err(|e| format!("the wider subnet: {e}"))?
+                .trunc();
+            l3.ipv4_subnet = Some(net.to_string());
+            l3.ipv4_subnet_prefix_length = Some(i32::from(wider));
+        }
+        Deviation::SubnetOutsideGuidance => {
+            let subnet: ipnet::Ipv4Net = l3
+                .ipv4_subnet
+                .as_deref()
+                .ok_or("the allocation has no IPv4 subnet")?
+                .parse()
+                .map_err(|e| format!("the allocated subnet: {e}"))?;
+            let pools: Vec<ipnet::Ipv4Net> = guidance
+                .ipv4_subnet_guidance
+                .iter()
+                .filter_map(|g| g.include_subnet.as_deref()?.parse().ok())
+                .collect();
+            let len = subnet.prefix_len();
+            // Documentation ranges first (RFC 5737), then any block.
+            let target = [
+                "192.0.2.0",
+                "198.51.100.0",
+                "203.0.113.0",
+                "100.64.0.0",
+                "10.0.0.0",
+            ]
+            .iter()
+            .filter_map(|a| ipnet::Ipv4Net::new(a.parse().ok()?, len).ok())
+            .find(|n| {
+                !pools
+                    .iter()
+                    .any(|p| p.contains(&n.network()) || n.contains(&p.network()))
+            })
+            .ok_or("no block lies outside the guidance's include subnets")?;
+            let offset = |host: &str| -> Option<String> {
+                let h: std::net::Ipv4Addr = host.parse().ok()?;
+                let delta = u32::from(h).checked_sub(u32::from(subnet.network()))?;
+                Some(std::net::Ipv4Addr::from(u32::from(target.network()) + delta).to_string())
+            };
+            l3.ipv4_subnet = Some(target.to_string());
+            for c in &mut l3.provider_bgp_configs {
+                if let Some(h) = c.host_ipv4.as_deref().and_then(offset) {
+                    c.host_ipv4 = Some(h);
+                }
+            }
+        }
+    }
+    Ok(config)
 }

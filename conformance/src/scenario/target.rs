@@ -13,7 +13,16 @@ use interconnect_core::wire::{AdminState, Secret};
 use interconnect_provider::testing::{Fixture, PROVISIONING_DELAY_SECONDS};
 use interconnect_provider::{Caller, ConnectionCoordinator, ReferenceProvider};
 
-use super::model::{Hook, Role};
+use super::model::{Hook, ProbeCredentials, Role};
+
+/// A raw HTTP answer (the `rawHttp` hook): status and body bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawAnswer {
+    /// The HTTP status.
+    pub status: u16,
+    /// The body.
+    pub body: Vec<u8>,
+}
 
 /// Why a hook call failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -69,6 +78,34 @@ pub trait Target: Sync {
     ) -> impl Future<Output = Result<Secret, HookError>> + Send {
         let _ = (environment, bandwidth_mbps, destination_account_id);
         async { Err(HookError::Unsupported(Hook::IssueActivationKey)) }
+    }
+
+    /// The test inventory the target is known to hold (an in-process
+    /// target's configuration); `--inventory FILE` takes precedence.
+    fn inventory(&self) -> Option<super::inventory::Inventory> {
+        None
+    }
+
+    /// The secrets the runner holds for the target (its bearer tokens):
+    /// no answer may ever contain one (AUTH-9).
+    fn secrets(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Sends a raw HTTP request to the target (`rawHttp`): `method`, a path
+    /// with its query under the base URL, an optional JSON body, and the
+    /// credentials chosen; `wrong_token` is the token sent for
+    /// [`ProbeCredentials::Wrong`].
+    fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        credentials: ProbeCredentials,
+        wrong_token: &str,
+    ) -> impl Future<Output = Result<RawAnswer, HookError>> + Send {
+        let _ = (method, path, body, credentials, wrong_token);
+        async { Err(HookError::Unsupported(Hook::RawHttp)) }
     }
 
     /// Moves the target's clock forward.
@@ -139,10 +176,23 @@ impl<C: ConnectionCoordinator> Target for CoordinatorTarget<C> {
 /// the built-in aws/gcp pair (`ProviderConfig::default_pair`, this server
 /// `aws`, the runner `gcp`) with channel `ix2/ch4` of every environment
 /// administratively disabled, so that the rules about disabled channels
-/// (FEAT-13) have something to be checked on.
+/// (FEAT-13) have something to be checked on (the [`Target::inventory`] of a
+/// `FixtureTarget` declares it), and the stranger `azure` a partner of environments of its
+/// own, so that it owns resources during the run (AUTH-3).
 pub fn reference_fixture() -> Fixture<Arc<ReferenceProvider>> {
     let mut fixture = Fixture::new();
     let mut config = fixture.server.config().clone();
+    if let (Ok(azure), Some(first)) = (
+        ProviderName::new("azure"),
+        config.inventory.partners.first().cloned(),
+    ) && let Ok(extra) =
+        interconnect_provider::config::Inventory::default_pair(&config.provider, &azure)
+    {
+        for mut p in extra.partners {
+            p.peer_accepts_mac_sec_keys = first.peer_accepts_mac_sec_keys;
+            config.inventory.partners.push(p);
+        }
+    }
     for partner in &mut config.inventory.partners {
         for env in &mut partner.environments {
             for ix in env.interconnects.iter_mut().skip(1).take(1) {
@@ -202,8 +252,15 @@ impl<C: ConnectionCoordinator> Target for FixtureTarget<C> {
         true
     }
 
-    fn has_hook(&self, _hook: Hook) -> bool {
-        true
+    fn has_hook(&self, hook: Hook) -> bool {
+        hook != Hook::RawHttp
+    }
+
+    fn inventory(&self) -> Option<super::inventory::Inventory> {
+        Some(super::inventory::Inventory::of_config(
+            self.fixture.server.config(),
+            &self.fixture.partner,
+        ))
     }
 
     async fn issue_activation_key(

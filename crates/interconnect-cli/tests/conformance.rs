@@ -64,7 +64,14 @@ fn in_process_runs_everything_and_writes_valid_reports() -> TestResult {
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("pass  conn-overbooking-is-aborted"), "{text}");
-    assert!(text.contains(", 0 failed, 0 skipped"), "{text}");
+    // In process there is no HTTP binding: only the raw requests of
+    // AUTH-1 and ERR-1 are skipped, and the summary says why.
+    assert!(text.contains(", 0 failed, 2 skipped"), "{text}");
+    assert!(
+        text.contains("skipped 2: the target offers no `rawHttp` hook"),
+        "{text}"
+    );
+    assert!(text.contains("scenarios against the target "), "{text}");
     let report: Value = serde_json::from_slice(&std::fs::read(&json)?)?;
     let schema: Value = serde_json::from_str(interconnect_conformance::report::REPORT_SCHEMA)?;
     let validator = jsonschema::validator_for(&schema)?;
@@ -173,5 +180,87 @@ async fn against_a_url_scenarios_without_hooks_skip_with_the_reason() -> TestRes
         "{text}"
     );
     assert!(!text.contains("cli-test-token"));
+    Ok(())
+}
+
+#[test]
+fn a_run_that_selects_nothing_exits_2_with_the_reason() -> TestResult {
+    let out = run(&["--only", "NO-SUCH-RULE"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no vector matches --only NO-SUCH-RULE"),
+        "{err}"
+    );
+    let missing = std::env::temp_dir().join("interconnect-no-such-vectors-dir");
+    let out = run(&["--vectors", &missing.display().to_string()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("does not exist or holds no vector"), "{err}");
+    let empty = temp_dir("empty")?;
+    let out = run(&["--vectors", &empty.display().to_string()]);
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::remove_dir_all(empty)?;
+    Ok(())
+}
+
+#[test]
+fn the_embedded_vectors_run_from_any_working_directory() -> TestResult {
+    let elsewhere = temp_dir("cwd")?;
+    let out = Command::new(env!("CARGO_BIN_EXE_interconnect"))
+        .args(["conformance", "--only", "KEY"])
+        .current_dir(&elsewhere)
+        .stdin(Stdio::null())
+        .output()?;
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("pass  "), "{text}");
+    assert!(text.contains(", 0 failed, 0 skipped"), "{text}");
+    std::fs::remove_dir_all(elsewhere)?;
+    Ok(())
+}
+
+#[test]
+fn strict_fails_a_run_with_skips() {
+    let out = run(&["--in-process", "--strict", "--only", "AUTH-1"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("--strict: the skips fail the run"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_token_stops_at_the_preflight_with_one_error() -> TestResult {
+    let fixture = Fixture::new();
+    let tokens =
+        BearerTokens::new().with_partner(Secret::new("cli-good-token"), fixture.partner.clone());
+    let app = router_with(
+        fixture.target.clone(),
+        Arc::new(tokens),
+        RouterConfig::default().rate_limit(None),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let out = tokio::task::spawn_blocking(move || {
+        run(&[
+            "--target",
+            &url,
+            "--token",
+            "cli-bad-token",
+            "--as-provider",
+            "gcp",
+        ])
+    })
+    .await?;
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("preflight: the target refused --token"),
+        "{err}"
+    );
+    assert!(!err.contains("cli-bad-token"), "{err}");
+    assert!(stdout(&out).is_empty(), "no vector ran");
     Ok(())
 }

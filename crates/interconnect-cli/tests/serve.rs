@@ -364,7 +364,9 @@ async fn serve_dev_prints_generated_tokens_and_serves_them() -> TestResult {
 /// `interconnect serve --dev` runs every vector (the development hooks move
 /// the server's clock, finish provisioning and activate MACsec keys; the
 /// dev inventory has a disabled channel), fails none, skips none, and
-/// writes a JSON report that follows its schema.
+/// writes a JSON report that follows its schema. Issue 18 item 5: a second
+/// run against the same server instance passes too (each run names its
+/// resources uniquely and cleans up).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn conformance_against_serve_dev_runs_every_vector_and_passes() -> TestResult {
     let port = free_port();
@@ -421,15 +423,30 @@ async fn conformance_against_serve_dev_runs_every_vector_and_passes() -> TestRes
     .iter()
     .map(|s| (*s).to_owned())
     .collect();
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_interconnect"))
-            .args(&args)
-            .stdin(Stdio::null())
-            .output()
-    })
-    .await??;
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert_eq!(out.status.code(), Some(0), "{text}");
+    for attempt in ["first", "second"] {
+        let args = args.clone();
+        let out = tokio::task::spawn_blocking(move || {
+            Command::new(env!("CARGO_BIN_EXE_interconnect"))
+                .args(&args)
+                .stdin(Stdio::null())
+                .output()
+        })
+        .await??;
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(out.status.code(), Some(0), "{attempt} run: {text}");
+        check_serve_dev_report(&text, &json_report, &junit)?;
+    }
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+    Ok(())
+}
+
+/// The checks of one run of [`conformance_against_serve_dev_runs_every_vector_and_passes`].
+fn check_serve_dev_report(
+    text: &str,
+    json_report: &std::path::Path,
+    junit: &std::path::Path,
+) -> TestResult {
     let totals = text.lines().last().unwrap_or_default();
     assert!(
         totals.contains(" 0 failed, 0 skipped"),
@@ -438,7 +455,7 @@ async fn conformance_against_serve_dev_runs_every_vector_and_passes() -> TestRes
     for secret in ["conf-partner", "conf-operator", "conf-stranger"] {
         assert!(!text.contains(secret), "the report shows a token");
     }
-    let report: Value = serde_json::from_slice(&std::fs::read(&json_report)?)?;
+    let report: Value = serde_json::from_slice(&std::fs::read(json_report)?)?;
     let schema: Value = serde_json::from_str(include_str!(
         "../../../conformance/vectors/schema/report.schema.json"
     ))?;
@@ -458,13 +475,30 @@ async fn conformance_against_serve_dev_runs_every_vector_and_passes() -> TestRes
         totals["total"].as_u64().is_some_and(|n| n > 400),
         "{totals}"
     );
-    let xml = std::fs::read_to_string(&junit)?;
+    // Issue 18 item 7: the scenarios that called the server are counted
+    // apart from the offline vectors.
+    let scenarios = report["scenarios"]["passed"].as_u64().unwrap_or(0);
+    assert!(
+        scenarios >= 69,
+        "scenarios against the server: {}",
+        report["scenarios"]
+    );
+    assert!(
+        text.contains(&format!(
+            "scenarios against the target {scenarios}: {scenarios} passed"
+        )),
+        "{text}"
+    );
+    let xml = std::fs::read_to_string(junit)?;
     assert!(
         xml.contains(r#"failures="0""#) && xml.contains(r#"skipped="0""#),
         "{}",
         xml.lines().take(3).collect::<Vec<_>>().join("\n")
     );
-    drop(server);
-    let _ = std::fs::remove_dir_all(dir);
+    assert!(
+        xml.contains(&format!("scenarios against the target: {scenarios} ")),
+        "{}",
+        xml.lines().take(3).collect::<Vec<_>>().join("\n")
+    );
     Ok(())
 }

@@ -5,12 +5,18 @@
 //! that server; `--in-process` runs the scenarios against an in-process
 //! reference provider with every hook. The readable report goes to stdout;
 //! `--junit FILE` and `--json-report FILE` write the other formats. The exit
-//! code is 0 only when nothing failed.
+//! code is 0 only when nothing failed (and, with `--strict`, nothing was
+//! skipped); 2 when the run would check nothing (`--only` matching no
+//! vector, a `--vectors` directory missing or empty) or the preflight finds
+//! the target or a credential unusable. The vectors are embedded in the
+//! binary: the suite runs from any working directory.
 
 use std::path::PathBuf;
 
 use clap::Args;
-use interconnect_conformance::scenario::{FixtureTarget, HttpTargetConfig, reference_fixture};
+use interconnect_conformance::scenario::{
+    FixtureTarget, HttpTargetConfig, Inventory, reference_fixture,
+};
 use interconnect_conformance::{Filter, Report, Suite};
 use interconnect_core::names::{EnvironmentName, ProviderName};
 use interconnect_core::wire::Secret;
@@ -72,9 +78,19 @@ pub(crate) struct ConformanceArgs {
     /// CA of the server under test).
     #[arg(long, value_name = "FILE")]
     pub(crate) root_cert: Option<PathBuf>,
-    /// The vectors directory (default: the vectors this tool was built with).
+    /// The vectors directory (default: the vectors embedded in this tool).
     #[arg(long, value_name = "DIR")]
     pub(crate) vectors: Option<PathBuf>,
+    /// Any skipped vector fails the run (a missing hook, role or declared
+    /// resource then counts as a failure).
+    #[arg(long)]
+    pub(crate) strict: bool,
+    /// The partner's declared test inventory (JSON,
+    /// `{"disabledChannels": [NAME, ...]}`): what the target holds, so that
+    /// a scenario whose precondition the target hides fails instead of
+    /// skipping (`conformance/vectors/scenarios/README.md`).
+    #[arg(long, value_name = "FILE", requires = "target")]
+    pub(crate) inventory: Option<PathBuf>,
 }
 
 fn provider(text: &str) -> Result<ProviderName, CliError> {
@@ -98,6 +114,15 @@ pub(crate) fn run(args: ConformanceArgs) -> Result<Outcome, CliError> {
     if args.list {
         return list(&suite);
     }
+    // A run that checks nothing must not pass.
+    suite
+        .check_selection()
+        .map_err(|e| CliError::usage(e.to_string()))?;
+    let inventory = match &args.inventory {
+        Some(file) => Some(Inventory::read(file).map_err(|e| CliError::usage(e.to_string()))?),
+        None => None,
+    };
+    let suite = suite.with_inventory(inventory);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -139,9 +164,13 @@ pub(crate) fn run(args: ConformanceArgs) -> Result<Outcome, CliError> {
         };
         let report = runtime.block_on(async {
             let mut target = config.build().map_err(|e| CliError::usage(e.to_string()))?;
-            // A development server (`serve --dev`) also moves its clock,
-            // finishes provisioning and activates MACsec keys on request.
-            target.discover_hooks().await;
+            // One check of the target and of each credential first; it
+            // also finds the development hooks of a `serve --dev` server
+            // (clock, provisioning, MACsec activation).
+            target
+                .preflight()
+                .await
+                .map_err(|e| CliError::usage(e.to_string()))?;
             suite.run(&target).await.map_err(suite_error)
         })?;
         (
@@ -152,6 +181,7 @@ pub(crate) fn run(args: ConformanceArgs) -> Result<Outcome, CliError> {
         let report = suite.run_offline().map_err(suite_error)?;
         ("offline vectors only (no --target)".to_owned(), report)
     };
+    let report = report.strict(args.strict);
     write_reports(&args, &report)?;
     let mut stdout = format!("interconnect conformance: {heading}\n\n");
     stdout.push_str(report.to_text().trim_end());
@@ -162,7 +192,13 @@ pub(crate) fn run(args: ConformanceArgs) -> Result<Outcome, CliError> {
 }
 
 fn suite_error(e: interconnect_conformance::SuiteError) -> CliError {
-    CliError::new(ErrorKind::Io, e.to_string())
+    match e {
+        interconnect_conformance::SuiteError::NoVectors(_)
+        | interconnect_conformance::SuiteError::NothingSelected(_) => {
+            CliError::usage(e.to_string())
+        }
+        other => CliError::new(ErrorKind::Io, other.to_string()),
+    }
 }
 
 fn write_reports(args: &ConformanceArgs, report: &Report) -> Result<(), CliError> {

@@ -45,7 +45,7 @@ macro_rules! operation_ids {
     ($($ty:ident),* $(,)?) => {
         $( impl Operation for $ty { const ID: &'static str = stringify!($ty); } )*
         /// The operation ids of the specification, in `openapi.yaml` order.
-        pub const OPERATIONS: [&str; 34] = [$(stringify!($ty)),*];
+        pub const OPERATIONS: [&str; 35] = [$(stringify!($ty)),*];
     };
 }
 
