@@ -147,7 +147,7 @@ async fn a_hundred_flows_under_a_tight_rate_limit_end_verified_or_failed() -> Te
     // confirms the key at aws over HTTP, so it too may meet the limit)
     let mut ids = Vec::new();
     for _ in 0..FLOWS {
-        let (uuid, key) = pair.request_at_aws(1000)?;
+        let (uuid, key) = pair.request_at_aws(1000).await?;
         let mut accepted = false;
         for _ in 0..100 {
             match pair.gcp.accept_activation_key(&pair.acceptance(&key)).await {

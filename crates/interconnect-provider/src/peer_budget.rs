@@ -193,6 +193,7 @@ budgeted! {
     list_environments: ListEnvironments -> wire::ListEnvironmentsResponse;
     get_environment: GetEnvironment -> wire::Environment;
     confirm_activation_key: ConfirmActivationKey -> wire::ConfirmActivationKeyResponse;
+    get_activation_key_parameters: GetActivationKeyParameters -> wire::GetActivationKeyParametersResponse;
     list_interconnects: ListInterconnects -> wire::ListInterconnectsResponse;
     get_interconnect: GetInterconnect -> wire::Interconnect;
     list_channels: ListChannels -> wire::ListChannelsResponse;
@@ -215,6 +216,7 @@ budgeted! {
     create_feature: CreateFeature -> wire::Feature;
     delete_feature: DeleteFeature -> wire::Empty;
     get_feature: GetFeature -> wire::Feature;
+    update_feature: UpdateFeature -> wire::Feature;
     list_issues: ListIssues -> wire::ListIssuesResponse;
     create_issue: CreateIssue -> wire::Issue;
     get_issue: GetIssue -> wire::Issue;

@@ -57,6 +57,7 @@ reads!(
     GetProvider,
     ListEnvironments,
     GetEnvironment,
+    GetActivationKeyParameters,
     ListInterconnects,
     GetInterconnect,
     ListChannels,
