@@ -38,7 +38,7 @@ fn verified(view: &CustomerConnection) -> bool {
 #[tokio::test]
 async fn a_429_on_create_feature_is_not_counted_as_agreed() -> TestResult {
     let pair = Pair::new();
-    let (uuid, key) = pair.request_at_aws(1000)?;
+    let (uuid, key) = pair.request_at_aws(1000).await?;
     pair.to_aws.fail_next("create_feature", slow_down());
     pair.gcp
         .accept_activation_key(&pair.acceptance(&key))
@@ -73,7 +73,7 @@ async fn a_lost_answer_is_confirmed_with_get_feature() -> TestResult {
     // the peer created the feature but its answer was lost: the next pass
     // finds it on the peer (GetFeature) and does not propose it again
     let pair = Pair::new();
-    let (uuid, key) = pair.request_at_aws(1000)?;
+    let (uuid, key) = pair.request_at_aws(1000).await?;
     pair.to_aws.lose_next_answer(
         "create_feature",
         CoordinatorError::unavailable("NEG-4", "the answer was lost"),
@@ -103,7 +103,7 @@ async fn a_lost_answer_is_confirmed_with_get_feature() -> TestResult {
 #[tokio::test]
 async fn a_peer_that_always_answers_429_on_create_feature_fails_within_the_budget() -> TestResult {
     let pair = Pair::new();
-    let (uuid, key) = pair.request_at_aws(1000)?;
+    let (uuid, key) = pair.request_at_aws(1000).await?;
     pair.gcp
         .accept_activation_key(&pair.acceptance(&key))
         .await?;
@@ -144,7 +144,7 @@ async fn a_peer_that_cannot_answer_guidance_is_asked_on_the_backoff_schedule() -
         pair.to_gcp
             .fail_next("generate_feature_guidance", slow_down());
     }
-    let (uuid, key) = pair.request_at_aws(1000)?;
+    let (uuid, key) = pair.request_at_aws(1000).await?;
     pair.gcp
         .accept_activation_key(&pair.acceptance(&key))
         .await?;

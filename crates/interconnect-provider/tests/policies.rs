@@ -183,7 +183,8 @@ async fn ipv6_sessions_announce_no_more_than_the_peers_ipv6_limit_or_else_its_ip
             remote_account_id: Secret::new(GCP_PROJECT),
             attachment: aws_end.clone(),
         },
-    )?;
+    )
+    .await?;
     let mut acceptance: AcceptActivationKey = pair.acceptance(&requested.activation_key);
     acceptance.acceptance.attachment = gcp_end;
     acceptance.remote_attachment = Some(aws_end);
