@@ -45,6 +45,7 @@ pub struct SwitchablePeer {
     refused: AtomicUsize,
     calls: AtomicUsize,
     log: Mutex<Vec<&'static str>>,
+    lost_answer: Mutex<Option<(&'static str, CoordinatorError)>>,
 }
 
 impl SwitchablePeer {
@@ -56,7 +57,15 @@ impl SwitchablePeer {
             refused: AtomicUsize::new(0),
             calls: AtomicUsize::new(0),
             log: Mutex::new(Vec::new()),
+            lost_answer: Mutex::new(None),
         }
+    }
+
+    /// The next call of `operation` (`create_connection`, ...) reaches the
+    /// peer, but its answer is replaced by `error` (an answer lost or
+    /// garbled on the way back).
+    pub fn lose_next_answer(&self, operation: &'static str, error: CoordinatorError) {
+        *self.lost_answer.lock().unwrap_or_else(|p| p.into_inner()) = Some((operation, error));
     }
 
     /// Takes it down (every call answers 503) or brings it back.
@@ -86,6 +95,15 @@ impl SwitchablePeer {
         self.log.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
+    /// The error replacing this call's answer ([`Self::lose_next_answer`]).
+    fn lost(&self, operation: &'static str) -> Option<CoordinatorError> {
+        let mut lost = self.lost_answer.lock().unwrap_or_else(|p| p.into_inner());
+        if lost.as_ref().is_some_and(|(op, _)| *op == operation) {
+            return lost.take().map(|(_, e)| e);
+        }
+        None
+    }
+
     fn gate(&self, operation: &'static str) -> CoordinatorResult<()> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.log
@@ -113,7 +131,16 @@ macro_rules! switchable {
             $(
                 fn $fn<'a>(&'a self, caller: &'a Caller, request: request::$req) -> PeerFuture<'a, $resp> {
                     match self.gate(stringify!($fn)) {
-                        Ok(()) => self.inner.$fn(caller, request),
+                        Ok(()) => match self.lost(stringify!($fn)) {
+                            None => self.inner.$fn(caller, request),
+                            Some(e) => {
+                                let call = self.inner.$fn(caller, request);
+                                Box::pin(async move {
+                                    let _ = call.await;
+                                    Err(e)
+                                })
+                            }
+                        },
                         Err(e) => Box::pin(async move { Err(e) }),
                     }
                 }
