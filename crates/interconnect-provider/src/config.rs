@@ -15,6 +15,7 @@
 
 use chrono::Duration;
 use interconnect_core::names::{NameError, ProviderName};
+use interconnect_core::validation::MacSecKeyEncoding;
 use interconnect_core::wire::{
     AdminState, Channel, Environment, EnvironmentVisibility, FeatureType, Interconnect,
     InterconnectState, ProviderSites, Secret,
@@ -62,6 +63,12 @@ pub struct PartnerInventory {
     /// which the inventory check enforces.
     #[serde(default = "yes")]
     pub peer_accepts_mac_sec_keys: bool,
+    /// How MACsec CAKs and CKNs are written between this provider and the
+    /// partner, agreed out of band (default hexadecimal; MACSEC-11,
+    /// MACSEC-12, E-14): keys the partner sends are read in it and keys
+    /// this provider sends are written in it.
+    #[serde(default)]
+    pub mac_sec_key_encoding: MacSecKeyEncoding,
 }
 
 fn yes() -> bool {
@@ -443,6 +450,7 @@ impl Inventory {
                 display_name: display_name_of(partner),
                 environments,
                 peer_accepts_mac_sec_keys: split != ManagerSplit::AllLocal,
+                mac_sec_key_encoding: MacSecKeyEncoding::default(),
             }],
         })
     }

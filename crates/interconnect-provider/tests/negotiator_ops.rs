@@ -609,6 +609,13 @@ async fn a_channel_waits_while_the_peer_rotates_another_channel_of_the_interconn
         [(new3.0.clone(), true)],
         "MACSEC-18: the old key is deleted once the new one is active"
     );
+    assert_eq!(
+        single_active_key(&pair, "ch1"),
+        old1,
+        "MACSEC-6: ch1 waits the bake time of the interconnect after ch3's rotation"
+    );
+    pair.settle_for(Duration::hours(2) + Duration::minutes(5))
+        .await;
     assert_ne!(single_active_key(&pair, "ch1"), old1, "then ch1 rotates");
     assert_eq!(watcher.violations(), Vec::<String>::new());
     Ok(())

@@ -118,6 +118,8 @@ async fn concurrent_creates_respect_the_rotation_rules(f: Fixture<Arc<ReferenceP
         )
         .await
         .expect("the rotation ends");
+    // MACSEC-6: no rotation on the interconnect for the bake time
+    f.clock.advance(f.server.config().policy.mac_sec_bake());
     let mut attempts = Vec::new();
     for ch in others {
         for i in 0..6 {

@@ -127,9 +127,10 @@ pub fn allocate_l3(input: &AllocationInput<'_>) -> Result<FeatureConfig, Allocat
     let (r4, n4) = first_two_hosts(&ipv4);
     let hosts6 = ipv6.as_ref().map(first_two_hosts);
     let config = L3BaseConfig {
-        ipv4_subnet: Some(ipv4.to_string()),
+        // E-43: the masked address alone, its length in its own member
+        ipv4_subnet: Some(ipv4.network().to_string()),
         ipv4_subnet_prefix_length: Some(i32::from(ipv4.prefix_len())),
-        ipv6_subnet: ipv6.map(|n| n.to_string()),
+        ipv6_subnet: ipv6.map(|n| n.network().to_string()),
         ipv6_subnet_prefix_length: ipv6.map(|n| i32::from(n.prefix_len())),
         mtu_bytes: Some(mtu),
         vlan_id: Some(vlan),

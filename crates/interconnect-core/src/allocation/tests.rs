@@ -74,9 +74,11 @@ fn takes_the_preferred_subnet_lowest_vlan_highest_mtu() -> Result<(), Allocation
     let f = allocate(&g, &ChannelUsage::default(), true)?;
     let c = l3(&f);
     assert_eq!(c.vlan_id, Some(2000));
-    assert_eq!(c.ipv4_subnet.as_deref(), Some("169.254.1.16/30"));
+    // E-43 (L3-13, L3-22): written bare, the length in its own member
+    assert_eq!(c.ipv4_subnet.as_deref(), Some("169.254.1.16"));
     assert_eq!(c.ipv4_subnet_prefix_length, Some(30));
-    assert_eq!(c.ipv6_subnet.as_deref(), Some("fd20::/127"));
+    assert_eq!(c.ipv6_subnet.as_deref(), Some("fd20::"));
+    assert_eq!(c.ipv6_subnet_prefix_length, Some(127));
     assert_eq!(c.mtu_bytes, Some(8896));
     assert_eq!(c.provider_bgp_configs[0].asn, Some(64512));
     assert_eq!(
@@ -105,7 +107,8 @@ fn skips_a_used_preferred_subnet_and_used_vlan() -> Result<(), AllocationError> 
     let c = l3(&f);
     assert_eq!(c.vlan_id, Some(2002));
     // Lowest free aligned /30 (the longest allowed length) after 169.254.0.0/30.
-    assert_eq!(c.ipv4_subnet.as_deref(), Some("169.254.0.4/30"));
+    assert_eq!(c.ipv4_subnet.as_deref(), Some("169.254.0.4"));
+    assert_eq!(c.ipv4_subnet_prefix_length, Some(30));
     assert_eq!(judge(&f, &g, &used), vec![]);
     Ok(())
 }

@@ -27,8 +27,10 @@ pub const USABLE_VLANS: std::ops::RangeInclusive<i32> = 1025..=4094;
 /// and 4294967295 (RFC 7300).
 pub const RESERVED_ASNS: [u32; 3] = [0, 23456, 4_294_967_295];
 
-/// Longest MD5 password accepted (RFC 2385 leaves it open; common router limit).
-pub const MAX_MD5_PASSWORD_LEN: usize = 80;
+/// Longest MD5 password accepted, in bytes of UTF-8 (L3-46). Neither the
+/// specification nor RFC 2385 bounds it; this generous bound only keeps a
+/// document's size in check (E-123). Any characters are accepted.
+pub const MAX_MD5_PASSWORD_LEN: usize = 1024;
 
 /// What is already in use on a channel by the other features there.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -248,12 +250,14 @@ fn check_config(c: &mut Collector, l3: &L3BaseConfig, ctx: &L3Context<'_>) {
     check_bgp(c, l3, ctx, v4, v6, ipv6_configured);
     if let Some(pw) = &l3.md5_bgp_password {
         let text = pw.expose();
-        let printable = text.chars().all(|ch| ch.is_ascii_graphic() || ch == ' ');
-        if text.is_empty() || text.len() > MAX_MD5_PASSWORD_LEN || !printable {
+        if text.is_empty() || text.len() > MAX_MD5_PASSWORD_LEN {
             c.push(
                 L3_MD5_PASSWORD,
                 format!("{P}.md5BgpPassword"),
-                format!("the MD5 password must be 1 to {MAX_MD5_PASSWORD_LEN} printable ASCII characters (got {} bytes)", text.len()),
+                format!(
+                    "the MD5 password, when present, must be 1 to {MAX_MD5_PASSWORD_LEN} bytes (got {} bytes)",
+                    text.len()
+                ),
             );
         }
     }
@@ -518,18 +522,14 @@ fn check_bgp(
                 format!("{bpath}.hostIpv6"),
                 "hostIpv6 is set but IPv6 is not configured",
             ),
-            (None, true) => c.push(
-                L3_IPV6_HOSTS_MATCH,
-                format!("{bpath}.hostIpv6"),
-                "IPv6 is configured but hostIpv6 is missing",
-            ),
+            // L3-42: hostIpv6 is optional even with IPv6 configured
             (Some(text), true) => {
                 if let Some(addr) = check_host(c, text, v6, &V6_RULES, &format!("{bpath}.hostIpv6"))
                 {
                     hosts6.push((i, addr));
                 }
             }
-            (None, false) => {}
+            (None, _) => {}
         }
     }
     for (hosts, rules) in [(hosts4, &V4_RULES), (hosts6, &V6_RULES)] {
@@ -899,8 +899,15 @@ mod tests {
             l3.ipv6_subnet_prefix_length = None;
         });
         assert_eq!(rules_of(&f), vec![L3_IPV6_HOSTS_MATCH, L3_IPV6_HOSTS_MATCH]);
+        // L3-42: with IPv6 configured, hostIpv6 is optional (upstream)
         let f = with(|l3| l3.provider_bgp_configs[0].host_ipv6 = None);
-        assert_eq!(rules_of(&f), vec![L3_IPV6_HOSTS_MATCH]);
+        assert_eq!(rules_of(&f), Vec::<&str>::new());
+        let f = with(|l3| {
+            for b in &mut l3.provider_bgp_configs {
+                b.host_ipv6 = None;
+            }
+        });
+        assert_eq!(rules_of(&f), Vec::<&str>::new());
     }
 
     #[test]
@@ -1091,12 +1098,23 @@ mod tests {
             )),
             Vec::<&str>::new()
         );
-        for bad in [
-            String::new(),
+        // L3-46 (E-123): any characters, up to 1024 bytes
+        for good in [
             "x".repeat(81),
             "tab\there".into(),
             "é".into(),
+            "é".repeat(512),
         ] {
+            assert_eq!(
+                rules_of(&with(
+                    |l3| l3.md5_bgp_password = Some(Secret::new(good.clone()))
+                )),
+                Vec::<&str>::new(),
+                "{} bytes",
+                good.len()
+            );
+        }
+        for bad in [String::new(), "x".repeat(1025), "é".repeat(513)] {
             let v = judge(
                 &with(|l3| l3.md5_bgp_password = Some(Secret::new(bad.clone()))),
                 &ChannelUsage::default(),

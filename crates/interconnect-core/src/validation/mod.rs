@@ -13,6 +13,7 @@
 
 mod guidance;
 mod l3_feature;
+mod mac_sec_encoding;
 mod resources;
 pub mod rules;
 mod subnet;
@@ -29,6 +30,7 @@ pub use guidance::validate_l3_guidance;
 pub use l3_feature::{
     ChannelUsage, L3Context, MAX_MD5_PASSWORD_LEN, RESERVED_ASNS, USABLE_VLANS, validate_l3_feature,
 };
+pub use mac_sec_encoding::{MAX_MAC_SEC_TEXT_LEN, MacSecKeyEncoding, validate_mac_sec_key_as};
 pub use resources::{
     validate_connection_bandwidth, validate_environment, validate_issue, validate_mac_sec_key,
     validate_maintenance_event,

@@ -88,44 +88,11 @@ pub fn validate_environment(env: &Environment) -> Vec<Violation> {
     c.violations
 }
 
-/// Checks the CAK and CKN of a MACsec key. Messages never show either value.
+/// Checks the CAK and CKN of a MACsec key in the default hexadecimal
+/// encoding ([`validate_mac_sec_key_as`](super::validate_mac_sec_key_as)
+/// checks another agreed one). Messages never show either value.
 pub fn validate_mac_sec_key(key: &MacSecKey) -> Vec<Violation> {
-    let mut c = Collector::default();
-    match key.cak.as_ref().map(|s| hex_octets(s.expose())) {
-        None => c.push(MACSEC_KEY_PRESENT, "cak", "cak is required"),
-        Some(Some(16 | 32)) => {}
-        Some(Some(n)) => c.push(
-            MACSEC_CAK_FORMAT,
-            "cak",
-            format!("the CAK is {n} octets; 16 or 32 are required"),
-        ),
-        Some(None) => c.push(
-            MACSEC_CAK_FORMAT,
-            "cak",
-            "the CAK must be written as hexadecimal octets",
-        ),
-    }
-    match key.ckn.as_ref().map(|s| hex_octets(s.expose())) {
-        None => c.push(MACSEC_KEY_PRESENT, "ckn", "ckn is required"),
-        Some(Some(1..=32)) => {}
-        Some(Some(n)) => c.push(
-            MACSEC_CKN_FORMAT,
-            "ckn",
-            format!("the CKN is {n} octets; 1 to 32 are required"),
-        ),
-        Some(None) => c.push(
-            MACSEC_CKN_FORMAT,
-            "ckn",
-            "the CKN must be written as an even number of hexadecimal digits",
-        ),
-    }
-    c.violations
-}
-
-/// Number of octets of an even-length hex string, or `None` if it is not one.
-fn hex_octets(text: &str) -> Option<usize> {
-    (text.len().is_multiple_of(2) && text.bytes().all(|b| b.is_ascii_hexdigit()))
-        .then_some(text.len() / 2)
+    super::validate_mac_sec_key_as(key, super::MacSecKeyEncoding::Hex)
 }
 
 /// Checks a maintenance event has a start before its end.

@@ -10,7 +10,12 @@ use crate::names::{ChannelName, ConnectionName};
 
 /// `Connection`: bandwidth sold to one customer between two clouds, carried
 /// over every channel of its interconnect.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+///
+/// Read from `deferProvisioning` (the schema's member) or `deferConnection`
+/// (the name `CreateConnection` and `docs/DeferringProvider.md` give the
+/// flag): either one true defers (DEFER-14). Only `deferProvisioning` is
+/// written.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Connection {
     /// The connection's resource name.
@@ -109,6 +114,44 @@ wire_enum! {
         /// `CONNECTION_TYPE_MONITORING`: an active monitoring session; not
         /// counted against capacity, at most two per interconnect.
         Monitoring => "CONNECTION_TYPE_MONITORING",
+    }
+}
+
+/// What [`Connection`] reads: its members and the flag's other name.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ConnectionIn {
+    #[serde(default)]
+    name: Option<ConnectionName>,
+    #[serde(default)]
+    activation_key: Option<Secret>,
+    #[serde(default)]
+    bandwidth_mbps: Option<i32>,
+    #[serde(default)]
+    admin_state: Option<AdminState>,
+    #[serde(default)]
+    verification_state: Option<VerificationState>,
+    #[serde(default)]
+    defer_provisioning: Option<bool>,
+    #[serde(default)]
+    defer_connection: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for Connection {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let c = ConnectionIn::deserialize(deserializer)?;
+        let defer_provisioning = match (c.defer_provisioning, c.defer_connection) {
+            (None, None) => None,
+            (a, b) => Some(a == Some(true) || b == Some(true)),
+        };
+        Ok(Self {
+            name: c.name,
+            activation_key: c.activation_key,
+            bandwidth_mbps: c.bandwidth_mbps,
+            admin_state: c.admin_state,
+            verification_state: c.verification_state,
+            defer_provisioning,
+        })
     }
 }
 
@@ -326,6 +369,34 @@ mod tests {
             "verificationState": "VERIFICATION_STATE_UNVERIFIED",
             "deferProvisioning": true,
         })
+    }
+
+    #[test]
+    fn defer_connection_is_read_as_the_deferral_flag() -> TestResult {
+        // DEFER-14: the operation text's name and the schema's, either one
+        for doc in [
+            json!({"deferConnection": true}),
+            json!({"deferProvisioning": true}),
+            json!({"deferConnection": true, "deferProvisioning": false}),
+            json!({"deferConnection": true, "deferProvisioning": true}),
+        ] {
+            let c: Connection = serde_json::from_value(doc.clone())?;
+            assert_eq!(c.defer_provisioning, Some(true), "{doc}");
+        }
+        let c: Connection = serde_json::from_value(json!({"deferConnection": false}))?;
+        assert_eq!(c.defer_provisioning, Some(false));
+        let c: Connection = serde_json::from_value(json!({"bandwidthMbps": 1}))?;
+        assert_eq!(c.defer_provisioning, None);
+        let written = serde_json::to_value(Connection {
+            defer_provisioning: Some(true),
+            ..Connection::default()
+        })?;
+        assert_eq!(
+            written,
+            json!({"deferProvisioning": true}),
+            "only the schema's name is written"
+        );
+        Ok(())
     }
 
     fn guidance_doc() -> Value {

@@ -5,12 +5,14 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A point in time, read from any RFC 3339 offset and written in UTC with a
-/// `Z` suffix and only as many fractional digits as needed.
+/// A point in time, read from any RFC 3339 text (any offset, any number of
+/// fractional digits) and kept and written with millisecond precision
+/// (WIRE-23): in UTC with a `Z` suffix, three fractional digits when the
+/// time is not a whole second, none otherwise.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(DateTime<Utc>);
 
@@ -24,7 +26,7 @@ pub struct TimestampError {
 impl Timestamp {
     /// Wraps a UTC time.
     pub fn from_utc(time: DateTime<Utc>) -> Self {
-        Timestamp(time)
+        Timestamp(time.trunc_subsecs(3))
     }
     /// Seconds since the Unix epoch, for building times in tests and clocks.
     pub fn from_unix_seconds(seconds: i64) -> Option<Self> {
@@ -45,7 +47,7 @@ impl FromStr for Timestamp {
             });
         }
         DateTime::parse_from_rfc3339(s)
-            .map(|t| Timestamp(t.with_timezone(&Utc)))
+            .map(|t| Timestamp::from_utc(t.with_timezone(&Utc)))
             .map_err(|e| TimestampError {
                 reason: e.to_string(),
             })
@@ -99,6 +101,27 @@ mod tests {
         assert_eq!(t.to_string(), "2000-01-23T04:56:07Z");
         let t: Timestamp = "2000-01-23T06:56:07.25+02:00".parse()?;
         assert_eq!(t.to_string(), "2000-01-23T04:56:07.250Z");
+        Ok(())
+    }
+
+    #[test]
+    fn writes_milliseconds_and_reads_any_precision() -> Result<(), TimestampError> {
+        // WIRE-23: nanoseconds in, milliseconds out
+        let t: Timestamp = "2000-01-23T04:56:07.123456789Z".parse()?;
+        assert_eq!(t.to_string(), "2000-01-23T04:56:07.123Z");
+        let now = DateTime::from_timestamp(951_282_967, 987_654_321).ok_or(TimestampError {
+            reason: "in range".into(),
+        })?;
+        assert_eq!(
+            Timestamp::from_utc(now).to_string(),
+            "2000-02-23T05:16:07.987Z"
+        );
+        let back: Timestamp = Timestamp::from_utc(now).to_string().parse()?;
+        assert_eq!(
+            back,
+            Timestamp::from_utc(now),
+            "what is written reads back equal"
+        );
         Ok(())
     }
 

@@ -162,6 +162,20 @@ impl ReferenceProvider {
                     Err(_) => Err(e),
                 }
             }
+            Err(e) if e.kind() == ErrorKind::Aborted => {
+                // NEG-24: a bare 409 may mean "already exists": continue
+                // with the peer's copy when it is this connection
+                match parent.connection(uuid) {
+                    Ok(name) => match peer
+                        .get_connection(&me, request::GetConnection { name })
+                        .await
+                    {
+                        Ok(c) if c.bandwidth_mbps == Some(wf.bandwidth_mbps) => Ok(c),
+                        _ => Err(e),
+                    },
+                    Err(_) => Err(e),
+                }
+            }
             other => other,
         };
         match result {

@@ -174,11 +174,8 @@ impl ReferenceProvider {
                 );
                 continue;
             }
-            let entry = guidance
-                .feature_guidance
-                .iter()
-                .find(|g| g.channel.as_ref() == Some(&peer_channel))
-                .and_then(|g| g.l3_base_guidance.clone());
+            // GUIDE-19: an entry without l3BaseGuidance restricts nothing
+            let entry = super::guidance_entry::l3_guidance_of(&guidance, &peer_channel);
             let Some(entry) = entry else {
                 self.set_channel(
                     uuid,

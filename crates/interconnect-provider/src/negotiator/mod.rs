@@ -21,9 +21,11 @@
 //! | `update.rs` | the customer's bandwidth change: in place after the peer's 200, or as a make-before-break migration | CONN-18, CONN-19, NEG-15, NEG-18 |
 
 mod announce;
+mod cleanup;
 mod delete;
 mod establish;
 mod features;
+mod guidance_entry;
 mod provisioning;
 mod update;
 
@@ -104,7 +106,11 @@ impl ReferenceProvider {
                 Task::Reconcile(uuid) => self.reconcile(&uuid).await,
                 Task::Cleanup => {
                     match self.run_cleanup() {
-                        Ok(report) => tracing::debug!(?report, "OPS-7: cleanup ran"),
+                        Ok(report) => {
+                            tracing::debug!(?report, "OPS-7: cleanup ran");
+                            // CONN-32: the peer deletes its copies too
+                            self.delete_cleaned_up_on_peer(&report).await;
+                        }
                         Err(e) => tracing::warn!(error = %e, "OPS-7: cleanup failed"),
                     }
                     // MACSEC-26: keys at the policy's maximum age are rotated

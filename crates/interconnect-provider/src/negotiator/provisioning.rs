@@ -214,6 +214,16 @@ impl ReferenceProvider {
             {
                 Ok(_) => {
                     self.retry_done(uuid);
+                    // CONN-17 (E-84): a partner's update was in flight while
+                    // this side processed it; processing ends here
+                    let _ = self.store().update(|s| {
+                        if !s.local_updates.contains(&local)
+                            && let Some(mut r) = s.connections.get_mut(&local)
+                        {
+                            r.update_in_flight = None;
+                        }
+                        Ok(())
+                    });
                     let _ = self.update_workflow(uuid, |w| {
                         w.notified_features = Some(ids.clone());
                         w.record(

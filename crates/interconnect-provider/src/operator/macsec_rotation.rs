@@ -53,8 +53,18 @@ fn rotate_key(interconnect: &InterconnectName) -> String {
     format!("rotate:{interconnect}")
 }
 
-/// `n` random octets as hex digits (from version-4 UUIDs: the operating
-/// system's random source; 6 bits of every 16 octets are fixed).
+/// `n` random octets (from version-4 UUIDs: the operating system's random
+/// source; 6 bits of every 16 octets are fixed).
+fn random_octets(octets: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(octets + 16);
+    while out.len() < octets {
+        out.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
+    }
+    out.truncate(octets);
+    out
+}
+
+/// `n` random octets as hex digits (see [`random_octets`]).
 fn random_hex(octets: usize) -> String {
     let mut out = String::with_capacity(octets * 2);
     while out.len() < octets * 2 {
@@ -267,8 +277,10 @@ impl ReferenceProvider {
         let Ok(new_key) = channel.mac_sec_key(&key_id) else {
             return Next::At(now + ROTATION_POLL);
         };
-        let cak = Secret::new(random_hex(32));
-        let ckn = Secret::new(random_hex(16));
+        // MACSEC-11, MACSEC-12 (E-14): written as agreed with the partner
+        let encoding = self.mac_sec_key_encoding(&channel);
+        let cak = Secret::new(encoding.encode(&random_octets(32)));
+        let ckn = Secret::new(encoding.encode(&random_octets(16)));
         let started = self.store().update(|s| {
             if let Some(other) = rotating_channels(s, interconnect, None).first() {
                 return Ok(Some(other.clone()));

@@ -264,6 +264,7 @@ impl ReferenceProvider {
 }
 
 /// A key as presented for confirmation.
+#[derive(PartialEq)]
 enum Presented {
     /// A version 1 key, every member readable.
     V1(ActivationKeyV1),
@@ -272,15 +273,17 @@ enum Presented {
     V2(ActivationKeyV2),
 }
 
-/// The key a request presents: `Err` for a request with nothing to check or
-/// two copies (KEY-20, KEY-21), `Ok(None)` for a key that does not read as a
-/// version 1 or 2 key (answered `keyValid: false`, KEY-22).
+/// The key a request presents: `Err` for a request with nothing to check
+/// (KEY-20), `Ok(None)` for a key that does not read as a version 1 or 2
+/// key (answered `keyValid: false`, KEY-22). Both `key` and `encodedKey`
+/// present is the key they both hold when they agree and `Ok(None)` when
+/// they do not (KEY-21, E-16).
 fn presented_key(body: &wire::ConfirmActivationKeyRequest) -> CoordinatorResult<Option<Presented>> {
     match (&body.key, &body.encoded_key) {
-        (Some(_), Some(_)) => Err(CoordinatorError::invalid_argument(
-            rules::KEY_ONE_FORM,
-            "send either encodedKey or the deprecated key, not both",
-        )),
+        (Some(key), Some(text)) => Ok(decoded(text)
+            .zip(from_object(key))
+            .filter(|(a, b)| a == b)
+            .map(|(a, _)| a)),
         (None, None) => Err(CoordinatorError::invalid_argument(
             rules::KEY_REQUEST_HAS_KEY,
             "the request holds no activation key",
@@ -288,16 +291,21 @@ fn presented_key(body: &wire::ConfirmActivationKeyRequest) -> CoordinatorResult<
         (None, Some(text)) if text.expose().trim().is_empty() => Err(
             CoordinatorError::invalid_argument(rules::KEY_REQUEST_HAS_KEY, "encodedKey is empty"),
         ),
-        (None, Some(text)) => Ok(EncodedActivationKey::new(text.expose())
-            .ok()
-            .and_then(|k| k.decode().ok())
-            .and_then(|k| match k {
-                DecodedActivationKey::V1(k) => Some(Presented::V1(k)),
-                DecodedActivationKey::V2(k) => Some(Presented::V2(k)),
-                _ => None,
-            })),
+        (None, Some(text)) => Ok(decoded(text)),
         (Some(key), None) => Ok(from_object(key)),
     }
+}
+
+/// An `encodedKey` read leniently (KEY-22): `None` unless a version 1 or 2 key.
+fn decoded(text: &wire::Secret) -> Option<Presented> {
+    EncodedActivationKey::new(text.expose())
+        .ok()
+        .and_then(|k| k.decode().ok())
+        .and_then(|k| match k {
+            DecodedActivationKey::V1(k) => Some(Presented::V1(k)),
+            DecodedActivationKey::V2(k) => Some(Presented::V2(k)),
+            _ => None,
+        })
 }
 
 /// The deprecated object form, read like its encoding (KEY-21).
@@ -548,7 +556,7 @@ mod tests {
     }
 
     #[test]
-    fn a_request_without_a_key_or_with_two_is_refused() -> TestResult {
+    fn a_request_without_a_key_is_refused_and_two_agreeing_copies_are_one() -> TestResult {
         let f = Fixture::new();
         let env = f.environment();
         let none = ask(&f, &env, wire::ConfirmActivationKeyRequest::default()).expect_err("KEY-20");
@@ -558,23 +566,37 @@ mod tests {
         );
         let empty = ask(&f, &env, encoded(" \n")).expect_err("KEY-20");
         assert_eq!(empty.rule(), "KEY-20");
+        let object_of =
+            |key: &wire::Secret| -> Result<wire::ActivationKey, Box<dyn std::error::Error>> {
+                Ok(serde_json::from_str(&String::from_utf8(
+                    base64::Engine::decode(
+                        &base64::engine::general_purpose::STANDARD,
+                        key.expose(),
+                    )?,
+                )?)?)
+            };
         let key = issue(&f);
-        let object: wire::ActivationKey =
-            serde_json::from_str(&String::from_utf8(base64::Engine::decode(
-                &base64::engine::general_purpose::STANDARD,
-                key.encoded().expose(),
-            )?)?)?;
-        let both = wire::ConfirmActivationKeyRequest {
-            key: Some(object.clone()),
+        let other = issue(&f);
+        // KEY-21 (E-16 reversed): two copies that disagree are an invalid key
+        let disagreeing = wire::ConfirmActivationKeyRequest {
+            key: Some(object_of(other.encoded())?),
             encoded_key: Some(key.encoded().clone()),
         };
-        let err = ask(&f, &env, both).expect_err("KEY-21");
-        assert_eq!(
-            (err.kind(), err.rule()),
-            (ErrorKind::InvalidArgument, "KEY-21")
+        assert!(
+            !ask(&f, &env, disagreeing)?,
+            "KEY-21: different key and encodedKey answer keyValid false"
+        );
+        // KEY-21: both sent and equal (normal while `key` is deprecated)
+        let both = wire::ConfirmActivationKeyRequest {
+            key: Some(object_of(key.encoded())?),
+            encoded_key: Some(key.encoded().clone()),
+        };
+        assert!(
+            ask(&f, &env, both)?,
+            "KEY-21: two equal copies are accepted"
         );
         let deprecated = wire::ConfirmActivationKeyRequest {
-            key: Some(object),
+            key: Some(object_of(other.encoded())?),
             encoded_key: None,
         };
         assert!(

@@ -16,8 +16,9 @@
 //! so the issuer refuses its UUID from then on without the workflow, and
 //! the customer has had the cleanup age to read how it ended. The
 //! connections it removed are
-//! listed in the report so the host can call `DeleteConnection` on the peer
-//! (CONN-32, allowed there by AUTH-10): the server itself makes no calls.
+//! listed in the report; the periodic task (`Task::Cleanup`) then calls
+//! `DeleteConnection` on the peer for each (CONN-32, allowed there by
+//! AUTH-10; `negotiator/cleanup.rs`). This function itself makes no calls.
 
 use chrono::{DateTime, Duration, Utc};
 use interconnect_core::names::{ConnectionName, FeatureName};

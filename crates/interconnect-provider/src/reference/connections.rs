@@ -12,11 +12,12 @@
 //!
 //! # Updates in flight (CONN-17)
 //!
-//! An update is in flight from the moment it starts until its side reports
-//! it complete:
+//! An update is in flight only while it is being processed (E-84):
 //! - an `UpdateConnection` from the partner, once accepted, is in flight
-//!   until the partner's next `NotifyConnectionStatus` for the connection
-//!   (it notifies when its update is complete, CONN-19);
+//!   while this side processes it: until this side's workflow has
+//!   re-provisioned and notified the partner (CONN-19), or the partner's
+//!   own `NotifyConnectionStatus` arrives, whichever comes first; a partner
+//!   that never notifies does not block later updates;
 //! - an update of this server's own side starts with
 //!   [`ReferenceProvider::begin_local_update`] and ends with
 //!   [`ReferenceProvider::finish_update`] (which also ends a partner's
@@ -28,7 +29,7 @@
 //! updates forever.
 
 use chrono::{DateTime, Duration, Utc};
-use interconnect_core::activation_key::ConnectionUuid;
+use interconnect_core::activation_key::{ConnectionUuid, EncodedActivationKey};
 use interconnect_core::names::{ConnectionName, InterconnectName};
 use interconnect_core::validation::validate_connection_bandwidth;
 use interconnect_core::wire::{
@@ -153,7 +154,7 @@ pub(super) fn create_connection(
 ) -> CoordinatorResult<wire::Connection> {
     let ix = p.interconnect(caller, &request.parent)?;
     let env = p.environment(caller, request.parent.environment())?;
-    let name = request
+    request
         .parent
         .connection(&request.connection_id)
         .map_err(|e| {
@@ -162,22 +163,16 @@ pub(super) fn create_connection(
     let uuid: ConnectionUuid = request.connection_id.parse().map_err(|_| {
         CoordinatorError::invalid_argument(
             rules::CONN_ID_IS_INTENT,
-            "connectionId must be the shared connection UUID in lower-case 8-4-4-4-12 form",
+            "connectionId must be the shared connection UUID in 8-4-4-4-12 form",
         )
     })?;
-    if uuid.as_str() != request.connection_id {
-        return Err(CoordinatorError::invalid_argument(
-            rules::CONN_ID_IS_INTENT,
-            "connectionId must be written in lower case",
-        ));
-    }
+    // CONN-3 (RFC 9562: UUIDs are case-insensitive on input): the
+    // connection is named with the UUID's canonical lower-case text
+    let name = request.parent.connection(uuid.as_str()).map_err(|e| {
+        CoordinatorError::invalid_argument(rules::CONN_ID_SEGMENT, format!("connectionId: {e}"))
+    })?;
+    // CONN-23 (AIP-133): a body `name` is ignored; the path and id name it
     let body = &request.connection;
-    if body.name.as_ref().is_some_and(|n| n != &name) {
-        return Err(CoordinatorError::invalid_argument(
-            rules::CONN_CREATE_NAME,
-            format!("the body's name differs from {name}"),
-        ));
-    }
     let connection_type = body.connection_type_or_default();
     let bandwidth = match &connection_type {
         ConnectionType::Standard => {
@@ -220,8 +215,10 @@ pub(super) fn create_connection(
         ),
         _ => None,
     };
+    // CONN-6 (E-67, E-83): an interconnect that cannot take the connection
+    // is a conflict (409 ABORTED); the caller tries another one (NEG-3)
     if ix.interconnect.state != Some(InterconnectState::Active) {
-        return Err(CoordinatorError::invalid_argument(
+        return Err(CoordinatorError::aborted(
             rules::CONN_INTERCONNECT_ACTIVE,
             format!("{} is not INTERCONNECT_STATE_ACTIVE", request.parent),
         ));
@@ -238,7 +235,7 @@ pub(super) fn create_connection(
         ));
     }
     let capacity = capacity_mbps(p, ix).ok_or_else(|| {
-        CoordinatorError::unavailable(
+        CoordinatorError::aborted(
             rules::CONN_INTERCONNECT_ACTIVE,
             format!("{} cannot take new connections right now", request.parent),
         )
@@ -303,7 +300,7 @@ pub(super) fn create_connection(
             }
         }
         if let (Some(sent), Some(intent)) = (sent_key, intent)
-            && sent.expose() != intent.encoded.expose()
+            && !same_key(sent, &intent.encoded)
         {
             return Err(CoordinatorError::invalid_argument(
                 rules::CONN_MATCHES_INTENT,
@@ -387,6 +384,22 @@ fn check_type_quota(
         ));
     }
     Ok(())
+}
+
+/// CONN-25: a sent `activationKey` is the issued one when both decode to
+/// the same key (ConfirmActivationKey's lenient reading, KEY-22: line
+/// breaks, padding and member order do not matter), or, when the sent text
+/// does not decode, when the texts are equal.
+fn same_key(sent: &wire::Secret, issued: &wire::Secret) -> bool {
+    let read = |text: &wire::Secret| {
+        EncodedActivationKey::new(text.expose())
+            .and_then(|k| k.decode())
+            .ok()
+    };
+    match (read(sent), read(issued)) {
+        (Some(a), Some(b)) => a == b,
+        _ => sent.expose() == issued.expose(),
+    }
 }
 
 /// This side's workflow for a connection the peer created here: the
@@ -479,11 +492,15 @@ pub(super) fn get_connection(
         .ok_or_else(|| missing(&request.name))
 }
 
-/// The members an `updateMask` names (CONN-15): only `bandwidthMbps`.
+/// The members an `updateMask` names (CONN-15): only `bandwidthMbps`, or
+/// `*` (AIP-134: every updatable member, which is `bandwidthMbps`).
 fn check_mask(mask: Option<&str>) -> CoordinatorResult<()> {
     let Some(mask) = mask.filter(|m| !m.trim().is_empty()) else {
         return Ok(());
     };
+    if mask.trim() == "*" {
+        return Ok(());
+    }
     for path in mask.split(',').map(str::trim) {
         if path != "bandwidthMbps" && path != "bandwidth_mbps" {
             return Err(CoordinatorError::invalid_argument(
@@ -504,12 +521,7 @@ pub(super) fn update_connection(
     let ix = p.interconnect(caller, name.interconnect())?;
     let env = p.environment(caller, name.interconnect().environment())?;
     check_mask(request.update_mask.as_deref())?;
-    if request.connection.name.as_ref().is_some_and(|n| n != name) {
-        return Err(CoordinatorError::invalid_argument(
-            rules::CONN_UPDATE_BODY,
-            format!("the body's name differs from {name}"),
-        ));
-    }
+    // CONN-29: a body `name` is ignored; the path names the connection
     // CONN-29: the masked member is present and valid; CONN-16: offered
     let bandwidth = check_offered(
         request.connection.bandwidth_mbps,
@@ -559,7 +571,13 @@ pub(super) fn update_connection(
             .get_mut(name)
             .ok_or_else(|| missing(name))?;
         record.connection.bandwidth_mbps = Some(bandwidth);
-        record.update_in_flight = Some(now);
+        // CONN-17 (E-84): in flight only while this side processes it: its
+        // workflow re-provisions and notifies the partner, which ends it
+        let processing = state
+            .workflows
+            .get(name.id())
+            .is_some_and(|wf| wf.connection.as_ref() == Some(name) && !wf.phase.is_final());
+        record.update_in_flight = processing.then_some(now);
         state.local_updates.remove(name);
         let connection = record.connection.clone();
         if let Some(wf) = state.workflows.get_mut(name.id())

@@ -219,14 +219,7 @@ pub(super) fn create_feature(
             format!("featureId is not a valid resource id: {e}"),
         )
     })?;
-    if let Some(body_name) = &request.feature.name
-        && body_name != &name
-    {
-        return Err(CoordinatorError::invalid_argument(
-            rules::FEAT_BODY_NAME,
-            format!("the body names {body_name} but the path and featureId give {name}"),
-        ));
-    }
+    // FEAT-11 (AIP-133): a body `name` is ignored; the path and id name it
     let proposed = request.feature;
     p.store.update(|state| {
         connection_exists(state, &request.parent)?;

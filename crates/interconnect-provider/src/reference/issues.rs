@@ -98,14 +98,7 @@ pub(super) fn create_issue(
     let name = request.parent.issue(&request.issue_id).map_err(|e| {
         CoordinatorError::invalid_argument(rules::ID_PARAMETER_SEGMENT, format!("issueId: {e}"))
     })?;
-    if let Some(given) = &request.issue.name
-        && given != &name
-    {
-        return Err(CoordinatorError::invalid_argument(
-            rules::ISSUE_NAME,
-            format!("the body names {given} but the path and issueId give {name}"),
-        ));
-    }
+    // ISSUE-12 (AIP-133): a body `name` is ignored; the path and id name it
     if let Some(v) = validate_issue(&request.issue).into_iter().next() {
         return Err(CoordinatorError::invalid_argument(
             v.rule,
@@ -413,17 +406,22 @@ mod tests {
     }
 
     #[test]
-    fn the_body_name_must_match() {
+    fn the_body_name_is_ignored() {
+        // ISSUE-12 (AIP-133, E-30 reversed): a partner may send its own copy
         let f = Fixture::new();
         let mut issue = simple_issue("t");
         issue.name = Some(f.partner.issue("other").expect("name"));
-        assert_eq!(
-            rule(file(&f, "i", issue)),
-            (ErrorKind::InvalidArgument, rules::ISSUE_NAME.to_owned())
+        let filed = file(&f, "i", issue).expect("a different body name is ignored");
+        assert_eq!(filed.name, Some(f.partner.issue("i").expect("name")));
+        assert!(
+            issue_for(
+                &f.server,
+                &f.caller(),
+                &f.partner.issue("other").expect("name")
+            )
+            .is_err(),
+            "nothing is filed under the body's name"
         );
-        let mut issue = simple_issue("t");
-        issue.name = Some(f.partner.issue("i").expect("name"));
-        file(&f, "i", issue).expect("an equal name is fine");
     }
 
     #[test]

@@ -15,7 +15,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use interconnect_core::names::{ChannelName, MacSecKeyName};
-use interconnect_core::validation::validate_mac_sec_key;
+use interconnect_core::validation::{MacSecKeyEncoding, validate_mac_sec_key_as};
 use interconnect_core::wire::{self, Secret, Timestamp};
 
 use super::ReferenceProvider;
@@ -149,10 +149,16 @@ impl Admission<'_> {
                 format!("the new key's CKN equals that of another key of {channel}"),
             ));
         }
+        // MACSEC-6 (E-108 revised): after a rotation of any channel of the
+        // interconnect, no rotation on it for the bake time; a channel's
+        // first key is not a rotation (unless its own rotation just ended)
+        let rotating = !on_channel.is_empty();
         let ended = state
             .channels
-            .get(channel)
-            .and_then(|c| c.last_rotation_ended_at);
+            .iter()
+            .filter(|(c, _)| c.interconnect() == interconnect && (rotating || *c == channel))
+            .filter_map(|(_, r)| r.last_rotation_ended_at)
+            .max();
         if let Some(ended) = ended {
             let allowed_at = ended + self.bake;
             if self.now < allowed_at {
@@ -160,7 +166,7 @@ impl Admission<'_> {
                 return Err(CoordinatorError::aborted(
                     rules::MACSEC_BAKE_TIME,
                     format!(
-                        "the last rotation of {channel} ended at {}; a new key is accepted from {}",
+                        "the last rotation on {interconnect} ended at {}; a new key on {channel} is accepted from {}",
                         Timestamp::from_utc(ended),
                         Timestamp::from_utc(allowed_at)
                     ),
@@ -202,6 +208,20 @@ impl Admission<'_> {
     }
 }
 
+impl ReferenceProvider {
+    /// The CAK/CKN encoding agreed with the partner whose namespace holds
+    /// `channel` (hexadecimal unless configured, E-14).
+    pub(crate) fn mac_sec_key_encoding(&self, channel: &ChannelName) -> MacSecKeyEncoding {
+        self.config
+            .inventory
+            .partners
+            .iter()
+            .find(|p| &p.provider == channel.interconnect().provider())
+            .map(|p| p.mac_sec_key_encoding)
+            .unwrap_or_default()
+    }
+}
+
 pub(super) fn create_mac_sec_key(
     p: &ReferenceProvider,
     caller: &Caller,
@@ -217,15 +237,9 @@ pub(super) fn create_mac_sec_key(
     let name = channel.mac_sec_key(&request.mac_sec_key_id).map_err(|e| {
         CoordinatorError::invalid_argument(rules::ID_PARAMETER_SEGMENT, format!("macSecKeyId: {e}"))
     })?;
-    if let Some(given) = &request.mac_sec_key.name
-        && given != &name
-    {
-        return Err(CoordinatorError::invalid_argument(
-            rules::MACSEC_NAME,
-            format!("the body names {given} but the path and macSecKeyId give {name}"),
-        ));
-    }
-    if let Some(v) = validate_mac_sec_key(&request.mac_sec_key)
+    // MACSEC-21 (AIP-133): a body `name` is ignored; the path and id name it
+    // MACSEC-11, MACSEC-12 (E-14): in the encoding agreed with the partner
+    if let Some(v) = validate_mac_sec_key_as(&request.mac_sec_key, p.mac_sec_key_encoding(channel))
         .into_iter()
         .next()
     {
@@ -483,6 +497,46 @@ mod tests {
     }
 
     #[test]
+    fn the_key_encoding_is_the_one_agreed_with_the_partner() -> TestResult {
+        // MACSEC-11, MACSEC-12 (E-14): hex unless the partner agreed another
+        let octets = [0x5au8; 32];
+        let base64_key = |id: &str| {
+            let mut req = mac_sec_create_request(&Fixture::new().channel("ix1", "ch1"), id, 1);
+            req.mac_sec_key.cak = Some(Secret::new(MacSecKeyEncoding::Base64.encode(&octets)));
+            req.mac_sec_key.ckn =
+                Some(Secret::new(MacSecKeyEncoding::Base64.encode(&octets[..16])));
+            req
+        };
+        let hex_side = Fixture::with_config(all_managed_config());
+        assert_eq!(
+            refused(create_mac_sec_key(
+                &hex_side.server,
+                &hex_side.caller(),
+                base64_key("k1")
+            )),
+            (ErrorKind::InvalidArgument, "MACSEC-11".to_owned()),
+            "the default is hex"
+        );
+        let mut config = all_managed_config();
+        for partner in &mut config.inventory.partners {
+            partner.mac_sec_key_encoding = MacSecKeyEncoding::Base64;
+        }
+        let b64_side = Fixture::with_config(config);
+        create_mac_sec_key(&b64_side.server, &b64_side.caller(), base64_key("k1"))?;
+        assert_eq!(
+            refused(create_mac_sec_key(
+                &b64_side.server,
+                &b64_side.caller(),
+                mac_sec_create_request(&b64_side.channel("ix1", "ch2"), "k1", 2),
+            ))
+            .1,
+            "MACSEC-11",
+            "hex is not what this partner agreed"
+        );
+        Ok(())
+    }
+
+    #[test]
     fn an_interconnect_holds_at_most_n_plus_one_keys() -> TestResult {
         let f = Fixture::with_config(all_managed_config());
         for (i, ch) in ["ch1", "ch2", "ch3", "ch4"].into_iter().enumerate() {
@@ -497,19 +551,15 @@ mod tests {
     }
 
     #[test]
-    fn the_body_name_and_id_are_checked() {
+    fn the_body_name_is_ignored_and_the_id_checked() {
+        // MACSEC-21 (AIP-133, E-30 reversed): the path and id name the key
         let f = Fixture::new();
         let ch = f.channel("ix1", "ch3");
         let mut req = mac_sec_create_request(&ch, "k1", 1);
         req.mac_sec_key.name = Some(ch.mac_sec_key("other").expect("name"));
-        let err = create_mac_sec_key(&f.server, &f.caller(), req).expect_err("MACSEC-21");
-        assert_eq!(
-            (err.kind(), err.rule()),
-            (ErrorKind::InvalidArgument, rules::MACSEC_NAME)
-        );
-        let mut req = mac_sec_create_request(&ch, "k1", 1);
-        req.mac_sec_key.name = Some(ch.mac_sec_key("k1").expect("name"));
-        create_mac_sec_key(&f.server, &f.caller(), req).expect("an equal body name is fine");
+        let key = create_mac_sec_key(&f.server, &f.caller(), req)
+            .expect("a different body name is ignored");
+        assert_eq!(key.name, Some(ch.mac_sec_key("k1").expect("name")));
         let err = refused(create_mac_sec_key(
             &f.server,
             &f.caller(),
@@ -612,6 +662,31 @@ mod tests {
         assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(1)));
         f.clock.advance(Duration::seconds(1));
         create(&f, "ch3", "k3", 3)?;
+        Ok(())
+    }
+
+    #[test]
+    fn the_bake_time_holds_on_the_whole_interconnect() -> TestResult {
+        // MACSEC-6: after ch1 rotates, no channel of ix1 rotates for the
+        // bake time; a first key is not a rotation
+        let mut config = all_managed_config();
+        config.policy.mac_sec_bake_seconds = 600;
+        let f = Fixture::with_config(config);
+        create(&f, "ch2", "k1", 10)?;
+        create(&f, "ch1", "k1", 1)?;
+        create(&f, "ch1", "k2", 2)?;
+        delete_mac_sec_key(
+            &f.server,
+            &f.caller(),
+            request::DeleteMacSecKey {
+                name: f.channel("ix1", "ch1").mac_sec_key("k1").expect("name"),
+            },
+        )?;
+        let err = create(&f, "ch2", "k2", 11).expect_err("MACSEC-6 on another channel");
+        assert_eq!(err.rule(), rules::MACSEC_BAKE_TIME);
+        create(&f, "ch3", "k1", 20).expect("a first key is not a rotation");
+        f.clock.advance(Duration::seconds(600));
+        create(&f, "ch2", "k2", 11)?;
         Ok(())
     }
 

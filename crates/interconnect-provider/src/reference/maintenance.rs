@@ -6,11 +6,14 @@
 //! that is told (`NotifyMaintenance`) pulls them (`GetMaintenanceEvents`).
 //! The operator schedules events with [`ReferenceProvider::schedule_maintenance`],
 //! which refuses an event overlapping maintenance, ours or the peer's, on
-//! another channel of the same interconnect (MAINT-6). The pull side stores
+//! another device of an interconnect the channel's device belongs to
+//! (MAINT-6; devices may be shared by interconnects, E-114). The pull side stores
 //! what it fetched with [`ReferenceProvider::record_peer_maintenance`].
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use chrono::{DateTime, Utc};
-use interconnect_core::names::ChannelName;
+use interconnect_core::names::{ChannelName, InterconnectName};
 use interconnect_core::validation::validate_maintenance_event;
 use interconnect_core::wire::{self, MaintenanceEvent, Timestamp};
 
@@ -89,15 +92,32 @@ fn overlaps(a: &MaintenanceEvent, b: &MaintenanceEvent) -> bool {
 
 /// MAINT-6: the first event, ours or the peer's, on another channel of the
 /// same interconnect that overlaps `event`.
+/// MAINT-6 (E-114): an event of another device that shares an interconnect
+/// with `channel`'s device, overlapping `event`. Devices are the channels'
+/// `obfuscatedDeviceId`s (a channel without one is its own device), so
+/// interconnects that share devices are maintained as one group, and two
+/// channels on one device are one device's maintenance.
 fn overlapping<'a>(
+    p: &ReferenceProvider,
     state: &'a State,
     channel: &ChannelName,
     event: &MaintenanceEvent,
 ) -> Option<(&'a ChannelName, &'a MaintenanceEvent)> {
+    let groups = p.device_groups();
+    let device = device_of(&groups, channel);
+    let peers: BTreeSet<&String> = groups
+        .iter()
+        .filter(|(_, devices)| devices.values().any(|d| *d == device))
+        .flat_map(|(_, devices)| devices.values())
+        .filter(|d| **d != device)
+        .collect();
     state
         .channels
         .iter()
-        .filter(|(other, _)| *other != channel && other.interconnect() == channel.interconnect())
+        .filter(|(other, _)| {
+            let d = device_of(&groups, other);
+            *other != channel && peers.contains(&d)
+        })
         .flat_map(|(other, record)| {
             record
                 .maintenance_events
@@ -108,11 +128,51 @@ fn overlapping<'a>(
         .find(|(_, e)| overlaps(e, event))
 }
 
+/// The device of `channel`: its `obfuscatedDeviceId`, or its name.
+fn device_of(groups: &DeviceGroups, channel: &ChannelName) -> String {
+    groups
+        .get(channel.interconnect())
+        .and_then(|devices| devices.get(channel))
+        .cloned()
+        .unwrap_or_else(|| channel.to_string())
+}
+
+/// Per interconnect, the device of each of its channels.
+type DeviceGroups = BTreeMap<InterconnectName, BTreeMap<ChannelName, String>>;
+
 fn time_text(t: Option<Timestamp>) -> String {
     t.map(|t| t.to_string()).unwrap_or_default()
 }
 
 impl ReferenceProvider {
+    /// Every configured interconnect with the device of each channel (E-114).
+    fn device_groups(&self) -> DeviceGroups {
+        let mut groups = DeviceGroups::new();
+        for ix in self
+            .config
+            .inventory
+            .partners
+            .iter()
+            .flat_map(|p| p.environments.iter())
+            .flat_map(|e| e.interconnects.iter())
+        {
+            let Some(ix_name) = ix.interconnect.name.clone() else {
+                continue;
+            };
+            let devices = groups.entry(ix_name).or_default();
+            for ch in &ix.channels {
+                if let Some(name) = &ch.name {
+                    let device = ch
+                        .obfuscated_device_id
+                        .clone()
+                        .unwrap_or_else(|| name.to_string());
+                    devices.insert(name.clone(), device);
+                }
+            }
+        }
+        groups
+    }
+
     /// A channel of the configuration, whoever it is shared with.
     fn configured_channel(&self, name: &ChannelName) -> CoordinatorResult<&wire::Channel> {
         self.config
@@ -196,11 +256,11 @@ impl ReferenceProvider {
                     format!("maintenance {id} already exists on {channel}"),
                 ));
             }
-            if let Some((other, e)) = overlapping(state, channel, &event).filter(|_| check_overlap) {
+            if let Some((other, e)) = overlapping(self, state, channel, &event).filter(|_| check_overlap) {
                 return Err(CoordinatorError::aborted(
                     rules::MAINT_NO_OVERLAP,
                     format!(
-                        "{other} is in maintenance from {} to {}; channels of one interconnect are not maintained together",
+                        "{other} is in maintenance from {} to {}; devices of one interconnect are not maintained together",
                         time_text(e.start_time),
                         time_text(e.end_time)
                     ),
@@ -302,6 +362,7 @@ mod tests {
     use chrono::Duration;
 
     use super::*;
+    use crate::config::ProviderConfig;
     use crate::error::ErrorKind;
     use crate::testing::Fixture;
     use crate::testing::scenarios::maintenance_window;
@@ -369,6 +430,48 @@ mod tests {
                 maintenance_window(&f, Some("m"), 10, 11),
             )
             .expect("MAINT-3: unique within the channel only");
+        Ok(())
+    }
+
+    #[test]
+    fn the_overlap_rule_compares_devices_across_interconnects_that_share_them() -> TestResult {
+        // MAINT-6 (E-114): ix2 runs on ix1's devices
+        let mut config = ProviderConfig::default_pair(
+            &interconnect_core::names::ProviderName::new("aws").expect("id"),
+            &interconnect_core::names::ProviderName::new("gcp").expect("id"),
+            64512,
+        )
+        .expect("the default configuration");
+        for env in &mut config.inventory.partners[0].environments {
+            let devices: Vec<Option<String>> = env.interconnects[0]
+                .channels
+                .iter()
+                .map(|c| c.obfuscated_device_id.clone())
+                .collect();
+            for (ch, device) in env.interconnects[1].channels.iter_mut().zip(devices) {
+                ch.obfuscated_device_id = device;
+            }
+        }
+        let f = Fixture::with_config(config);
+        f.server.schedule_maintenance(
+            &f.channel("ix1", "ch1"),
+            maintenance_window(&f, Some("a"), 2, 4),
+        )?;
+        assert_eq!(
+            rule_of(f.server.schedule_maintenance(
+                &f.channel("ix2", "ch2"),
+                maintenance_window(&f, Some("b"), 3, 5)
+            ))
+            .1,
+            rules::MAINT_NO_OVERLAP,
+            "another device of the shared group"
+        );
+        f.server
+            .schedule_maintenance(
+                &f.channel("ix2", "ch1"),
+                maintenance_window(&f, Some("c"), 3, 5),
+            )
+            .expect("MAINT-6: the same device, through the other interconnect");
         Ok(())
     }
 

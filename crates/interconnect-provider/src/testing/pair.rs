@@ -115,6 +115,7 @@ impl SwitchablePeer {
         self.log.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
+
     fn gate(&self, operation: &'static str) -> CoordinatorResult<()> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.log
@@ -151,10 +152,13 @@ macro_rules! switchable {
                     match self.gate(stringify!($fn)) {
                         Ok(()) => match self.take_lost(stringify!($fn)) {
                             None => self.inner.$fn(caller, request),
-                            Some(e) => Box::pin(async move {
-                                let _ = self.inner.$fn(caller, request).await;
-                                Err(e)
-                            }),
+                            Some(e) => {
+                                let call = self.inner.$fn(caller, request);
+                                Box::pin(async move {
+                                    let _ = call.await;
+                                    Err(e)
+                                })
+                            }
                         },
                         Err(e) => Box::pin(async move { Err(e) }),
                     }

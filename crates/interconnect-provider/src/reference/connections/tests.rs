@@ -163,8 +163,10 @@ fn the_connection_id_must_be_a_confirmed_intent() {
         "CONN-3"
     );
     let key = intent(&f, 2000);
+    // CONN-3: an upper-case UUID is the same UUID; the name is canonical
     let upper = key.shared_connection_uuid().as_str().to_ascii_uppercase();
-    assert_eq!(rule_of(create(&f, "ix1", &upper, body(2000))).1, "CONN-3");
+    let created = create(&f, "ix1", &upper, body(2000)).expect("CONN-3: upper case accepted");
+    assert_eq!(created.name, Some(name_of(&f, "ix1", &key)));
     let unconfirmed = f
         .server
         .issue_activation_key(&f.environment(), 2000, Secret::new("1"))
@@ -221,9 +223,18 @@ fn the_first_create_matches_its_intent() {
         },
     );
     assert_eq!(rule_of(err).1, "CONN-25", "environment");
+    // CONN-25: compared by decoded content, as ConfirmActivationKey reads
+    // it (KEY-22): the key wrapped at 76 columns, unpadded, is the same key
+    let text = key.encoded().expose().trim_end_matches('=');
+    assert!(text.len() > 76, "the key is long enough to wrap");
+    let wrapped: Vec<String> = text
+        .as_bytes()
+        .chunks(76)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect();
     let mut right_key = body(2000);
-    right_key.activation_key = Some(key.encoded().clone());
-    assert!(create(&f, "ix1", id, right_key).is_ok());
+    right_key.activation_key = Some(Secret::new(wrapped.join("\r\n")));
+    create(&f, "ix1", id, right_key).expect("CONN-25: the same key, wrapped");
 }
 
 #[test]
@@ -231,17 +242,14 @@ fn create_checks_name_bandwidth_and_state() {
     let f = Fixture::new();
     let key = intent(&f, 2000);
     let id = key.shared_connection_uuid().as_str();
-    let mut named = body(2000);
-    named.name = Some(name_of(&f, "ix2", &key));
-    assert_eq!(rule_of(create(&f, "ix1", id, named)).1, "CONN-23");
     assert_eq!(rule_of(create(&f, "ix1", id, body(0))).1, "CONN-1");
     assert_eq!(rule_of(create(&f, "ix1", id, body(3000))).1, "CONN-2");
-    let mut right_name = body(2000);
-    right_name.name = Some(name_of(&f, "ix1", &key));
-    assert!(
-        create(&f, "ix1", id, right_name).is_ok(),
-        "CONN-23: the same name is fine"
-    );
+    // CONN-23 (AIP-133, E-30 reversed): the body's name is ignored, even
+    // one naming another interconnect (a peer's own copy)
+    let mut named = body(2000);
+    named.name = Some(name_of(&f, "ix2", &key));
+    let created = create(&f, "ix1", id, named).expect("CONN-23: a body name is ignored");
+    assert_eq!(created.name, Some(name_of(&f, "ix1", &key)));
     assert_eq!(
         rule_of(create(&f, "ix1", id, body(2000))),
         (ErrorKind::AlreadyExists, "CONN-5".to_owned())
@@ -264,7 +272,8 @@ fn only_an_active_interconnect_takes_new_connections() {
         let id = key.shared_connection_uuid().as_str();
         assert_eq!(
             rule_of(create(&f, "ix1", id, body(2000))),
-            (ErrorKind::InvalidArgument, "CONN-6".to_owned())
+            (ErrorKind::Aborted, "CONN-6".to_owned()),
+            "E-67: 409 CONFLICT, the caller tries another interconnect"
         );
         assert!(create(&f, "ix2", id, body(2000)).is_ok());
     }
@@ -274,8 +283,8 @@ fn only_an_active_interconnect_takes_new_connections() {
     let err = create(&f, "ix1", key.shared_connection_uuid().as_str(), body(2000));
     assert_eq!(
         rule_of(err),
-        (ErrorKind::Unavailable, "CONN-6".to_owned()),
-        "E-83"
+        (ErrorKind::Aborted, "CONN-6".to_owned()),
+        "E-83: 409 CONFLICT, not 503"
     );
 }
 
@@ -421,9 +430,6 @@ fn update_mask_body_and_bandwidth_rules() {
         rule_of(update(&f, &name, Some("bandwidthMbps,name"), body(5000))).1,
         "CONN-15"
     );
-    let mut renamed = body(5000);
-    renamed.name = Some(f.interconnect("ix2").connection("x").expect("valid"));
-    assert_eq!(rule_of(update(&f, &name, None, renamed)).1, "CONN-29");
     assert_eq!(
         rule_of(update(&f, &name, None, wire::Connection::default())).1,
         "CONN-1"
@@ -436,6 +442,22 @@ fn update_mask_body_and_bandwidth_rules() {
         rule_of(update(&f, &missing_name, None, body(5000))).0,
         ErrorKind::NotFound
     );
+}
+
+#[test]
+fn an_update_accepts_the_wildcard_mask_and_ignores_the_body_name() {
+    // CONN-15 (AIP-134: `*` is every updatable member, here bandwidthMbps)
+    let f = Fixture::new();
+    let (_, name) = created(&f, 2000);
+    let c = update(&f, &name, Some("*"), body(5000)).expect("CONN-15: updateMask=*");
+    assert_eq!(c.bandwidth_mbps, Some(5000));
+    // CONN-29 (E-30 reversed): a body name, even another one, is ignored
+    let (_, other) = created(&f, 2000);
+    let mut renamed = body(1000);
+    renamed.name = Some(f.interconnect("ix2").connection("x").expect("valid"));
+    let c = update(&f, &other, None, renamed).expect("CONN-29: a body name is ignored");
+    assert_eq!(c.name.as_ref(), Some(&other));
+    assert_eq!(c.bandwidth_mbps, Some(1000));
 }
 
 #[test]

@@ -83,7 +83,8 @@ pub async fn confirm_activation_key_accepts_only_issued_keys<C: ConnectionCoordi
     assert_eq!(err.kind(), ErrorKind::PermissionDenied, "AUTH-2");
 }
 
-/// KEY-20, KEY-21: nothing to check, or two copies, is 400.
+/// KEY-20: nothing to check is 400; KEY-21: two copies are one key when
+/// equal, an invalid key when they differ.
 pub async fn confirm_activation_key_refuses_empty_or_double_requests<C: ConnectionCoordinator>(
     f: &Fixture<C>,
 ) {
@@ -107,43 +108,48 @@ pub async fn confirm_activation_key_refuses_empty_or_double_requests<C: Connecti
         .await
         .expect_err("KEY-20: no key at all");
     assert_eq!(err.rule(), "KEY-20");
-    let key = issue_key(f, 2000);
-    let object = wire::ActivationKey::V1(wire::ActivationKeyV1 {
+    let object_of = |key: &crate::reference::IssuedActivationKey, mbps: i32| {
+        wire::ActivationKey::V1(wire::ActivationKeyV1 {
         version: 1,
         destination_environment_uri: f
             .local
             .environment("aws-gcp-us-east")
             .unwrap_or_else(|e| panic!("name: {e}")),
         shared_connection_uuid: Secret::new(key.shared_connection_uuid().as_str()),
-        connection_size_mbps: 2000,
+        connection_size_mbps: mbps,
         destination_account_id: Secret::new("123456789012"),
-    });
-    let err = f
+        })
+    };
+    let both = |object: wire::ActivationKey, encoded: &Secret| request::ConfirmActivationKey {
+        name: env.clone(),
+        body: wire::ConfirmActivationKeyRequest {
+            key: Some(object),
+            encoded_key: Some(encoded.clone()),
+        },
+    };
+    let key = issue_key(f, 2000);
+    let different = object_of(&key, 1000);
+    let answer = f
+        .target
+        .confirm_activation_key(&f.caller(), both(different, key.encoded()))
+        .await
+        .expect("KEY-21: two copies that differ are answered");
+    assert_eq!(answer.key_valid, Some(false), "KEY-21: copies differ");
+    let answer = f
+        .target
+        .confirm_activation_key(&f.caller(), both(object_of(&key, 2000), key.encoded()))
+        .await
+        .expect("KEY-21: two equal copies are one key");
+    assert_eq!(answer.key_valid, Some(true), "KEY-21: equal copies");
+    let other = issue_key(f, 2000);
+    let alone = f
         .target
         .confirm_activation_key(
             &f.caller(),
             request::ConfirmActivationKey {
                 name: env.clone(),
                 body: wire::ConfirmActivationKeyRequest {
-                    key: Some(object.clone()),
-                    encoded_key: Some(key.encoded().clone()),
-                },
-            },
-        )
-        .await
-        .expect_err("KEY-21: both forms");
-    assert_eq!(
-        (err.kind(), err.rule()),
-        (ErrorKind::InvalidArgument, "KEY-21")
-    );
-    let alone = f
-        .target
-        .confirm_activation_key(
-            &f.caller(),
-            request::ConfirmActivationKey {
-                name: env,
-                body: wire::ConfirmActivationKeyRequest {
-                    key: Some(object),
+                    key: Some(object_of(&other, 2000)),
                     encoded_key: None,
                 },
             },
