@@ -314,3 +314,90 @@ async fn a_binding_with_a_flat_error_document_fails_err_1() {
         "every failure names the broken document: {failed:?}"
     );
 }
+
+/// Removes the members proto3 JSON leaves out (false, 0, "", [], {}).
+fn proto3(v: Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, proto3(v)))
+                .filter(|(_, v)| match v {
+                    Value::Bool(b) => *b,
+                    Value::String(s) => !s.is_empty(),
+                    Value::Array(a) => !a.is_empty(),
+                    Value::Object(o) => !o.is_empty(),
+                    Value::Number(n) => n.as_f64() != Some(0.0),
+                    Value::Null => false,
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(proto3).collect()),
+        other => other,
+    }
+}
+
+/// `message` without the words that look like requirement ids.
+fn without_ids(message: &str) -> String {
+    message
+        .split(' ')
+        .filter(|w| {
+            let w = w.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+            !(w.contains('-')
+                && w.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                && w.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+                && w.chars().any(|c| c.is_ascii_digit()))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A conforming server in other words: no requirement ids in error
+/// messages, default-valued members left out of answers.
+async fn strip_ids_and_defaults(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let response = next.run(request).await;
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 16 << 20)
+        .await
+        .unwrap_or_default();
+    let Ok(doc) = serde_json::from_slice::<Value>(&bytes) else {
+        return axum::response::Response::from_parts(parts, axum::body::Body::from(bytes));
+    };
+    let doc = if parts.status.as_u16() >= 400 {
+        let mut doc = doc;
+        if let Some(m) = doc["error"]["message"].as_str() {
+            doc["error"]["message"] = json!(without_ids(m));
+        }
+        doc
+    } else {
+        proto3(doc)
+    };
+    parts.headers.remove("content-length");
+    axum::response::Response::from_parts(parts, axum::body::Body::from(doc.to_string()))
+}
+
+/// Issue 18 item 1's control over HTTP: the reference server behind a
+/// proxy that strips our ids from error messages and drops false and
+/// empty members passes every vector the URL target can run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_strip_ids_control_passes_over_http() {
+    let (_fixture, config) = serve_mutated(true, |api| {
+        api.layer(axum::middleware::from_fn(strip_ids_and_defaults))
+    })
+    .await;
+    let target: HttpTarget = config.build().expect("the target builds");
+    let report = Suite::bundled()
+        .run(&target)
+        .await
+        .expect("the suite loads");
+    assert_eq!(failures(&report), Vec::<String>::new());
+    assert!(
+        report
+            .outcomes()
+            .iter()
+            .any(|o| o.vector == "auth-every-operation-needs-a-token" && o.verdict == Verdict::Pass)
+    );
+}
