@@ -161,8 +161,21 @@ impl ServeConfig {
     }
 
     /// Parses TOML text.
+    ///
+    /// An error names the line and what is wrong, never the text of the
+    /// line: the toml crate's own message quotes the line, which may hold
+    /// a token or an account id (E-324).
     pub(crate) fn from_toml(text: &str) -> Result<Self, CliError> {
-        toml::from_str(text).map_err(|e| config_error(format!("configuration: {e}")))
+        toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+            let message = e.message().trim_end();
+            match line {
+                Some(line) => config_error(format!("configuration, line {line}: {message}")),
+                None => config_error(format!("configuration: {message}")),
+            }
+        })
     }
 
     /// The provider configuration it describes.
@@ -233,6 +246,44 @@ mod tests {
     use super::*;
 
     const EXAMPLE: &str = include_str!("../examples/serve.toml");
+
+    #[test]
+    fn configuration_errors_never_print_a_secret_from_the_file() {
+        let cases = [
+            // a secret of the wrong type
+            "[[customers]]\naccount = 123456789012\ntoken = \"cust-token-0123456789\"\n",
+            "[[customers]]\naccount = \"123456789012\"\ntoken = 987654321098\n",
+            "operator_token = 555566667777\n",
+            // a misspelt member next to a secret on the same line
+            "[[customers]]\naccount = \"123456789012\", tokn = \"cust-token-0123456789\"\n",
+            // a syntax error on a line holding a token
+            "operator_token = \"op-token-0123456789\" x\n",
+        ];
+        for text in cases {
+            let text = format!("provider = \"aws\"\nlisten = \"127.0.0.1:0\"\n{text}");
+            let Err(e) = ServeConfig::from_toml(&text) else {
+                panic!("accepted: {text}");
+            };
+            for secret in [
+                "123456789012",
+                "987654321098",
+                "555566667777",
+                "cust-token",
+                "op-token",
+            ] {
+                assert!(
+                    !e.message.contains(secret),
+                    "{secret} printed in {:?} for {text}",
+                    e.message
+                );
+            }
+            assert!(
+                e.message.contains("line "),
+                "the line is named: {}",
+                e.message
+            );
+        }
+    }
 
     #[test]
     fn the_example_file_reads_and_builds_the_default_pair() -> Result<(), CliError> {

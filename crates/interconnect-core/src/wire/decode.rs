@@ -65,8 +65,30 @@ pub fn from_json<T: DeserializeOwned>(text: &[u8]) -> Result<T, DecodeError> {
 pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, DecodeError> {
     serde_path_to_error::deserialize(ObjectsOnly(value)).map_err(|e| DecodeError::Invalid {
         path: e.path().to_string(),
-        message: e.inner().to_string(),
+        message: without_value(&e.inner().to_string()),
     })
+}
+
+/// serde's "invalid type: integer `1234`, expected a string" without the
+/// value received: "invalid type: integer, expected a string". A member
+/// may be secret (an account id, a key), so an error names the member and
+/// the types, never what was sent (E-324).
+pub(crate) fn without_value(message: &str) -> String {
+    for head in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = message.strip_prefix(head)
+            && let Some(at) = rest.rfind(", expected ")
+        {
+            let received = &rest[..at];
+            let kind = received
+                .split(['`', '"', '\''])
+                .next()
+                .unwrap_or_default()
+                .trim();
+            let kind = if kind.is_empty() { "a value" } else { kind };
+            return format!("{head}{kind}{}", &rest[at..]);
+        }
+    }
+    message.to_owned()
 }
 
 fn invalid(e: &serde_path_to_error::Error<serde_json::Error>) -> DecodeError {
@@ -78,6 +100,6 @@ fn invalid(e: &serde_path_to_error::Error<serde_json::Error>) -> DecodeError {
     }
     DecodeError::Invalid {
         path: e.path().to_string(),
-        message,
+        message: without_value(&message),
     }
 }

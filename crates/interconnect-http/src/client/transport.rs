@@ -208,14 +208,33 @@ async fn read_capped(mut response: reqwest::Response, limit: usize) -> Coordinat
     Ok(body)
 }
 
+/// `Retry-After` in either form of RFC 9110 § 10.2.3: delay-seconds, or
+/// an HTTP-date (the wait until then from `now`; a date already past is no
+/// wait). Anything else is ignored, and the retry policy's own backoff
+/// applies (NEG-41, E-323).
+pub(crate) fn parse_retry_after(
+    value: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    Some(
+        (at.with_timezone(&chrono::Utc) - now)
+            .to_std()
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
 async fn read_answer<T: DeserializeOwned>(response: reqwest::Response) -> CoordinatorResult<T> {
     let status = response.status();
     let retry_after = response
         .headers()
         .get(RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs);
+        .and_then(|v| parse_retry_after(v, chrono::Utc::now()));
     let body = read_capped(response, MAX_DOCUMENT_BYTES).await?;
     if status == StatusCode::OK {
         from_json(&body).map_err(|e| {
@@ -253,6 +272,27 @@ mod tests {
         assert_eq!(e.retry_after(), Some(Duration::from_secs(2)));
         let e = error_from_answer(409, None, b"");
         assert_eq!(e.kind(), ErrorKind::Aborted);
+    }
+
+    #[test]
+    fn retry_after_is_read_in_both_forms() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-12-04T10:00:00Z")
+            .expect("date")
+            .with_timezone(&chrono::Utc);
+        assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Fri, 04 Dec 2026 10:00:30 GMT", now),
+            Some(Duration::from_secs(30)),
+            "an HTTP-date is the wait until then"
+        );
+        assert_eq!(
+            parse_retry_after("Fri, 04 Dec 2026 09:59:00 GMT", now),
+            Some(Duration::ZERO),
+            "a date already past is no wait"
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-5", now), None);
     }
 
     #[test]
