@@ -104,6 +104,7 @@ impl EmbeddedPeer {
             channel: Some(channel.clone()),
             feature_config: Some(config),
             provisioning_state: None,
+            updatable: None,
         };
         serde_json::to_value(feature).map_err(|e| format!("feature: {e}"))
     }
