@@ -91,8 +91,8 @@ macro_rules! handler {
             $q: crate::query::Params,
             $body: crate::body::RawBody,
         ) -> Result<axum::response::Response, crate::error_body::ApiError> {
-            let request = $req;
             let caller = caller.0.with_request_id($q.request_id()?);
+            let request = $req;
             let out = coordinator.$method(&caller, request).await?;
             Ok(crate::routes::reply(&$q, &out))
         }

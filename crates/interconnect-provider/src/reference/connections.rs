@@ -460,6 +460,18 @@ fn verify(
     operation: DeputyOperation,
     state: &State,
 ) -> CoordinatorResult<()> {
+    // CONN-44, E-249: a provider's own TEST or MONITORING connection made
+    // without a key has no customer whose intent a deputy check protects.
+    let keyless = !state.issued_keys.contains_key(name.id())
+        && state.connections.get(name).is_some_and(|r| {
+            matches!(
+                r.connection.connection_type_or_default(),
+                ConnectionType::Test | ConnectionType::Monitoring
+            )
+        });
+    if keyless {
+        return Ok(());
+    }
     let check = DeputyCheck {
         operation,
         caller,

@@ -992,6 +992,19 @@ fn monitoring_connections_need_no_key_are_not_counted_one_per_provider() {
     // a standard connection still needs its key
     let third = "33333333-3333-4333-8333-333333333333";
     assert_eq!(rule_of(create(&f, "ix1", third, body(1000))).1, "CONN-3");
+    // its creator may delete it (no key, no deputy evidence needed)
+    let monitoring = f.interconnect("ix1").connection(id).expect("valid");
+    delete(&f, &monitoring).expect("CONN-44: deleted without a key");
+    let fourth = "77777777-7777-4777-8777-777777777777";
+    assert!(
+        create(
+            &f,
+            "ix1",
+            fourth,
+            typed(10, wire::ConnectionType::Monitoring)
+        )
+        .is_ok()
+    );
 }
 
 #[test]
