@@ -201,7 +201,7 @@ async fn the_cleanup_deletes_the_peers_copy_of_what_it_removed() -> TestResult {
     // CONN-32: the 7-day cleanup removes the unverified connection here,
     // releases its reservation, and calls DeleteConnection on the peer
     let pair = Pair::new();
-    let (uuid, key) = pair.request_at_aws(1000)?;
+    let (uuid, key) = pair.request_at_aws(1000).await?;
     pair.gcp
         .accept_activation_key(&pair.acceptance(&key))
         .await?;

@@ -135,6 +135,10 @@ struct ConnectionIn {
     defer_provisioning: Option<bool>,
     #[serde(default)]
     defer_connection: Option<bool>,
+    #[serde(default)]
+    source_data: Option<SourceData>,
+    #[serde(default)]
+    connection_type: Option<ConnectionType>,
 }
 
 impl<'de> Deserialize<'de> for Connection {
@@ -151,6 +155,8 @@ impl<'de> Deserialize<'de> for Connection {
             admin_state: c.admin_state,
             verification_state: c.verification_state,
             defer_provisioning,
+            source_data: c.source_data,
+            connection_type: c.connection_type,
         })
     }
 }
