@@ -102,6 +102,12 @@ impl EmbeddedPeer {
             used: &used,
         })
         .map_err(|e| format!("allocation: {e}"))?;
+        // upstream main requires `md5BgpPassword` (L3BaseConfig `required`)
+        let mut config = config;
+        if let Some(l3) = config.l3_base_config.as_mut() {
+            l3.md5_bgp_password
+                .get_or_insert_with(|| wire::Secret::new(uuid::Uuid::new_v4().simple().to_string()));
+        }
         let config = match deviate {
             None => config,
             Some(d) => deviation(config, l3, server, d)?,
@@ -158,12 +164,7 @@ fn deviation(
             own.asn = Some(asn);
         }
         Deviation::PrefixLengthNotAllowed => {
-            let subnet: ipnet::Ipv4Net = l3
-                .ipv4_subnet
-                .as_deref()
-                .ok_or("the allocation has no IPv4 subnet")?
-                .parse()
-                .map_err(|e| format!("the allocated subnet: {e}"))?;
+            let subnet = allocated_ipv4_subnet(l3)?;
             let pools: Vec<ipnet::Ipv4Net> = guidance
                 .ipv4_subnet_guidance
                 .iter()
@@ -187,16 +188,11 @@ fn deviation(
             let net = ipnet::Ipv4Net::new(subnet.network(), wider)
                 .map_err(|e| format!("the wider subnet: {e}"))?
                 .trunc();
-            l3.ipv4_subnet = Some(net.to_string());
+            l3.ipv4_subnet = Some(net.network().to_string());
             l3.ipv4_subnet_prefix_length = Some(i32::from(wider));
         }
         Deviation::SubnetOutsideGuidance => {
-            let subnet: ipnet::Ipv4Net = l3
-                .ipv4_subnet
-                .as_deref()
-                .ok_or("the allocation has no IPv4 subnet")?
-                .parse()
-                .map_err(|e| format!("the allocated subnet: {e}"))?;
+            let subnet = allocated_ipv4_subnet(l3)?;
             let pools: Vec<ipnet::Ipv4Net> = guidance
                 .ipv4_subnet_guidance
                 .iter()
@@ -224,7 +220,7 @@ fn deviation(
                 let delta = u32::from(h).checked_sub(u32::from(subnet.network()))?;
                 Some(std::net::Ipv4Addr::from(u32::from(target.network()) + delta).to_string())
             };
-            l3.ipv4_subnet = Some(target.to_string());
+            l3.ipv4_subnet = Some(target.network().to_string());
             for c in &mut l3.provider_bgp_configs {
                 if let Some(h) = c.host_ipv4.as_deref().and_then(offset) {
                     c.host_ipv4 = Some(h);
@@ -233,4 +229,27 @@ fn deviation(
         }
     }
     Ok(config)
+}
+
+/// The IPv4 subnet of an allocated configuration: `ipv4Subnet` is the bare
+/// masked address with the length in `ipv4SubnetPrefixLength` (E-43), or a
+/// CIDR as older peers write it.
+fn allocated_ipv4_subnet(l3: &wire::L3BaseConfig) -> Result<ipnet::Ipv4Net, String> {
+    let text = l3
+        .ipv4_subnet
+        .as_deref()
+        .ok_or("the allocation has no IPv4 subnet")?;
+    if text.contains('/') {
+        return text
+            .parse()
+            .map_err(|e| format!("the allocated subnet: {e}"));
+    }
+    let address: std::net::Ipv4Addr = text
+        .parse()
+        .map_err(|e| format!("the allocated subnet: {e}"))?;
+    let length = l3
+        .ipv4_subnet_prefix_length
+        .and_then(|l| u8::try_from(l).ok())
+        .ok_or("the allocation has no IPv4 prefix length")?;
+    ipnet::Ipv4Net::new(address, length).map_err(|e| format!("the allocated subnet: {e}"))
 }

@@ -4,7 +4,8 @@
 
 use interconnect_core::customer::{ConnectionRequest, PairContext, TransportAcceptance};
 use interconnect_core::wire::{
-    self, ActivationKey, ConfirmActivationKeyRequest, Connection, L3BaseConfig, MacSecKey,
+    self, ActivationKeyEncryptedPayload, ActivationKeyV1, ConfirmActivationKeyRequest, Connection,
+    EncodedKey, L3BaseConfig, MacSecKey,
 };
 use serde::de::DeserializeOwned;
 
@@ -55,8 +56,12 @@ fn wire_secret_members_of_the_wrong_type_are_not_echoed() {
     check::<L3BaseConfig>("L3BaseConfig", "md5BgpPassword");
     check::<Connection>("Connection", "activationKey");
     check::<ConfirmActivationKeyRequest>("ConfirmActivationKeyRequest", "encodedKey");
-    check::<ActivationKey>("ActivationKey", "sharedConnectionUuid");
-    check::<ActivationKey>("ActivationKey", "destinationAccountId");
+    check::<EncodedKey>("EncodedKey", "encodedKey");
+    check::<ActivationKeyV1>("ActivationKeyV1", "sharedConnectionUuid");
+    check::<ActivationKeyV1>("ActivationKeyV1", "destinationAccountId");
+    check::<ActivationKeyEncryptedPayload>("ActivationKeyEncryptedPayload", "sharedConnectionUuid");
+    check::<ActivationKeyEncryptedPayload>("ActivationKeyEncryptedPayload", "destinationAccountId");
+    check::<ActivationKeyEncryptedPayload>("ActivationKeyEncryptedPayload", "sourceAccountId");
 }
 
 #[test]

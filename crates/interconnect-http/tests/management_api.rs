@@ -29,9 +29,18 @@ fn app() -> axum::Router {
     let aws = ProviderName::new("aws").expect("id");
     let gcp = ProviderName::new("gcp").expect("id");
     let clock = Arc::new(ManualClock::at_epoch());
+    // No partner is reachable in this fixture: the shared environments take
+    // version 1 keys only, so issuing a key asks no partner for its
+    // activation key parameters (KEY-44).
+    let mut config = ProviderConfig::default_pair(&aws, &gcp, 64512).expect("default pair");
+    for partner in &mut config.partners {
+        for env in &mut partner.environments {
+            env.activation_key_versions = vec![1];
+        }
+    }
     let provider = Arc::new(
         ReferenceProvider::new(
-            ProviderConfig::default_pair(&aws, &gcp, 64512).expect("default pair"),
+            config,
             Arc::new(MemoryStore::new()),
             clock.clone(),
             Arc::new(InMemoryBackend::new(clock, chrono::Duration::zero())),

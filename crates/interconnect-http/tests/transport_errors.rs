@@ -432,7 +432,7 @@ async fn exactly_the_specifications_operations_are_routed() {
         (Method::GET, "/providers/gcp/issues/i1/comments".into()),
         (Method::POST, "/providers/gcp/issues/i1/AddComment".into()),
     ];
-    assert_eq!(ops.len(), 34);
+    assert_eq!(ops.len(), 35);
     let mut paths: Vec<String> = ops
         .iter()
         .map(|(_, p)| p.split('?').next().unwrap_or(p).to_owned())

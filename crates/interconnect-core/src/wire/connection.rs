@@ -46,6 +46,7 @@ pub struct Connection {
     /// `schemas/connection.yaml`). Wins over `activationKey` when both are
     /// sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "source_data_schema")]
     pub source_data: Option<SourceData>,
     /// The kind of connection; absent means `CONNECTION_TYPE_STANDARD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -71,6 +72,17 @@ impl Connection {
             None => self.activation_key.as_ref(),
         }
     }
+}
+
+/// The schema of `Connection.sourceData` as upstream writes it: an object
+/// that is one of the two schemas, inline (no schema of its own).
+fn source_data_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let encoded_key = generator.subschema_for::<EncodedKey>();
+    let source_connection_name = generator.subschema_for::<SourceConnectionName>();
+    schemars::json_schema!({
+        "type": "object",
+        "oneOf": [encoded_key, source_connection_name],
+    })
 }
 
 /// `sourceData`: one of [`EncodedKey`] or [`SourceConnectionName`], told

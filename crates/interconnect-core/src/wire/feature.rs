@@ -30,6 +30,7 @@ pub struct Feature {
     /// change this feature (upstream-next `schemas/feature.yaml`). An L3 base
     /// feature is never updatable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("readOnly" = true))]
     pub updatable: Option<bool>,
 }
 

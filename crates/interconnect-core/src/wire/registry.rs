@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::*;
 
 /// Number of schemas under `components.schemas` in the specification.
-pub const SCHEMA_COUNT: usize = 56;
+pub const SCHEMA_COUNT: usize = 64;
 
 /// JSON Schema (draft 2020-12) of one wire type. Optional members are plain
 /// (`Option<T>` is `T`, not `T | null`), because the wire omits absent
@@ -97,6 +97,7 @@ registry![
     "VerificationState" => VerificationState,
     "ProvisioningState" => ProvisioningState,
     "Empty" => Empty,
+    "ConnectionType" => ConnectionType,
     "Connection" => Connection,
     "FeatureGuidance" => FeatureGuidance,
     "L3BaseGuidance" => L3BaseGuidance,
@@ -108,13 +109,20 @@ registry![
     "GenerateFeatureGuidanceRequest" => GenerateFeatureGuidanceRequest,
     "GenerateFeatureGuidanceResponse" => GenerateFeatureGuidanceResponse,
     "NotifyConnectionStatusRequest" => NotifyConnectionStatusRequest,
+    "EncodedKey" => EncodedKey,
+    "SourceConnectionName" => SourceConnectionName,
     "Environment" => Environment,
     "ProviderSites" => ProviderSites,
     "EnvironmentVisibility" => EnvironmentVisibility,
     "ListEnvironmentsResponse" => ListEnvironmentsResponse,
     "ConfirmActivationKeyRequest" => ConfirmActivationKeyRequest,
     "ActivationKey" => ActivationKey,
+    "ActivationKeyV1" => ActivationKeyV1,
+    "ActivationKeyV2" => ActivationKeyV2,
+    "ActivationKeyEncryptedPayload" => ActivationKeyEncryptedPayload,
     "ConfirmActivationKeyResponse" => ConfirmActivationKeyResponse,
+    "GetActivationKeyParametersResponse" => GetActivationKeyParametersResponse,
+    "EncryptionParameters" => EncryptionParameters,
     "Feature" => Feature,
     "FeatureType" => FeatureType,
     "FeatureConfig" => FeatureConfig,
@@ -173,7 +181,7 @@ mod tests {
     }
 
     #[test]
-    fn the_registry_has_56_distinct_names() {
+    fn the_registry_has_64_distinct_names() {
         let all = schemas();
         let names: BTreeSet<&str> = all.iter().map(|(n, _)| *n).collect();
         assert_eq!(all.len(), SCHEMA_COUNT);

@@ -151,11 +151,21 @@ fn choose(
 impl ReferenceProvider {
     /// The version of key to make for `environment` (named under the
     /// partner, as this server serves it): from the cache, or by asking the
-    /// partner's `GetActivationKeyParameters` (KEY-44, E-206).
+    /// partner's `GetActivationKeyParameters` (KEY-44, E-206). An environment
+    /// this side serves with version 1 only is answered version 1 at once.
     pub async fn activation_key_version_for(
         &self,
         environment: &EnvironmentName,
     ) -> CoordinatorResult<KeyVersionChoice> {
+        // An environment this side configured for version 1 only
+        // (`activationKeyVersions = [1]`) gets version 1 keys without asking:
+        // the highest version both sides use is then 1.
+        if self
+            .shared_environment(environment)
+            .is_some_and(|env| !supported_versions(env).contains(&ActivationKeyV2::VERSION))
+        {
+            return Ok(KeyVersionChoice::V1);
+        }
         let now = self.clock.now();
         if let Ok(entries) = self.key_parameters_cache.entries.lock()
             && let Some((choice, until)) = entries.get(environment)
