@@ -199,7 +199,7 @@ fn cases() -> Vec<Case> {
         case(
             "a second CreateConnection with the same id succeeds",
             "CONN-5",
-            &[],
+            &["REQ-3"],
             |inner| skips("CONN-5", inner),
         ),
         case(

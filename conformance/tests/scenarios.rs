@@ -161,7 +161,9 @@ async fn a_target_answering_500_on_overbooking_fails_conn_4() {
     let outcomes = run_wrapped(|inner| {
         Mutant::new("500 instead of 409 on an overbooked interconnect", inner).after(
             |_, request, result| match (request, result) {
-                (AnyRequest::CreateConnection(_), Err(e)) if e.kind() == ErrorKind::Aborted => {
+                (AnyRequest::CreateConnection(_), Err(e))
+                    if e.kind() == ErrorKind::Aborted && e.rule() == "CONN-4" =>
+                {
                     Err(CoordinatorError::internal("CONN-4", "overbooked"))
                 }
                 (_, r) => r,
