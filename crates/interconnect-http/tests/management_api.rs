@@ -33,7 +33,7 @@ fn app() -> axum::Router {
     // version 1 keys only, so issuing a key asks no partner for its
     // activation key parameters (KEY-44).
     let mut config = ProviderConfig::default_pair(&aws, &gcp, 64512).expect("default pair");
-    for partner in &mut config.partners {
+    for partner in &mut config.inventory.partners {
         for env in &mut partner.environments {
             env.activation_key_versions = vec![1];
         }
