@@ -109,6 +109,83 @@ fn key_encode_then_decode_round_trips() -> TestResult {
     Ok(())
 }
 
+/// Version 2 (upstream main A2): `key encode --version 2 --public-key`
+/// and `key decode --private-key` round-trip; without the private key only
+/// the envelope shows; with another key the one uniform error (E-203).
+#[test]
+fn key_encode_version_2_then_decode_with_the_private_key() -> TestResult {
+    use interconnect_core::activation_key::ActivationKeyPrivateKey;
+    let dir = std::env::temp_dir().join(format!("interconnect-cli-v2-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let private = ActivationKeyPrivateKey::generate()?;
+    let other = ActivationKeyPrivateKey::generate()?;
+    let public_pem = dir.join("public.pem");
+    let private_pem = dir.join("private.pem");
+    let other_pem = dir.join("other.pem");
+    std::fs::write(&public_pem, private.public_key()?.to_pem())?;
+    std::fs::write(&private_pem, private.to_pkcs8_pem()?)?;
+    std::fs::write(&other_pem, other.to_pkcs8_pem()?)?;
+    let public_path = public_pem.display().to_string();
+    let out = run(&[
+        "key",
+        "encode",
+        "--version",
+        "2",
+        "--public-key",
+        &public_path,
+        "--source-account",
+        "111122223333",
+        "--environment",
+        ENVIRONMENT,
+        "--uuid",
+        UUID,
+        "--mbps",
+        "1000",
+        "--account",
+        ACCOUNT,
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let key = String::from_utf8(out.stdout)?.trim().to_string();
+    let private_path = private_pem.display().to_string();
+    let out = run(&["key", "decode", "--private-key", &private_path, &key]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let members = stdout_json(&out)?;
+    assert_eq!(members["version"], 2);
+    assert_eq!(members["sharedConnectionUuid"], UUID);
+    assert_eq!(members["destinationAccountId"], ACCOUNT);
+    assert_eq!(members["sourceAccountId"], "111122223333");
+    let out = run(&["key", "decode", &key]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let envelope = stdout_json(&out)?;
+    assert_eq!(envelope["encryptedContentsBytes"], 256);
+    assert!(envelope.get("sharedConnectionUuid").is_none());
+    let other_path = other_pem.display().to_string();
+    let out = run(&["key", "decode", "--private-key", &other_path, &key]);
+    assert_ne!(code(&out), 0);
+    assert!(
+        stderr(&out).contains("cannot be decrypted"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&[
+        "key",
+        "encode",
+        "--version",
+        "2",
+        "--environment",
+        ENVIRONMENT,
+        "--uuid",
+        UUID,
+        "--mbps",
+        "1000",
+        "--account",
+        ACCOUNT,
+    ]);
+    assert_eq!(code(&out), 2, "--public-key is required: {}", stderr(&out));
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
+
 #[test]
 fn key_decode_reads_stdin_with_dash_or_no_argument() -> TestResult {
     let key = encode_key()?;
@@ -130,12 +207,24 @@ fn key_decode_bounds_stdin() -> TestResult {
 
 #[test]
 fn key_of_unknown_version_is_a_key_error() -> TestResult {
-    let v2 = std::fs::read_to_string(data("key-v2.txt"))?;
-    let out = run(&["key", "decode", v2.trim()]);
+    // Version 2 exists since upstream main (A2); version 3 is unknown.
+    // base64 of {"version":3,"destinationEnvironmentUri":"providers/gcp/environments/aws-gcp-us-east"}
+    let v3 = "eyJ2ZXJzaW9uIjozLCJkZXN0aW5hdGlvbkVudmlyb25tZW50VXJpIjoicHJvdmlkZXJzL2djcC9lbnZpcm9ubWVudHMvYXdzLWdjcC11cy1lYXN0In0=";
+    let out = run(&["key", "decode", v3]);
     assert_eq!(code(&out), 1);
     let err = stderr(&out);
     assert!(err.starts_with("error: key: "), "{err}");
-    assert!(err.contains("version 2"), "{err}");
+    assert!(err.contains("version 3"), "{err}");
+    // The old data file (a version 2 key without encryptedContents) now
+    // names the missing member.
+    let v2 = std::fs::read_to_string(data("key-v2.txt"))?;
+    let out = run(&["key", "decode", v2.trim()]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("encryptedContents"),
+        "{}",
+        stderr(&out)
+    );
     Ok(())
 }
 
