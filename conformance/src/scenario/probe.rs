@@ -55,8 +55,8 @@ const fn delete(operation: &'static str, path: &'static str) -> ProbeRequest {
     }
 }
 
-/// The 33 operations, in `openapi.yaml` order.
-pub const PROBES: [ProbeRequest; 33] = [
+/// The 35 operations of upstream main, in `openapi.yaml` order.
+pub const PROBES: [ProbeRequest; 35] = [
     get("ListProviders", "/providers"),
     get("GetProvider", "/{provider}"),
     get("ListEnvironments", "/{provider}/environments"),
@@ -64,6 +64,10 @@ pub const PROBES: [ProbeRequest; 33] = [
     post(
         "ConfirmActivationKey",
         "/{environment}/ConfirmActivationKey",
+    ),
+    get(
+        "GetActivationKeyParameters",
+        "/{environment}/activationKeyParameters",
     ),
     get("ListInterconnects", "/{environment}/interconnects"),
     get("GetInterconnect", "/{interconnect}"),
@@ -125,6 +129,12 @@ pub const PROBES: [ProbeRequest; 33] = [
         "GetFeature",
         "/{interconnect}/connections/{connectionId}/features/probe",
     ),
+    ProbeRequest {
+        operation: "UpdateFeature",
+        method: "PATCH",
+        path: "/{interconnect}/connections/{connectionId}/features/probe?updateMask=*",
+        has_body: true,
+    },
     get("ListIssues", "/{provider}/issues"),
     post("CreateIssue", "/{provider}/issues?issueId=probe"),
     get("GetIssue", "/{provider}/issues/probe"),

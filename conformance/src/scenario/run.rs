@@ -426,6 +426,11 @@ impl<T: Target> Run<'_, T> {
                 set_member(b, pointer, v)?;
             }
         }
+        // Secret members written in the vector itself (a literal key, say)
+        // are never printed either (KEY-13).
+        if let Some(b) = &body {
+            collect_secret_members(b, &mut self.printed_never);
+        }
         let call = OperationCall {
             operation: op.to_owned(),
             path,
@@ -1095,5 +1100,26 @@ fn item_matches(item: &Value, pattern: &Value) -> bool {
             .iter()
             .all(|(k, v)| item.get(k).is_some_and(|got| got == v)),
         _ => item == pattern,
+    }
+}
+
+/// The string values of the secret members of `value`
+/// ([`SECRET_MEMBERS`](super::redact::SECRET_MEMBERS)), added to `out`.
+fn collect_secret_members(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                match v {
+                    Value::String(s) if super::redact::SECRET_MEMBERS.contains(&k.as_str()) => {
+                        if !out.contains(s) {
+                            out.push(s.clone());
+                        }
+                    }
+                    other => collect_secret_members(other, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_secret_members(v, out)),
+        _ => {}
     }
 }

@@ -615,11 +615,11 @@ fn check_unknown_schema_is_a_usage_error() -> TestResult {
 // ---- schema ----
 
 #[test]
-fn schema_list_names_all_56() -> TestResult {
+fn schema_list_names_all_64() -> TestResult {
     let out = run(&["schema", "--list"]);
     assert_eq!(code(&out), 0);
     let names = String::from_utf8(out.stdout)?;
-    assert_eq!(names.lines().count(), 56);
+    assert_eq!(names.lines().count(), 64);
     assert!(names.lines().any(|n| n == "ASNRange"));
     Ok(())
 }

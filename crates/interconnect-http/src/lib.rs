@@ -16,7 +16,7 @@
 //! | [`error_body`] | the one error JSON shape, from the provider crate's status table | `parameters/_index.yaml` `_.xgafv`; E-36 |
 //! | [`auth`] | `Authenticator`, `BearerTokens` (401 AUTH-1) | `docs/Protocols.md` § Authentication; governance § Authentication and Authorization |
 //! | [`rate_limit`] | per-partner token buckets (429 with `Retry-After`) | none upstream: project decision ERR-7 |
-//! | [`request_id`] | `x-request-id` honoured or generated, echoed | `../shared/DESIGN.md` Conventions |
+//! | [`request_id`] | `x-request-id` honoured or generated, echoed | `ARCHITECTURE.md` |
 //! | [`client`] | `HttpCoordinator`: the trait over HTTPS (TLS 1.3), errors mapped back | `openapi.yaml` paths; governance § Mandatory Encryption |
 //! | [`rules`] | the requirement ids this crate reports | `spec/REQUIREMENTS.md` |
 //! | `tls` | [`TlsConfig`]: server and client configurations accepting TLS 1.3 only | governance § Mandatory Encryption; AUTH-6 |

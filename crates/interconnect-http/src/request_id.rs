@@ -1,6 +1,6 @@
 //! Request ids (`x-request-id`): a sane incoming id is honoured, otherwise
 //! a UUID is generated; the id is echoed on every response and recorded in
-//! the request's tracing span (`../shared/DESIGN.md` Conventions: logs).
+//! the request's tracing span (`ARCHITECTURE.md`).
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 

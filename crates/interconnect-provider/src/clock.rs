@@ -1,8 +1,8 @@
 //! Time, injected: the 7-day key lifetime (KEY-16), the 7-day cleanup
 //! (CONN-13, CONN-14), the 2-hour MACsec bake time (MACSEC-6) and the
 //! backend's provisioning delay are all measured with a [`Clock`], so tests
-//! step a [`ManualClock`] instead of sleeping (`../shared/DESIGN.md`,
-//! Conventions).
+//! step a [`ManualClock`] instead of sleeping (`ARCHITECTURE.md`,
+//! "Tests").
 
 use std::sync::Mutex;
 

@@ -5,8 +5,8 @@
 //! Static resources are agreed out of band and read-only through the API
 //! (`docs/Protocols.md` "Static Resources"; ENV-7, ENV-8): both providers
 //! use the same environment, interconnect and channel ids, each under the
-//! *other* provider's namespace on its own server (`../shared/DESIGN.md`,
-//! "The symmetric model"). [`Inventory::default_pair`] builds the built-in
+//! *other* provider's namespace on its own server (`ARCHITECTURE.md`,
+//! "The protocol in one paragraph"). [`Inventory::default_pair`] builds the built-in
 //! default inventory of the demo: providers `aws` and `gcp`, two
 //! environments, two interconnects of four channels each per environment.
 //!

@@ -1,8 +1,8 @@
 //! The `ConnectionCoordinator` trait: the operations of the specification
 //! (`openapi.yaml` of upstream main), one async method each.
 //!
-//! Every provider serves the same API (`../shared/DESIGN.md`, "The symmetric
-//! model"), so the same trait describes a partner's server (implemented by
+//! Every provider serves the same API (`ARCHITECTURE.md`, "The protocol in
+//! one paragraph"), so the same trait describes a partner's server (implemented by
 //! the reference provider of this crate or a partner's own code) and a
 //! client that reaches a peer over HTTP. Each method takes the authenticated
 //! [`Caller`] and the typed request of its operation, and answers the typed

@@ -1,7 +1,7 @@
 //! # interconnect-provider
 //!
 //! The server side of the open Connection Coordinator specification: the
-//! [`ConnectionCoordinator`] trait (one async method per operation, all 33),
+//! [`ConnectionCoordinator`] trait (one async method per operation, all 35 of upstream main),
 //! its error model ([`CoordinatorError`], one HTTP status per kind), and a
 //! reference provider that enforces every server-side rule of
 //! `spec/REQUIREMENTS.md`.
@@ -18,7 +18,7 @@
 //! | [`reference`](mod@reference) | `ReferenceProvider`: every server-side rule | `docs/Protocols.md`, `docs/DeferringProvider.md`, `paths/*.yaml` |
 //! | [`operator`] | the operator side: maintenance push and pull, the MACsec rotation driver, issues at the peer | `docs/Protocols.md` § Maintenance Coordination, § MACsec Key Rotation |
 //! | [`config`] | identity, inventory, guidance policy, lifetimes; the built-in default pair | `docs/Protocols.md` "Static Resources" |
-//! | [`store`], [`clock`], [`backend`] | the plug points: transactional store, injectable time, local devices | `../shared/DESIGN.md` |
+//! | [`store`], [`clock`], [`backend`] | the plug points: transactional store, injectable time, local devices | `ARCHITECTURE.md` |
 #![forbid(unsafe_code)]
 
 pub mod backend;

@@ -1,5 +1,5 @@
 //! Versioned activation keys between two reference providers in process
-//! (upstream main PR #61; `../shared/spec/upstream-next/CHANGES.md` A2, A3;
+//! (upstream main PR #61; the upstream change list, A2, A3;
 //! KEY-40..KEY-46): the key creator asks the destination for its
 //! parameters and makes a version 2 key when both know it, version 1 when
 //! the destination accepts only 1; the receiver decrypts with its

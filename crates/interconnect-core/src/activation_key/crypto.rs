@@ -1,6 +1,6 @@
 //! RSA-OAEP-256 for version 2 activation keys (`EncryptionParameters` and
 //! `ActivationKeyV2.encryptedContents` in `schemas/environment.yaml`;
-//! `../shared/spec/upstream-next/CHANGES.md` A2, A3). Feature `rsa-oaep`.
+//! the upstream change list, A2, A3). Feature `rsa-oaep`.
 //!
 //! - Algorithm: RSA-OAEP with SHA-256 for both the hash and MGF1, empty
 //!   label (upstream names `RSA-OAEP-256` and specifies no label), 2048-bit

@@ -22,7 +22,7 @@
 //!
 //! # Versions
 //!
-//! Upstream main (`../shared/spec/upstream-next/CHANGES.md` A2) makes the
+//! Upstream main (the upstream change list, A2) makes the
 //! key an envelope decided by its integer `version`: 1 is
 //! [`ActivationKeyV1`] (every member in clear), 2 is [`ActivationKeyV2`]
 //! (`encryptedContents`, the RSA-OAEP-256 ciphertext of an

@@ -1,6 +1,6 @@
 //! Version 2 activation keys: `ActivationKeyV2` and
 //! `ActivationKeyEncryptedPayload` in `schemas/environment.yaml` (upstream
-//! main, PR #61; `../shared/spec/upstream-next/CHANGES.md` A2).
+//! main, PR #61; the upstream change list, A2).
 //!
 //! A version 2 key keeps only `version` and `destinationEnvironmentUri` in
 //! clear; the connection's members travel in `encryptedContents`, the

@@ -1,5 +1,5 @@
 //! The versioned activation key and its parameters (`schemas/environment.yaml`
-//! of upstream main, PR #61; `../shared/spec/upstream-next/CHANGES.md` A2,
+//! of upstream main, PR #61; the upstream change list, A2,
 //! A3): `ActivationKey` (the envelope), `ActivationKeyV1`,
 //! `ActivationKeyV2`, `ActivationKeyEncryptedPayload`,
 //! `GetActivationKeyParametersResponse` and `EncryptionParameters`.
@@ -132,6 +132,7 @@ pub struct ActivationKeyEncryptedPayload {
 pub struct GetActivationKeyParametersResponse {
     /// The versions accepted; the key creator uses the highest it also
     /// knows.
+    #[serde(deserialize_with = "super::null_list::read")]
     pub supported_versions: Vec<i32>,
     /// How to build a version 2 key; absent when only version 1 is
     /// accepted.

@@ -2,7 +2,7 @@
 //! cloud calls. The specification leaves its shape to each provider
 //! (`docs/ConnectionCoordinatorAPI.md` § Create Connection at CSP A,
 //! § Accept Connection at CSP B); ours follows the product announcements
-//! (`../shared/seeds/`): request a connection and get an activation key,
+//! (the product announcements of the first partners): request a connection and get an activation key,
 //! describe a key, accept it, read, change and delete connections.
 //!
 //! The customer-side checks of the core crate

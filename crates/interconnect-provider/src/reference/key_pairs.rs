@@ -1,6 +1,6 @@
 //! The RSA key pairs of each environment for version 2 activation keys
 //! (`EncryptionParameters` in `schemas/environment.yaml` of upstream main;
-//! `../shared/spec/upstream-next/CHANGES.md` A3; KEY-41, KEY-42, E-207).
+//! the upstream change list, A3; KEY-41, KEY-42, E-207).
 //!
 //! Rotation follows a fixed schedule of slots of one rotation period
 //! (`policy.activationKeyRotationSeconds`, default a week) counted from the

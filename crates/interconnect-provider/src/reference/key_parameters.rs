@@ -1,5 +1,5 @@
 //! `GetActivationKeyParameters` (`paths/environments.yaml#/ActivationKeyParameters`
-//! of upstream main, PR #61; `../shared/spec/upstream-next/CHANGES.md` A3)
+//! of upstream main, PR #61; the upstream change list, A3)
 //! and the key creator's side of it.
 //!
 //! Serving (KEY-40): `supportedVersions` from the environment's

@@ -2,8 +2,8 @@
 //!
 //! Names are the keys: every connection, feature, MACsec key and issue lives
 //! under the namespace of the partner that called (`providers/{partner}/...`,
-//! `../shared/DESIGN.md`, "The symmetric model"), so a lookup by name is
-//! already scoped to one partner (AUTH-3). Maps are ordered by name, which is
+//! `ARCHITECTURE.md`, "The protocol in one paragraph"), so a lookup by
+//! name is already scoped to one partner (AUTH-3). Maps are ordered by name, which is
 //! the order of every list (LIST-7).
 //!
 //! The maps are persistent B-trees ([`imbl::OrdMap`], [`imbl::OrdSet`]):
