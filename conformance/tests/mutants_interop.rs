@@ -149,6 +149,31 @@ fn cases() -> Vec<Case> {
                 })
             },
         ),
+        case("compares the key text exactly", "CONN-25", |inner| {
+            // the old CONN-25: a key is the issued one only as the same text
+            Mutant::new("E-86 old", inner).before(|_, request| {
+                let AnyRequest::CreateConnection(r) = request else {
+                    return None;
+                };
+                r.connection
+                    .effective_activation_key()
+                    .is_some_and(|k| k.expose().contains('\n'))
+                    .then(|| refuse("CONN-25", "the key differs from the issued one"))
+                    .flatten()
+            })
+        }),
+        case("refuses an upper-case connectionId", "CONN-3", |inner| {
+            Mutant::new("lower-case UUIDs only", inner).before(|_, request| {
+                let AnyRequest::CreateConnection(r) = request else {
+                    return None;
+                };
+                r.connection_id
+                    .chars()
+                    .any(|c| c.is_ascii_uppercase())
+                    .then(|| refuse("CONN-3", "connectionId must be a lower-case UUID"))
+                    .flatten()
+            })
+        }),
         case("ignores deferConnection", "DEFER-14", |inner| {
             // what a server reading only deferProvisioning sees: no flag
             Mutant::new("deferProvisioning only", inner).before(|_, request| {

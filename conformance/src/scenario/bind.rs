@@ -41,6 +41,11 @@ impl Bindings {
 
     /// The value of `{name}`; `{uuid:x}` is generated on first use.
     pub fn get(&mut self, name: &str) -> Option<Value> {
+        if let Some((base, filter)) = name.split_once('|') {
+            let text = self.get(base)?;
+            let text = text.as_str()?;
+            return filtered(text, filter).map(Value::String);
+        }
         if let Some(v) = self.values.get(name) {
             return Some(v.clone());
         }
@@ -112,8 +117,26 @@ impl Bindings {
     }
 }
 
+/// The text of a placeholder `{name|filter}`: `upper` (upper case, as a
+/// peer may write a UUID, CONN-3) or `wrap76` (base64 text broken into lines
+/// of 76 characters with CRLF, as MIME writes it, CONN-25). `None` for an
+/// unknown filter.
+fn filtered(text: &str, filter: &str) -> Option<String> {
+    match filter {
+        "upper" => Some(text.to_uppercase()),
+        "wrap76" => Some(
+            text.as_bytes()
+                .chunks(76)
+                .map(|line| String::from_utf8_lossy(line).into_owned())
+                .collect::<Vec<_>>()
+                .join("\r\n"),
+        ),
+        _ => None,
+    }
+}
+
 /// `(start, end, name)` of every `{name}` whose name is made of letters,
-/// digits and `_ . : -`.
+/// digits and `_ . : - |` (`|` introduces a filter, see [`filtered`]).
 fn placeholders(s: &str) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
     let mut search = 0;
@@ -129,7 +152,7 @@ fn placeholders(s: &str) -> Vec<(usize, usize, String)> {
         if !name.is_empty()
             && name
                 .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '-'))
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '-' | '|'))
         {
             out.push((open, close + 1, name.to_owned()));
             search = close + 1;

@@ -105,8 +105,9 @@ impl EmbeddedPeer {
         // upstream main requires `md5BgpPassword` (L3BaseConfig `required`)
         let mut config = config;
         if let Some(l3) = config.l3_base_config.as_mut() {
-            l3.md5_bgp_password
-                .get_or_insert_with(|| wire::Secret::new(uuid::Uuid::new_v4().simple().to_string()));
+            l3.md5_bgp_password.get_or_insert_with(|| {
+                wire::Secret::new(uuid::Uuid::new_v4().simple().to_string())
+            });
         }
         let config = match deviate {
             None => config,

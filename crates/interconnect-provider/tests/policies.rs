@@ -175,16 +175,18 @@ async fn ipv6_sessions_announce_no_more_than_the_peers_ipv6_limit_or_else_its_ip
     };
     let aws_end = dual(pair.aws_attachment("10.0.0.0/16"), "fd00:10::/48")?;
     let gcp_end = dual(pair.gcp_attachment("10.1.0.0/16"), "fd00:11::/48")?;
-    let requested = pair.aws.request_connection(
-        &Secret::new(AWS_ACCOUNT),
-        &ConnectionRequest {
-            environment: pair.aws_environment("aws-gcp-us-east"),
-            bandwidth: Bandwidth::from_mbps(1000)?,
-            remote_account_id: Secret::new(GCP_PROJECT),
-            attachment: aws_end.clone(),
-        },
-    )
-    .await?;
+    let requested = pair
+        .aws
+        .request_connection(
+            &Secret::new(AWS_ACCOUNT),
+            &ConnectionRequest {
+                environment: pair.aws_environment("aws-gcp-us-east"),
+                bandwidth: Bandwidth::from_mbps(1000)?,
+                remote_account_id: Secret::new(GCP_PROJECT),
+                attachment: aws_end.clone(),
+            },
+        )
+        .await?;
     let mut acceptance: AcceptActivationKey = pair.acceptance(&requested.activation_key);
     acceptance.acceptance.attachment = gcp_end;
     acceptance.remote_attachment = Some(aws_end);

@@ -341,7 +341,13 @@ async fn story(client: &Client, aws: &Side, gcp: &Side, args: &DemoArgs) -> Resu
         )
         .await?;
     client.milestone(&format!(
-        "gcp reads the key: {} Mbps in {} issued by {}",
+        "gcp reads the key (version {}{}): {} Mbps in {} issued by {}",
+        described.get("version").unwrap_or(&Value::Null),
+        if described.get("version") == Some(&json!(2)) {
+            ", decrypted with gcp's private key for the environment"
+        } else {
+            ""
+        },
         described.get("bandwidthMbps").unwrap_or(&Value::Null),
         described
             .get("environment")

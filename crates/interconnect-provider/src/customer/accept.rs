@@ -71,6 +71,9 @@ pub struct KeyDescription {
     pub environment: EnvironmentName,
     /// The bandwidth it asks for.
     pub bandwidth_mbps: i32,
+    /// The key's version: 1 (clear) or 2 (its payload encrypted for this
+    /// environment, KEY-42).
+    pub version: i32,
     /// The checks, with what is known now.
     pub checks: Vec<KeyCheck>,
 }
@@ -81,6 +84,7 @@ struct ReadKey {
     uuid: ConnectionUuid,
     mbps: i32,
     destination_account_id: Secret,
+    version: i32,
 }
 
 impl ReadKey {
@@ -117,6 +121,7 @@ impl ReferenceProvider {
                 uuid: k.shared_connection_uuid().clone(),
                 mbps: k.connection_size_mbps(),
                 destination_account_id: k.destination_account_id().clone(),
+                version: 1,
             }),
             Ok(DecodedActivationKey::V2(k)) => {
                 let environment = k.destination_environment().clone();
@@ -143,6 +148,7 @@ impl ReferenceProvider {
                     uuid: payload.shared_connection_uuid().clone(),
                     mbps: payload.connection_size_mbps(),
                     destination_account_id: payload.destination_account_id().clone(),
+                    version: ActivationKeyV2::VERSION,
                 })
             }
             Ok(other) => Err(invalid(&format_args!(
@@ -211,6 +217,7 @@ impl ReferenceProvider {
             issuer: decoded.destination_environment().provider().clone(),
             environment: decoded.destination_environment().clone(),
             bandwidth_mbps: decoded.connection_size_mbps(),
+            version: decoded.version,
             checks: self.key_checks(&decoded),
         })
     }

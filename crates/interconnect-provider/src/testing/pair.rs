@@ -115,7 +115,6 @@ impl SwitchablePeer {
         self.log.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-
     fn gate(&self, operation: &'static str) -> CoordinatorResult<()> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.log

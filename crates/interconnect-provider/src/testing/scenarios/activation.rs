@@ -110,14 +110,14 @@ pub async fn confirm_activation_key_refuses_empty_or_double_requests<C: Connecti
     assert_eq!(err.rule(), "KEY-20");
     let object_of = |key: &crate::reference::IssuedActivationKey, mbps: i32| {
         wire::ActivationKey::V1(wire::ActivationKeyV1 {
-        version: 1,
-        destination_environment_uri: f
-            .local
-            .environment("aws-gcp-us-east")
-            .unwrap_or_else(|e| panic!("name: {e}")),
-        shared_connection_uuid: Secret::new(key.shared_connection_uuid().as_str()),
-        connection_size_mbps: mbps,
-        destination_account_id: Secret::new("123456789012"),
+            version: 1,
+            destination_environment_uri: f
+                .local
+                .environment("aws-gcp-us-east")
+                .unwrap_or_else(|e| panic!("name: {e}")),
+            shared_connection_uuid: Secret::new(key.shared_connection_uuid().as_str()),
+            connection_size_mbps: mbps,
+            destination_account_id: Secret::new("123456789012"),
         })
     };
     let both = |object: wire::ActivationKey, encoded: &Secret| request::ConfirmActivationKey {
