@@ -15,6 +15,23 @@ use interconnect_provider::{CoordinatorError, PageRequest};
 use crate::error_body::ApiError;
 use crate::rules;
 
+/// The parameters this binding reads: each takes one value (ERR-41). Other
+/// parameters are ignored, repeated or not (ERR-4).
+const READ_PARAMETERS: [&str; 12] = [
+    "connectionId",
+    "featureId",
+    "macSecKeyId",
+    "issueId",
+    "pageSize",
+    "pageToken",
+    "updateMask",
+    "requestId",
+    "$alt",
+    "$prettyPrint",
+    "$.xgafv",
+    "$callback",
+];
+
 /// The query parameters of one request.
 #[derive(Debug, Clone, Default)]
 pub struct Params {
@@ -25,6 +42,18 @@ pub struct Params {
 impl Params {
     /// Reads and checks the global parameters of a parsed query.
     pub fn from_pairs(pairs: Vec<(String, String)>) -> Result<Self, CoordinatorError> {
+        // ERR-41: a parameter read by the binding appears at most once;
+        // deciding by its first value would let two parties read one
+        // request differently.
+        if let Some(name) = READ_PARAMETERS
+            .iter()
+            .find(|name| pairs.iter().filter(|(k, _)| k == *name).count() > 1)
+        {
+            return Err(CoordinatorError::invalid_argument(
+                rules::ERR_ONE_VALUE,
+                format!("the query parameter {name} is given more than once; it takes one value"),
+            ));
+        }
         let mut params = Params {
             pairs,
             pretty: false,
@@ -94,12 +123,21 @@ impl Params {
     /// `pageSize` and `pageToken`.
     pub fn page(&self) -> Result<PageRequest, CoordinatorError> {
         let page_size = match self.get("pageSize") {
-            None | Some("") => None,
-            Some(v) => Some(v.parse::<i32>().map_err(|_| {
-                CoordinatorError::invalid_argument(
+            None => None,
+            // ERR-41: present but empty is malformed, not absent
+            Some("") => {
+                return Err(CoordinatorError::invalid_argument(
                     rules::LIST_PAGE_SIZE,
-                    format!("pageSize {:?} is not an integer", short(v)),
-                )
+                    "pageSize is empty: give an integer or leave the parameter out",
+                ));
+            }
+            Some(v) => Some(v.parse::<i32>().map_err(|_| {
+                let message = if v.parse::<i128>().is_ok() {
+                    format!("pageSize {} is out of range (at most 2147483647)", short(v))
+                } else {
+                    format!("pageSize {:?} is not an integer", short(v))
+                };
+                CoordinatorError::invalid_argument(rules::LIST_PAGE_SIZE, message)
             })?),
         };
         Ok(PageRequest {
@@ -199,5 +237,32 @@ mod tests {
         );
         let bad = params(&[("pageSize", "many")]).expect("ok");
         assert_eq!(bad.page().expect_err("LIST-3").rule(), "LIST-3");
+    }
+
+    /// ERR-41: an empty `pageSize` is malformed (not absent), a value beyond
+    /// int32 says it is out of range, and a parameter the binding reads is
+    /// refused when repeated; unknown ones stay ignored (ERR-4).
+    #[test]
+    fn empty_out_of_range_and_repeated_parameters_are_refused() {
+        let e = params(&[("pageSize", "")])
+            .expect("ok")
+            .page()
+            .expect_err("empty");
+        assert_eq!(e.rule(), "LIST-3");
+        assert!(e.message().contains("empty"), "{}", e.message());
+        let e = params(&[("pageSize", "99999999999")])
+            .expect("ok")
+            .page()
+            .expect_err("beyond int32");
+        assert!(e.message().contains("out of range"), "{}", e.message());
+        let e = params(&[("pageSize", "5"), ("pageSize", "500")]).expect_err("repeated");
+        assert_eq!(e.rule(), "ERR-41");
+        assert!(e.message().contains("pageSize"), "{}", e.message());
+        let e = params(&[("connectionId", "a"), ("connectionId", "b")]).expect_err("repeated");
+        assert_eq!(e.rule(), "ERR-41");
+        assert!(
+            params(&[("unknown", "a"), ("unknown", "b")]).is_ok(),
+            "ERR-4"
+        );
     }
 }

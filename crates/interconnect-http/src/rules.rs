@@ -37,4 +37,7 @@ rule_ids! {
     WIRE_TOO_LARGE = "WIRE-10";
     /// `requestId`, when present, is a UUID (400 naming it).
     REQ_ID_FORMAT = "REQ-1";
+    /// A query parameter the binding reads takes one value (400 when
+    /// repeated).
+    ERR_ONE_VALUE = "ERR-41";
 }
