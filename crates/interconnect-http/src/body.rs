@@ -36,6 +36,7 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
             .extensions()
             .get::<BodyLimit>()
             .map_or(DEFAULT_BODY_LIMIT, |l| l.0);
+        let declared_json = declares_json(req.headers());
         let body: Body = req.into_body();
         let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
             ApiError::with_status(
@@ -46,8 +47,32 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
                 StatusCode::PAYLOAD_TOO_LARGE,
             )
         })?;
+        // ERR-42: every request body of the specification is
+        // `application/json`; a body declared as something else is not read
+        // as JSON by guess. A body without a Content-Type is read (liberal).
+        if declared_json == Some(false) && !bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(ApiError::with_status(
+                CoordinatorError::invalid_argument(
+                    rules::ERR_MEDIA_TYPE,
+                    "the request body must be application/json",
+                ),
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ));
+        }
         Ok(RawBody(bytes))
     }
+}
+
+/// Whether the request's `Content-Type` is JSON (`application/json` or a
+/// `+json` type, any parameters): `None` without the header.
+fn declares_json(headers: &axum::http::HeaderMap) -> Option<bool> {
+    let value = headers.get(axum::http::header::CONTENT_TYPE)?;
+    let media = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase());
+    Some(media.is_some_and(|m| m == "application/json" || m.ends_with("+json")))
 }
 
 impl RawBody {
@@ -114,6 +139,44 @@ pub fn decode_required<T: DeserializeOwned>(bytes: &[u8], op: &str) -> Result<T,
 mod tests {
     use super::*;
     use interconnect_core::wire;
+
+    /// ERR-42: a body declared as another media type is 415; JSON with
+    /// parameters, `+json` types and an absent Content-Type are read.
+    #[tokio::test]
+    async fn a_body_that_is_not_declared_json_is_415() {
+        let request = |content_type: Option<&str>, body: &'static str| {
+            let mut builder = axum::http::Request::builder().method("POST").uri("/x");
+            if let Some(t) = content_type {
+                builder = builder.header(axum::http::header::CONTENT_TYPE, t);
+            }
+            builder.body(Body::from(body)).expect("request")
+        };
+        for ok in [
+            None,
+            Some("application/json"),
+            Some("Application/JSON; charset=utf-8"),
+            Some("application/merge-patch+json"),
+        ] {
+            assert!(
+                RawBody::from_request(request(ok, "{}"), &()).await.is_ok(),
+                "{ok:?}"
+            );
+        }
+        let refused = RawBody::from_request(request(Some("text/plain"), "{}"), &())
+            .await
+            .expect_err("text/plain");
+        assert_eq!(refused.error().rule(), "ERR-42");
+        assert_eq!(
+            refused.into_response().status(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        );
+        // nothing to misread: an empty body of any declared type is read
+        assert!(
+            RawBody::from_request(request(Some("text/plain"), ""), &())
+                .await
+                .is_ok()
+        );
+    }
 
     #[test]
     fn absent_bodies_follow_err_6() {

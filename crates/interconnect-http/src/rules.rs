@@ -40,4 +40,6 @@ rule_ids! {
     /// A query parameter the binding reads takes one value (400 when
     /// repeated).
     ERR_ONE_VALUE = "ERR-41";
+    /// A request body declared as another media type than JSON (415).
+    ERR_MEDIA_TYPE = "ERR-42";
 }
