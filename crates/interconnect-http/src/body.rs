@@ -138,6 +138,7 @@ pub fn decode_required<T: DeserializeOwned>(bytes: &[u8], op: &str) -> Result<T,
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::response::IntoResponse;
     use interconnect_core::wire;
 
     /// ERR-42: a body declared as another media type is 415; JSON with
