@@ -193,13 +193,10 @@ fn shape_method_not_allowed(response: Response) -> Response {
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
     if response.status() == StatusCode::METHOD_NOT_ALLOWED && !is_json {
-        ApiError::with_status(
-            CoordinatorError::invalid_argument(
-                rules::ERR_UNKNOWN_ROUTE,
-                "this path does not offer that method; see the Allow header",
-            ),
-            StatusCode::METHOD_NOT_ALLOWED,
-        )
+        ApiError::new(CoordinatorError::method_not_allowed(
+            rules::ERR_UNKNOWN_ROUTE,
+            "this path does not offer that method; see the Allow header",
+        ))
         .into_response()
     } else {
         response

@@ -184,8 +184,10 @@ async fn unknown_paths_are_404_and_wrong_methods_405() {
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "ERR-3");
     let allow = headers["allow"].to_str().expect("ascii");
     assert!(allow.contains("GET"), "Allow: {allow}");
-    let (code, _, msg) = error_of(&text);
+    let (code, status, msg) = error_of(&text);
     assert_eq!(code, 405);
+    // a 405 carries its own status name, not INVALID_ARGUMENT (issue 19)
+    assert_eq!(status, "METHOD_NOT_ALLOWED");
     assert!(msg.starts_with("ERR-3: "), "{msg}");
 }
 
