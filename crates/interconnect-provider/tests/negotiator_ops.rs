@@ -564,6 +564,14 @@ async fn an_issue_is_opened_commented_and_closed_at_the_peer() -> TestResult {
         .operator_open_issue(&gcp_id, None, simple_issue("another"))
         .await;
     assert!(generated?.name.is_some(), "an id is generated");
+    // a partner name that is not configured is the operator's typo: 404,
+    // not the 503 of a partner that cannot be reached (issue 19 item 4)
+    let typo = pair
+        .aws
+        .operator_open_issue(&provider("gpc"), None, simple_issue("typo"))
+        .await
+        .expect_err("unknown partner");
+    assert_eq!((typo.http_status(), typo.rule()), (404, "ERR-3"));
     Ok(())
 }
 

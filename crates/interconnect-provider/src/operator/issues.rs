@@ -6,11 +6,33 @@
 use interconnect_core::names::{IssueName, ProviderName};
 use interconnect_core::wire;
 
-use crate::error::CoordinatorResult;
+use std::sync::Arc;
+
+use crate::error::{CoordinatorError, CoordinatorResult};
+use crate::peer::Peer;
 use crate::reference::ReferenceProvider;
-use crate::request;
+use crate::{request, rules};
 
 impl ReferenceProvider {
+    /// The peer of a partner named by the operator: a name that is not a
+    /// configured partner is a 404 (ERR-3; a typo, not an outage), a
+    /// configured partner without a reachable peer the usual 503.
+    fn operator_peer(&self, partner: &ProviderName) -> CoordinatorResult<Arc<dyn Peer>> {
+        if !self
+            .config()
+            .inventory
+            .partners
+            .iter()
+            .any(|p| &p.provider == partner)
+        {
+            return Err(CoordinatorError::not_found(
+                rules::MISSING_RESOURCE,
+                format!("{partner} is not a configured partner of this provider"),
+            ));
+        }
+        self.peers().get(partner)
+    }
+
     /// Operator: `CreateIssue` at `partner`, under this provider's
     /// namespace there, with id `issue_id` (generated when `None`). Context
     /// names are given as the partner names them (under this provider,
@@ -21,7 +43,7 @@ impl ReferenceProvider {
         issue_id: Option<&str>,
         issue: wire::Issue,
     ) -> CoordinatorResult<wire::Issue> {
-        let peer = self.peers().get(partner)?;
+        let peer = self.operator_peer(partner)?;
         let issue_id = issue_id.map_or_else(
             || format!("i-{}", uuid::Uuid::new_v4().simple()),
             str::to_owned,
@@ -41,7 +63,7 @@ impl ReferenceProvider {
         issue: &IssueName,
         body: &str,
     ) -> CoordinatorResult<wire::AddCommentResponse> {
-        let peer = self.peers().get(partner)?;
+        let peer = self.operator_peer(partner)?;
         let request = request::AddComment {
             name: issue.clone(),
             body: wire::AddCommentRequest {
@@ -60,7 +82,7 @@ impl ReferenceProvider {
         partner: &ProviderName,
         issue: &IssueName,
     ) -> CoordinatorResult<wire::Issue> {
-        let peer = self.peers().get(partner)?;
+        let peer = self.operator_peer(partner)?;
         let request = request::CloseIssue {
             name: issue.clone(),
             body: wire::CloseIssueRequest::default(),
