@@ -17,8 +17,7 @@ use interconnect_provider::{Caller, ConnectionCoordinator, request};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-const ENV: &str = "/providers/gcp/environments/aws-gcp-us-east";
-const IX: &str = "/providers/gcp/environments/aws-gcp-us-east/interconnects/ix1";
+use common::IX;
 
 #[tokio::test]
 async fn a_malformed_request_id_is_400_on_every_operation_that_has_it() {
@@ -29,43 +28,12 @@ async fn a_malformed_request_id_is_400_on_every_operation_that_has_it() {
         interconnect_http::RouterConfig::default().rate_limit(None),
     );
     let http = reqwest::Client::new();
-    let ch = format!("{IX}/channels/ch1");
-    let conn = format!("{IX}/connections/c1");
-    let ops: Vec<(Method, String)> = vec![
-        (Method::GET, "/providers".into()),
-        (Method::GET, "/providers/gcp".into()),
-        (Method::GET, "/providers/gcp/environments".into()),
-        (Method::GET, ENV.into()),
-        (Method::POST, format!("{ENV}/ConfirmActivationKey")),
-        (Method::GET, format!("{ENV}/interconnects")),
-        (Method::GET, IX.into()),
-        (Method::GET, format!("{IX}/channels")),
-        (Method::GET, ch.clone()),
-        (Method::POST, format!("{ch}/NotifyMaintenance")),
-        (Method::POST, format!("{ch}/RequestMacSecKeyRotation")),
-        (Method::GET, format!("{ch}/maintenanceEvents")),
-        (Method::POST, format!("{ch}/macSecKeys?macSecKeyId=k1")),
-        (Method::GET, format!("{ch}/macSecKeys")),
-        (Method::GET, format!("{ch}/macSecKeys/k1")),
-        (Method::DELETE, format!("{ch}/macSecKeys/k1")),
-        (Method::GET, format!("{IX}/connections")),
-        (Method::POST, format!("{IX}/connections?connectionId=c1")),
-        (Method::DELETE, conn.clone()),
-        (Method::GET, conn.clone()),
-        (Method::PATCH, conn.clone()),
-        (Method::POST, format!("{conn}/GenerateFeatureGuidance")),
-        (Method::POST, format!("{conn}/NotifyConnectionStatus")),
-        (Method::GET, format!("{conn}/features")),
-        (Method::POST, format!("{conn}/features?featureId=f1")),
-        (Method::DELETE, format!("{conn}/features/f1")),
-        (Method::GET, format!("{conn}/features/f1")),
-        (Method::GET, "/providers/gcp/issues".into()),
-        (Method::POST, "/providers/gcp/issues?issueId=i1".into()),
-        (Method::GET, "/providers/gcp/issues/i1".into()),
-        (Method::POST, "/providers/gcp/issues/i1/Close".into()),
-        (Method::GET, "/providers/gcp/issues/i1/comments".into()),
-        (Method::POST, "/providers/gcp/issues/i1/AddComment".into()),
-    ];
+    // every operation but UpdateFeature, the one without `requestId`
+    let ops: Vec<(Method, String)> = common::every_operation()
+        .into_iter()
+        .filter(|(method, path)| !(method == Method::PATCH && path.contains("/features/")))
+        .collect();
+    assert_eq!(ops.len(), 34);
     for (method, path) in &ops {
         let sep = if path.contains('?') { '&' } else { '?' };
         let response = http
@@ -108,7 +76,7 @@ async fn a_malformed_request_id_is_400_on_every_operation_that_has_it() {
     let response = http
         .request(
             Method::PATCH,
-            format!("{base}{conn}/features/f1?requestId=not-a-uuid"),
+            format!("{base}{IX}/connections/c1/features/f1?requestId=not-a-uuid"),
         )
         .bearer_auth(GCP_TOKEN)
         .body("{}")

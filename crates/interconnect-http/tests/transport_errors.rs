@@ -9,7 +9,7 @@ mod common;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::{AZURE_TOKEN, GCP_TOKEN};
+use common::{AZURE_TOKEN, ENV, GCP_TOKEN, IX};
 use interconnect_http::{HttpCoordinator, RateLimit, RouterConfig};
 use interconnect_provider::clock::ManualClock;
 use interconnect_provider::testing::Fixture;
@@ -18,10 +18,8 @@ use interconnect_provider::{Caller, ConnectionCoordinator, ErrorKind, request};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-const ENV: &str = "/providers/gcp/environments/aws-gcp-us-east";
 /// The text of the router's own 404.
 const UNKNOWN_ROUTE: &str = "no operation of the specification has this path";
-const IX: &str = "/providers/gcp/environments/aws-gcp-us-east/interconnects/ix1";
 
 struct Server {
     base: String,
@@ -395,45 +393,7 @@ async fn request_ids_are_honoured_or_generated() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exactly_the_specifications_operations_are_routed() {
     let s = Server::start();
-    let ch = format!("{IX}/channels/ch1");
-    let conn = format!("{IX}/connections/c1");
-    let ops: Vec<(Method, String)> = vec![
-        (Method::GET, "/providers".into()),
-        (Method::GET, "/providers/gcp".into()),
-        (Method::GET, "/providers/gcp/environments".into()),
-        (Method::GET, ENV.into()),
-        (Method::POST, format!("{ENV}/ConfirmActivationKey")),
-        (Method::GET, format!("{ENV}/activationKeyParameters")),
-        (Method::GET, format!("{ENV}/interconnects")),
-        (Method::GET, IX.into()),
-        (Method::GET, format!("{IX}/channels")),
-        (Method::GET, ch.clone()),
-        (Method::POST, format!("{ch}/NotifyMaintenance")),
-        (Method::POST, format!("{ch}/RequestMacSecKeyRotation")),
-        (Method::GET, format!("{ch}/maintenanceEvents")),
-        (Method::POST, format!("{ch}/macSecKeys?macSecKeyId=k1")),
-        (Method::GET, format!("{ch}/macSecKeys")),
-        (Method::GET, format!("{ch}/macSecKeys/k1")),
-        (Method::DELETE, format!("{ch}/macSecKeys/k1")),
-        (Method::GET, format!("{IX}/connections")),
-        (Method::POST, format!("{IX}/connections?connectionId=c1")),
-        (Method::DELETE, conn.clone()),
-        (Method::GET, conn.clone()),
-        (Method::PATCH, conn.clone()),
-        (Method::POST, format!("{conn}/GenerateFeatureGuidance")),
-        (Method::POST, format!("{conn}/NotifyConnectionStatus")),
-        (Method::GET, format!("{conn}/features")),
-        (Method::POST, format!("{conn}/features?featureId=f1")),
-        (Method::DELETE, format!("{conn}/features/f1")),
-        (Method::GET, format!("{conn}/features/f1")),
-        (Method::PATCH, format!("{conn}/features/f1")),
-        (Method::GET, "/providers/gcp/issues".into()),
-        (Method::POST, "/providers/gcp/issues?issueId=i1".into()),
-        (Method::GET, "/providers/gcp/issues/i1".into()),
-        (Method::POST, "/providers/gcp/issues/i1/Close".into()),
-        (Method::GET, "/providers/gcp/issues/i1/comments".into()),
-        (Method::POST, "/providers/gcp/issues/i1/AddComment".into()),
-    ];
+    let ops = common::every_operation();
     assert_eq!(ops.len(), 35);
     let mut paths: Vec<String> = ops
         .iter()

@@ -57,3 +57,54 @@ pub fn serve<C: ConnectionCoordinator + 'static>(server: Arc<C>) -> HttpCoordina
     let base = spawn(server, RouterConfig::default().rate_limit(None));
     client(&base)
 }
+
+/// The environment the fixture serves to `gcp`.
+pub const ENV: &str = "/providers/gcp/environments/aws-gcp-us-east";
+/// Its first interconnect.
+pub const IX: &str = "/providers/gcp/environments/aws-gcp-us-east/interconnects/ix1";
+
+/// One request per operation of upstream main (35), in `openapi.yaml`
+/// order: its method and path (with the query parameters a create needs)
+/// on the fixture's resources.
+pub fn every_operation() -> Vec<(reqwest::Method, String)> {
+    use reqwest::Method;
+    let ch = format!("{IX}/channels/ch1");
+    let conn = format!("{IX}/connections/c1");
+    vec![
+        (Method::GET, "/providers".into()),
+        (Method::GET, "/providers/gcp".into()),
+        (Method::GET, "/providers/gcp/environments".into()),
+        (Method::GET, ENV.into()),
+        (Method::POST, format!("{ENV}/ConfirmActivationKey")),
+        (Method::GET, format!("{ENV}/activationKeyParameters")),
+        (Method::GET, format!("{ENV}/interconnects")),
+        (Method::GET, IX.into()),
+        (Method::GET, format!("{IX}/channels")),
+        (Method::GET, ch.clone()),
+        (Method::POST, format!("{ch}/NotifyMaintenance")),
+        (Method::POST, format!("{ch}/RequestMacSecKeyRotation")),
+        (Method::GET, format!("{ch}/maintenanceEvents")),
+        (Method::POST, format!("{ch}/macSecKeys?macSecKeyId=k1")),
+        (Method::GET, format!("{ch}/macSecKeys")),
+        (Method::GET, format!("{ch}/macSecKeys/k1")),
+        (Method::DELETE, format!("{ch}/macSecKeys/k1")),
+        (Method::GET, format!("{IX}/connections")),
+        (Method::POST, format!("{IX}/connections?connectionId=c1")),
+        (Method::DELETE, conn.clone()),
+        (Method::GET, conn.clone()),
+        (Method::PATCH, conn.clone()),
+        (Method::POST, format!("{conn}/GenerateFeatureGuidance")),
+        (Method::POST, format!("{conn}/NotifyConnectionStatus")),
+        (Method::GET, format!("{conn}/features")),
+        (Method::POST, format!("{conn}/features?featureId=f1")),
+        (Method::DELETE, format!("{conn}/features/f1")),
+        (Method::GET, format!("{conn}/features/f1")),
+        (Method::PATCH, format!("{conn}/features/f1")),
+        (Method::GET, "/providers/gcp/issues".into()),
+        (Method::POST, "/providers/gcp/issues?issueId=i1".into()),
+        (Method::GET, "/providers/gcp/issues/i1".into()),
+        (Method::POST, "/providers/gcp/issues/i1/Close".into()),
+        (Method::GET, "/providers/gcp/issues/i1/comments".into()),
+        (Method::POST, "/providers/gcp/issues/i1/AddComment".into()),
+    ]
+}
