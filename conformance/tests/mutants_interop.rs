@@ -7,7 +7,7 @@
 use interconnect_conformance::scenario::operations::AnyRequest;
 use interconnect_conformance::scenario::{FixtureTarget, Mutant, reference_fixture};
 use interconnect_conformance::{Filter, Report, Suite, Verdict};
-use interconnect_provider::{CoordinatorError, ReferenceProvider};
+use interconnect_provider::{CoordinatorError, ErrorKind, ReferenceProvider};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -174,6 +174,59 @@ fn cases() -> Vec<Case> {
                     .flatten()
             })
         }),
+        case(
+            "answers 400 on an interconnect that takes no new connection",
+            "CONN-6",
+            |inner| {
+                // the old E-67: a bad argument, which ends the caller's flow
+                // instead of sending it to another interconnect
+                Mutant::new("E-67 old", inner).after(|_, _, result| match result {
+                    Err(e) if e.rule() == "CONN-6" && e.kind() == ErrorKind::Aborted => Err(
+                        CoordinatorError::invalid_argument("CONN-6", e.message().to_owned()),
+                    ),
+                    other => other,
+                })
+            },
+        ),
+        case("requires hostIpv6 with IPv6", "L3-42", |inner| {
+            Mutant::new("hostIpv6 required", inner).before(|_, request| {
+                let AnyRequest::CreateFeature(r) = request else {
+                    return None;
+                };
+                let l3 = r
+                    .feature
+                    .feature_config
+                    .as_ref()
+                    .and_then(|c| c.l3_base_config.as_ref())?;
+                (l3.ipv6_subnet.is_some()
+                    && l3
+                        .provider_bgp_configs
+                        .iter()
+                        .any(|b| b.host_ipv6.is_none()))
+                .then(|| refuse("L3-42", "hostIpv6 is required when IPv6 is configured"))
+                .flatten()
+            })
+        }),
+        case(
+            "limits the MD5 password to 80 printable ASCII characters",
+            "L3-46",
+            |inner| {
+                Mutant::new("E-123 old", inner).before(|_, request| {
+                    let AnyRequest::CreateFeature(r) = request else {
+                        return None;
+                    };
+                    let password = r
+                        .feature
+                        .feature_config
+                        .as_ref()
+                        .and_then(|c| c.l3_base_config.as_ref())
+                        .and_then(|l3| l3.md5_bgp_password.as_ref())?;
+                    (password.expose().len() > 80)
+                        .then(|| refuse("L3-46", "md5BgpPassword is at most 80 characters"))
+                        .flatten()
+                })
+            },
+        ),
         case("ignores deferConnection", "DEFER-14", |inner| {
             // what a server reading only deferProvisioning sees: no flag
             Mutant::new("deferProvisioning only", inner).before(|_, request| {

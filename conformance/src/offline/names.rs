@@ -26,7 +26,9 @@ use crate::outcome::Verdict;
 /// trailing segments) NAME-10, the overall length NAME-11.
 pub fn rule_of(error: &NameError) -> &'static str {
     match error {
-        NameError::SegmentTooLong { .. } | NameError::InvalidCharacter { .. } => "NAME-9",
+        NameError::SegmentTooLong { .. }
+        | NameError::InvalidCharacter { .. }
+        | NameError::DotSegment { .. } => "NAME-9",
         NameError::TooLong { .. } => "NAME-11",
         _ => "NAME-10",
     }

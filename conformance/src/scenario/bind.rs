@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use interconnect_core::names::{EnvironmentName, InterconnectName, ProviderName};
-use interconnect_core::wire::AdminState;
+use interconnect_core::wire::{AdminState, InterconnectState};
 use interconnect_provider::request;
 use interconnect_provider::{Caller, ConnectionCoordinator, PageRequest};
 use serde_json::Value;
@@ -246,7 +246,7 @@ pub async fn discover<C: ConnectionCoordinator + ?Sized>(
     let Some(first_env) = environments.first() else {
         return Ok(b);
     };
-    let mut interconnects: Vec<InterconnectName> = Vec::new();
+    let mut listed = Vec::new();
     let mut token = None;
     for _ in 0..MAX_PAGES {
         let r = coordinator
@@ -259,12 +259,37 @@ pub async fn discover<C: ConnectionCoordinator + ?Sized>(
             )
             .await
             .map_err(|e| discovery("ListInterconnects", e))?;
-        interconnects.extend(r.interconnects.into_iter().filter_map(|i| i.name));
+        listed.extend(r.interconnects);
         token = r.next_page_token.filter(|t| !t.is_empty());
         if token.is_none() {
             break;
         }
     }
+    // An interconnect that is not INTERCONNECT_STATE_ACTIVE takes no new
+    // connection (CONN-6): the first one is `{interconnect.inactive}`, and
+    // the others (a state the target does not show counts as active) are
+    // the `{interconnect.N}` the scenarios create connections on.
+    if !b.values.contains_key("interconnect.inactive")
+        && let Some(inactive) = listed
+            .iter()
+            .filter(|i| {
+                i.state
+                    .as_ref()
+                    .is_some_and(|s| *s != InterconnectState::Active)
+            })
+            .find_map(|i| i.name.as_ref())
+    {
+        b.set("interconnect.inactive", Value::String(inactive.to_string()));
+    }
+    let interconnects: Vec<InterconnectName> = listed
+        .into_iter()
+        .filter(|i| {
+            i.state
+                .as_ref()
+                .is_none_or(|s| *s == InterconnectState::Active)
+        })
+        .filter_map(|i| i.name)
+        .collect();
     numbered(
         &mut b,
         "interconnect",

@@ -4,14 +4,16 @@
 //! would otherwise discover from the target's own answers cannot skip
 //! because the target hid the very thing being tested (issue 18 item 4).
 //!
-//! The file is JSON: `{"disabledChannels": ["providers/.../channels/ch4"]}`,
-//! the channels (named under the partner's namespace) whose admin state is
-//! not `ADMIN_STATE_ENABLED` (FEAT-13, GUIDE-2).
+//! The file is JSON: `{"disabledChannels": ["providers/.../channels/ch4"],
+//! "inactiveInterconnects": ["providers/.../interconnects/ix3"]}`, the
+//! channels (named under the partner's namespace) whose admin state is not
+//! `ADMIN_STATE_ENABLED` (FEAT-13, GUIDE-2) and the interconnects whose state
+//! is not `INTERCONNECT_STATE_ACTIVE` (CONN-6); both members are optional.
 
 use std::path::Path;
 
-use interconnect_core::names::ChannelName;
-use interconnect_core::wire::AdminState;
+use interconnect_core::names::{ChannelName, InterconnectName};
+use interconnect_core::wire::{AdminState, InterconnectState};
 use interconnect_provider::config::ProviderConfig;
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +24,9 @@ pub struct Inventory {
     /// Channels whose admin state is not enabled.
     #[serde(default)]
     pub disabled_channels: Vec<ChannelName>,
+    /// Interconnects whose state is not `INTERCONNECT_STATE_ACTIVE`.
+    #[serde(default)]
+    pub inactive_interconnects: Vec<InterconnectName>,
 }
 
 /// Why an inventory file could not be read.
@@ -68,6 +73,7 @@ impl Inventory {
         partner: &interconnect_core::names::ProviderName,
     ) -> Self {
         let mut disabled_channels = Vec::new();
+        let mut inactive_interconnects = Vec::new();
         for p in config
             .inventory
             .partners
@@ -76,6 +82,15 @@ impl Inventory {
         {
             for env in &p.environments {
                 for ix in &env.interconnects {
+                    if ix
+                        .interconnect
+                        .state
+                        .as_ref()
+                        .is_some_and(|s| *s != InterconnectState::Active)
+                        && let Some(name) = &ix.interconnect.name
+                    {
+                        inactive_interconnects.push(name.clone());
+                    }
                     for ch in &ix.channels {
                         if ch
                             .admin_state
@@ -89,6 +104,9 @@ impl Inventory {
                 }
             }
         }
-        Inventory { disabled_channels }
+        Inventory {
+            disabled_channels,
+            inactive_interconnects,
+        }
     }
 }

@@ -151,6 +151,11 @@ pub enum PeerCall {
         /// proposal stays valid), for the server-side guidance rules.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         deviate: Option<Deviation>,
+        /// Also configure IPv6 (a subnet from the guidance's IPv6 entries and
+        /// both `hostIpv6`); a target whose guidance offers no IPv6 skips
+        /// the scenario.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        ipv6: bool,
     },
     /// A fresh MACsec key body (`{"cak", "ckn"}`), random.
     MacSecKey {},

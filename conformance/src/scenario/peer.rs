@@ -40,7 +40,10 @@ impl EmbeddedPeer {
     }
 
     /// A complete L3 feature for `channel` of `connection`, chosen from the
-    /// target's guidance and avoiding what the connection's features use.
+    /// target's guidance and avoiding what the connection's features use;
+    /// with `ipv6`, IPv6 is configured too (an error starting `skip: ` when
+    /// the guidance offers no IPv6 subnet).
+    #[allow(clippy::too_many_arguments)]
     pub async fn feature_proposal<C: ConnectionCoordinator + ?Sized>(
         &self,
         coordinator: &C,
@@ -49,6 +52,7 @@ impl EmbeddedPeer {
         connection: &ConnectionName,
         channel: &ChannelName,
         deviate: Option<Deviation>,
+        ipv6: bool,
     ) -> Result<Value, String> {
         let guidance = coordinator
             .generate_feature_guidance(
@@ -93,10 +97,17 @@ impl EmbeddedPeer {
                 used.add(c);
             }
         }
+        if ipv6 && l3.ipv6_subnet_guidance.is_empty() {
+            return Err("skip: the target's guidance offers no IPv6 subnet".to_owned());
+        }
+        let local = LocalConstraints {
+            ipv6,
+            ..self.local.clone()
+        };
         let config = allocate_l3(&AllocationInput {
             channel,
             guidance: l3,
-            local: &self.local,
+            local: &local,
             negotiator: &self.identity,
             responder: server,
             used: &used,

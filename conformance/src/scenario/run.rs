@@ -239,6 +239,11 @@ impl From<BindError> for StepFailure {
                  (--inventory FILE, `disabledChannels`)"
                     .to_owned(),
             ),
+            BindError::Unknown(name) if name == "interconnect.inactive" => StepFailure::Skip(
+                "the target shows no interconnect outside INTERCONNECT_STATE_ACTIVE and no \
+                 declared inventory names one (--inventory FILE, `inactiveInterconnects`)"
+                    .to_owned(),
+            ),
             BindError::Unknown(name) if name.starts_with("stranger.") => {
                 StepFailure::Skip("the stranger owns no environment on the target".to_owned())
             }
@@ -364,6 +369,7 @@ impl<T: Target> Run<'_, T> {
                 connection,
                 channel,
                 deviate,
+                ipv6,
             } => {
                 let connection_text = self.vars.fill_text(connection)?;
                 let channel_text = self.vars.fill_text(channel)?;
@@ -384,6 +390,7 @@ impl<T: Target> Run<'_, T> {
                         &connection,
                         &channel,
                         *deviate,
+                        *ipv6,
                     )
                     .await
                     .map_err(|e| match e.strip_prefix("skip: ") {
@@ -1017,8 +1024,9 @@ fn is_proto3_default(v: &Value) -> bool {
     }
 }
 
-/// `{channel.disabled}` and `{channel.disabled.interconnect}` from the
-/// declared inventory, when it declares a channel of `{environment}`: the
+/// `{channel.disabled}`, `{channel.disabled.interconnect}` and
+/// `{interconnect.inactive}` from the declared inventory, when it declares
+/// a channel or interconnect of `{environment}`: the
 /// declaration wins over what the target shows (a target that hides the
 /// state then fails GUIDE-2 and FEAT-13 instead of skipping them).
 fn declare(b: &mut Bindings, inventory: Option<&Inventory>) {
@@ -1039,6 +1047,13 @@ fn declare(b: &mut Bindings, inventory: Option<&Inventory>) {
             "channel.disabled.interconnect",
             Value::String(ch.interconnect().to_string()),
         );
+    }
+    if let Some(ix) = inventory
+        .inactive_interconnects
+        .iter()
+        .find(|i| i.to_string().starts_with(&format!("{environment}/")))
+    {
+        b.set("interconnect.inactive", Value::String(ix.to_string()));
     }
 }
 

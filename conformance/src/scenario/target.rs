@@ -9,7 +9,7 @@ use std::future::Future;
 use interconnect_core::names::{EnvironmentName, MacSecKeyName, ProviderName};
 use std::sync::Arc;
 
-use interconnect_core::wire::{AdminState, Secret};
+use interconnect_core::wire::{AdminState, InterconnectState, Secret};
 use interconnect_provider::testing::{Fixture, PROVISIONING_DELAY_SECONDS};
 use interconnect_provider::{Caller, ConnectionCoordinator, ReferenceProvider};
 
@@ -176,8 +176,9 @@ impl<C: ConnectionCoordinator> Target for CoordinatorTarget<C> {
 /// the built-in aws/gcp pair (`ProviderConfig::default_pair`, this server
 /// `aws`, the runner `gcp`) with channel `ix2/ch4` of every environment
 /// administratively disabled, so that the rules about disabled channels
-/// (FEAT-13) have something to be checked on (the [`Target::inventory`] of a
-/// `FixtureTarget` declares it), and the stranger `azure` a partner of environments of its
+/// (FEAT-13) have something to be checked on, a third interconnect `ix3` in
+/// `INTERCONNECT_STATE_PENDING` for the refusal of new connections (CONN-6)
+/// (the [`Target::inventory`] of a `FixtureTarget` declares both), and the stranger `azure` a partner of environments of its
 /// own, so that it owns resources during the run (AUTH-3).
 pub fn reference_fixture() -> Fixture<Arc<ReferenceProvider>> {
     let mut fixture = Fixture::new();
@@ -199,6 +200,9 @@ pub fn reference_fixture() -> Fixture<Arc<ReferenceProvider>> {
                 for ch in ix.channels.iter_mut().skip(3).take(1) {
                     ch.admin_state = Some(AdminState::Disabled);
                 }
+            }
+            if let Err(e) = env.add_interconnect_like_last("ix3", InterconnectState::Pending) {
+                panic!("the fixture's pending interconnect: {e}");
             }
         }
     }

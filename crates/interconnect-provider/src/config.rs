@@ -105,6 +105,40 @@ pub struct EnvironmentInventory {
     pub activation_key_versions: Vec<i32>,
 }
 
+impl EnvironmentInventory {
+    /// Adds interconnect `id` in `state`, with channels like those of the
+    /// last interconnect (same ids, named under the new interconnect, on
+    /// devices of their own): how a test inventory gets an interconnect
+    /// that takes no new connection (`INTERCONNECT_STATE_PENDING` or
+    /// `INTERCONNECT_STATE_CLOSED`, CONN-6). Does nothing when the
+    /// environment has no interconnect to copy or no name.
+    pub fn add_interconnect_like_last(
+        &mut self,
+        id: &str,
+        state: InterconnectState,
+    ) -> Result<(), NameError> {
+        let (Some(env_name), Some(last)) = (&self.environment.name, self.interconnects.last())
+        else {
+            return Ok(());
+        };
+        let name = env_name.interconnect(id)?;
+        let mut copy = last.clone();
+        for ch in &mut copy.channels {
+            if let Some(old) = &ch.name {
+                ch.name = Some(name.channel(old.id())?);
+            }
+            ch.obfuscated_device_id = ch
+                .obfuscated_device_id
+                .as_ref()
+                .map(|d| format!("{d}-{id}"));
+        }
+        copy.interconnect.name = Some(name);
+        copy.interconnect.state = Some(state);
+        self.interconnects.push(copy);
+        Ok(())
+    }
+}
+
 /// Versions 1 and 2.
 pub fn default_activation_key_versions() -> Vec<i32> {
     vec![1, 2]

@@ -86,7 +86,8 @@ pub(crate) struct ConformanceArgs {
     #[arg(long)]
     pub(crate) strict: bool,
     /// The partner's declared test inventory (JSON,
-    /// `{"disabledChannels": [NAME, ...]}`): what the target holds, so that
+    /// `{"disabledChannels": [NAME, ...], "inactiveInterconnects": [NAME, ...]}`):
+    /// what the target holds, so that
     /// a scenario whose precondition the target hides fails instead of
     /// skipping (`conformance/vectors/scenarios/README.md`).
     #[arg(long, value_name = "FILE", requires = "target")]

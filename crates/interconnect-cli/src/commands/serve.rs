@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
-use interconnect_core::wire::{AdminState, Secret};
+use interconnect_core::wire::{AdminState, InterconnectState, Secret};
 use interconnect_http::{
     AppAccess, BearerTokens, CustomerTokens, DevHooks, Driver, HttpCoordinatorConfig, RouterConfig,
     TlsConfig, Transport, dev_router, provider_app, serve,
@@ -82,6 +82,11 @@ fn split_pair<'a>(text: &'a str, what: &str) -> Result<(&'a str, &'a str), CliEr
 /// The channel `serve --dev` serves admin-disabled: (environment,
 /// interconnect, channel) ids.
 const DEV_DISABLED_CHANNEL: (&str, &str, &str) = ("aws-gcp-eu-west", "ix2", "ch4");
+
+/// The interconnect `serve --dev` adds in `INTERCONNECT_STATE_PENDING`, so
+/// that a conformance run sees new connections refused there (CONN-6):
+/// (environment, interconnect) ids.
+const DEV_PENDING_INTERCONNECT: (&str, &str) = ("aws-gcp-eu-west", "ix3");
 
 /// The development configuration of `serve --dev`, and what to print.
 fn dev_config(args: &ServeArgs) -> Result<(ServeConfig, Vec<String>), CliError> {
@@ -177,11 +182,18 @@ fn dev_config(args: &ServeArgs) -> Result<(ServeConfig, Vec<String>), CliError> 
         dev_hooks: true,
     };
     // The default inventory, with one channel admin-disabled (ch4 of ix2 in
-    // aws-gcp-eu-west) so that a conformance run sees FEAT-13 at work; the
-    // demo's environment, aws-gcp-us-east, keeps all its channels.
+    // aws-gcp-eu-west) so that a conformance run sees FEAT-13 at work, and
+    // a pending interconnect (ix3, same environment) for CONN-6; the demo's
+    // environment, aws-gcp-us-east, is untouched.
     let mut inventory = config.provider_config()?.inventory;
     for partner in &mut inventory.partners {
         for env in &mut partner.environments {
+            if env.environment.name.as_ref().map(|n| n.id()) == Some(DEV_PENDING_INTERCONNECT.0) {
+                env.add_interconnect_like_last(
+                    DEV_PENDING_INTERCONNECT.1,
+                    InterconnectState::Pending,
+                )?;
+            }
             if env.environment.name.as_ref().map(|n| n.id()) != Some(DEV_DISABLED_CHANNEL.0) {
                 continue;
             }

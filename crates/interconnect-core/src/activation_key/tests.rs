@@ -712,8 +712,11 @@ fn raw_key_serializes_as_its_text() -> TestResult {
 
 // ---- properties ------------------------------------------------------------
 
+/// Any valid segment (NAME-9), up to the 128-character limit: the
+/// dot-segments `.` and `..` are not valid.
 fn segment() -> impl Strategy<Value = String> {
     "[A-Za-z0-9._~-]{1,128}"
+        .prop_filter("a dot-segment is not a segment", |s| s != "." && s != "..")
 }
 
 prop_compose! {

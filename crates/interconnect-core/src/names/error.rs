@@ -33,6 +33,17 @@ pub enum NameError {
         /// The first character that is not allowed.
         character: char,
     },
+    /// A segment was `.` or `..`: URL path normalisation (RFC 3986 §5.2.4)
+    /// removes such a segment, so a name holding one cannot be addressed.
+    #[error(
+        "the {level} segment is {segment:?}; `.` and `..` are not allowed (a URL path would drop them)"
+    )]
+    DotSegment {
+        /// The placeholder that was wrong.
+        level: &'static str,
+        /// The segment (`.` or `..`).
+        segment: &'static str,
+    },
     /// A collection word was not the one the format requires.
     #[error("expected {expected:?} before the {level} segment, found {found:?}")]
     WrongCollection {

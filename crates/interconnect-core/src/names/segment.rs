@@ -13,7 +13,8 @@ use super::NameError;
 /// Longest segment we accept, in characters (all ASCII, so also bytes).
 pub const MAX_SEGMENT_LEN: usize = 128;
 
-/// A validated resource-id segment: 1 to 128 characters of `A-Z a-z 0-9 - . _ ~`.
+/// A validated resource-id segment: 1 to 128 characters of `A-Z a-z 0-9 - . _ ~`,
+/// other than the dot-segments `.` and `..`.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Segment(String);
 
@@ -29,6 +30,9 @@ impl Segment {
                 level,
                 len: value.len(),
             });
+        }
+        if let Some(segment) = [".", ".."].into_iter().find(|d| *d == value) {
+            return Err(NameError::DotSegment { level, segment });
         }
         if let Some(bad) = value.chars().find(|c| !is_unreserved(*c)) {
             return Err(NameError::InvalidCharacter {
@@ -121,6 +125,25 @@ mod tests {
                 ),
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn dot_segments_are_refused_but_dots_inside_a_segment_are_not() {
+        for dots in [".", ".."] {
+            assert!(
+                matches!(
+                    Segment::new("connection", dots),
+                    Err(NameError::DotSegment {
+                        level: "connection",
+                        ..
+                    })
+                ),
+                "{dots}"
+            );
+        }
+        for ok in ["...", ".a", "a.", "a..b", ".~"] {
+            assert!(Segment::new("connection", ok).is_ok(), "{ok}");
         }
     }
 

@@ -13,9 +13,12 @@ use crate::names::{
 };
 
 /// A valid resource-id segment (shorter than the 128-character limit so
-/// names stay readable in failure output; the limit has its own tests).
+/// names stay readable in failure output; the limit has its own tests),
+/// never the dot-segments `.` and `..` (NAME-9).
 pub(crate) fn segment() -> impl Strategy<Value = String> {
-    "[A-Za-z0-9._~-]{1,24}"
+    "[A-Za-z0-9._~-]{1,24}".prop_filter("a dot-segment is not a valid segment", |s| {
+        s != "." && s != ".."
+    })
 }
 
 /// Free text, including non-ASCII and JSON-escaped characters.
