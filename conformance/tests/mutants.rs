@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use interconnect_conformance::scenario::operations::AnyRequest;
 use interconnect_conformance::scenario::{FixtureTarget, Mutant, reference_fixture};
 use interconnect_conformance::{Report, Suite, Verdict};
+use interconnect_core::wire::ConnectionType;
 use interconnect_provider::config::ProviderConfig;
 use interconnect_provider::testing::Fixture;
 use interconnect_provider::{Caller, CoordinatorError, ErrorKind, ReferenceProvider};
@@ -172,6 +173,33 @@ fn cases() -> Vec<Case> {
         case("ignores the bake time", "MACSEC-6", &[], |inner| {
             skips("MACSEC-6", inner)
         }),
+        case(
+            "keeps the bake time per channel",
+            "MACSEC-6",
+            &[],
+            |inner| {
+                // the old receiver: only the channel whose rotation ended
+                // last (its old key deleted) waits; the interconnect's other
+                // channels rotate at once
+                let last: Arc<Mutex<Option<String>>> = Arc::default();
+                Mutant::new("bake time per channel", inner).after(move |_, request, result| {
+                    let mut last = last.lock().unwrap_or_else(|p| p.into_inner());
+                    match (request, result) {
+                        (AnyRequest::DeleteMacSecKey(r), Ok(v)) => {
+                            *last = Some(r.name.channel().to_string());
+                            Ok(v)
+                        }
+                        (AnyRequest::CreateMacSecKey(r), Err(e))
+                            if e.rule() == "MACSEC-6"
+                                && last.as_deref() != Some(&r.parent.to_string()) =>
+                        {
+                            Ok(echo(request))
+                        }
+                        (_, other) => other,
+                    }
+                })
+            },
+        ),
         case("deletes an active key", "MACSEC-7", &[], |inner| {
             skips("MACSEC-7", inner)
         }),
@@ -515,7 +543,174 @@ fn cases() -> Vec<Case> {
         build: Box::new(|inner| Mutant::new("keys never expire", inner)),
         config: Some(config),
     });
+    out.extend(current_spec_cases());
     out
+}
+
+/// The version of the activation key a ConfirmActivationKey carries (the
+/// `key` object's, else the decoded `encodedKey`'s), when it has one.
+fn confirmed_key_version(request: &AnyRequest) -> Option<i64> {
+    let AnyRequest::ConfirmActivationKey(r) = request else {
+        return None;
+    };
+    if let Some(key) = &r.body.key {
+        return Some(i64::from(key.version()));
+    }
+    use base64::Engine as _;
+    let text: String = r
+        .body
+        .encoded_key
+        .as_ref()?
+        .expose()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .ok()?;
+    serde_json::from_slice::<Value>(&bytes).ok()?["version"].as_i64()
+}
+
+/// A mutant that answers `keyValid: true` for keys of `version`.
+fn confirms_version(name: &'static str, version: i64, inner: Inner) -> Mutant<Inner> {
+    Mutant::new(name, inner).after(move |_, request, result| match result {
+        Ok(mut v) if confirmed_key_version(request) == Some(version) => {
+            v["keyValid"] = json!(true);
+            Ok(v)
+        }
+        other => other,
+    })
+}
+
+/// The mutants of what upstream main (September 2026) added: each undoes
+/// one rule of the current specification, and the vectors written for it
+/// (`spec_main.json`, `spec_operations.json`, `activation_key_versions.json`)
+/// must fail it. A mutant here answers through the typed coordinator, so
+/// what only the JSON shows (a member's name, a required list written
+/// empty, an unknown member) cannot be mutated here: the runner reads
+/// every answer through the typed decoder, which accepts the May names.
+fn current_spec_cases() -> Vec<Case> {
+    vec![
+        case(
+            "refuses a May feature without md5BgpPassword",
+            "WIRE-30",
+            &[],
+            |inner| {
+                Mutant::new("md5BgpPassword required", inner).before(|_, request| {
+                    let AnyRequest::CreateFeature(r) = request else {
+                        return None;
+                    };
+                    let l3 = r
+                        .feature
+                        .feature_config
+                        .as_ref()
+                        .and_then(|c| c.l3_base_config.as_ref())?;
+                    l3.md5_bgp_password.is_none().then(|| {
+                        Err(CoordinatorError::invalid_argument(
+                            "WIRE-30",
+                            "md5BgpPassword is required",
+                        ))
+                    })
+                })
+            },
+        ),
+        case(
+            "accepts a feature without featureType",
+            "L3-4",
+            &[],
+            |inner| skips("L3-4", inner),
+        ),
+        case("serves no supportedVersions", "KEY-40", &[], |inner| {
+            Mutant::new("no supportedVersions", inner).after(|_, request, result| {
+                match (request, result) {
+                    (AnyRequest::GetActivationKeyParameters(_), Ok(mut v)) => {
+                        if let Some(o) = v.as_object_mut() {
+                            o.remove("supportedVersions");
+                        }
+                        Ok(v)
+                    }
+                    (_, other) => other,
+                }
+            })
+        }),
+        case(
+            "confirms a version 2 key it never issued",
+            "KEY-45",
+            &["KEY-22"],
+            |inner| confirms_version("v2 always valid", 2, inner),
+        ),
+        case(
+            "confirms a key of an unknown version",
+            "KEY-22",
+            &[],
+            |inner| confirms_version("unknown version valid", 3, inner),
+        ),
+        case(
+            "replays a requestId whatever the content",
+            "REQ-4",
+            &[],
+            |inner| skips("REQ-4", inner),
+        ),
+        case(
+            "updates an L3 base feature",
+            "FEAT-16",
+            &["FEAT-17", "FEAT-14"],
+            |inner| skips("FEAT-16", inner),
+        ),
+        case(
+            "prefers the deprecated activationKey over sourceData",
+            "CONN-40",
+            &["CONN-25"],
+            |inner| {
+                Mutant::new("activationKey first", inner).before(|_, request| {
+                    if let AnyRequest::CreateConnection(r) = request
+                        && r.connection.activation_key.is_some()
+                    {
+                        r.connection.source_data = None;
+                    }
+                    None
+                })
+            },
+        ),
+        case(
+            "takes a migration from a connection that does not exist",
+            "CONN-42",
+            &[],
+            |inner| skips("CONN-42", inner),
+        ),
+        case(
+            "takes a second monitoring connection",
+            "CONN-45",
+            &["CONN-44"],
+            |inner| skips("CONN-45", inner),
+        ),
+        case(
+            "applies the size list to test connections",
+            "CONN-41",
+            &[],
+            |inner| {
+                Mutant::new("test connections sized", inner).before(|_, request| {
+                    let AnyRequest::CreateConnection(r) = request else {
+                        return None;
+                    };
+                    (r.connection.connection_type == Some(ConnectionType::Test)
+                        && r.connection.bandwidth_mbps.is_some_and(|b| b < 1000))
+                    .then(|| {
+                        Err(CoordinatorError::invalid_argument(
+                            "CONN-41",
+                            "bandwidthMbps is not a supported size",
+                        ))
+                    })
+                })
+            },
+        ),
+        case(
+            "accepts an unknown connection type",
+            "CONN-43",
+            &[],
+            |inner| skips("CONN-43", inner),
+        ),
+    ]
 }
 
 async fn run(
