@@ -270,15 +270,53 @@ async fn flat_errors(
     axum::response::Response::from_parts(parts, axum::body::Body::from(flat.to_string()))
 }
 
+/// A binding that writes the list of ListProviders under the May name
+/// `environments` (upstream main: `providers`), and a `failureInfo` (a
+/// draft member upstream main does not define) on every feature it answers
+/// with: what only the JSON shows, since our typed decoder reads both.
+async fn may_and_draft_members(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    if response.status().as_u16() != 200 {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
+    let mut doc: Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    if path.ends_with("/providers")
+        && let Some(list) = doc.as_object_mut().and_then(|o| o.remove("providers"))
+    {
+        doc["environments"] = list;
+    }
+    if path.contains("/features/") {
+        doc["failureInfo"] = json!({"code": "VLAN_CONFLICT", "message": "m"});
+    }
+    parts.headers.remove("content-length");
+    axum::response::Response::from_parts(parts, axum::body::Body::from(doc.to_string()))
+}
+
 /// The failures of the suite against a mutated binding, as (vector,
 /// requirement, mismatch).
 async fn failures_against(
     mutate: impl FnOnce(axum::Router) -> axum::Router,
 ) -> Vec<(String, String, String)> {
+    failures_of(&["static_resources"], mutate).await
+}
+
+/// [`failures_against`] for the vectors `only` selects.
+async fn failures_of(
+    only: &[&str],
+    mutate: impl FnOnce(axum::Router) -> axum::Router,
+) -> Vec<(String, String, String)> {
     let (_fixture, config) = serve_mutated(true, mutate).await;
     let target: HttpTarget = config.build().expect("the target builds");
     let report = Suite::bundled()
-        .with_filter(interconnect_conformance::Filter::only(["static_resources"]))
+        .with_filter(interconnect_conformance::Filter::only(only.iter().copied()))
         .run(&target)
         .await
         .expect("the suite loads");
@@ -312,6 +350,33 @@ async fn a_binding_with_a_flat_error_document_fails_err_1() {
     assert!(
         failed.iter().all(|(_, _, m)| m.contains("ERR-1")),
         "every failure names the broken document: {failed:?}"
+    );
+}
+
+/// The runner judges the JSON the server wrote, not what our liberal
+/// decoder makes of it: a server still writing the May member name, or a
+/// member upstream main does not define, fails the vectors of the current
+/// specification although the typed client reads both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_binding_writing_may_and_draft_members_fails_wire_14_and_wire_31() {
+    let failed = failures_of(
+        &[
+            "main-list-providers-writes-providers",
+            "main-draft-failed-state-is-never-echoed",
+        ],
+        |api| api.layer(axum::middleware::from_fn(may_and_draft_members)),
+    )
+    .await;
+    let mut requirements: Vec<&str> = failed.iter().map(|(_, r, _)| r.as_str()).collect();
+    requirements.sort_unstable();
+    assert_eq!(requirements, vec!["WIRE-14", "WIRE-31"], "{failed:?}");
+    assert!(
+        failed.iter().any(|(_, _, m)| m.contains("/providers")),
+        "{failed:?}"
+    );
+    assert!(
+        failed.iter().any(|(_, _, m)| m.contains("/failureInfo")),
+        "{failed:?}"
     );
 }
 

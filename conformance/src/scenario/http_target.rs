@@ -15,7 +15,7 @@
 use interconnect_core::names::{EnvironmentName, MacSecKeyName, ProviderName};
 use interconnect_core::wire::Secret;
 use interconnect_http::client::ensure_crypto_provider;
-use interconnect_http::{HttpCoordinator, HttpCoordinatorConfig};
+use interconnect_http::{AnswerTap, HttpCoordinator, HttpCoordinatorConfig};
 use interconnect_provider::Caller;
 use serde_json::Value;
 
@@ -133,7 +133,8 @@ impl HttpTargetConfig {
         for pem in &self.extra_roots_pem {
             api = api.with_root_pem(pem.clone());
         }
-        let coordinator = api.build()?;
+        let answers = AnswerTap::new();
+        let coordinator = api.build()?.with_answer_tap(answers.clone());
         let operator = match self.operator {
             None => None,
             Some((url, token)) => {
@@ -153,6 +154,7 @@ impl HttpTargetConfig {
             dev_hooks: Vec::new(),
             raw,
             secrets,
+            answers,
         })
     }
 }
@@ -211,6 +213,8 @@ pub struct HttpTarget {
     dev_hooks: Vec<Hook>,
     raw: RawClient,
     secrets: Vec<String>,
+    /// The JSON of the last successful answer, as the target wrote it.
+    answers: AnswerTap,
 }
 
 impl std::fmt::Debug for HttpTarget {
@@ -435,6 +439,14 @@ impl Target for HttpTarget {
 
     fn secrets(&self) -> Vec<String> {
         self.secrets.clone()
+    }
+
+    fn take_answer_document(&self) -> Option<Result<Value, String>> {
+        let body = self.answers.take()?;
+        Some(
+            serde_json::from_slice(&body)
+                .map_err(|e| format!("the answer is not a JSON document: {e}")),
+        )
     }
 
     async fn raw(

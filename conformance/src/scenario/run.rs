@@ -462,9 +462,16 @@ impl<T: Target> Run<'_, T> {
             let value = self.walk(call, items, &caller).await?;
             return self.check_and_save(step, &value);
         }
+        // a body left by an earlier call (a hook, discovery) is not this one's
+        let _ = self.target.take_answer_document();
         let result = invoke(self.target.coordinator(), &caller, request.clone()).await;
         let value = match &result {
-            Ok(v) => v.clone(),
+            // the document the target wrote, when it is reached over a wire
+            Ok(v) => match self.target.take_answer_document() {
+                Some(Ok(document)) => document,
+                Some(Err(e)) => return Err(mismatch(e)),
+                None => v.clone(),
+            },
             Err(e) => error_json(e),
         };
         // Tracked first: what the target created is removed even when the
@@ -533,6 +540,7 @@ impl<T: Target> Run<'_, T> {
             let request = call
                 .parse()
                 .map_err(|e| mismatch(format!("the step does not build a request: {e}")))?;
+            let _ = self.target.take_answer_document();
             let answer = invoke(self.target.coordinator(), caller, request)
                 .await
                 .map_err(|e| {
@@ -541,6 +549,10 @@ impl<T: Target> Run<'_, T> {
                         e.http_status()
                     ))
                 })?;
+            let answer = match self.target.take_answer_document() {
+                Some(document) => document.map_err(|e| mismatch(format!("page {page}: {e}")))?,
+                None => answer,
+            };
             self.check_no_secret(&answer)?;
             match answer.pointer(items) {
                 None | Some(Value::Null) => {}

@@ -92,6 +92,17 @@ pub trait Target: Sync {
         Vec::new()
     }
 
+    /// The document of the last successful answer exactly as the target
+    /// wrote it, when the target is reached over a wire (taken: a second
+    /// call answers `None`). The runner judges that document, not what the
+    /// typed decoder made of it, so a member under another name (the May
+    /// `environments` of ListProviders), a required list left out or a
+    /// member the specification does not define is seen. `None` for an
+    /// in-process target, whose answers are the typed values themselves.
+    fn take_answer_document(&self) -> Option<Result<serde_json::Value, String>> {
+        None
+    }
+
     /// Sends a raw HTTP request to the target (`rawHttp`): `method`, a path
     /// with its query under the base URL, an optional JSON body, and the
     /// credentials chosen; `wrong_token` is the token sent for

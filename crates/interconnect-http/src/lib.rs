@@ -47,7 +47,7 @@ pub mod segments;
 
 pub use app::{AppAccess, provider_app};
 pub use auth::{AuthError, Authenticator, BearerTokens};
-pub use client::{HttpCoordinator, HttpCoordinatorConfig};
+pub use client::{AnswerTap, HttpCoordinator, HttpCoordinatorConfig};
 pub use customer_api::CustomerTokens;
 pub use dev_api::{DevHooks, dev_router};
 pub use driver::Driver;

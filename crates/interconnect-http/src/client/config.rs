@@ -95,6 +95,7 @@ impl HttpCoordinatorConfig {
             base_url: self.base_url.trim_end_matches('/').to_owned(),
             credentials: self.credentials,
             client,
+            tap: None,
         })
     }
 

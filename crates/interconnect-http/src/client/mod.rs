@@ -21,10 +21,12 @@
 //! with 401 `UNAUTHENTICATED` (AUTH-1) and nothing is sent. Which providers
 //! that token may act as is the server's decision (AUTH-2).
 
+mod answer_tap;
 mod config;
 mod ops;
 mod transport;
 
+pub use answer_tap::AnswerTap;
 pub use config::{HttpCoordinatorConfig, HttpCoordinatorError, ensure_crypto_provider};
 pub use transport::READ_ATTEMPTS;
 
@@ -39,6 +41,16 @@ pub struct HttpCoordinator {
     base_url: String,
     credentials: BTreeMap<String, Secret>,
     client: reqwest::Client,
+    tap: Option<AnswerTap>,
+}
+
+impl HttpCoordinator {
+    /// The same coordinator, keeping the body of every successful answer in
+    /// `tap` (a conformance runner judging the JSON a server wrote).
+    pub fn with_answer_tap(mut self, tap: AnswerTap) -> Self {
+        self.tap = Some(tap);
+        self
+    }
 }
 
 impl std::fmt::Debug for HttpCoordinator {

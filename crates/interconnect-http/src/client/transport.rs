@@ -11,7 +11,7 @@ use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::HttpCoordinator;
+use super::{AnswerTap, HttpCoordinator};
 use crate::error_body::ErrorBody;
 use crate::rules;
 
@@ -182,7 +182,7 @@ impl HttpCoordinator {
                 }
                 Err(e) => return Err(transport_error(&e)),
             };
-            return read_answer(response).await;
+            return read_answer(response, self.tap.as_ref()).await;
         }
     }
 }
@@ -228,7 +228,10 @@ pub(crate) fn parse_retry_after(
     )
 }
 
-async fn read_answer<T: DeserializeOwned>(response: reqwest::Response) -> CoordinatorResult<T> {
+async fn read_answer<T: DeserializeOwned>(
+    response: reqwest::Response,
+    tap: Option<&AnswerTap>,
+) -> CoordinatorResult<T> {
     let status = response.status();
     let retry_after = response
         .headers()
@@ -237,6 +240,9 @@ async fn read_answer<T: DeserializeOwned>(response: reqwest::Response) -> Coordi
         .and_then(|v| parse_retry_after(v, chrono::Utc::now()));
     let body = read_capped(response, MAX_DOCUMENT_BYTES).await?;
     if status == StatusCode::OK {
+        if let Some(tap) = tap {
+            tap.put(&body);
+        }
         from_json(&body).map_err(|e| {
             CoordinatorError::internal(
                 rules::ERR_TRANSPORT,
