@@ -283,6 +283,25 @@ async fn two_serve_processes_reach_verified_through_the_customer_api() -> TestRe
     wait_verified(&http, &aws, "aws-customer", &id).await?;
     drop((aws, gcp));
 
+    // store migrate and store check on the stopped server's file
+    for (command, expected) in [
+        ("migrate", "the latest this binary knows"),
+        ("check", "every derived total and index recounts equal"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_interconnect"))
+            .args([
+                "store",
+                command,
+                "--config",
+                &aws_config.display().to_string(),
+            ])
+            .stdin(Stdio::null())
+            .output()?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "store {command}: {stdout}");
+        assert!(stdout.contains(expected), "store {command}: {stdout}");
+    }
+
     // a wrong secrets key stops serve at start, naming the setting
     std::fs::write(dir.join("store.key"), "ff".repeat(32)).expect("key file");
     let out = Command::new(env!("CARGO_BIN_EXE_interconnect"))

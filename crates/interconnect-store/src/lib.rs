@@ -58,6 +58,7 @@
 //!   is serialized anyway by the write lock, and reads are served from the
 //!   cache after one version check, so a pool would only add connections.
 
+pub mod check;
 mod engine;
 mod error;
 pub mod migrations;
