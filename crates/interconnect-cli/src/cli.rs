@@ -33,7 +33,7 @@ pub(crate) enum Command {
     Schema(SchemaArgs),
     /// Run a reference provider over HTTP (the specification's routes, the customer and operator APIs).
     Serve(crate::commands::serve::ServeArgs),
-    /// Maintain the store named by a serve configuration's [store] section.
+    /// Maintain the store named by the store section of a serve configuration.
     #[command(subcommand)]
     Store(StoreCommand),
     /// Two providers over loopback HTTP: a connection from request to VERIFIED, changed, rotated, deleted.
@@ -57,7 +57,7 @@ pub(crate) enum StoreCommand {
 /// The configuration naming the store.
 #[derive(Debug, Args)]
 pub(crate) struct StoreArgs {
-    /// The serve configuration (TOML) whose [store] section names the database.
+    /// The serve configuration (TOML) whose store section names the database.
     #[arg(long, value_name = "FILE")]
     pub(crate) config: PathBuf,
 }

@@ -30,19 +30,20 @@
 //!   state), writes those rows and the new version, and commits. An `Err`
 //!   from the closure rolls back and leaves the cache as it was. So every
 //!   rule of the reference provider stays one serializable transaction,
-//!   across processes as within one.
+//!   across processes as within one (E-400).
 //! - **A read** compares the database's version with the cache's and
 //!   applies the rows it missed first, so a replica reads what another
 //!   committed.
 //! - **Removals** leave a tombstone row (`live = false`) so that other
 //!   caches learn of them; tombstones older than
 //!   256 versions are purged, and a cache older than the purge reloads every
-//!   record.
+//!   record (ERRATA E-405).
 //! - **Secrets at rest** ([`SecretsKey`]): every body is sealed with
 //!   AES-256-GCM under a key derived from the operator's, bound to its row;
 //!   row keys are keyed hashes of the names (some names are shared
 //!   connection UUIDs, which are secret). Nothing of the state is stored in
-//!   the clear. A wrong key fails at open ([`StoreError::WrongSecretsKey`]).
+//!   the clear. A wrong key fails at open ([`StoreError::WrongSecretsKey`]),
+//!   E-402.
 //! - **Schema** ([`migrations`]): numbered migrations applied at open; a
 //!   schema newer than the binary is refused.
 //!
@@ -53,7 +54,7 @@
 //! - PostgreSQL through the synchronous `postgres` crate on a thread of its
 //!   own (see [`PostgresStore`]): `Store` is synchronous and called from
 //!   inside tokio tasks, where the synchronous client (which runs its own
-//!   runtime) would panic.
+//!   runtime) would panic (E-403).
 //! - One database connection per process behind a mutex: every transaction
 //!   is serialized anyway by the write lock, and reads are served from the
 //!   cache after one version check, so a pool would only add connections.

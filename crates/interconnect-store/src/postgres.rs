@@ -24,7 +24,7 @@
 //! runs in one `REPEATABLE READ` transaction, so it sees one commit.
 //!
 //! The connection is made without TLS: run the database on the same host
-//! or network, or behind a TLS tunnel (ERRATA E-405).
+//! or network, or behind a TLS tunnel (ERRATA E-404).
 
 use std::collections::HashMap;
 use std::sync::mpsc;
