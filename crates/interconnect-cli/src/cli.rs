@@ -33,11 +33,33 @@ pub(crate) enum Command {
     Schema(SchemaArgs),
     /// Run a reference provider over HTTP (the specification's routes, the customer and operator APIs).
     Serve(crate::commands::serve::ServeArgs),
+    /// Maintain the store named by the store section of a serve configuration.
+    #[command(subcommand)]
+    Store(StoreCommand),
     /// Two providers over loopback HTTP: a connection from request to VERIFIED, changed, rotated, deleted.
     Demo(crate::commands::demo::DemoArgs),
     /// Run the conformance suite: offline vectors, and with --target (or
     /// --in-process) the protocol scenarios against a server.
     Conformance(crate::commands::conformance::ConformanceArgs),
+}
+
+/// `interconnect store ...`
+#[derive(Debug, Subcommand)]
+pub(crate) enum StoreCommand {
+    /// Recount every derived total and index (bandwidth reserved per
+    /// interconnect, connections by id, VLANs and subnets per channel) from
+    /// the records; exit 1 on a difference.
+    Check(StoreArgs),
+    /// Apply the schema migrations the database lacks, without serving.
+    Migrate(StoreArgs),
+}
+
+/// The configuration naming the store.
+#[derive(Debug, Args)]
+pub(crate) struct StoreArgs {
+    /// The serve configuration (TOML) whose store section names the database.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: PathBuf,
 }
 
 /// `interconnect key ...`

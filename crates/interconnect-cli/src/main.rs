@@ -13,6 +13,7 @@ mod error;
 mod input;
 mod redact;
 mod serve_config;
+mod store_config;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -23,7 +23,14 @@
 //! [[customers]]
 //! account = "111122223333"               # the customer's account id (secret)
 //! token = "customer-secret"
+//!
+//! [store]                                # optional; in memory when absent
+//! kind = "sqlite"
+//! path = "aws.db"
+//! secrets_key_file = "store.key"
 //! ```
+//!
+//! The `[store]` section is described in [`crate::store_config`].
 //!
 //! `inventory`, `guidance` and `policy` are optional tables in the
 //! provider crate's own (camelCase) shape (`interconnect_provider::config`);
@@ -41,6 +48,7 @@ use interconnect_provider::config::{
 use serde::Deserialize;
 
 use crate::error::{CliError, ErrorKind};
+use crate::store_config::StoreConfig;
 
 /// The whole `serve` configuration.
 #[derive(Debug, Clone, Deserialize)]
@@ -89,6 +97,10 @@ pub(crate) struct ServeConfig {
     /// `serve --dev` turns them on).
     #[serde(default)]
     pub(crate) dev_hooks: bool,
+    /// Where the state is kept (`[store]`, [`crate::store_config`]); in
+    /// memory when absent.
+    #[serde(default)]
+    pub(crate) store: Option<StoreConfig>,
 }
 
 fn default_delay() -> u64 {

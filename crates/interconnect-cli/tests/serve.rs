@@ -80,8 +80,20 @@ token_they_use = "{to_us}"
 [[customers]]
 account = "{account}"
 token = "{provider}-customer"
-"#
+
+[store]
+kind = "sqlite"
+path = "{db}"
+secrets_key_file = "{key}"
+"#,
+        db = dir.join(format!("{provider}.db")).display(),
+        key = dir.join("store.key").display(),
     );
+    std::fs::write(
+        dir.join("store.key"),
+        "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n",
+    )
+    .expect("key file");
     let mut file = std::fs::File::create(&path).expect("config file");
     file.write_all(text.as_bytes()).expect("config written");
     path
@@ -259,7 +271,49 @@ async fn two_serve_processes_reach_verified_through_the_customer_api() -> TestRe
 
     wait_verified(&http, &gcp, "gcp-customer", &id).await?;
     wait_verified(&http, &aws, "aws-customer", &id).await?;
+
+    // both keep their state in SQLite ([store]): aws restarted on its file
+    // still has the verified connection
+    drop(aws);
+    let aws = spawn(
+        &["serve", "--config", &aws_config.display().to_string()],
+        aws_port,
+    );
+    wait_healthy(&http, &aws).await?;
+    wait_verified(&http, &aws, "aws-customer", &id).await?;
     drop((aws, gcp));
+
+    // store migrate and store check on the stopped server's file
+    for (command, expected) in [
+        ("migrate", "the latest this binary knows"),
+        ("check", "every derived total and index recounts equal"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_interconnect"))
+            .args([
+                "store",
+                command,
+                "--config",
+                &aws_config.display().to_string(),
+            ])
+            .stdin(Stdio::null())
+            .output()?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "store {command}: {stdout}");
+        assert!(stdout.contains(expected), "store {command}: {stdout}");
+    }
+
+    // a wrong secrets key stops serve at start, naming the setting
+    std::fs::write(dir.join("store.key"), "ff".repeat(32)).expect("key file");
+    let out = Command::new(env!("CARGO_BIN_EXE_interconnect"))
+        .args(["serve", "--config", &aws_config.display().to_string()])
+        .stdin(Stdio::null())
+        .output()?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("store.secrets_key_file") && stderr.contains("not the key"),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(dir);
     Ok(())
 }

@@ -246,6 +246,7 @@ fn configs(aws_port: u16, gcp_port: u16) -> (ServeConfig, ServeConfig, Side, Sid
         policy: Some(demo_policy()),
         provisioning_delay_ms: 200,
         dev_hooks: false,
+        store: None,
     };
     let aws = config(
         "aws",

@@ -7,6 +7,7 @@ pub(crate) mod demo;
 pub(crate) mod key;
 pub(crate) mod schema;
 pub(crate) mod serve;
+pub(crate) mod store;
 pub(crate) mod validate;
 
 use serde::Serialize;
@@ -48,6 +49,7 @@ pub(crate) fn run(command: Command) -> Result<Outcome, CliError> {
         Command::Check(c) => check::run(&c),
         Command::Schema(s) => schema::run(&s),
         Command::Serve(s) => serve::run(&s),
+        Command::Store(s) => store::run(&s),
         Command::Demo(d) => demo::run(&d),
         Command::Conformance(c) => conformance::run(c),
     }

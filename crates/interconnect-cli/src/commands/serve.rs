@@ -23,7 +23,7 @@ use interconnect_provider::ReferenceProvider;
 use interconnect_provider::backend::InMemoryBackend;
 use interconnect_provider::clock::{Clock, ShiftedClock, SystemClock};
 use interconnect_provider::peer_budget::{BudgetedPeer, PeerBudget};
-use interconnect_provider::store::MemoryStore;
+use interconnect_provider::store::{MemoryStore, Store};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -180,6 +180,8 @@ fn dev_config(args: &ServeArgs) -> Result<(ServeConfig, Vec<String>), CliError> 
         policy: None,
         provisioning_delay_ms: 200,
         dev_hooks: true,
+        // serve --dev keeps its state in memory
+        store: None,
     };
     // The default inventory, with one channel admin-disabled (ch4 of ix2 in
     // aws-gcp-eu-west) so that a conformance run sees FEAT-13 at work, and
@@ -265,14 +267,20 @@ pub(crate) async fn launch(
         i64::try_from(config.provisioning_delay_ms).unwrap_or(i64::MAX / 2),
     );
     let backend = Arc::new(InMemoryBackend::new(clock.clone(), delay));
+    let store: Arc<dyn Store> = match &config.store {
+        Some(store) => store.open()?,
+        None => {
+            if !config.dev_hooks {
+                tracing::warn!(
+                    "no [store] section: the state is kept in memory and lost when serve stops"
+                );
+            }
+            Arc::new(MemoryStore::new())
+        }
+    };
     let provider = Arc::new(
-        ReferenceProvider::new(
-            provider_config,
-            Arc::new(MemoryStore::new()),
-            clock,
-            backend,
-        )
-        .map_err(|e| CliError::usage(format!("configuration: {e}")))?,
+        ReferenceProvider::new(provider_config, store, clock, backend)
+            .map_err(|e| CliError::usage(format!("configuration: {e}")))?,
     );
     let mut partners = BearerTokens::new();
     for p in &config.partners {

@@ -53,12 +53,7 @@ impl RequestRecords {
     /// `not_before`.
     pub fn insert(&mut self, key: String, record: RequestRecord, not_before: DateTime<Utc>) {
         self.expire(not_before);
-        if let Some(old) = self.records.get(&key) {
-            self.by_time.remove(&time_key(old.recorded_at, &key));
-        }
-        self.by_time
-            .insert(time_key(record.recorded_at, &key), key.clone());
-        self.records.insert(key, record);
+        self.restore(key, record);
     }
 
     /// Drops every record made before `not_before`.
@@ -73,6 +68,31 @@ impl RequestRecords {
             self.by_time.remove(&t);
             self.records.remove(&k);
         }
+    }
+
+    /// The records by key (the time index is derived from them): a durable
+    /// store compares two versions of it with [`OrdMap::diff`].
+    pub fn as_map(&self) -> &OrdMap<String, RequestRecord> {
+        &self.records
+    }
+
+    /// Puts back a record read from a durable store, as it was, without
+    /// expiring others (the store replays what a transaction kept).
+    pub fn restore(&mut self, key: String, record: RequestRecord) {
+        if let Some(old) = self.records.get(&key) {
+            self.by_time.remove(&time_key(old.recorded_at, &key));
+        }
+        self.by_time
+            .insert(time_key(record.recorded_at, &key), key.clone());
+        self.records.insert(key, record);
+    }
+
+    /// Removes the record under `key` (a durable store replaying an
+    /// expiry), with its time index entry.
+    pub fn remove(&mut self, key: &str) -> Option<RequestRecord> {
+        let old = self.records.remove(key)?;
+        self.by_time.remove(&time_key(old.recorded_at, key));
+        Some(old)
     }
 
     /// How many records are kept.

@@ -71,6 +71,13 @@ impl Workflows {
         self.map.is_empty()
     }
 
+    /// The map itself, each workflow behind its `Arc`: a durable store
+    /// compares two versions of it with [`OrdMap::diff`], which skips the
+    /// nodes they share.
+    pub fn as_map(&self) -> &OrdMap<String, Arc<Workflow>> {
+        &self.map
+    }
+
     /// Every workflow with its UUID, in UUID order.
     pub fn iter(&self) -> impl Iterator<Item = (&String, &Workflow)> {
         self.map.iter().map(|(uuid, wf)| (uuid, &**wf))

@@ -21,7 +21,7 @@ use crate::caller::Caller;
 use crate::clock::ManualClock;
 use crate::config::ProviderConfig;
 use crate::reference::ReferenceProvider;
-use crate::store::MemoryStore;
+use crate::store::{MemoryStore, Store};
 
 /// The provisioning delay of the fixture's backend.
 pub const PROVISIONING_DELAY_SECONDS: i64 = 30;
@@ -59,6 +59,19 @@ impl Fixture<Arc<ReferenceProvider>> {
     /// A fixture serving `config` (its provider is the local one, its first
     /// partner the one the scenarios act as).
     pub fn with_config(config: ProviderConfig) -> Self {
+        Self::with_config_and_store(config, Arc::new(MemoryStore::new()))
+    }
+
+    /// The built-in default pair over `store` (a durable store runs the
+    /// same scenarios as the memory one).
+    pub fn with_store(store: Arc<dyn Store>) -> Self {
+        let config = ProviderConfig::default_pair(&provider("aws"), &provider("gcp"), 64512)
+            .unwrap_or_else(|e| panic!("default configuration: {e}"));
+        Self::with_config_and_store(config, store)
+    }
+
+    /// A fixture serving `config` over `store`.
+    pub fn with_config_and_store(config: ProviderConfig, store: Arc<dyn Store>) -> Self {
         let clock = Arc::new(ManualClock::at_epoch());
         let backend = Arc::new(InMemoryBackend::new(
             clock.clone(),
@@ -72,13 +85,8 @@ impl Fixture<Arc<ReferenceProvider>> {
             .map(|p| p.provider.clone())
             .unwrap_or_else(|| provider("gcp"));
         let server = Arc::new(
-            ReferenceProvider::new(
-                config,
-                Arc::new(MemoryStore::new()),
-                clock.clone(),
-                backend.clone(),
-            )
-            .unwrap_or_else(|e| panic!("fixture configuration: {e}")),
+            ReferenceProvider::new(config, store, clock.clone(), backend.clone())
+                .unwrap_or_else(|e| panic!("fixture configuration: {e}")),
         );
         Fixture {
             target: server.clone(),

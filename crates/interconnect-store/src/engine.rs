@@ -1,0 +1,293 @@
+//! The engine both durable stores share: a cached [`State`] kept in step
+//! with the database's rows, and transactions that write only the records
+//! they changed.
+//!
+//! A [`Database`] is one connection to SQLite or PostgreSQL; the engine
+//! holds it behind a mutex, so one process runs one database transaction at
+//! a time, and the database's write lock serializes the processes.
+
+use std::sync::{Mutex, MutexGuard};
+
+use interconnect_provider::CoordinatorError;
+use interconnect_provider::store::State;
+
+use crate::error::StoreError;
+use crate::records::{self, Entry, Kind};
+use crate::secrets::Cipher;
+
+/// How many versions a removal's tombstone is kept: a process whose cache
+/// is older than the oldest tombstone reloads every record instead.
+pub(crate) const TOMBSTONE_VERSIONS: i64 = 256;
+
+/// A stored row as read: its kind, key and sealed body.
+#[derive(Debug, Clone)]
+pub(crate) struct Row {
+    pub(crate) kind: String,
+    pub(crate) key: String,
+    pub(crate) body: Vec<u8>,
+}
+
+/// A row to write: `live` is false for a removal's tombstone (its body
+/// then seals only the name).
+#[derive(Debug, Clone)]
+pub(crate) struct RowWrite {
+    pub(crate) kind: &'static str,
+    pub(crate) key: String,
+    pub(crate) live: bool,
+    pub(crate) body: Vec<u8>,
+}
+
+/// What the database holds beyond a cache at version `cached`.
+#[derive(Debug)]
+pub(crate) enum Fetched {
+    /// Nothing: the cache is current.
+    Current,
+    /// The rows written since (removals included); `version` is the
+    /// database's version.
+    Since { version: i64, rows: Vec<Row> },
+    /// Every live row: the cache is too old for the tombstones kept (or
+    /// empty, or newer than the database), so it is rebuilt.
+    Full { version: i64, rows: Vec<Row> },
+}
+
+/// Which of the three a cache at `cached` needs, given the database's
+/// `version` and the version through which tombstones were purged.
+pub(crate) fn plan(cached: i64, version: i64, purged_through: i64) -> Plan {
+    if cached == version && cached != 0 {
+        Plan::Current
+    } else if cached == 0 || cached < purged_through || cached > version {
+        Plan::Full
+    } else {
+        Plan::Since
+    }
+}
+
+/// See [`plan`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Plan {
+    Current,
+    Since,
+    Full,
+}
+
+/// One connection to a database holding the schema of
+/// [`migrations`](crate::migrations).
+pub(crate) trait Database: Send {
+    /// Outside a write: what changed since `cached`, read in one snapshot.
+    fn fetch(&mut self, cached: i64) -> Result<Fetched, StoreError>;
+    /// Starts a write transaction holding the database's write lock (no
+    /// other process can write until it ends), then reads as `fetch`.
+    fn begin(&mut self, cached: i64) -> Result<Fetched, StoreError>;
+    /// Writes rows and the new version inside the transaction; removes the
+    /// tombstones up to `purge_through` when given.
+    fn write(
+        &mut self,
+        rows: &[RowWrite],
+        version: i64,
+        purge_through: Option<i64>,
+    ) -> Result<(), StoreError>;
+    /// Commits the transaction.
+    fn commit(&mut self) -> Result<(), StoreError>;
+    /// Rolls the transaction back (a failure here leaves nothing to do: the
+    /// database drops an unfinished transaction with its connection).
+    fn rollback(&mut self);
+}
+
+struct Inner<D> {
+    db: D,
+    state: State,
+    version: i64,
+}
+
+/// A [`Store`](interconnect_provider::store::Store) over a [`Database`].
+pub(crate) struct Engine<D> {
+    inner: Mutex<Inner<D>>,
+    cipher: Cipher,
+}
+
+fn aad(kind: &str, key: &str) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(kind.len() + 1 + key.len());
+    aad.extend_from_slice(kind.as_bytes());
+    aad.push(b'/');
+    aad.extend_from_slice(key.as_bytes());
+    aad
+}
+
+impl<D: Database> Engine<D> {
+    /// An engine over `db`, its cache loaded from every row.
+    pub(crate) fn open(db: D, cipher: Cipher) -> Result<Self, StoreError> {
+        let engine = Engine {
+            inner: Mutex::new(Inner {
+                db,
+                state: State::default(),
+                version: 0,
+            }),
+            cipher,
+        };
+        {
+            let mut inner = engine.lock();
+            let fetched = inner.db.fetch(0)?;
+            engine.refresh(&mut inner, fetched)?;
+        }
+        Ok(engine)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner<D>> {
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Applies fetched rows to the cache: on a draft, so a row that cannot
+    /// be read leaves the cache as it was.
+    fn refresh(&self, inner: &mut Inner<D>, fetched: Fetched) -> Result<(), StoreError> {
+        let (version, rows, mut draft) = match fetched {
+            Fetched::Current => return Ok(()),
+            Fetched::Since { version, rows } => (version, rows, inner.state.clone()),
+            Fetched::Full { version, rows } => (version, rows, State::default()),
+        };
+        for row in rows {
+            let kind = Kind::parse(&row.kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("unknown kind {:?}", row.kind)))?;
+            let plain = self
+                .cipher
+                .open(&aad(&row.kind, &row.key), &row.body)
+                .ok_or_else(|| {
+                    StoreError::Corrupt(format!(
+                        "a {} row does not open with the secrets key",
+                        row.kind
+                    ))
+                })?;
+            let entry: Entry = serde_json::from_slice(&plain)
+                .map_err(|e| StoreError::Corrupt(format!("a {} row: {e}", row.kind)))?;
+            records::apply(&mut draft, kind, entry)?;
+        }
+        inner.state = draft;
+        inner.version = version;
+        Ok(())
+    }
+
+    fn seal(&self, change: records::Change) -> Result<RowWrite, StoreError> {
+        let kind = change.kind.as_str();
+        let key = self.cipher.row_key(kind, &change.name);
+        let live = change.record.is_some();
+        let name: serde_json::Value = serde_json::from_str(&change.name)
+            .map_err(|e| StoreError::Corrupt(format!("a {kind} name: {e}")))?;
+        let entry = Entry {
+            name,
+            record: change.record,
+        };
+        let plain = serde_json::to_vec(&entry)
+            .map_err(|e| StoreError::Corrupt(format!("cannot write a {kind} record: {e}")))?;
+        let body = self.cipher.seal(&aad(kind, &key), &plain)?;
+        Ok(RowWrite {
+            kind,
+            key,
+            live,
+            body,
+        })
+    }
+
+    /// One serializable transaction (see the crate documentation).
+    pub(crate) fn transact(
+        &self,
+        change: &mut dyn FnMut(&mut State) -> Result<(), CoordinatorError>,
+    ) -> Result<(), CoordinatorError> {
+        let mut inner = self.lock();
+        let cached = inner.version;
+        let fetched = match inner.db.begin(cached) {
+            Ok(fetched) => fetched,
+            Err(e) => {
+                inner.db.rollback();
+                return Err(e.into_coordinator());
+            }
+        };
+        if let Err(e) = self.refresh(&mut inner, fetched) {
+            inner.db.rollback();
+            return Err(e.into_coordinator());
+        }
+        let mut draft = inner.state.clone();
+        if let Err(e) = change(&mut draft) {
+            inner.db.rollback();
+            return Err(e);
+        }
+        match self.write(&mut inner, &draft) {
+            Ok(Some(version)) => {
+                inner.state = draft;
+                inner.version = version;
+                Ok(())
+            }
+            Ok(None) => Ok(()),
+            Err(e) => {
+                inner.db.rollback();
+                Err(e.into_coordinator())
+            }
+        }
+    }
+
+    /// Writes the records `draft` changed and commits; `None` when nothing
+    /// changed (the transaction is closed without a new version).
+    fn write(&self, inner: &mut Inner<D>, draft: &State) -> Result<Option<i64>, StoreError> {
+        let changes = records::diff(&inner.state, draft)?;
+        if changes.is_empty() {
+            inner.db.rollback();
+            return Ok(None);
+        }
+        let rows = changes
+            .into_iter()
+            .map(|c| self.seal(c))
+            .collect::<Result<Vec<_>, _>>()?;
+        let version = inner.version + 1;
+        let purge = (version % TOMBSTONE_VERSIONS == 0).then_some(version - TOMBSTONE_VERSIONS);
+        inner.db.write(&rows, version, purge)?;
+        inner.db.commit()?;
+        Ok(Some(version))
+    }
+
+    /// Runs `read` on the state as last committed by any process. When the
+    /// database cannot be read, the last state this process saw is read and
+    /// the failure logged (the `Store` contract has no error for reads; a
+    /// write in that condition fails).
+    pub(crate) fn read(&self, read: &mut dyn FnMut(&State)) {
+        let state = {
+            let mut inner = self.lock();
+            let cached = inner.version;
+            let fetched = inner.db.fetch(cached);
+            let refreshed = fetched.and_then(|f| self.refresh(&mut inner, f));
+            if let Err(e) = refreshed {
+                tracing::warn!(error = %e, "the store could not be read; serving the last state seen");
+            }
+            inner.state.clone()
+        };
+        read(&state);
+    }
+
+    /// The version of the cache (the database's version when last seen).
+    pub(crate) fn version(&self) -> i64 {
+        self.lock().version
+    }
+
+    /// Runs `f` on the database connection (maintenance: reading raw rows).
+    pub(crate) fn with_db<R>(&self, f: impl FnOnce(&mut D) -> R) -> R {
+        f(&mut self.lock().db)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_plan_follows_the_versions() {
+        assert_eq!(plan(0, 0, 0), Plan::Full, "first load");
+        assert_eq!(plan(5, 5, 0), Plan::Current);
+        assert_eq!(plan(5, 9, 0), Plan::Since);
+        assert_eq!(plan(5, 9, 5), Plan::Since, "tombstones after 5 kept");
+        assert_eq!(
+            plan(5, 9, 6),
+            Plan::Full,
+            "a tombstone the cache needs is gone"
+        );
+        assert_eq!(plan(9, 5, 0), Plan::Full, "the database went back");
+    }
+}
