@@ -28,6 +28,12 @@
 //! kind = "sqlite"
 //! path = "aws.db"
 //! secrets_key_file = "store.key"
+//!
+//! [limits]                               # optional; the defaults shown
+//! header_read_timeout_ms = 30000         # idle keep-alive and request head (OPS-20)
+//! body_read_timeout_ms = 30000           # a request body, else 408 (OPS-21)
+//! max_connections = 1024                 # open connections at once (OPS-22)
+//! shutdown_grace_ms = 30000              # in-flight requests at stop (OPS-23)
 //! ```
 //!
 //! The `[store]` section is described in [`crate::store_config`].
@@ -39,9 +45,11 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use interconnect_core::names::ProviderName;
 use interconnect_core::wire::Secret;
+use interconnect_http::ListenerLimits;
 use interconnect_provider::config::{
     GuidancePolicy, Inventory, ProtocolPolicy, ProviderConfig, display_name_of,
 };
@@ -101,6 +109,61 @@ pub(crate) struct ServeConfig {
     /// memory when absent.
     #[serde(default)]
     pub(crate) store: Option<StoreConfig>,
+    /// The listener's bounds (`[limits]`); the defaults of
+    /// `interconnect_http::ListenerLimits` when absent.
+    #[serde(default)]
+    pub(crate) limits: LimitsConfig,
+}
+
+/// `[limits]`: the listener's timeouts and connection cap. Each member is
+/// optional; zero is refused, naming the member.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LimitsConfig {
+    /// The header read (and keep-alive idle) timeout, in ms.
+    #[serde(default)]
+    pub(crate) header_read_timeout_ms: Option<u64>,
+    /// The body read timeout, in ms.
+    #[serde(default)]
+    pub(crate) body_read_timeout_ms: Option<u64>,
+    /// The most connections served at once.
+    #[serde(default)]
+    pub(crate) max_connections: Option<usize>,
+    /// How long a stop waits for in-flight requests, in ms.
+    #[serde(default)]
+    pub(crate) shutdown_grace_ms: Option<u64>,
+}
+
+impl LimitsConfig {
+    /// The listener's limits and the router's body read timeout.
+    pub(crate) fn resolve(&self) -> Result<(ListenerLimits, Option<Duration>), CliError> {
+        fn positive(name: &str, value: Option<u64>) -> Result<Option<Duration>, CliError> {
+            match value {
+                Some(0) => Err(CliError::usage(format!(
+                    "limits.{name}: must be at least 1 ms"
+                ))),
+                other => Ok(other.map(Duration::from_millis)),
+            }
+        }
+        let mut limits = ListenerLimits::default();
+        if let Some(t) = positive("header_read_timeout_ms", self.header_read_timeout_ms)? {
+            limits = limits.header_read_timeout(t);
+        }
+        if let Some(t) = positive("shutdown_grace_ms", self.shutdown_grace_ms)? {
+            limits = limits.shutdown_grace(t);
+        }
+        match self.max_connections {
+            Some(0) => {
+                return Err(CliError::usage(
+                    "limits.max_connections: must be at least 1",
+                ));
+            }
+            Some(n) => limits = limits.max_connections(n),
+            None => {}
+        }
+        let body = positive("body_read_timeout_ms", self.body_read_timeout_ms)?;
+        Ok((limits, body))
+    }
 }
 
 fn default_delay() -> u64 {
@@ -258,6 +321,47 @@ mod tests {
     use super::*;
 
     const EXAMPLE: &str = include_str!("../examples/serve.toml");
+
+    #[test]
+    fn limits_are_read_and_a_zero_is_refused_naming_the_member() {
+        let base = "provider = \"aws\"\nlisten = \"127.0.0.1:0\"\n";
+        let config = ServeConfig::from_toml(&format!(
+            "{base}[limits]\nheader_read_timeout_ms = 250\nbody_read_timeout_ms = 400\n\
+             max_connections = 7\nshutdown_grace_ms = 900\n"
+        ))
+        .expect("limits parse");
+        let (limits, body) = config.limits.resolve().expect("limits are valid");
+        assert_eq!(limits.header_read_timeout, Duration::from_millis(250));
+        assert_eq!(limits.max_connections, 7);
+        assert_eq!(limits.shutdown_grace, Duration::from_millis(900));
+        assert_eq!(body, Some(Duration::from_millis(400)));
+        let absent = ServeConfig::from_toml(base).expect("parses");
+        assert_eq!(
+            absent.limits.resolve().expect("defaults").0,
+            ListenerLimits::default()
+        );
+        for member in [
+            "header_read_timeout_ms",
+            "body_read_timeout_ms",
+            "max_connections",
+            "shutdown_grace_ms",
+        ] {
+            let config =
+                ServeConfig::from_toml(&format!("{base}[limits]\n{member} = 0\n")).expect("parses");
+            let Err(e) = config.limits.resolve() else {
+                panic!("limits.{member} = 0 accepted");
+            };
+            assert!(
+                e.message.contains(&format!("limits.{member}")),
+                "{}",
+                e.message
+            );
+        }
+        assert!(
+            ServeConfig::from_toml(&format!("{base}[limits]\nmax_conections = 3\n")).is_err(),
+            "a misspelt member of [limits] is refused"
+        );
+    }
 
     #[test]
     fn configuration_errors_never_print_a_secret_from_the_file() {

@@ -10,8 +10,8 @@ use interconnect_core::wire::Secret;
 use interconnect_provider::ReferenceProvider;
 
 use crate::auth::Authenticator;
-use crate::customer_api::{CustomerTokens, customer_router};
-use crate::operator_api::operator_router;
+use crate::customer_api::{CustomerTokens, customer_router_with};
+use crate::operator_api::operator_router_with;
 use crate::router::{RouterConfig, router_with};
 
 /// Who may call which part of a provider's server.
@@ -34,13 +34,16 @@ impl std::fmt::Debug for AppAccess {
     }
 }
 
-/// The whole server of `provider`.
+/// The whole server of `provider`; each API passes its own gate under
+/// `config`'s limits (OPS-24), with a rate limiter of its own.
 pub fn provider_app(
     provider: Arc<ReferenceProvider>,
     access: AppAccess,
     config: RouterConfig,
 ) -> Router {
-    router_with(provider.clone(), access.partners, config)
-        .merge(customer_router(provider.clone(), access.customers))
-        .merge(operator_router(provider, access.operator))
+    let customer = customer_router_with(provider.clone(), access.customers, &config);
+    let operator = operator_router_with(provider.clone(), access.operator, &config);
+    router_with(provider, access.partners, config)
+        .merge(customer)
+        .merge(operator)
 }

@@ -7,6 +7,8 @@
 //! `CreateIssue` are required; any other body may be absent and is then read
 //! as `{}`. A body that is not a JSON object is refused.
 
+use std::time::Duration;
+
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
@@ -19,6 +21,14 @@ use crate::rules;
 
 /// Largest request body accepted by default (1 MiB, as WIRE-10).
 pub const DEFAULT_BODY_LIMIT: usize = interconnect_core::wire::MAX_DOCUMENT_BYTES;
+
+/// How long a request body may take to arrive by default (30 s; OPS-21).
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The configured body read timeout, stored in request extensions by the
+/// router; without it [`DEFAULT_BODY_READ_TIMEOUT`] applies.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyReadTimeout(pub Duration);
 
 /// The configured body limit, stored in request extensions by the router.
 #[derive(Debug, Clone, Copy)]
@@ -36,9 +46,28 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
             .extensions()
             .get::<BodyLimit>()
             .map_or(DEFAULT_BODY_LIMIT, |l| l.0);
+        let timeout = req
+            .extensions()
+            .get::<BodyReadTimeout>()
+            .map_or(DEFAULT_BODY_READ_TIMEOUT, |t| t.0);
         let declared_json = declares_json(req.headers());
         let body: Body = req.into_body();
-        let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        // OPS-21: a client that announces a body and sends it slowly (or
+        // never) holds the handler for the timeout at most.
+        let read = tokio::time::timeout(timeout, axum::body::to_bytes(body, limit)).await;
+        let Ok(read) = read else {
+            return Err(ApiError::with_status(
+                CoordinatorError::deadline_exceeded(
+                    rules::OPS_BODY_READ_TIMEOUT,
+                    format!(
+                        "the request body did not arrive within {} ms",
+                        timeout.as_millis()
+                    ),
+                ),
+                StatusCode::REQUEST_TIMEOUT,
+            ));
+        };
+        let bytes = read.map_err(|_| {
             ApiError::with_status(
                 CoordinatorError::invalid_argument(
                     rules::WIRE_TOO_LARGE,

@@ -25,10 +25,12 @@
 
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
+use axum::middleware;
 use axum::routing::{get, post};
 use interconnect_core::customer::ConnectionRequest;
 use interconnect_core::wire::Secret;
@@ -40,6 +42,8 @@ use serde::{Deserialize, Serialize};
 use crate::auth::{AuthError, bearer_token, constant_time_eq};
 use crate::body::{RawBody, decode_required};
 use crate::error_body::ApiError;
+use crate::gate::{Admission, Admitted, gate_request};
+use crate::router::RouterConfig;
 
 /// Customer tokens from configuration, each mapped to the customer's
 /// account id (both secrets).
@@ -85,14 +89,31 @@ impl CustomerTokens {
 /// What the customer routes share.
 struct CustomerState {
     provider: Arc<ReferenceProvider>,
+}
+
+/// The authenticated customer's account, put into the request by the gate.
+#[derive(Clone)]
+struct CustomerAccount(Secret);
+
+/// The customers' admission: a customer's bearer token (AUTH-1), checked by
+/// the gate before the body is read; the account is rate-limited on its own
+/// and never logged.
+struct CustomerAdmission {
     tokens: CustomerTokens,
 }
 
-impl CustomerState {
-    fn account(&self, headers: &HeaderMap) -> Result<Secret, ApiError> {
-        self.tokens
-            .authenticate(headers)
-            .map_err(|e| ApiError::new(e.into()))
+impl Admission for CustomerAdmission {
+    fn admit(&self, req: &mut axum::extract::Request) -> Result<Admitted, ApiError> {
+        let account = self
+            .tokens
+            .authenticate(req.headers())
+            .map_err(|e| ApiError::new(e.into()))?;
+        let rate_key = format!("customer:{}", account.expose());
+        req.extensions_mut().insert(CustomerAccount(account));
+        Ok(Admitted {
+            rate_key,
+            shown: "customer".to_owned(),
+        })
     }
 }
 
@@ -130,7 +151,19 @@ pub struct CustomerConnections {
 
 /// The customer routes for `provider`, authenticating with `tokens`.
 pub fn customer_router(provider: Arc<ReferenceProvider>, tokens: CustomerTokens) -> Router {
-    let state = Arc::new(CustomerState { provider, tokens });
+    customer_router_with(provider, tokens, &RouterConfig::default())
+}
+
+/// The customer routes behind the gate of `config` (OPS-24: token checked
+/// before the body is read, a rate limit per account, request id, access
+/// log without the account).
+pub fn customer_router_with(
+    provider: Arc<ReferenceProvider>,
+    tokens: CustomerTokens,
+    config: &RouterConfig,
+) -> Router {
+    let state = Arc::new(CustomerState { provider });
+    let gate = Arc::new(config.gate("customer", CustomerAdmission { tokens }));
     Router::new()
         .route(
             "/customer/v1/connections",
@@ -150,15 +183,15 @@ pub fn customer_router(provider: Arc<ReferenceProvider>, tokens: CustomerTokens)
             "/customer/v1/activationKeys/accept",
             post(accept_activation_key),
         )
+        .route_layer(middleware::from_fn_with_state(gate, gate_request))
         .with_state(state)
 }
 
 async fn request_connection(
     State(s): Shared,
-    headers: HeaderMap,
+    Extension(CustomerAccount(account)): Extension<CustomerAccount>,
     body: RawBody,
 ) -> Result<Json<ConnectionRequested>, ApiError> {
-    let account = s.account(&headers)?;
     let request: ConnectionRequest = decode_required(&body.0, "RequestConnection")?;
     Ok(Json(
         s.provider.request_connection(&account, &request).await?,
@@ -167,9 +200,8 @@ async fn request_connection(
 
 async fn list_connections(
     State(s): Shared,
-    headers: HeaderMap,
+    Extension(CustomerAccount(account)): Extension<CustomerAccount>,
 ) -> Result<Json<CustomerConnections>, ApiError> {
-    let account = s.account(&headers)?;
     Ok(Json(CustomerConnections {
         connections: s.provider.customer_connections(&account),
     }))
@@ -177,20 +209,18 @@ async fn list_connections(
 
 async fn get_connection(
     State(s): Shared,
-    headers: HeaderMap,
+    Extension(CustomerAccount(account)): Extension<CustomerAccount>,
     Path(id): Path<String>,
 ) -> Result<Json<CustomerConnection>, ApiError> {
-    let account = s.account(&headers)?;
     Ok(Json(s.provider.customer_connection(&account, &id)?))
 }
 
 async fn change_bandwidth(
     State(s): Shared,
-    headers: HeaderMap,
+    Extension(CustomerAccount(account)): Extension<CustomerAccount>,
     Path(id): Path<String>,
     body: RawBody,
 ) -> Result<Json<CustomerConnection>, ApiError> {
-    let account = s.account(&headers)?;
     let change: ChangeBandwidth = decode_required(&body.0, "ChangeBandwidth")?;
     Ok(Json(
         s.provider
@@ -201,19 +231,16 @@ async fn change_bandwidth(
 
 async fn delete_connection(
     State(s): Shared,
-    headers: HeaderMap,
+    Extension(CustomerAccount(account)): Extension<CustomerAccount>,
     Path(id): Path<String>,
 ) -> Result<Json<CustomerConnection>, ApiError> {
-    let account = s.account(&headers)?;
     Ok(Json(s.provider.delete_customer_connection(&account, &id)?))
 }
 
 async fn describe_activation_key(
     State(s): Shared,
-    headers: HeaderMap,
     body: RawBody,
 ) -> Result<Json<KeyDescription>, ApiError> {
-    s.account(&headers)?;
     let describe: DescribeActivationKey = decode_required(&body.0, "DescribeActivationKey")?;
     Ok(Json(
         s.provider
@@ -223,10 +250,9 @@ async fn describe_activation_key(
 
 async fn accept_activation_key(
     State(s): Shared,
-    headers: HeaderMap,
+    Extension(CustomerAccount(account)): Extension<CustomerAccount>,
     body: RawBody,
 ) -> Result<Json<CustomerConnection>, ApiError> {
-    let account = s.account(&headers)?;
     let accept: AcceptActivationKey = decode_required(&body.0, "AcceptActivationKey")?;
     if accept.acceptance.accepting_account_id.expose() != account.expose() {
         // KEY-24: the authenticated customer must be the accepting account

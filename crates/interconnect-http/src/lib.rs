@@ -8,7 +8,8 @@
 //!
 //! | module | what it holds | upstream source |
 //! |---|---|---|
-//! | `router` | [`router()`], [`router_with`], [`RouterConfig`]: the gate (request id, span, auth, rate limit, body limit), 404 and 405 | `openapi.yaml` paths; E-36 |
+//! | `router` | [`router()`], [`router_with`], [`RouterConfig`]: the partner API behind the gate, 404 and 405 | `openapi.yaml` paths; E-36 |
+//! | `gate` | the gate every API passes: request id, access log, authentication before the body is read, rate limit, body limits; refused tokens counted, not logged one by one | OPS-24 |
 //! | [`routes`] | one handler per operation, by family; custom methods as `/Verb` segments | `paths/*.yaml` |
 //! | [`segments`] | path parameters read into typed names (NAME-9) | `parameters/_index.yaml` path parameters |
 //! | [`query`] | operation and global query parameters (`$alt`, `$prettyPrint`, `$.xgafv`, `$callback`) | `parameters/_index.yaml`; `paths/*.yaml`; E-35 |
@@ -20,7 +21,7 @@
 //! | [`client`] | `HttpCoordinator`: the trait over HTTPS (TLS 1.3), errors mapped back | `openapi.yaml` paths; governance § Mandatory Encryption |
 //! | [`rules`] | the requirement ids this crate reports | `spec/REQUIREMENTS.md` |
 //! | `tls` | [`TlsConfig`]: server and client configurations accepting TLS 1.3 only | governance § Mandatory Encryption; AUTH-6 |
-//! | `serve` | [`serve`]: the accept loop over TLS, or plain HTTP on loopback for development | governance § Mandatory Encryption; AUTH-6 |
+//! | `serve` | [`serve`], [`serve_with`]: the accept loop over TLS, or plain HTTP on loopback for development, with its [`ListenerLimits`] (timeouts, connection cap, shutdown grace) | governance § Mandatory Encryption; AUTH-6; OPS-20, OPS-22, OPS-23 |
 //! | [`driver`] | [`Driver`]: a reference provider's scheduler on tokio | `docs/Protocols.md` § Negotiate Feature Parameters; OPS-7 |
 //! | [`customer_api`] | `/customer/v1/...`: the customer operations of a reference provider | `docs/ConnectionCoordinatorAPI.md` § Create Connection at CSP A, § Accept Connection at CSP B |
 //! | [`operator_api`] | `/operator/v1/...` and `/healthz`: the operator operations | `docs/Protocols.md` § Maintenance Coordination, § MACsec Key Rotation |
@@ -36,6 +37,7 @@ pub mod customer_api;
 pub mod dev_api;
 pub mod driver;
 pub mod error_body;
+mod gate;
 pub mod operator_api;
 pub mod query;
 pub mod rate_limit;
@@ -57,7 +59,9 @@ pub use router::{RouterConfig, router, router_with};
 mod serve;
 mod tls;
 
-pub use serve::{ServeError, Transport, bind_loopback, check_plain_allowed, serve};
+pub use serve::{
+    ListenerLimits, ServeError, Transport, bind_loopback, check_plain_allowed, serve, serve_with,
+};
 pub use tls::{
     PemOrigin, TlsConfig, TlsConfigError, certificates_from_pem, certificates_from_pem_file,
     client_config,

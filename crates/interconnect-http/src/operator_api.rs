@@ -27,6 +27,7 @@ use axum::Json;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
+use axum::middleware;
 use axum::routing::{get, post};
 use interconnect_core::names::{ChannelName, EnvironmentName, InterconnectName, IssueName};
 use interconnect_core::wire::{self, MaintenanceEvent, Secret};
@@ -37,16 +38,27 @@ use serde::{Deserialize, Serialize};
 use crate::auth::{AuthError, bearer_token, constant_time_eq};
 use crate::body::{RawBody, decode_required};
 use crate::error_body::ApiError;
+use crate::gate::{Admission, Admitted, gate_request};
+use crate::router::RouterConfig;
 
 /// What the operator routes share.
 struct OperatorState {
     provider: Arc<ReferenceProvider>,
+}
+
+/// The operator's admission: the operator's bearer token (AUTH-1), checked
+/// by the gate before the body is read.
+struct OperatorAdmission {
     token: Option<Secret>,
 }
 
-impl OperatorState {
-    fn check(&self, headers: &HeaderMap) -> Result<(), ApiError> {
-        check_operator(self.token.as_ref(), headers)
+impl Admission for OperatorAdmission {
+    fn admit(&self, req: &mut axum::extract::Request) -> Result<Admitted, ApiError> {
+        check_operator(self.token.as_ref(), req.headers())?;
+        Ok(Admitted {
+            rate_key: "operator".to_owned(),
+            shown: "operator".to_owned(),
+        })
     }
 }
 
@@ -115,10 +127,24 @@ pub struct Health {
     pub provider: String,
 }
 
-/// The operator routes for `provider`; with `token` `None` every request
-/// is 401.
+/// The operator routes for `provider` with the default limits; with
+/// `token` `None` every request is 401. `/healthz` needs no token.
 pub fn operator_router(provider: Arc<ReferenceProvider>, token: Option<Secret>) -> Router {
-    let state = Arc::new(OperatorState { provider, token });
+    operator_router_with(provider, token, &RouterConfig::default())
+}
+
+/// The operator routes behind the gate of `config` (OPS-24: token checked
+/// before the body is read, rate limit, request id, access log).
+pub fn operator_router_with(
+    provider: Arc<ReferenceProvider>,
+    token: Option<Secret>,
+    config: &RouterConfig,
+) -> Router {
+    let state = Arc::new(OperatorState { provider });
+    let gate = Arc::new(config.gate("operator", OperatorAdmission { token }));
+    let health_route = Router::new()
+        .route("/healthz", get(health))
+        .with_state(state.clone());
     Router::new()
         .route("/operator/v1/activationKeys", post(issue_activation_key))
         .route("/operator/v1/macsecRotations", post(rotate_mac_sec_keys))
@@ -135,8 +161,9 @@ pub fn operator_router(provider: Arc<ReferenceProvider>, token: Option<Secret>) 
         .route("/operator/v1/issues", post(open_issue))
         .route("/operator/v1/issues/comment", post(comment_issue))
         .route("/operator/v1/issues/close", post(close_issue))
-        .route("/healthz", get(health))
+        .route_layer(middleware::from_fn_with_state(gate, gate_request))
         .with_state(state)
+        .merge(health_route)
 }
 
 async fn health(State(s): Shared) -> Json<Health> {
@@ -148,10 +175,8 @@ async fn health(State(s): Shared) -> Json<Health> {
 
 async fn issue_activation_key(
     State(s): Shared,
-    headers: HeaderMap,
     body: RawBody,
 ) -> Result<Json<IssuedKey>, ApiError> {
-    s.check(&headers)?;
     let issue: IssueActivationKey = decode_required(&body.0, "IssueActivationKey")?;
     let issued = s.provider.issue_activation_key(
         &issue.environment,
@@ -266,10 +291,8 @@ fn partner(text: &str) -> Result<interconnect_core::names::ProviderName, ApiErro
 
 async fn rotate_mac_sec_keys(
     State(s): Shared,
-    headers: HeaderMap,
     body: RawBody,
 ) -> Result<Json<RotationQueued>, ApiError> {
-    s.check(&headers)?;
     let rotate: RotateMacSecKeys = decode_required(&body.0, "RotateMacSecKeys")?;
     let interconnect = match (rotate.interconnect, rotate.connection_id) {
         (Some(interconnect), None) => interconnect,
@@ -300,10 +323,8 @@ async fn rotate_mac_sec_keys(
 
 async fn mac_sec_rotation(
     State(s): Shared,
-    headers: HeaderMap,
     Path(interconnect): Path<String>,
 ) -> Result<Json<RotationRun>, ApiError> {
-    s.check(&headers)?;
     let name: InterconnectName = interconnect.parse().map_err(|e| {
         ApiError::new(CoordinatorError::invalid_argument(
             crate::rules::NAME_SEGMENT,
@@ -320,10 +341,8 @@ async fn mac_sec_rotation(
 
 async fn request_peer_rotation(
     State(s): Shared,
-    headers: HeaderMap,
     body: RawBody,
 ) -> Result<Json<wire::Empty>, ApiError> {
-    s.check(&headers)?;
     let request: RequestPeerRotation = decode_required(&body.0, "RequestPeerRotation")?;
     s.provider
         .operator_request_peer_rotation(&request.channel, request.reason)
@@ -333,10 +352,8 @@ async fn request_peer_rotation(
 
 async fn schedule_maintenance(
     State(s): Shared,
-    headers: HeaderMap,
     body: RawBody,
 ) -> Result<Json<MaintenanceEvent>, ApiError> {
-    s.check(&headers)?;
     let request: ScheduleMaintenance = decode_required(&body.0, "ScheduleMaintenance")?;
     let event = if request.emergency {
         s.provider
@@ -350,10 +367,8 @@ async fn schedule_maintenance(
 
 async fn cancel_maintenance(
     State(s): Shared,
-    headers: HeaderMap,
     body: RawBody,
 ) -> Result<Json<MaintenanceEvent>, ApiError> {
-    s.check(&headers)?;
     let request: CancelMaintenance = decode_required(&body.0, "CancelMaintenance")?;
     Ok(Json(s.provider.operator_cancel_maintenance(
         &request.channel,
@@ -361,12 +376,7 @@ async fn cancel_maintenance(
     )?))
 }
 
-async fn open_issue(
-    State(s): Shared,
-    headers: HeaderMap,
-    body: RawBody,
-) -> Result<Json<wire::Issue>, ApiError> {
-    s.check(&headers)?;
+async fn open_issue(State(s): Shared, body: RawBody) -> Result<Json<wire::Issue>, ApiError> {
     let request: OpenIssue = decode_required(&body.0, "OpenIssue")?;
     let partner = partner(&request.partner)?;
     Ok(Json(
@@ -378,10 +388,8 @@ async fn open_issue(
 
 async fn comment_issue(
     State(s): Shared,
-    headers: HeaderMap,
     body: RawBody,
 ) -> Result<Json<wire::AddCommentResponse>, ApiError> {
-    s.check(&headers)?;
     let request: CommentIssue = decode_required(&body.0, "CommentIssue")?;
     let partner = partner(&request.partner)?;
     Ok(Json(
@@ -391,12 +399,7 @@ async fn comment_issue(
     ))
 }
 
-async fn close_issue(
-    State(s): Shared,
-    headers: HeaderMap,
-    body: RawBody,
-) -> Result<Json<wire::Issue>, ApiError> {
-    s.check(&headers)?;
+async fn close_issue(State(s): Shared, body: RawBody) -> Result<Json<wire::Issue>, ApiError> {
     let request: CloseIssue = decode_required(&body.0, "CloseIssue")?;
     let partner = partner(&request.partner)?;
     Ok(Json(

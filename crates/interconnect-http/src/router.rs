@@ -1,26 +1,26 @@
 //! The server: [`router`] serves any [`ConnectionCoordinator`] at the
-//! specification's paths (`openapi.yaml`), behind one gate that every request
-//! passes: request id, tracing span, authentication (AUTH-1), the
-//! per-partner rate limit, the body limit, and the one error shape for
-//! routes that do not exist (404) or methods a path does not offer (405).
+//! specification's paths (`openapi.yaml`), behind the gate every API of the
+//! server passes ([`crate::gate`]: request id, access log, authentication
+//! (AUTH-1) before the body is read, the per-partner rate limit, the body
+//! limits), with the one error shape for routes that do not exist (404) or
+//! methods a path does not offer (405).
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::Request;
 use axum::http::{StatusCode, header};
-use axum::middleware::{self, Next};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use interconnect_provider::clock::{Clock, SystemClock};
 use interconnect_provider::{ConnectionCoordinator, CoordinatorError};
-use tracing::Instrument;
 
 use crate::auth::Authenticator;
-use crate::body::{BodyLimit, DEFAULT_BODY_LIMIT};
+use crate::body::{DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT};
 use crate::error_body::ApiError;
+use crate::gate::{Admission, Admitted, Gate, gate_request};
 use crate::rate_limit::{RateLimit, RateLimiter};
-use crate::request_id::{REQUEST_ID, request_id};
 use crate::routes;
 use crate::rules;
 
@@ -33,6 +33,9 @@ pub struct RouterConfig {
     pub rate_limit: Option<RateLimit>,
     /// The time the rate limiter reads (a `ManualClock` in tests).
     pub clock: Arc<dyn Clock>,
+    /// How long a request body may take to arrive once the handler starts
+    /// reading it (default 30 s); slower is 408 (OPS-21).
+    pub body_read_timeout: Duration,
 }
 
 impl std::fmt::Debug for RouterConfig {
@@ -40,6 +43,7 @@ impl std::fmt::Debug for RouterConfig {
         f.debug_struct("RouterConfig")
             .field("body_limit", &self.body_limit)
             .field("rate_limit", &self.rate_limit)
+            .field("body_read_timeout", &self.body_read_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -50,6 +54,7 @@ impl Default for RouterConfig {
             body_limit: DEFAULT_BODY_LIMIT,
             rate_limit: Some(RateLimit::default()),
             clock: Arc::new(SystemClock),
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
         }
     }
 }
@@ -67,6 +72,24 @@ impl RouterConfig {
         self
     }
 
+    /// Sets the body read timeout (OPS-21).
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.body_read_timeout = timeout;
+        self
+    }
+
+    /// The gate of one API under these limits (a rate limiter of its own).
+    pub(crate) fn gate(&self, api: &'static str, admission: impl Admission) -> Gate {
+        Gate::new(
+            api,
+            admission,
+            self.rate_limit
+                .map(|limit| RateLimiter::new(limit, self.clock.clone())),
+            self.body_limit,
+            self.body_read_timeout,
+        )
+    }
+
     /// Sets the clock of the rate limiter.
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
@@ -74,10 +97,25 @@ impl RouterConfig {
     }
 }
 
-struct Gate {
+/// The partners' admission: a bearer token naming a partner (AUTH-1); the
+/// caller goes into the request's extensions for the handlers.
+struct PartnerAdmission {
     authenticator: Arc<dyn Authenticator>,
-    limiter: Option<RateLimiter>,
-    body_limit: usize,
+}
+
+impl Admission for PartnerAdmission {
+    fn admit(&self, req: &mut Request) -> Result<Admitted, ApiError> {
+        let caller = self
+            .authenticator
+            .authenticate(req.headers())
+            .map_err(|e| ApiError::new(e.into()))?;
+        let principal = caller.principal().to_owned();
+        req.extensions_mut().insert(caller);
+        Ok(Admitted {
+            rate_key: principal.clone(),
+            shown: principal,
+        })
+    }
 }
 
 /// The router with the default [`RouterConfig`].
@@ -94,15 +132,10 @@ pub fn router_with<C: ConnectionCoordinator + 'static>(
     authenticator: Arc<dyn Authenticator>,
     config: RouterConfig,
 ) -> Router {
-    let gate = Arc::new(Gate {
-        authenticator,
-        limiter: config
-            .rate_limit
-            .map(|limit| RateLimiter::new(limit, config.clock.clone())),
-        body_limit: config.body_limit,
-    });
+    let gate = Arc::new(config.gate("partner", PartnerAdmission { authenticator }));
     routes::routes::<C>()
         .fallback(unknown_route)
+        .layer(middleware::map_response(shape_method_not_allowed))
         .layer(middleware::from_fn_with_state(gate, gate_request))
         .with_state(coordinator)
 }
@@ -115,48 +148,10 @@ async fn unknown_route() -> ApiError {
     ))
 }
 
-/// The gate every request passes.
-async fn gate_request(State(gate): State<Arc<Gate>>, mut req: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let id = request_id(req.headers());
-    // The matched path is shared (`Arc<str>`): no copy per request.
-    let route = req.extensions().get::<MatchedPath>().cloned();
-    // REQ-6: the `requestId` query parameter is logged with the request
-    // (only a well-formed UUID; anything else is logged as "invalid").
-    let spec_request_id = query_request_id(req.uri());
-    let span = tracing::info_span!(
-        "request",
-        method = %req.method(),
-        route = route.as_ref().map_or("unmatched", MatchedPath::as_str),
-        request_id = id.to_str().unwrap_or("-"),
-        spec_request_id = spec_request_id.as_deref().unwrap_or("-"),
-        partner = tracing::field::Empty,
-        status = tracing::field::Empty,
-        latency_ms = tracing::field::Empty,
-    );
-    async move {
-        let mut response = match admit(&gate, &mut req) {
-            Ok(()) => {
-                let response = next.run(req).await;
-                shape_method_not_allowed(response)
-            }
-            Err(e) => e.into_response(),
-        };
-        response.headers_mut().insert(REQUEST_ID, id);
-        let span = tracing::Span::current();
-        span.record("status", response.status().as_u16());
-        span.record("latency_ms", started.elapsed().as_millis() as u64);
-        tracing::info!("answered");
-        response
-    }
-    .instrument(span)
-    .await
-}
-
 /// The `requestId` query parameter for the log: the UUID in its hyphenated
 /// form, `invalid` when it is not a UUID (or the query is not form-encoded),
 /// `None` when absent.
-fn query_request_id(uri: &axum::http::Uri) -> Option<String> {
+pub(crate) fn query_request_id(uri: &axum::http::Uri) -> Option<String> {
     uri.query()?;
     let Ok(axum::extract::Query(pairs)) =
         axum::extract::Query::<Vec<(String, String)>>::try_from_uri(uri)
@@ -170,24 +165,9 @@ fn query_request_id(uri: &axum::http::Uri) -> Option<String> {
     })
 }
 
-/// Authenticates, applies the rate limit and records the body limit.
-fn admit(gate: &Gate, req: &mut Request) -> Result<(), ApiError> {
-    let caller = gate
-        .authenticator
-        .authenticate(req.headers())
-        .map_err(|e| ApiError::new(e.into()))?;
-    tracing::Span::current().record("partner", caller.principal());
-    if let Some(limiter) = &gate.limiter {
-        limiter.check(caller.principal())?;
-    }
-    req.extensions_mut().insert(BodyLimit(gate.body_limit));
-    req.extensions_mut().insert(caller);
-    Ok(())
-}
-
 /// axum answers a method a path does not offer with an empty 405 (and adds
 /// `Allow` afterwards); give it the one error shape.
-fn shape_method_not_allowed(response: Response) -> Response {
+async fn shape_method_not_allowed(response: Response) -> Response {
     let is_json = response
         .headers()
         .get(header::CONTENT_TYPE)

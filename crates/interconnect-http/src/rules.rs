@@ -42,4 +42,7 @@ rule_ids! {
     ERR_ONE_VALUE = "ERR-41";
     /// A request body declared as another media type than JSON (415).
     ERR_MEDIA_TYPE = "ERR-42";
+    /// A request body that does not arrive within the body read timeout
+    /// (408).
+    OPS_BODY_READ_TIMEOUT = "OPS-21";
 }

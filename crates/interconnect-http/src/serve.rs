@@ -19,11 +19,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
@@ -95,66 +95,181 @@ pub async fn bind_loopback(port: u16) -> std::io::Result<TcpListener> {
     TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await
 }
 
-/// Serves `app` on `listener` until `shutdown` completes, then stops
-/// accepting, lets every open connection finish its in-flight request, and
-/// returns.
+/// The bounds every listener keeps, plain or TLS (`spec/REQUIREMENTS.md`
+/// OPS-20, OPS-22, OPS-23; `spec/ERRATA.md` E-410): a client that connects
+/// and sends nothing, sends its head a byte at a time, or holds an idle
+/// keep-alive connection cannot hold a connection slot for longer than
+/// [`header_read_timeout`](Self::header_read_timeout), the number of open
+/// connections is capped, and a stop waits at most
+/// [`shutdown_grace`](Self::shutdown_grace) for in-flight requests.
 ///
-/// With [`Transport::Tls`] each connection is a TLS session (TLS 1.3 only
-/// when the configuration comes from [`TlsConfig`](crate::TlsConfig)); a
-/// failed handshake drops that connection only. With
-/// [`Transport::PlainLoopbackForDevelopment`] the listener must be bound to
-/// a loopback address, else [`ServeError::PlainHttpNotLoopback`] is returned
-/// before any connection is accepted.
+/// The body read timeout is the router's
+/// ([`RouterConfig::body_read_timeout`](crate::RouterConfig::body_read_timeout),
+/// OPS-21), since the body is read by the handler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListenerLimits {
+    /// How long a connection may take to deliver a request's line and
+    /// headers, counted from the moment the server is ready for the request:
+    /// the TLS handshake's end for the first one, the previous answer for
+    /// the next ones on a keep-alive connection. It bounds the idle time of
+    /// a keep-alive connection as well. Default 30 s (clients keep idle
+    /// connections for less: [`HttpCoordinator`](crate::HttpCoordinator)
+    /// for 20 s).
+    pub header_read_timeout: Duration,
+    /// How long the TLS handshake may take. Default 10 s.
+    pub handshake_timeout: Duration,
+    /// The most connections served at once; beyond it the listener stops
+    /// accepting until one closes (new clients wait in the kernel's
+    /// backlog instead of being refused). Default 1024.
+    pub max_connections: usize,
+    /// How long a stop waits for in-flight requests before it closes the
+    /// connections that still hold one. Default 30 s.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for ListenerLimits {
+    fn default() -> Self {
+        ListenerLimits {
+            header_read_timeout: Duration::from_secs(30),
+            handshake_timeout: HANDSHAKE_TIMEOUT,
+            max_connections: 1024,
+            shutdown_grace: Duration::from_secs(30),
+        }
+    }
+}
+
+impl ListenerLimits {
+    /// Sets [`header_read_timeout`](Self::header_read_timeout).
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
+        self
+    }
+
+    /// Sets [`handshake_timeout`](Self::handshake_timeout).
+    pub fn handshake_timeout(mut self, timeout: Duration) -> Self {
+        self.handshake_timeout = timeout;
+        self
+    }
+
+    /// Sets [`max_connections`](Self::max_connections) (at least 1).
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = connections.max(1);
+        self
+    }
+
+    /// Sets [`shutdown_grace`](Self::shutdown_grace).
+    pub fn shutdown_grace(mut self, grace: Duration) -> Self {
+        self.shutdown_grace = grace;
+        self
+    }
+}
+
+/// Serves `app` on `listener` with the default [`ListenerLimits`] until
+/// `shutdown` completes; see [`serve_with`].
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     transport: Transport,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    match transport {
-        Transport::Tls(config) => {
-            serve_tls(listener, app, TlsAcceptor::from(config), shutdown).await;
-            Ok(())
-        }
+    serve_with(
+        listener,
+        app,
+        transport,
+        ListenerLimits::default(),
+        shutdown,
+    )
+    .await
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then stops
+/// accepting, lets every open connection finish its in-flight request for
+/// up to [`ListenerLimits::shutdown_grace`], closes the ones still open,
+/// and returns.
+///
+/// With [`Transport::Tls`] each connection is a TLS session (TLS 1.3 only
+/// when the configuration comes from [`TlsConfig`](crate::TlsConfig)); a
+/// failed handshake drops that connection only. With
+/// [`Transport::PlainLoopbackForDevelopment`] the listener must be bound to
+/// a loopback address, else [`ServeError::PlainHttpNotLoopback`] is returned
+/// before any connection is accepted. Both carry HTTP/1.1 only (E-411): a
+/// client that opens with the HTTP/2 preface is closed.
+pub async fn serve_with(
+    listener: TcpListener,
+    app: Router,
+    transport: Transport,
+    limits: ListenerLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let acceptor = match transport {
+        Transport::Tls(config) => Some(TlsAcceptor::from(config)),
         Transport::PlainLoopbackForDevelopment => {
             let address = listener.local_addr().map_err(ServeError::LocalAddress)?;
             check_plain_allowed(address)?;
             tracing::warn!(%address, "serving plain HTTP on loopback, for development only");
-            // Small requests and answers go out at once (no Nagle delay).
-            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-                let _ = tcp.set_nodelay(true);
-            });
-            axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
-                .await
-                .map_err(ServeError::Io)
+            None
         }
-    }
+    };
+    accept_loop(listener, app, acceptor, limits, shutdown).await;
+    Ok(())
 }
 
-/// The TLS accept loop. Each connection runs in its own task; `stop` tells
-/// them to finish their in-flight request and close.
-async fn serve_tls(
+/// The accept loop. Each connection runs in its own task and holds one of
+/// `limits.max_connections` permits; `stop` tells them to finish their
+/// in-flight request and close.
+async fn accept_loop(
     listener: TcpListener,
     app: Router,
-    acceptor: TlsAcceptor,
+    acceptor: Option<TlsAcceptor>,
+    limits: ListenerLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
     let (stop, stopped) = watch::channel(false);
+    let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let mut connections = JoinSet::new();
     let mut shutdown = std::pin::pin!(shutdown);
+    let mut at_cap_logged = false;
     loop {
+        // OPS-22: a connection slot first, then the connection; at the cap
+        // the listener waits (new clients queue in the backlog).
+        let permit = match permits.clone().try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(_) => {
+                if !at_cap_logged {
+                    tracing::warn!(
+                        max_connections = limits.max_connections,
+                        "connection cap reached; new connections wait until one closes"
+                    );
+                    at_cap_logged = true;
+                }
+                tokio::select! {
+                    () = &mut shutdown => break,
+                    Some(_) = connections.join_next(), if !connections.is_empty() => continue,
+                    acquired = permits.clone().acquire_owned() => match acquired {
+                        Ok(permit) => permit,
+                        // The semaphore is never closed.
+                        Err(_) => break,
+                    },
+                }
+            }
+        };
         tokio::select! {
             () = &mut shutdown => break,
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
+                    if permits.available_permits() > 0 {
+                        at_cap_logged = false;
+                    }
                     connections.spawn(serve_connection(
                         stream,
                         peer,
                         acceptor.clone(),
                         app.clone(),
+                        limits,
                         stopped.clone(),
+                        permit,
                     ));
                 }
                 Err(error) if is_connection_error(&error) => {
@@ -174,21 +289,39 @@ async fn serve_tls(
     // Receivers keep working after the sender is gone, so the send result
     // (an error only when every connection already ended) does not matter.
     let _ = stop.send(true);
-    while connections.join_next().await.is_some() {}
+    // OPS-23: one stuck client cannot hold the process.
+    let drained = tokio::time::timeout(limits.shutdown_grace, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!(
+            open = connections.len(),
+            grace_seconds = limits.shutdown_grace.as_secs(),
+            "connections still open after the shutdown grace period; closing them"
+        );
+        connections.shutdown().await;
+    }
 }
 
-/// One TLS connection: handshake, then HTTP/1.1 until the peer closes or the
-/// server stops.
+/// One connection: the TLS handshake when there is an acceptor, then
+/// HTTP/1.1 until the peer closes, a timeout closes it, or the server stops.
 async fn serve_connection(
     stream: TcpStream,
     peer: SocketAddr,
-    acceptor: TlsAcceptor,
+    acceptor: Option<TlsAcceptor>,
     app: Router,
+    limits: ListenerLimits,
     mut stopped: watch::Receiver<bool>,
+    _permit: OwnedSemaphorePermit,
 ) {
     // Small requests and answers go out at once (no Nagle delay).
     let _ = stream.set_nodelay(true);
-    let handshake = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream));
+    let Some(acceptor) = acceptor else {
+        serve_http(TokioIo::new(stream), peer, app, limits, stopped).await;
+        return;
+    };
+    let handshake = tokio::time::timeout(limits.handshake_timeout, acceptor.accept(stream));
     let tls = tokio::select! {
         result = handshake => match result {
             Ok(Ok(tls)) => tls,
@@ -203,8 +336,25 @@ async fn serve_connection(
         },
         () = stop_requested(&mut stopped) => return,
     };
-    let builder = auto::Builder::new(TokioExecutor::new());
-    let connection = builder.serve_connection(TokioIo::new(tls), TowerToHyperService::new(app));
+    serve_http(TokioIo::new(tls), peer, app, limits, stopped).await;
+}
+
+/// HTTP/1.1 on one connection, with the header read timeout (OPS-20).
+async fn serve_http<I>(
+    io: TokioIo<I>,
+    peer: SocketAddr,
+    app: Router,
+    limits: ListenerLimits,
+    mut stopped: watch::Receiver<bool>,
+) where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let mut builder = auto::Builder::new(TokioExecutor::new()).http1_only();
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    let connection = builder.serve_connection(io, TowerToHyperService::new(app));
     let mut connection = std::pin::pin!(connection);
     tokio::select! {
         result = connection.as_mut() => {

@@ -10,6 +10,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use interconnect_core::names::ProviderName;
 use interconnect_core::wire::Secret;
+use interconnect_http::rate_limit::RateLimit;
 use interconnect_http::{AppAccess, BearerTokens, CustomerTokens, RouterConfig, provider_app};
 use interconnect_provider::ReferenceProvider;
 use interconnect_provider::backend::InMemoryBackend;
@@ -26,6 +27,10 @@ const BOB: &str = "bob-token";
 const OPERATOR: &str = "operator-token";
 
 fn app() -> axum::Router {
+    app_with(RouterConfig::default().rate_limit(None))
+}
+
+fn app_with(router_config: RouterConfig) -> axum::Router {
     let aws = ProviderName::new("aws").expect("id");
     let gcp = ProviderName::new("gcp").expect("id");
     let clock = Arc::new(ManualClock::at_epoch());
@@ -56,7 +61,7 @@ fn app() -> axum::Router {
                 .with_customer(Secret::new(BOB), Secret::new("444455556666")),
             operator: Some(Secret::new(OPERATOR)),
         },
-        RouterConfig::default().rate_limit(None),
+        router_config,
     )
 }
 
@@ -368,5 +373,136 @@ async fn the_operator_issues_keys_and_starts_rotations_with_its_token_only() -> 
             json!({"status": "ok", "provider": "providers/aws"})
         )
     );
+    Ok(())
+}
+
+/// The POST routes of the customer and operator APIs that read a body.
+const BODY_ROUTES: [&str; 5] = [
+    "/customer/v1/connections",
+    "/customer/v1/activationKeys/accept",
+    "/customer/v1/activationKeys/describe",
+    "/operator/v1/activationKeys",
+    "/operator/v1/issues",
+];
+
+#[tokio::test]
+async fn a_large_unauthenticated_body_is_401_before_it_is_read() -> TestResult {
+    // OPS-24: the gate authenticates before any handler reads the body, so
+    // an anonymous client gets 401, not 413, and cannot make the server
+    // read (or wait for) a body.
+    let app = app();
+    let large = format!("{{{}}}", " ".repeat(2 << 20));
+    for path in BODY_ROUTES {
+        let (status, value) = send(&app, "POST", path, None, Some(&large)).await?;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "POST {path}: {value}");
+        assert_error_shape(&value, 401, "AUTH-1");
+        let never = Body::from_stream(futures_never());
+        let request = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header(header::AUTHORIZATION, "Bearer not-a-token")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(never)?;
+        let response = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            app.clone().oneshot(request),
+        )
+        .await
+        .map_err(|_| {
+            format!("POST {path}: the server waited for the body of an anonymous caller")
+        })??;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "POST {path}");
+    }
+    Ok(())
+}
+
+/// A body stream that never yields.
+fn futures_never()
+-> impl futures_core::Stream<Item = Result<axum::body::Bytes, std::io::Error>> + Send + 'static {
+    struct Never;
+    impl futures_core::Stream for Never {
+        type Item = Result<axum::body::Bytes, std::io::Error>;
+        fn poll_next(
+            self: std::pin::Pin<&mut Self>,
+            _cx: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Self::Item>> {
+            std::task::Poll::Pending
+        }
+    }
+    Never
+}
+
+#[tokio::test]
+async fn customers_and_the_operator_are_rate_limited_each_on_their_own() -> TestResult {
+    // OPS-24: the same rate limit as partners, one bucket per caller; the
+    // clock is frozen, so the bucket never refills during the test.
+    let app = app_with(
+        RouterConfig::default()
+            .rate_limit(Some(RateLimit {
+                per_second: 0.001,
+                burst: 2,
+            }))
+            .clock(Arc::new(ManualClock::at_epoch())),
+    );
+    for _ in 0..2 {
+        let (status, value) =
+            send(&app, "GET", "/customer/v1/connections", Some(ALICE), None).await?;
+        assert_eq!(status, StatusCode::OK, "{value}");
+    }
+    let (status, value) = send(&app, "GET", "/customer/v1/connections", Some(ALICE), None).await?;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{value}");
+    assert_error_shape(&value, 429, "ERR-7");
+    let (status, value) = send(&app, "GET", "/customer/v1/connections", Some(BOB), None).await?;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "another customer has a bucket of its own: {value}"
+    );
+    let rotation =
+        "/operator/v1/macsecRotations/providers/gcp/environments/aws-gcp-us-east/interconnects/ix1";
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let (status, _) = send(&app, "GET", rotation, Some(OPERATOR), None).await?;
+        statuses.push(status);
+    }
+    assert_eq!(statuses[2], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
+    assert_ne!(statuses[0], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
+    // /healthz is outside the gate: no token, no rate limit.
+    for _ in 0..5 {
+        let (status, value) = send(&app, "GET", "/healthz", None, None).await?;
+        assert_eq!(status, StatusCode::OK, "{value}");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn every_api_echoes_the_request_id() -> TestResult {
+    let app = app();
+    for (path, token) in [
+        ("/customer/v1/connections", Some(ALICE)),
+        ("/customer/v1/connections", None),
+        (
+            "/operator/v1/macsecRotations/providers/gcp/environments/aws-gcp-us-east/interconnects/ix1",
+            Some(OPERATOR),
+        ),
+        ("/providers", Some("gcp-token")),
+    ] {
+        let mut request = Request::builder()
+            .method("GET")
+            .uri(path)
+            .header("x-request-id", "trace-42");
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let response = app.clone().oneshot(request.body(Body::empty())?).await?;
+        assert_eq!(
+            response
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok()),
+            Some("trace-42"),
+            "OPS-24: GET {path} (token {token:?}) echoes x-request-id"
+        );
+    }
     Ok(())
 }

@@ -247,6 +247,7 @@ fn configs(aws_port: u16, gcp_port: u16) -> (ServeConfig, ServeConfig, Side, Sid
         provisioning_delay_ms: 200,
         dev_hooks: false,
         store: None,
+        limits: Default::default(),
     };
     let aws = config(
         "aws",

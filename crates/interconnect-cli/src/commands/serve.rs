@@ -17,7 +17,7 @@ use clap::Args;
 use interconnect_core::wire::{AdminState, InterconnectState, Secret};
 use interconnect_http::{
     AppAccess, BearerTokens, CustomerTokens, DevHooks, Driver, HttpCoordinatorConfig, RouterConfig,
-    TlsConfig, Transport, dev_router, provider_app, serve,
+    TlsConfig, Transport, dev_router, provider_app, serve_with,
 };
 use interconnect_provider::ReferenceProvider;
 use interconnect_provider::backend::InMemoryBackend;
@@ -182,6 +182,7 @@ fn dev_config(args: &ServeArgs) -> Result<(ServeConfig, Vec<String>), CliError> 
         dev_hooks: true,
         // serve --dev keeps its state in memory
         store: None,
+        limits: Default::default(),
     };
     // The default inventory, with one channel admin-disabled (ch4 of ix2 in
     // aws-gcp-eu-west) so that a conformance run sees FEAT-13 at work, and
@@ -313,6 +314,11 @@ pub(crate) async fn launch(
         );
         partners = partners.with_partner(p.token_they_use.clone(), name);
     }
+    let (limits, body_read_timeout) = config.limits.resolve()?;
+    let mut router_config = RouterConfig::default();
+    if let Some(timeout) = body_read_timeout {
+        router_config = router_config.body_read_timeout(timeout);
+    }
     let mut customers = CustomerTokens::new();
     for c in &config.customers {
         customers = customers.with_customer(c.token.clone(), c.account.clone());
@@ -324,7 +330,7 @@ pub(crate) async fn launch(
             customers,
             operator: config.operator_token.clone(),
         },
-        RouterConfig::default(),
+        router_config,
     );
     let address = listener
         .local_addr()
@@ -356,7 +362,13 @@ pub(crate) async fn launch(
         }));
     }
     let (stop, rx) = watch::channel(false);
-    let server = tokio::spawn(serve(listener, app, transport, stopped(rx.clone())));
+    let server = tokio::spawn(serve_with(
+        listener,
+        app,
+        transport,
+        limits,
+        stopped(rx.clone()),
+    ));
     let driver = Driver::new(provider.clone())
         .idle_poll(Duration::from_millis(20))
         .spawn(stopped(rx));

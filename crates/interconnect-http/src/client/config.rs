@@ -10,6 +10,11 @@ use interconnect_core::wire::Secret;
 
 use super::HttpCoordinator;
 
+/// How long an idle keep-alive connection stays in the pool (20 s, under
+/// the 30 s a server following [`ListenerLimits`](crate::ListenerLimits)
+/// keeps it).
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(20);
+
 /// Why a client could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum HttpCoordinatorError {
@@ -119,6 +124,10 @@ impl HttpCoordinatorConfig {
             // Requests and answers are small: send them at once, never
             // wait for Nagle's algorithm to coalesce them.
             .tcp_nodelay(true)
+            // An idle pooled connection is dropped before a server following
+            // `ListenerLimits`' default (30 s) closes it, so a call never
+            // races the server's close of the connection it picked (OPS-20).
+            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
             .connect_timeout(self.connect_timeout)
             .timeout(self.request_timeout);
         for (index, pem) in self.extra_roots_pem.iter().enumerate() {
