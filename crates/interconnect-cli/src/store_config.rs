@@ -20,6 +20,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use interconnect_core::wire::Secret;
+use interconnect_provider::PageTokens;
 use interconnect_provider::store::{MemoryStore, Store};
 use interconnect_store::{PostgresOptions, PostgresStore, SecretsKey, SqliteStore, StoreError};
 use serde::Deserialize;
@@ -162,10 +163,20 @@ impl StoreConfig {
 
     /// Opens the store (migrating its schema).
     pub(crate) fn open(&self) -> Result<Arc<dyn Store>, CliError> {
+        Ok(self.open_with_page_tokens()?.0)
+    }
+
+    /// Opens the store (migrating its schema), with the page tokens every
+    /// replica on it shares (from the secrets key); the memory store keeps
+    /// the per-process default.
+    pub(crate) fn open_with_page_tokens(
+        &self,
+    ) -> Result<(Arc<dyn Store>, Option<PageTokens>), CliError> {
         let Some(location) = self.location()? else {
-            return Ok(Arc::new(MemoryStore::new()));
+            return Ok((Arc::new(MemoryStore::new()), None));
         };
         let key = self.secrets_key()?;
+        let tokens = PageTokens::with_signer(key.page_token_signer());
         let store: Arc<dyn Store> = match location {
             Location::Sqlite(path) => {
                 Arc::new(SqliteStore::open(&path, &key).map_err(|e| self.open_error(e))?)
@@ -174,7 +185,7 @@ impl StoreConfig {
                 Arc::new(PostgresStore::open(&options, &key).map_err(|e| self.open_error(e))?)
             }
         };
-        Ok(store)
+        Ok((store, Some(tokens)))
     }
 }
 

@@ -45,5 +45,5 @@ pub mod testing;
 pub use caller::Caller;
 pub use coordinator::ConnectionCoordinator;
 pub use error::{CoordinatorError, CoordinatorResult, ErrorKind};
-pub use page::{PageRequest, PageTokens};
+pub use page::{PageRequest, PageTokenSigner, PageTokens};
 pub use reference::ReferenceProvider;

@@ -3,11 +3,14 @@
 //!
 //! A page token is opaque to the caller. Ours is the URL-safe base64 of
 //! `{"o":operation,"p":parent,"c":caller,"a":last name returned}` followed by
-//! a 64-bit keyed SipHash tag of that text, so a token we did not issue, an
-//! altered one, or one replayed with another operation, parent or caller is
-//! refused (LIST-4, LIST-5). The key is random per [`PageTokens`]; tokens do
-//! not survive a restart of the server (a client then starts the listing
-//! again: LIST-4 answers 400).
+//! a 64-bit keyed tag of that text, so a token we did not issue, an altered
+//! one, or one replayed with another operation, parent or caller is refused
+//! (LIST-4, LIST-5). The tag comes from a [`PageTokenSigner`]: by default a
+//! SipHash with a key random per [`PageTokens`], so tokens do not survive a
+//! restart of an in-memory server (a client then starts the listing again:
+//! LIST-4 answers 400); a durable deployment gives every replica the same
+//! signer, derived from its store's secrets key, so a token issued by one
+//! replica is read by the others and after a restart (issue 15 item 6).
 //!
 //! Lists are ordered by resource name and a token remembers the last name
 //! returned, not an offset, so a collection that changes between pages
@@ -15,6 +18,7 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
+use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -96,10 +100,33 @@ struct TokenBody {
     a: String,
 }
 
+/// The keyed tag of a page token's text. Every replica of one deployment
+/// must use signers with the same key.
+pub trait PageTokenSigner: Send + Sync {
+    /// A 64-bit tag of `text` under the signer's key.
+    fn tag(&self, text: &str) -> u64;
+}
+
+/// The default signer: SipHash under a key random per process.
+struct RandomKeySigner(RandomState);
+
+impl PageTokenSigner for RandomKeySigner {
+    fn tag(&self, text: &str) -> u64 {
+        self.0.hash_one(text)
+    }
+}
+
 /// Issues and checks page tokens for one server.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PageTokens {
-    key: RandomState,
+    signer: Arc<dyn PageTokenSigner>,
+}
+
+impl std::fmt::Debug for PageTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The signer holds a key: never print it.
+        f.write_str("PageTokens(..)")
+    }
 }
 
 impl Default for PageTokens {
@@ -121,12 +148,18 @@ impl PageTokens {
     /// A token issuer with a fresh random key.
     pub fn new() -> Self {
         PageTokens {
-            key: RandomState::new(),
+            signer: Arc::new(RandomKeySigner(RandomState::new())),
         }
     }
 
+    /// A token issuer tagging with `signer`, shared by the replicas of one
+    /// deployment.
+    pub fn with_signer(signer: Arc<dyn PageTokenSigner>) -> Self {
+        PageTokens { signer }
+    }
+
     fn tag(&self, text: &str) -> u64 {
-        self.key.hash_one(text)
+        self.signer.tag(text)
     }
 
     /// The token that resumes a listing in `scope` after the item named `after`.
@@ -234,6 +267,31 @@ mod tests {
         parent: "providers/gcp/environments/e/interconnects/ix1",
         caller: "gcp",
     };
+
+    #[test]
+    fn servers_sharing_a_signer_read_each_others_tokens_and_others_do_not() {
+        struct Fixed;
+        impl PageTokenSigner for Fixed {
+            fn tag(&self, text: &str) -> u64 {
+                text.bytes()
+                    .fold(7, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)))
+            }
+        }
+        let shared: Arc<dyn PageTokenSigner> = Arc::new(Fixed);
+        let one = PageTokens::with_signer(shared.clone());
+        let other = PageTokens::with_signer(shared);
+        let token = one.issue(&SCOPE, "c0007");
+        assert_eq!(
+            other.resume_after(&SCOPE, Some(&token)),
+            Ok(Some("c0007".to_owned())),
+            "a replica with the same signer reads the token"
+        );
+        let stranger = PageTokens::new();
+        let refused = stranger
+            .resume_after(&SCOPE, Some(&token))
+            .expect_err("LIST-4: a server with another key refuses the token");
+        assert_eq!(refused.rule(), rules::LIST_OPAQUE_TOKEN);
+    }
 
     fn names(n: usize) -> Vec<String> {
         (0..n).map(|i| format!("c{i:04}")).collect()

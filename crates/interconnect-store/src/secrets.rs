@@ -19,10 +19,12 @@
 
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 use aws_lc_rs::aead::{AES_256_GCM, Aad, NONCE_LEN, Nonce, RandomizedNonceKey};
 use aws_lc_rs::hmac;
 use base64::Engine as _;
+use interconnect_provider::PageTokenSigner;
 
 use crate::error::StoreError;
 
@@ -96,6 +98,29 @@ impl SecretsKey {
     /// The key as 64 hexadecimal digits (to write a key file).
     pub fn to_hex(&self) -> String {
         self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+impl SecretsKey {
+    /// The page token signer of every replica that shares this key (and so
+    /// this store): HMAC-SHA-256 under a key derived from it, cut to 64
+    /// bits. A listing begun on one replica goes on at another, and after a
+    /// restart (issue 15 item 6, LIST-4).
+    pub fn page_token_signer(&self) -> Arc<dyn PageTokenSigner> {
+        let key = derive(self, b"interconnect page tokens v1");
+        Arc::new(HmacSigner(hmac::Key::new(hmac::HMAC_SHA256, key.as_ref())))
+    }
+}
+
+/// Page token tags under a key derived from the [`SecretsKey`].
+struct HmacSigner(hmac::Key);
+
+impl PageTokenSigner for HmacSigner {
+    fn tag(&self, text: &str) -> u64 {
+        let tag = hmac::sign(&self.0, text.as_bytes());
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&tag.as_ref()[..8]);
+        u64::from_be_bytes(first)
     }
 }
 

@@ -268,21 +268,23 @@ pub(crate) async fn launch(
         i64::try_from(config.provisioning_delay_ms).unwrap_or(i64::MAX / 2),
     );
     let backend = Arc::new(InMemoryBackend::new(clock.clone(), delay));
-    let store: Arc<dyn Store> = match &config.store {
-        Some(store) => store.open()?,
+    let (store, page_tokens): (Arc<dyn Store>, _) = match &config.store {
+        Some(store) => store.open_with_page_tokens()?,
         None => {
             if !config.dev_hooks {
                 tracing::warn!(
                     "no [store] section: the state is kept in memory and lost when serve stops"
                 );
             }
-            Arc::new(MemoryStore::new())
+            (Arc::new(MemoryStore::new()), None)
         }
     };
-    let provider = Arc::new(
-        ReferenceProvider::new(provider_config, store, clock, backend)
-            .map_err(|e| CliError::usage(format!("configuration: {e}")))?,
-    );
+    let mut provider = ReferenceProvider::new(provider_config, store, clock, backend)
+        .map_err(|e| CliError::usage(format!("configuration: {e}")))?;
+    if let Some(tokens) = page_tokens {
+        provider = provider.with_page_tokens(tokens);
+    }
+    let provider = Arc::new(provider);
     let mut partners = BearerTokens::new();
     for p in &config.partners {
         let name = provider_name(&p.provider)?;

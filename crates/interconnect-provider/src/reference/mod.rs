@@ -122,6 +122,14 @@ impl ReferenceProvider {
         })
     }
 
+    /// Issues and reads page tokens with `tokens` instead of a key random
+    /// to this process: replicas sharing a store share their signer, so a
+    /// listing goes on across replicas and restarts (LIST-4).
+    pub fn with_page_tokens(mut self, tokens: PageTokens) -> Self {
+        self.tokens = tokens;
+        self
+    }
+
     /// The configuration it serves.
     pub fn config(&self) -> &ProviderConfig {
         &self.config

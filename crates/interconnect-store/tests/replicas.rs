@@ -1,0 +1,133 @@
+//! Three reference providers, each with its own `PostgresStore` on one
+//! database, as three `serve` replicas would run (issue 15 item 6): the
+//! reservation rules hold across them, and a page token issued by one
+//! replica is read by the others. Runs when `INTERCONNECT_TEST_POSTGRES`
+//! names a database (each test in a schema of its own); skipped otherwise,
+//! unless `INTERCONNECT_REQUIRE_POSTGRES=1`.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use common::*;
+use interconnect_core::wire;
+use interconnect_provider::request;
+use interconnect_provider::store::Store;
+use interconnect_provider::testing::Fixture;
+use interconnect_provider::testing::scenarios::confirmed_key;
+use interconnect_provider::{
+    ConnectionCoordinator, ErrorKind, PageRequest, PageTokens, ReferenceProvider,
+};
+use interconnect_store::PostgresStore;
+
+/// The fixture (for issuing and confirming keys) and three replicas on its
+/// database, sharing its clock and its devices.
+fn replicas(schema: &TempSchema) -> (Fixture<Arc<ReferenceProvider>>, Vec<Arc<ReferenceProvider>>) {
+    let open = || -> Arc<dyn Store> {
+        Arc::new(PostgresStore::open(&schema.options(), &schema.key).expect("the store opens"))
+    };
+    let f = Fixture::with_store(open());
+    // As `serve` does with a durable store: the page token signer comes
+    // from the secrets key every replica shares.
+    let tokens = || PageTokens::with_signer(schema.key.page_token_signer());
+    let first = f.server.clone();
+    let mut all = Vec::new();
+    for _ in 0..3 {
+        all.push(Arc::new(
+            ReferenceProvider::new(
+                first.config().clone(),
+                open(),
+                f.clock.clone(),
+                f.backend.clone(),
+            )
+            .expect("the same configuration")
+            .with_page_tokens(tokens()),
+        ));
+    }
+    (f, all)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_creates_spread_over_three_replicas_give_exactly_fifty() {
+    let Some(url) = postgres_url("two_hundred_creates_spread_over_three_replicas") else {
+        return;
+    };
+    let schema = TempSchema::new(url);
+    let (f, replicas) = replicas(&schema);
+    // ix1 has room for 50 connections of 2000 Mbps (CONN-4, as the
+    // in-process scenario `concurrent_creates_never_overbook`).
+    let mut requests = Vec::new();
+    for _ in 0..200 {
+        let key = confirmed_key(&f, 2000).await;
+        requests.push(request::CreateConnection {
+            parent: f.interconnect("ix1"),
+            connection_id: key.shared_connection_uuid().as_str().to_owned(),
+            connection: wire::Connection {
+                bandwidth_mbps: Some(2000),
+                ..Default::default()
+            },
+        });
+    }
+    let caller = Arc::new(f.caller());
+    let tasks: Vec<_> = requests
+        .into_iter()
+        .enumerate()
+        .map(|(n, req)| {
+            let replica = replicas[n % replicas.len()].clone();
+            let caller = caller.clone();
+            tokio::spawn(async move { replica.create_connection(&caller, req).await })
+        })
+        .collect();
+    let (mut created, mut aborted, mut other) = (0, 0, Vec::new());
+    for task in tasks {
+        match task.await.expect("the task ran") {
+            Ok(_) => created += 1,
+            Err(e) if e.kind() == ErrorKind::Aborted && e.rule() == "CONN-4" => aborted += 1,
+            Err(e) => other.push(e),
+        }
+    }
+    assert!(other.is_empty(), "CONN-4: unexpected errors {other:?}");
+    assert_eq!(
+        (created, aborted),
+        (50, 150),
+        "CONN-4: exactly 50 fit across three replicas"
+    );
+
+    // Every replica sees the 50, and a listing begun on one replica goes on
+    // on the others with the page token it issued (LIST-*).
+    let mut names = BTreeSet::new();
+    let mut page = PageRequest::of_size(20);
+    let mut pages = 0;
+    loop {
+        let replica = &replicas[pages % replicas.len()];
+        let resp = replica
+            .list_connections(
+                &f.caller(),
+                request::ListConnections {
+                    parent: f.interconnect("ix1"),
+                    page: page.clone(),
+                },
+            )
+            .await
+            .expect("a page token of one replica is read by the others");
+        pages += 1;
+        for c in &resp.connections {
+            let name = c.name.as_ref().map(ToString::to_string);
+            assert!(
+                names.insert(name.clone()),
+                "no connection is listed twice: {name:?}"
+            );
+        }
+        match resp.next_page_token {
+            Some(t) => page = page.next(t),
+            None => break,
+        }
+    }
+    assert_eq!(
+        names.len(),
+        50,
+        "CONN-4, CONN-9: exactly 50 connections exist"
+    );
+    assert!(pages >= 3, "the listing crossed the three replicas");
+}
