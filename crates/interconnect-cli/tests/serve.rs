@@ -416,6 +416,42 @@ async fn serve_dev_prints_generated_tokens_and_serves_them() -> TestResult {
     Ok(())
 }
 
+/// Issue 15 item 5, issue 16: SIGTERM (what a service manager sends) stops
+/// `serve` cleanly: exit status 0, "stopped" printed, the port released.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_serve_cleanly() -> TestResult {
+    let port = free_port();
+    let port_text = port.to_string();
+    let mut server = spawn(&["serve", "--dev", "--port", &port_text], port);
+    let http = client();
+    wait_healthy(&http, &server).await?;
+    let pid = server.child.id().to_string();
+    let sent = Command::new("kill").args(["-TERM", &pid]).status()?;
+    assert!(sent.success(), "kill -TERM {pid}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = server.child.try_wait()? {
+            break status;
+        }
+        if Instant::now() > deadline {
+            return Err("serve did not stop within 30 s of SIGTERM".into());
+        }
+        tokio::time::sleep(POLL).await;
+    };
+    assert!(status.success(), "serve exits 0 on SIGTERM: {status}");
+    let mut out = String::new();
+    if let Some(mut stdout) = server.child.stdout.take() {
+        std::io::Read::read_to_string(&mut stdout, &mut out)?;
+    }
+    assert!(out.contains("stopped"), "{out}");
+    assert!(
+        std::net::TcpListener::bind(("127.0.0.1", port)).is_ok(),
+        "the port is released"
+    );
+    Ok(())
+}
+
 /// Issue 7's acceptance: `interconnect conformance` against
 /// `interconnect serve --dev` runs every vector (the development hooks move
 /// the server's clock, finish provisioning and activate MACsec keys; the

@@ -6,7 +6,7 @@
 //! `--config FILE` reads a [`ServeConfig`] (TOML); `--dev` builds one:
 //! the built-in default inventory, plain HTTP on 127.0.0.1, partner tokens
 //! from `--partner-token NAME=SECRET` or generated, customer and operator
-//! tokens generated, all printed at start. Stops on Ctrl-C.
+//! tokens generated, all printed at start. Stops on Ctrl-C or SIGTERM.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -401,7 +401,7 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
         .map_err(|e| CliError::new(ErrorKind::Io, format!("tokio runtime: {e}")))
 }
 
-/// Runs `serve` until Ctrl-C.
+/// Runs `serve` until Ctrl-C or SIGTERM.
 pub(crate) fn run(args: &ServeArgs) -> Result<Outcome, CliError> {
     init_tracing("info");
     let (config, printed) = match &args.config {
@@ -414,15 +414,43 @@ pub(crate) fn run(args: &ServeArgs) -> Result<Outcome, CliError> {
             .map_err(|e| CliError::new(ErrorKind::Io, format!("bind {}: {e}", config.listen)))?;
         let running = launch(listener, &config).await?;
         println!(
-            "serving {} at {} (customer API /customer/v1, operator API /operator/v1, health /healthz); Ctrl-C stops",
+            "serving {} at {} (customer API /customer/v1, operator API /operator/v1, health /healthz); Ctrl-C or SIGTERM stops",
             running.provider.config().provider,
             running.base_url
         );
         for line in &printed {
             println!("{line}");
         }
-        let _ = tokio::signal::ctrl_c().await;
+        let signal = stop_signal().await;
+        tracing::info!(signal, "stopping: finishing the requests in flight");
         running.stop().await?;
         Ok(Outcome::ok("stopped"))
     })
+}
+
+/// Waits for Ctrl-C (SIGINT) or, on Unix, SIGTERM (what a service manager
+/// or a container runtime sends), and names the one that came. Either one
+/// stops `serve` the same way: no new connection is accepted, requests in
+/// flight finish within the shutdown grace (OPS-23), the driver stops.
+async fn stop_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => tokio::select! {
+                _ = tokio::signal::ctrl_c() => "SIGINT",
+                _ = term.recv() => "SIGTERM",
+            },
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM; only Ctrl-C stops serve");
+                let _ = tokio::signal::ctrl_c().await;
+                "SIGINT"
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
+    }
 }
