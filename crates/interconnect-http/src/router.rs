@@ -133,11 +133,26 @@ pub fn router_with<C: ConnectionCoordinator + 'static>(
     config: RouterConfig,
 ) -> Router {
     let gate = Arc::new(config.gate("partner", PartnerAdmission { authenticator }));
-    routes::routes::<C>()
+    let partner_api = routes::routes::<C>()
         .fallback(unknown_route)
         .layer(middleware::map_response(shape_method_not_allowed))
         .layer(middleware::from_fn_with_state(gate, gate_request))
-        .with_state(coordinator)
+        .with_state(coordinator);
+    // axum's method router adds `Allow` to whatever its layered fallback
+    // answers, the gate's 401 included; removing it needs a layer outside
+    // the whole router.
+    Router::new()
+        .fallback_service(partner_api)
+        .layer(middleware::map_response(hide_routes_from_anonymous))
+}
+
+/// A 401 tells nothing about the route (issue 19 item 4): no `Allow` header
+/// for an anonymous call with a method the path does not offer.
+async fn hide_routes_from_anonymous(mut response: Response) -> Response {
+    if response.status() == StatusCode::UNAUTHORIZED {
+        response.headers_mut().remove(header::ALLOW);
+    }
+    response
 }
 
 /// 404 for a path the specification does not define (ERR-3).

@@ -100,6 +100,27 @@ async fn missing_or_wrong_tokens_are_401_with_a_bearer_challenge() {
     // Unknown routes are not revealed before authentication either.
     let (status, _) = s.get("/nothing/here", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "AUTH-1 before ERR-3");
+    // Nor are the methods of a known route: an anonymous wrong method, an
+    // anonymous unknown path and an anonymous right call answer alike, with
+    // no `Allow` header that would map the routes (issue 19 item 4).
+    let mut answers = Vec::new();
+    for (method, path) in [
+        (Method::DELETE, "/providers"),
+        (Method::GET, "/nothing/here"),
+        (Method::GET, "/providers"),
+    ] {
+        let (status, headers, text) = s.send(s.req(method.clone(), path, None)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}: {text}");
+        assert!(
+            headers.get("allow").is_none(),
+            "{method} {path}: a 401 carries no Allow header"
+        );
+        answers.push(error_of(&text));
+    }
+    assert!(
+        answers.windows(2).all(|w| w[0] == w[1]),
+        "the three anonymous answers are the same: {answers:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
