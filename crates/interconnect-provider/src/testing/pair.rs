@@ -27,7 +27,7 @@ use crate::peer::{Peer, PeerFuture};
 use crate::reference::ReferenceProvider;
 use crate::request;
 use crate::retry::Backoff;
-use crate::store::MemoryStore;
+use crate::store::{MemoryStore, Store};
 
 use super::PROVISIONING_DELAY_SECONDS;
 
@@ -249,6 +249,22 @@ impl Pair {
     /// Panics when the two copies of the shared static resources disagree
     /// (ENV-12, ENV-15, [`check_pair`](crate::reference::check_pair)).
     pub fn with_configs(aws_config: ProviderConfig, gcp_config: ProviderConfig) -> Self {
+        Self::with_configs_and_stores(
+            aws_config,
+            gcp_config,
+            Arc::new(MemoryStore::new()),
+            Arc::new(MemoryStore::new()),
+        )
+    }
+
+    /// [`with_configs`](Self::with_configs) with each provider's state in
+    /// the given store (a durable store's tests and benchmarks).
+    pub fn with_configs_and_stores(
+        aws_config: ProviderConfig,
+        gcp_config: ProviderConfig,
+        aws_store: Arc<dyn Store>,
+        gcp_store: Arc<dyn Store>,
+    ) -> Self {
         if let Err(e) = crate::reference::check_pair(&aws_config, &gcp_config) {
             panic!("the pair's configurations disagree: {e}");
         }
@@ -256,20 +272,18 @@ impl Pair {
         let delay = Duration::seconds(PROVISIONING_DELAY_SECONDS);
         let aws_backend = Arc::new(InMemoryBackend::new(clock.clone(), delay));
         let gcp_backend = Arc::new(InMemoryBackend::new(clock.clone(), delay));
-        let build = |config: ProviderConfig, backend: Arc<InMemoryBackend>, seed: u64| {
+        let build = |config: ProviderConfig,
+                     store: Arc<dyn Store>,
+                     backend: Arc<InMemoryBackend>,
+                     seed: u64| {
             Arc::new(
-                ReferenceProvider::new(
-                    config,
-                    Arc::new(MemoryStore::new()),
-                    clock.clone(),
-                    backend,
-                )
-                .unwrap_or_else(|e| panic!("pair configuration: {e}"))
-                .with_retry_policy(Backoff::default(), Some(seed)),
+                ReferenceProvider::new(config, store, clock.clone(), backend)
+                    .unwrap_or_else(|e| panic!("pair configuration: {e}"))
+                    .with_retry_policy(Backoff::default(), Some(seed)),
             )
         };
-        let aws = build(aws_config, aws_backend.clone(), 1);
-        let gcp = build(gcp_config, gcp_backend.clone(), 2);
+        let aws = build(aws_config, aws_store, aws_backend.clone(), 1);
+        let gcp = build(gcp_config, gcp_store, gcp_backend.clone(), 2);
         let to_gcp = Arc::new(SwitchablePeer::new(gcp.clone()));
         let to_aws = Arc::new(SwitchablePeer::new(aws.clone()));
         aws.peers()
