@@ -118,7 +118,7 @@ impl<C: ConnectionCoordinator> Mutant<C> {
 }
 
 macro_rules! delegate {
-    ($($variant:ident $method:ident $response:ident,)*) => {
+    ($($variant:ident $method:ident -> $response:ident, $kind:ident, $http:ident $path:literal;)*) => {
         impl<C: ConnectionCoordinator> ConnectionCoordinator for Mutant<C> {
             $(
                 async fn $method(
@@ -133,4 +133,4 @@ macro_rules! delegate {
     };
 }
 
-crate::for_each_operation!(delegate);
+interconnect_provider::for_each_operation!(delegate);

@@ -1,70 +1,30 @@
-//! The 33 operations of the specification (`openapi.yaml` paths) as data: a
+//! The 35 operations of the specification (`openapi.yaml` paths) as data: a
 //! scenario step names an operation id, a resource name, query parameters
 //! and a JSON body; [`OperationCall::parse`] turns them into the typed
 //! request of `interconnect_provider::request`, and [`invoke`] runs it on any
 //! [`ConnectionCoordinator`] and answers the response as JSON.
 //!
-//! One table ([`for_each_operation!`](crate::for_each_operation)) lists every
-//! operation once; [`AnyRequest`], [`invoke`] and the delegation of
-//! [`Mutant`](super::mutant::Mutant) are generated from it.
+//! The provider crate's operation table
+//! ([`for_each_operation!`](interconnect_provider::for_each_operation)) lists
+//! every operation once; [`AnyRequest`], [`invoke`], the delegation of
+//! [`Mutant`](super::mutant::Mutant) and the retries of
+//! [`Patient`](super::patient::Patient) are generated from it.
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
+use interconnect_core::names::{
+    ChannelName, ConnectionName, EnvironmentName, FeatureName, InterconnectName, IssueName,
+    MacSecKeyName, ProviderName,
+};
 use interconnect_core::wire::from_value;
-use interconnect_provider::request;
+use interconnect_provider::request::{self, Binding, Source, Target};
 use interconnect_provider::{Caller, ConnectionCoordinator, CoordinatorError, PageRequest};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// Calls `$mac!` with the table of the 33 operations:
-/// `Variant method ResponseType` (the request type is `request::Variant`, the
-/// response `interconnect_core::wire::ResponseType`), in `openapi.yaml`
-/// order.
-#[macro_export]
-macro_rules! for_each_operation {
-    ($mac:ident) => {
-        $mac! {
-            ListProviders list_providers ListProvidersResponse,
-            GetProvider get_provider Provider,
-            ListEnvironments list_environments ListEnvironmentsResponse,
-            GetEnvironment get_environment Environment,
-            ConfirmActivationKey confirm_activation_key ConfirmActivationKeyResponse,
-            GetActivationKeyParameters get_activation_key_parameters GetActivationKeyParametersResponse,
-            ListInterconnects list_interconnects ListInterconnectsResponse,
-            GetInterconnect get_interconnect Interconnect,
-            ListChannels list_channels ListChannelsResponse,
-            GetChannel get_channel Channel,
-            NotifyMaintenance notify_maintenance Empty,
-            RequestMacSecKeyRotation request_mac_sec_key_rotation Empty,
-            GetMaintenanceEvents get_maintenance_events GetMaintenanceEventsResponse,
-            CreateMacSecKey create_mac_sec_key MacSecKey,
-            ListMacSecKeys list_mac_sec_keys ListMacSecKeysResponse,
-            GetMacSecKey get_mac_sec_key MacSecKey,
-            DeleteMacSecKey delete_mac_sec_key Empty,
-            ListConnections list_connections ListConnectionsResponse,
-            CreateConnection create_connection Connection,
-            DeleteConnection delete_connection Empty,
-            GetConnection get_connection Connection,
-            UpdateConnection update_connection Connection,
-            GenerateFeatureGuidance generate_feature_guidance GenerateFeatureGuidanceResponse,
-            NotifyConnectionStatus notify_connection_status Empty,
-            ListFeatures list_features ListFeaturesResponse,
-            CreateFeature create_feature Feature,
-            DeleteFeature delete_feature Empty,
-            GetFeature get_feature Feature,
-            UpdateFeature update_feature Feature,
-            ListIssues list_issues ListIssuesResponse,
-            CreateIssue create_issue Issue,
-            GetIssue get_issue Issue,
-            CloseIssue close_issue Issue,
-            ListComments list_comments ListCommentsResponse,
-            AddComment add_comment AddCommentResponse,
-        }
-    };
-}
-
 macro_rules! any_request {
-    ($($variant:ident $method:ident $response:ident,)*) => {
+    ($($variant:ident $method:ident -> $response:ident, $kind:ident, $http:ident $path:literal;)*) => {
         /// The typed request of any one operation.
         #[derive(Debug, Clone, PartialEq)]
         pub enum AnyRequest {
@@ -72,6 +32,21 @@ macro_rules! any_request {
                 #[doc = concat!("`", stringify!($variant), "`.")]
                 $variant(request::$variant),
             )*
+        }
+
+        impl OperationCall {
+            /// The typed request, read through its
+            /// [`Binding`](interconnect_provider::request::Binding).
+            pub fn parse(&self) -> Result<AnyRequest, CallError> {
+                match self.operation.as_str() {
+                    $(
+                        stringify!($variant) => {
+                            Ok(AnyRequest::$variant(request::$variant::read(self)?))
+                        }
+                    )*
+                    other => Err(CallError::UnknownOperation(other.to_owned())),
+                }
+            }
         }
 
         impl AnyRequest {
@@ -107,7 +82,7 @@ macro_rules! any_request {
     };
 }
 
-for_each_operation!(any_request);
+interconnect_provider::for_each_operation!(any_request);
 
 /// An error as the JSON a step's assertions read:
 /// `{"error": {"code", "status", "rule", "message"}}`.
@@ -125,7 +100,7 @@ pub fn error_json(error: &CoordinatorError) -> Value {
 /// Why a step's operation could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CallError {
-    /// The operation id is not one of the 33.
+    /// The operation id is not one of the 35.
     #[error("unknown operation `{0}`")]
     UnknownOperation(String),
     /// The operation addresses a resource and the step gives no `path`.
@@ -244,123 +219,60 @@ impl OperationCall {
             },
         })
     }
+}
 
-    /// The typed request.
-    pub fn parse(&self) -> Result<AnyRequest, CallError> {
-        use AnyRequest as A;
-        use request as r;
-        Ok(match self.operation.as_str() {
-            "ListProviders" => A::ListProviders(r::ListProviders {}),
-            "GetProvider" => A::GetProvider(r::GetProvider { name: self.name()? }),
-            "ListEnvironments" => A::ListEnvironments(r::ListEnvironments {
-                parent: self.name()?,
-                page: self.page()?,
-            }),
-            "GetEnvironment" => A::GetEnvironment(r::GetEnvironment { name: self.name()? }),
-            "ConfirmActivationKey" => A::ConfirmActivationKey(r::ConfirmActivationKey {
-                name: self.name()?,
-                body: self.body()?,
-            }),
-            "GetActivationKeyParameters" => {
-                A::GetActivationKeyParameters(r::GetActivationKeyParameters { name: self.name()? })
+impl Source for OperationCall {
+    type Error = CallError;
+
+    fn page(&self) -> Result<PageRequest, CallError> {
+        OperationCall::page(self)
+    }
+
+    fn id(&self, key: &'static str) -> Result<String, CallError> {
+        OperationCall::id(self, key)
+    }
+
+    fn optional(&self, key: &'static str) -> Result<Option<String>, CallError> {
+        self.query_text(key)
+    }
+
+    /// The body, `{}` when absent: whether the operation requires one is
+    /// the target's to say.
+    fn body<T: DeserializeOwned + Default>(
+        &self,
+        _operation: &'static str,
+        _required: bool,
+    ) -> Result<T, CallError> {
+        OperationCall::body(self)
+    }
+}
+
+/// The resource names a step's `path` can give.
+macro_rules! targets {
+    ($($name:ty),* $(,)?) => {
+        $( impl Target<$name> for OperationCall {
+            fn target(&self) -> Result<$name, CallError> {
+                self.name()
             }
-            "ListInterconnects" => A::ListInterconnects(r::ListInterconnects {
-                parent: self.name()?,
-                page: self.page()?,
-            }),
-            "GetInterconnect" => A::GetInterconnect(r::GetInterconnect { name: self.name()? }),
-            "ListChannels" => A::ListChannels(r::ListChannels {
-                parent: self.name()?,
-                page: self.page()?,
-            }),
-            "GetChannel" => A::GetChannel(r::GetChannel { name: self.name()? }),
-            "NotifyMaintenance" => A::NotifyMaintenance(r::NotifyMaintenance {
-                channel: self.name()?,
-                body: self.body()?,
-            }),
-            "RequestMacSecKeyRotation" => {
-                A::RequestMacSecKeyRotation(r::RequestMacSecKeyRotation {
-                    channel: self.name()?,
-                    body: self.body()?,
-                })
-            }
-            "GetMaintenanceEvents" => A::GetMaintenanceEvents(r::GetMaintenanceEvents {
-                channel: self.name()?,
-            }),
-            "CreateMacSecKey" => A::CreateMacSecKey(r::CreateMacSecKey {
-                parent: self.name()?,
-                mac_sec_key_id: self.id("macSecKeyId")?,
-                mac_sec_key: self.body()?,
-            }),
-            "ListMacSecKeys" => A::ListMacSecKeys(r::ListMacSecKeys {
-                parent: self.name()?,
-            }),
-            "GetMacSecKey" => A::GetMacSecKey(r::GetMacSecKey { name: self.name()? }),
-            "DeleteMacSecKey" => A::DeleteMacSecKey(r::DeleteMacSecKey { name: self.name()? }),
-            "ListConnections" => A::ListConnections(r::ListConnections {
-                parent: self.name()?,
-                page: self.page()?,
-            }),
-            "CreateConnection" => A::CreateConnection(r::CreateConnection {
-                parent: self.name()?,
-                connection_id: self.id("connectionId")?,
-                connection: self.body()?,
-            }),
-            "DeleteConnection" => A::DeleteConnection(r::DeleteConnection { name: self.name()? }),
-            "GetConnection" => A::GetConnection(r::GetConnection { name: self.name()? }),
-            "UpdateConnection" => A::UpdateConnection(r::UpdateConnection {
-                name: self.name()?,
-                update_mask: self.query_text("updateMask")?,
-                connection: self.body()?,
-            }),
-            "GenerateFeatureGuidance" => A::GenerateFeatureGuidance(r::GenerateFeatureGuidance {
-                name: self.name()?,
-                body: self.body()?,
-            }),
-            "NotifyConnectionStatus" => A::NotifyConnectionStatus(r::NotifyConnectionStatus {
-                name: self.name()?,
-                body: self.body()?,
-            }),
-            "ListFeatures" => A::ListFeatures(r::ListFeatures {
-                parent: self.name()?,
-                page: self.page()?,
-            }),
-            "CreateFeature" => A::CreateFeature(r::CreateFeature {
-                parent: self.name()?,
-                feature_id: self.id("featureId")?,
-                feature: self.body()?,
-            }),
-            "DeleteFeature" => A::DeleteFeature(r::DeleteFeature { name: self.name()? }),
-            "GetFeature" => A::GetFeature(r::GetFeature { name: self.name()? }),
-            "UpdateFeature" => A::UpdateFeature(r::UpdateFeature {
-                name: self.name()?,
-                update_mask: self.query_text("updateMask")?,
-                feature: self.body()?,
-            }),
-            "ListIssues" => A::ListIssues(r::ListIssues {
-                parent: self.name()?,
-                page: self.page()?,
-            }),
-            "CreateIssue" => A::CreateIssue(r::CreateIssue {
-                parent: self.name()?,
-                issue_id: self.id("issueId")?,
-                issue: self.body()?,
-            }),
-            "GetIssue" => A::GetIssue(r::GetIssue { name: self.name()? }),
-            "CloseIssue" => A::CloseIssue(r::CloseIssue {
-                name: self.name()?,
-                body: self.body()?,
-            }),
-            "ListComments" => A::ListComments(r::ListComments {
-                parent: self.name()?,
-                page: self.page()?,
-            }),
-            "AddComment" => A::AddComment(r::AddComment {
-                name: self.name()?,
-                body: self.body()?,
-            }),
-            other => return Err(CallError::UnknownOperation(other.to_owned())),
-        })
+        } )*
+    };
+}
+
+targets!(
+    ProviderName,
+    EnvironmentName,
+    InterconnectName,
+    ChannelName,
+    MacSecKeyName,
+    ConnectionName,
+    FeatureName,
+    IssueName,
+);
+
+/// `ListProviders` addresses no resource.
+impl Target<()> for OperationCall {
+    fn target(&self) -> Result<(), CallError> {
+        Ok(())
     }
 }
 

@@ -53,7 +53,7 @@ impl<C> Patient<C> {
 }
 
 macro_rules! patient {
-    ($($variant:ident $method:ident $response:ident,)*) => {
+    ($($variant:ident $method:ident -> $response:ident, $kind:ident, $http:ident $path:literal;)*) => {
         impl<C: ConnectionCoordinator> ConnectionCoordinator for Patient<C> {
             $(
                 async fn $method(
@@ -80,4 +80,4 @@ macro_rules! patient {
     };
 }
 
-crate::for_each_operation!(patient);
+interconnect_provider::for_each_operation!(patient);

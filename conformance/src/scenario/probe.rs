@@ -6,17 +6,20 @@
 //! placeholders; `{connectionId}` is the probe's connection id; the other
 //! ids name nothing, since authentication comes before any lookup.
 
+use std::sync::LazyLock;
+
+use interconnect_provider::request::{self, Row};
 use serde_json::Value;
 
 /// One operation as a raw request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProbeRequest {
     /// The operation id.
     pub operation: &'static str,
     /// The HTTP method.
     pub method: &'static str,
     /// The path and query under the base URL, with placeholders.
-    pub path: &'static str,
+    pub path: String,
     /// Whether the operation takes a JSON body (`{}` is sent).
     pub has_body: bool,
 }
@@ -26,122 +29,58 @@ impl ProbeRequest {
     pub fn body(&self) -> Option<Value> {
         self.has_body.then(|| Value::Object(serde_json::Map::new()))
     }
-}
 
-const fn get(operation: &'static str, path: &'static str) -> ProbeRequest {
-    ProbeRequest {
-        operation,
-        method: "GET",
-        path,
-        has_body: false,
+    /// The probe of one row of the operation table: the template's path
+    /// under the deepest resource a scenario discovers (`{provider}`,
+    /// `{environment}`, `{interconnect}`, `{channel.1}`), the connection as
+    /// `{connectionId}`, other resources as `probe`, and the query a create
+    /// needs (`?featureId=probe`) or UpdateFeature's `updateMask=*`.
+    fn of(row: &Row) -> Self {
+        let mut path = String::new();
+        for segment in row.path.split('/').skip(1) {
+            let text = match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some("provider" | "environment" | "interconnect") => {
+                    path.clear();
+                    segment.to_owned()
+                }
+                Some("channel") => {
+                    path.clear();
+                    "{channel.1}".to_owned()
+                }
+                Some(level) => probe_id(level),
+                None => segment.to_owned(),
+            };
+            path.push('/');
+            path.push_str(&text);
+        }
+        if let Some(parameter) = row.id_parameter() {
+            let level = parameter.trim_end_matches("Id");
+            path.push_str(&format!("?{parameter}={}", probe_id(level)));
+        }
+        if row.operation == "UpdateFeature" {
+            path.push_str("?updateMask=*");
+        }
+        ProbeRequest {
+            operation: row.operation,
+            method: row.method.as_str(),
+            path,
+            has_body: row.method.has_body(),
+        }
     }
 }
 
-const fn post(operation: &'static str, path: &'static str) -> ProbeRequest {
-    ProbeRequest {
-        operation,
-        method: "POST",
-        path,
-        has_body: true,
+/// The id a probe gives a resource below the discovered ones.
+fn probe_id(level: &str) -> String {
+    match level {
+        "connection" => "{connectionId}".to_owned(),
+        _ => "probe".to_owned(),
     }
 }
 
-const fn delete(operation: &'static str, path: &'static str) -> ProbeRequest {
-    ProbeRequest {
-        operation,
-        method: "DELETE",
-        path,
-        has_body: false,
-    }
-}
-
-/// The 35 operations of upstream main, in `openapi.yaml` order.
-pub const PROBES: [ProbeRequest; 35] = [
-    get("ListProviders", "/providers"),
-    get("GetProvider", "/{provider}"),
-    get("ListEnvironments", "/{provider}/environments"),
-    get("GetEnvironment", "/{environment}"),
-    post(
-        "ConfirmActivationKey",
-        "/{environment}/ConfirmActivationKey",
-    ),
-    get(
-        "GetActivationKeyParameters",
-        "/{environment}/activationKeyParameters",
-    ),
-    get("ListInterconnects", "/{environment}/interconnects"),
-    get("GetInterconnect", "/{interconnect}"),
-    get("ListChannels", "/{interconnect}/channels"),
-    get("GetChannel", "/{channel.1}"),
-    post("NotifyMaintenance", "/{channel.1}/NotifyMaintenance"),
-    post(
-        "RequestMacSecKeyRotation",
-        "/{channel.1}/RequestMacSecKeyRotation",
-    ),
-    get("GetMaintenanceEvents", "/{channel.1}/maintenanceEvents"),
-    post(
-        "CreateMacSecKey",
-        "/{channel.1}/macSecKeys?macSecKeyId=probe",
-    ),
-    get("ListMacSecKeys", "/{channel.1}/macSecKeys"),
-    get("GetMacSecKey", "/{channel.1}/macSecKeys/probe"),
-    delete("DeleteMacSecKey", "/{channel.1}/macSecKeys/probe"),
-    get("ListConnections", "/{interconnect}/connections"),
-    post(
-        "CreateConnection",
-        "/{interconnect}/connections?connectionId={connectionId}",
-    ),
-    delete(
-        "DeleteConnection",
-        "/{interconnect}/connections/{connectionId}",
-    ),
-    get(
-        "GetConnection",
-        "/{interconnect}/connections/{connectionId}",
-    ),
-    ProbeRequest {
-        operation: "UpdateConnection",
-        method: "PATCH",
-        path: "/{interconnect}/connections/{connectionId}",
-        has_body: true,
-    },
-    post(
-        "GenerateFeatureGuidance",
-        "/{interconnect}/connections/{connectionId}/GenerateFeatureGuidance",
-    ),
-    post(
-        "NotifyConnectionStatus",
-        "/{interconnect}/connections/{connectionId}/NotifyConnectionStatus",
-    ),
-    get(
-        "ListFeatures",
-        "/{interconnect}/connections/{connectionId}/features",
-    ),
-    post(
-        "CreateFeature",
-        "/{interconnect}/connections/{connectionId}/features?featureId=probe",
-    ),
-    delete(
-        "DeleteFeature",
-        "/{interconnect}/connections/{connectionId}/features/probe",
-    ),
-    get(
-        "GetFeature",
-        "/{interconnect}/connections/{connectionId}/features/probe",
-    ),
-    ProbeRequest {
-        operation: "UpdateFeature",
-        method: "PATCH",
-        path: "/{interconnect}/connections/{connectionId}/features/probe?updateMask=*",
-        has_body: true,
-    },
-    get("ListIssues", "/{provider}/issues"),
-    post("CreateIssue", "/{provider}/issues?issueId=probe"),
-    get("GetIssue", "/{provider}/issues/probe"),
-    post("CloseIssue", "/{provider}/issues/probe/Close"),
-    get("ListComments", "/{provider}/issues/probe/comments"),
-    post("AddComment", "/{provider}/issues/probe/AddComment"),
-];
+/// The 35 operations of upstream main, in `openapi.yaml` order, from the
+/// provider crate's operation table.
+pub static PROBES: LazyLock<Vec<ProbeRequest>> =
+    LazyLock::new(|| request::TABLE.iter().map(ProbeRequest::of).collect());
 
 #[cfg(test)]
 mod tests {

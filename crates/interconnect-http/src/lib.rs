@@ -10,7 +10,7 @@
 //! |---|---|---|
 //! | `router` | [`router()`], [`router_with`], [`RouterConfig`]: the partner API behind the gate, 404 and 405 | `openapi.yaml` paths; E-36 |
 //! | `gate` | the gate every API passes: request id, access log, authentication before the body is read, rate limit, body limits; refused tokens counted, not logged one by one | OPS-24 |
-//! | [`routes`] | one handler per operation, by family; custom methods as `/Verb` segments | `paths/*.yaml` |
+//! | [`routes`] | one handler per operation, generated from the operation table at its row's method and path; custom methods as `/Verb` segments | `paths/*.yaml` |
 //! | [`segments`] | path parameters read into typed names (NAME-9) | `parameters/_index.yaml` path parameters |
 //! | [`query`] | operation and global query parameters (`$alt`, `$prettyPrint`, `$.xgafv`, `$callback`) | `parameters/_index.yaml`; `paths/*.yaml`; E-35 |
 //! | [`body`] | request bodies: limit (413), required or `{}`, errors naming the JSON path | `requestBody` of `paths/*.yaml`; E-11 |

@@ -9,6 +9,7 @@
 //! | module | what it holds | upstream source |
 //! |---|---|---|
 //! | [`coordinator`] | the `ConnectionCoordinator` trait | `openapi.yaml` paths |
+//! | [`operations`] | the operation table: every operation once, with its request, response, kind, HTTP method and path | `openapi.yaml` paths |
 //! | [`request`] | one typed request per operation | `paths/*.yaml` parameters and bodies |
 //! | [`error`] | `CoordinatorError`, `ErrorKind` and the status table | `parameters/_index.yaml` `$.xgafv`; E-36 |
 //! | [`caller`] | the authenticated caller and the providers it may act as | `docs/Protocols.md` "Provider" |
@@ -29,6 +30,7 @@ pub mod coordinator;
 pub mod customer;
 pub mod error;
 pub mod negotiator;
+pub mod operations;
 pub mod operator;
 pub mod page;
 pub mod peer;

@@ -35,7 +35,7 @@ pub const MAX_PAGE_SIZE: usize = 1000;
 const MAX_TOKEN_CHARS: usize = 4096;
 
 /// The paging parameters of a `List*` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PageRequest {
     /// `pageSize`: absent or 0 means [`DEFAULT_PAGE_SIZE`], above
     /// [`MAX_PAGE_SIZE`] means [`MAX_PAGE_SIZE`], negative is refused.

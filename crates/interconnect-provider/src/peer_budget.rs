@@ -168,10 +168,10 @@ impl BudgetedPeer {
 }
 
 macro_rules! budgeted {
-    ($($fn:ident: $req:ident -> $resp:ty;)*) => {
+    ($($req:ident $fn:ident -> $resp:ident, $kind:ident, $http:ident $path:literal;)*) => {
         impl Peer for BudgetedPeer {
             $(
-                fn $fn<'a>(&'a self, caller: &'a Caller, request: request::$req) -> PeerFuture<'a, $resp> {
+                fn $fn<'a>(&'a self, caller: &'a Caller, request: request::$req) -> PeerFuture<'a, wire::$resp> {
                     Box::pin(async move {
                         let slot = self.admit()?;
                         let answer = self.inner.$fn(caller, request).await;
@@ -187,40 +187,4 @@ macro_rules! budgeted {
     };
 }
 
-budgeted! {
-    list_providers: ListProviders -> wire::ListProvidersResponse;
-    get_provider: GetProvider -> wire::Provider;
-    list_environments: ListEnvironments -> wire::ListEnvironmentsResponse;
-    get_environment: GetEnvironment -> wire::Environment;
-    confirm_activation_key: ConfirmActivationKey -> wire::ConfirmActivationKeyResponse;
-    get_activation_key_parameters: GetActivationKeyParameters -> wire::GetActivationKeyParametersResponse;
-    list_interconnects: ListInterconnects -> wire::ListInterconnectsResponse;
-    get_interconnect: GetInterconnect -> wire::Interconnect;
-    list_channels: ListChannels -> wire::ListChannelsResponse;
-    get_channel: GetChannel -> wire::Channel;
-    notify_maintenance: NotifyMaintenance -> wire::Empty;
-    request_mac_sec_key_rotation: RequestMacSecKeyRotation -> wire::Empty;
-    get_maintenance_events: GetMaintenanceEvents -> wire::GetMaintenanceEventsResponse;
-    create_mac_sec_key: CreateMacSecKey -> wire::MacSecKey;
-    list_mac_sec_keys: ListMacSecKeys -> wire::ListMacSecKeysResponse;
-    get_mac_sec_key: GetMacSecKey -> wire::MacSecKey;
-    delete_mac_sec_key: DeleteMacSecKey -> wire::Empty;
-    list_connections: ListConnections -> wire::ListConnectionsResponse;
-    create_connection: CreateConnection -> wire::Connection;
-    delete_connection: DeleteConnection -> wire::Empty;
-    get_connection: GetConnection -> wire::Connection;
-    update_connection: UpdateConnection -> wire::Connection;
-    generate_feature_guidance: GenerateFeatureGuidance -> wire::GenerateFeatureGuidanceResponse;
-    notify_connection_status: NotifyConnectionStatus -> wire::Empty;
-    list_features: ListFeatures -> wire::ListFeaturesResponse;
-    create_feature: CreateFeature -> wire::Feature;
-    delete_feature: DeleteFeature -> wire::Empty;
-    get_feature: GetFeature -> wire::Feature;
-    update_feature: UpdateFeature -> wire::Feature;
-    list_issues: ListIssues -> wire::ListIssuesResponse;
-    create_issue: CreateIssue -> wire::Issue;
-    get_issue: GetIssue -> wire::Issue;
-    close_issue: CloseIssue -> wire::Issue;
-    list_comments: ListComments -> wire::ListCommentsResponse;
-    add_comment: AddComment -> wire::AddCommentResponse;
-}
+crate::for_each_operation!(budgeted);

@@ -217,77 +217,54 @@ impl Watcher {
 }
 
 macro_rules! watched {
-    ($($fn:ident: $req:ident -> $resp:ty;)*) => {
+    ($($req:ident $fn:ident -> $resp:ident, $kind:ident, $http:ident $path:literal;)*) => {
         impl Peer for Watcher {
-            $(
-                fn $fn<'a>(&'a self, caller: &'a Caller, request: request::$req) -> PeerFuture<'a, $resp> {
-                    self.check();
-                    self.inner.$fn(caller, request)
-                }
-            )*
-            fn create_mac_sec_key<'a>(
-                &'a self,
-                caller: &'a Caller,
-                request: request::CreateMacSecKey,
-            ) -> PeerFuture<'a, wire::MacSecKey> {
-                self.check();
-                let local = self
-                    .aws_ix
-                    .channel(request.parent.id())
-                    .and_then(|c| c.mac_sec_key(&request.mac_sec_key_id));
-                let standby = local.as_ref().is_ok_and(|k| {
-                    self.aws_backend
-                        .mac_sec_keys_on(k.channel())
-                        .contains(&(k.clone(), false))
-                });
-                if !standby {
-                    self.violate(format!(
-                        "MACSEC-19: {} reached the peer before it was in standby at aws",
-                        request.mac_sec_key_id
-                    ));
-                }
-                self.inner.create_mac_sec_key(caller, request)
-            }
+            $( watched_call!($req $fn $resp); )*
         }
     };
 }
 
-watched! {
-    list_providers: ListProviders -> wire::ListProvidersResponse;
-    get_provider: GetProvider -> wire::Provider;
-    list_environments: ListEnvironments -> wire::ListEnvironmentsResponse;
-    get_environment: GetEnvironment -> wire::Environment;
-    confirm_activation_key: ConfirmActivationKey -> wire::ConfirmActivationKeyResponse;
-    get_activation_key_parameters: GetActivationKeyParameters -> wire::GetActivationKeyParametersResponse;
-    list_interconnects: ListInterconnects -> wire::ListInterconnectsResponse;
-    get_interconnect: GetInterconnect -> wire::Interconnect;
-    list_channels: ListChannels -> wire::ListChannelsResponse;
-    get_channel: GetChannel -> wire::Channel;
-    notify_maintenance: NotifyMaintenance -> wire::Empty;
-    request_mac_sec_key_rotation: RequestMacSecKeyRotation -> wire::Empty;
-    get_maintenance_events: GetMaintenanceEvents -> wire::GetMaintenanceEventsResponse;
-    list_mac_sec_keys: ListMacSecKeys -> wire::ListMacSecKeysResponse;
-    get_mac_sec_key: GetMacSecKey -> wire::MacSecKey;
-    delete_mac_sec_key: DeleteMacSecKey -> wire::Empty;
-    list_connections: ListConnections -> wire::ListConnectionsResponse;
-    create_connection: CreateConnection -> wire::Connection;
-    delete_connection: DeleteConnection -> wire::Empty;
-    get_connection: GetConnection -> wire::Connection;
-    update_connection: UpdateConnection -> wire::Connection;
-    generate_feature_guidance: GenerateFeatureGuidance -> wire::GenerateFeatureGuidanceResponse;
-    notify_connection_status: NotifyConnectionStatus -> wire::Empty;
-    list_features: ListFeatures -> wire::ListFeaturesResponse;
-    create_feature: CreateFeature -> wire::Feature;
-    delete_feature: DeleteFeature -> wire::Empty;
-    get_feature: GetFeature -> wire::Feature;
-    update_feature: UpdateFeature -> wire::Feature;
-    list_issues: ListIssues -> wire::ListIssuesResponse;
-    create_issue: CreateIssue -> wire::Issue;
-    get_issue: GetIssue -> wire::Issue;
-    close_issue: CloseIssue -> wire::Issue;
-    list_comments: ListComments -> wire::ListCommentsResponse;
-    add_comment: AddComment -> wire::AddCommentResponse;
+/// One operation through the [`Watcher`]: every call checks MACSEC-5;
+/// `CreateMacSecKey` also checks MACSEC-19.
+macro_rules! watched_call {
+    (CreateMacSecKey create_mac_sec_key MacSecKey) => {
+        fn create_mac_sec_key<'a>(
+            &'a self,
+            caller: &'a Caller,
+            request: request::CreateMacSecKey,
+        ) -> PeerFuture<'a, wire::MacSecKey> {
+            self.check();
+            let local = self
+                .aws_ix
+                .channel(request.parent.id())
+                .and_then(|c| c.mac_sec_key(&request.mac_sec_key_id));
+            let standby = local.as_ref().is_ok_and(|k| {
+                self.aws_backend
+                    .mac_sec_keys_on(k.channel())
+                    .contains(&(k.clone(), false))
+            });
+            if !standby {
+                self.violate(format!(
+                    "MACSEC-19: {} reached the peer before it was in standby at aws",
+                    request.mac_sec_key_id
+                ));
+            }
+            self.inner.create_mac_sec_key(caller, request)
+        }
+    };
+    ($req:ident $fn:ident $resp:ident) => {
+        fn $fn<'a>(
+            &'a self,
+            caller: &'a Caller,
+            request: request::$req,
+        ) -> PeerFuture<'a, wire::$resp> {
+            self.check();
+            self.inner.$fn(caller, request)
+        }
+    };
 }
+
+interconnect_provider::for_each_operation!(watched);
 
 /// The default pair whose devices move to a received key once installed,
 /// aws reaching gcp through a [`Watcher`].

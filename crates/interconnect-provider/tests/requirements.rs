@@ -48,17 +48,14 @@ fn every_rule_the_crate_reports_is_indexed_and_enforced() {
 #[test]
 fn the_trait_has_the_operations_of_the_specification() {
     let source = read("src/coordinator.rs");
+    // The trait's methods: the forwarding for `Arc` is generated from the
+    // operation table (`fn $fn`), so it is not counted.
     let methods = source
         .lines()
-        .filter(|l| l.trim_start().starts_with("fn "))
+        .filter(|l| l.trim_start().starts_with("fn ") && !l.contains('$'))
         .count();
     let count = interconnect_provider::request::OPERATIONS.len();
-    // Each operation appears twice: in the trait and in the blanket impl for Arc.
-    assert_eq!(
-        methods,
-        2 * count,
-        "coordinator.rs declares {methods} methods"
-    );
+    assert_eq!(methods, count, "coordinator.rs declares {methods} methods");
     let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/spec/openapi-main.bundled.json");
     let spec = std::env::var_os("INTERCONNECT_SPEC_DIR")

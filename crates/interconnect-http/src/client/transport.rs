@@ -35,69 +35,15 @@ pub(super) struct Call<'a> {
     pub(super) request_id: bool,
 }
 
-impl<'a> Call<'a> {
-    /// A `GET` (a read, retried on transport failures).
-    pub(super) fn get(path: String) -> Self {
-        Call {
-            method: Method::GET,
-            path,
-            query: Vec::new(),
-            body: None,
-            request_id: true,
-        }
-    }
-
-    /// A call with a JSON body.
-    pub(super) fn with_body<T: Serialize>(
-        method: Method,
-        path: String,
-        body: &T,
-    ) -> CoordinatorResult<Self> {
-        let text = serde_json::to_vec(body).map_err(|e| {
-            CoordinatorError::internal(
-                rules::ERR_TRANSPORT,
-                format!("the request body could not be written: {e}"),
-            )
-        })?;
-        Ok(Call {
-            method,
-            path,
-            query: Vec::new(),
-            body: Some(Bytes::from(text)),
-            request_id: true,
-        })
-    }
-
-    /// A call without a body.
-    pub(super) fn bare(method: Method, path: String) -> Self {
-        Call {
-            method,
-            path,
-            query: Vec::new(),
-            body: None,
-            request_id: true,
-        }
-    }
-
-    /// Adds a query parameter.
-    pub(super) fn query(mut self, name: &'a str, value: impl Into<String>) -> Self {
-        self.query.push((name, value.into()));
-        self
-    }
-
-    /// For the one operation without a `requestId` parameter (UpdateFeature).
-    pub(super) fn without_request_id(mut self) -> Self {
-        self.request_id = false;
-        self
-    }
-
-    /// Adds a query parameter when present.
-    pub(super) fn query_opt(mut self, name: &'a str, value: Option<impl Into<String>>) -> Self {
-        if let Some(v) = value {
-            self.query.push((name, v.into()));
-        }
-        self
-    }
+/// A JSON body, written once and shared by every attempt.
+pub(super) fn json_body<T: Serialize>(body: &T) -> CoordinatorResult<Bytes> {
+    let text = serde_json::to_vec(body).map_err(|e| {
+        CoordinatorError::internal(
+            rules::ERR_TRANSPORT,
+            format!("the request body could not be written: {e}"),
+        )
+    })?;
+    Ok(Bytes::from(text))
 }
 
 /// A transport failure as a coordinator error (never holds the token).

@@ -1,36 +1,39 @@
-//! One handler per operation of `openapi.yaml` (25 paths, 33 operations),
-//! grouped by family as the specification's `paths/*.yaml` are. Custom
-//! methods are final path segments (`.../ConfirmActivationKey`), as the
-//! bundled specification writes them (`/verb`, not `:verb`).
+//! One handler per operation of `openapi.yaml` (26 paths, 35 operations),
+//! generated from the operation table
+//! ([`for_each_operation!`](interconnect_provider::for_each_operation)) and
+//! routed at its row's method and path. Custom methods are final path
+//! segments (`.../ConfirmActivationKey`), as the bundled specification
+//! writes them (`/verb`, not `:verb`).
 //!
-//! Each handler reads the path into typed names, the query into
-//! [`Params`] (the query), the body with
-//! [`RawBody::decode`](crate::body::RawBody::decode), calls the coordinator
-//! with the authenticated caller (which checks AUTH-2 itself), and answers
-//! JSON.
-
-mod activation;
-mod connections;
-mod features;
-mod issues;
-mod macsec;
-mod maintenance;
-mod static_resources;
+//! Each handler attaches the `requestId` to the caller (REQ-1), reads the
+//! typed request through its [`Binding`] (the path into typed names with
+//! [`Segments`], the query from [`Params`], the body with
+//! [`RawBody::decode`](crate::body::RawBody::decode)), calls the
+//! coordinator with the authenticated caller (which checks AUTH-2 itself),
+//! and answers JSON.
 
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use interconnect_provider::{Caller, ConnectionCoordinator, CoordinatorError};
+use axum::routing::{MethodFilter, on};
+use interconnect_core::names::{
+    ChannelName, ConnectionName, EnvironmentName, FeatureName, InterconnectName, IssueName,
+    MacSecKeyName, ProviderName,
+};
+use interconnect_provider::request::{self, Binding, Method, Operation, Source, Target};
+use interconnect_provider::{Caller, ConnectionCoordinator, CoordinatorError, PageRequest};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
+use crate::body::RawBody;
 use crate::error_body::ApiError;
 use crate::query::Params;
 use crate::rules;
+use crate::segments::Segments;
 
 /// The authenticated caller the router's gate put in the request.
 #[derive(Debug, Clone)]
@@ -79,134 +82,133 @@ pub(crate) fn reply<T: Serialize>(params: &Params, value: &T) -> Response {
     }
 }
 
-/// Defines a handler: extract, build the typed request, attach the
-/// `requestId` to the caller (REQ-1), call, answer.
-macro_rules! handler {
-    ($(#[$doc:meta])* $name:ident => $method:ident, |$seg:ident, $q:ident, $body:ident| $req:expr) => {
-        $(#[$doc])*
-        pub(crate) async fn $name<C: interconnect_provider::ConnectionCoordinator>(
-            axum::extract::State(coordinator): axum::extract::State<std::sync::Arc<C>>,
-            caller: crate::routes::AuthedCaller,
-            $seg: crate::segments::Segments,
-            $q: crate::query::Params,
-            $body: crate::body::RawBody,
-        ) -> Result<axum::response::Response, crate::error_body::ApiError> {
-            let caller = caller.0.with_request_id($q.request_id()?);
-            let request = $req;
-            let out = coordinator.$method(&caller, request).await?;
-            Ok(crate::routes::reply(&$q, &out))
+/// A request's path, query and body as its handler received them.
+struct Received<'a> {
+    seg: &'a Segments,
+    q: &'a Params,
+    body: &'a RawBody,
+}
+
+impl Source for Received<'_> {
+    type Error = CoordinatorError;
+
+    fn page(&self) -> Result<PageRequest, CoordinatorError> {
+        self.q.page()
+    }
+
+    fn id(&self, key: &'static str) -> Result<String, CoordinatorError> {
+        self.q.required_id(key)
+    }
+
+    fn optional(&self, key: &'static str) -> Result<Option<String>, CoordinatorError> {
+        Ok(self.q.get(key).map(str::to_owned))
+    }
+
+    fn body<T: DeserializeOwned + Default>(
+        &self,
+        operation: &'static str,
+        required: bool,
+    ) -> Result<T, CoordinatorError> {
+        self.body.decode(operation, required)
+    }
+}
+
+/// The resource names a path can address, each read by its [`Segments`]
+/// accessor.
+macro_rules! targets {
+    ($($name:ty => $level:ident),* $(,)?) => {
+        $( impl Target<$name> for Received<'_> {
+            fn target(&self) -> Result<$name, CoordinatorError> {
+                self.seg.$level()
+            }
+        } )*
+    };
+}
+
+targets!(
+    ProviderName => provider,
+    EnvironmentName => environment,
+    InterconnectName => interconnect,
+    ChannelName => channel,
+    MacSecKeyName => mac_sec_key,
+    ConnectionName => connection,
+    FeatureName => feature,
+    IssueName => issue,
+);
+
+/// `ListProviders` addresses no resource.
+impl Target<()> for Received<'_> {
+    fn target(&self) -> Result<(), CoordinatorError> {
+        Ok(())
+    }
+}
+
+/// The caller, with the `requestId` attached (REQ-1: checked first, for
+/// every operation that has the parameter), and the typed request.
+fn receive<R: Binding>(
+    caller: AuthedCaller,
+    seg: &Segments,
+    q: &Params,
+    body: &RawBody,
+) -> Result<(Caller, R), ApiError>
+where
+    for<'a> Received<'a>: Target<R::Target, Error = CoordinatorError>,
+{
+    let caller = if R::REQUEST_ID {
+        caller.0.with_request_id(q.request_id()?)
+    } else {
+        // UpdateFeature: a `requestId` sent is an unknown parameter, ignored (ERR-4)
+        caller.0
+    };
+    let request = R::read(&Received { seg, q, body })?;
+    Ok((caller, request))
+}
+
+/// The method filter of an operation's HTTP method.
+fn filter(method: Method) -> MethodFilter {
+    match method {
+        Method::Get => MethodFilter::GET,
+        Method::Post => MethodFilter::POST,
+        Method::Patch => MethodFilter::PATCH,
+        Method::Delete => MethodFilter::DELETE,
+    }
+}
+
+macro_rules! routes {
+    ($($req:ident $fn:ident -> $resp:ident, $kind:ident, $http:ident $path:literal;)*) => {
+        /// One handler per operation: read the request, call, answer.
+        mod handlers {
+            use super::*;
+
+            $(
+                #[doc = concat!("`", stringify!($http), " ", $path, "`.")]
+                pub(super) async fn $fn<C: ConnectionCoordinator>(
+                    State(coordinator): State<Arc<C>>,
+                    caller: AuthedCaller,
+                    seg: Segments,
+                    q: Params,
+                    body: RawBody,
+                ) -> Result<Response, ApiError> {
+                    let (caller, request) = receive::<request::$req>(caller, &seg, &q, &body)?;
+                    let out = coordinator.$fn(&caller, request).await?;
+                    Ok(reply(&q, &out))
+                }
+            )*
+        }
+
+        /// Every operation routed at the method and path of its row of the
+        /// operation table (operations that share a path share its route).
+        pub(crate) fn routes<C: ConnectionCoordinator + 'static>() -> Router<Arc<C>> {
+            Router::new()
+                $( .route(
+                    <request::$req as Operation>::PATH,
+                    on(filter(<request::$req as Operation>::METHOD), handlers::$fn::<C>),
+                ) )*
         }
     };
 }
-pub(crate) use handler;
 
-/// `/providers/{provider}/environments/{environment}`.
-const ENV: &str = "/providers/{provider}/environments/{environment}";
-/// `<ENV>/interconnects/{interconnect}`.
-const IX: &str = "/providers/{provider}/environments/{environment}/interconnects/{interconnect}";
-
-/// The 25 paths of the specification, every operation routed.
-pub(crate) fn routes<C: ConnectionCoordinator + 'static>() -> Router<Arc<C>> {
-    let ch = format!("{IX}/channels/{{channel}}");
-    let conn = format!("{IX}/connections/{{connection}}");
-    Router::new()
-        .route("/providers", get(static_resources::list_providers::<C>))
-        .route(
-            "/providers/{provider}",
-            get(static_resources::get_provider::<C>),
-        )
-        .route(
-            "/providers/{provider}/environments",
-            get(static_resources::list_environments::<C>),
-        )
-        .route(ENV, get(static_resources::get_environment::<C>))
-        .route(
-            &format!("{ENV}/ConfirmActivationKey"),
-            post(activation::confirm_activation_key::<C>),
-        )
-        .route(
-            &format!("{ENV}/activationKeyParameters"),
-            get(activation::get_activation_key_parameters::<C>),
-        )
-        .route(
-            &format!("{ENV}/interconnects"),
-            get(static_resources::list_interconnects::<C>),
-        )
-        .route(IX, get(static_resources::get_interconnect::<C>))
-        .route(
-            &format!("{IX}/channels"),
-            get(static_resources::list_channels::<C>),
-        )
-        .route(&ch, get(static_resources::get_channel::<C>))
-        .route(
-            &format!("{ch}/NotifyMaintenance"),
-            post(maintenance::notify_maintenance::<C>),
-        )
-        .route(
-            &format!("{ch}/RequestMacSecKeyRotation"),
-            post(macsec::request_mac_sec_key_rotation::<C>),
-        )
-        .route(
-            &format!("{ch}/maintenanceEvents"),
-            get(maintenance::get_maintenance_events::<C>),
-        )
-        .route(
-            &format!("{ch}/macSecKeys"),
-            post(macsec::create_mac_sec_key::<C>).get(macsec::list_mac_sec_keys::<C>),
-        )
-        .route(
-            &format!("{ch}/macSecKeys/{{macSecKey}}"),
-            get(macsec::get_mac_sec_key::<C>).delete(macsec::delete_mac_sec_key::<C>),
-        )
-        .route(
-            &format!("{IX}/connections"),
-            get(connections::list_connections::<C>).post(connections::create_connection::<C>),
-        )
-        .route(
-            &conn,
-            get(connections::get_connection::<C>)
-                .delete(connections::delete_connection::<C>)
-                .patch(connections::update_connection::<C>),
-        )
-        .route(
-            &format!("{conn}/GenerateFeatureGuidance"),
-            post(features::generate_feature_guidance::<C>),
-        )
-        .route(
-            &format!("{conn}/NotifyConnectionStatus"),
-            post(connections::notify_connection_status::<C>),
-        )
-        .route(
-            &format!("{conn}/features"),
-            get(features::list_features::<C>).post(features::create_feature::<C>),
-        )
-        .route(
-            &format!("{conn}/features/{{feature}}"),
-            get(features::get_feature::<C>)
-                .delete(features::delete_feature::<C>)
-                .patch(features::update_feature::<C>),
-        )
-        .route(
-            "/providers/{provider}/issues",
-            get(issues::list_issues::<C>).post(issues::create_issue::<C>),
-        )
-        .route(
-            "/providers/{provider}/issues/{issue}",
-            get(issues::get_issue::<C>),
-        )
-        .route(
-            "/providers/{provider}/issues/{issue}/Close",
-            post(issues::close_issue::<C>),
-        )
-        .route(
-            "/providers/{provider}/issues/{issue}/comments",
-            get(issues::list_comments::<C>),
-        )
-        .route(
-            "/providers/{provider}/issues/{issue}/AddComment",
-            post(issues::add_comment::<C>),
-        )
-}
+interconnect_provider::for_each_operation!(routes);
 
 /// The number of paths the router serves (the May text's 25, and
 /// `activationKeyParameters` of upstream main).

@@ -63,48 +63,43 @@ pub const ENV: &str = "/providers/gcp/environments/aws-gcp-us-east";
 /// Its first interconnect.
 pub const IX: &str = "/providers/gcp/environments/aws-gcp-us-east/interconnects/ix1";
 
+/// The fixture's resource for each placeholder of a path template.
+fn fixture_id(placeholder: &str) -> &'static str {
+    match placeholder {
+        "provider" => "gcp",
+        "environment" => "aws-gcp-us-east",
+        "interconnect" => "ix1",
+        "channel" => "ch1",
+        "macSecKey" => "k1",
+        "connection" => "c1",
+        "feature" => "f1",
+        "issue" => "i1",
+        other => panic!("no fixture resource for {{{other}}}"),
+    }
+}
+
 /// One request per operation of upstream main (35), in `openapi.yaml`
-/// order: its method and path (with the query parameters a create needs)
-/// on the fixture's resources.
+/// order, from the operation table: its method and path (with the query
+/// parameter a create needs) on the fixture's resources.
 pub fn every_operation() -> Vec<(reqwest::Method, String)> {
-    use reqwest::Method;
-    let ch = format!("{IX}/channels/ch1");
-    let conn = format!("{IX}/connections/c1");
-    vec![
-        (Method::GET, "/providers".into()),
-        (Method::GET, "/providers/gcp".into()),
-        (Method::GET, "/providers/gcp/environments".into()),
-        (Method::GET, ENV.into()),
-        (Method::POST, format!("{ENV}/ConfirmActivationKey")),
-        (Method::GET, format!("{ENV}/activationKeyParameters")),
-        (Method::GET, format!("{ENV}/interconnects")),
-        (Method::GET, IX.into()),
-        (Method::GET, format!("{IX}/channels")),
-        (Method::GET, ch.clone()),
-        (Method::POST, format!("{ch}/NotifyMaintenance")),
-        (Method::POST, format!("{ch}/RequestMacSecKeyRotation")),
-        (Method::GET, format!("{ch}/maintenanceEvents")),
-        (Method::POST, format!("{ch}/macSecKeys?macSecKeyId=k1")),
-        (Method::GET, format!("{ch}/macSecKeys")),
-        (Method::GET, format!("{ch}/macSecKeys/k1")),
-        (Method::DELETE, format!("{ch}/macSecKeys/k1")),
-        (Method::GET, format!("{IX}/connections")),
-        (Method::POST, format!("{IX}/connections?connectionId=c1")),
-        (Method::DELETE, conn.clone()),
-        (Method::GET, conn.clone()),
-        (Method::PATCH, conn.clone()),
-        (Method::POST, format!("{conn}/GenerateFeatureGuidance")),
-        (Method::POST, format!("{conn}/NotifyConnectionStatus")),
-        (Method::GET, format!("{conn}/features")),
-        (Method::POST, format!("{conn}/features?featureId=f1")),
-        (Method::DELETE, format!("{conn}/features/f1")),
-        (Method::GET, format!("{conn}/features/f1")),
-        (Method::PATCH, format!("{conn}/features/f1")),
-        (Method::GET, "/providers/gcp/issues".into()),
-        (Method::POST, "/providers/gcp/issues?issueId=i1".into()),
-        (Method::GET, "/providers/gcp/issues/i1".into()),
-        (Method::POST, "/providers/gcp/issues/i1/Close".into()),
-        (Method::GET, "/providers/gcp/issues/i1/comments".into()),
-        (Method::POST, "/providers/gcp/issues/i1/AddComment".into()),
-    ]
+    interconnect_provider::request::TABLE
+        .iter()
+        .map(|row| {
+            let mut path = String::new();
+            for segment in row.path.split('/').skip(1) {
+                path.push('/');
+                match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    Some(placeholder) => path.push_str(fixture_id(placeholder)),
+                    None => path.push_str(segment),
+                }
+            }
+            if let Some(parameter) = row.id_parameter() {
+                let child = fixture_id(parameter.trim_end_matches("Id"));
+                path.push_str(&format!("?{parameter}={child}"));
+            }
+            let method = reqwest::Method::from_bytes(row.method.as_str().as_bytes())
+                .expect("an HTTP method");
+            (method, path)
+        })
+        .collect()
 }

@@ -47,3 +47,12 @@ pub struct RequestMacSecKeyRotation {
     /// The body (an optional reason).
     pub body: wire::MacSecKeyRotationRequest,
 }
+
+// Where each field travels in a call.
+binding! {
+    ListChannels(InterconnectName) { parent: target, page: page }
+    GetChannel(ChannelName) { name: target }
+    NotifyMaintenance(ChannelName) { channel: target, body: body(optional) }
+    GetMaintenanceEvents(ChannelName) { channel: target }
+    RequestMacSecKeyRotation(ChannelName) { channel: target, body: body(optional) }
+}

@@ -67,3 +67,22 @@ pub struct NotifyConnectionStatus {
     /// The (empty) body.
     pub body: wire::NotifyConnectionStatusRequest,
 }
+
+// Where each field travels in a call.
+binding! {
+    ListConnections(InterconnectName) { parent: target, page: page }
+    CreateConnection(InterconnectName) {
+        parent: target,
+        connection_id: id("connectionId"),
+        connection: body(required),
+    }
+    GetConnection(ConnectionName) { name: target }
+    UpdateConnection(ConnectionName) {
+        name: target,
+        update_mask: optional("updateMask"),
+        connection: body(required),
+    }
+    DeleteConnection(ConnectionName) { name: target }
+    GenerateFeatureGuidance(ConnectionName) { name: target, body: body(optional) }
+    NotifyConnectionStatus(ConnectionName) { name: target, body: body(optional) }
+}

@@ -37,3 +37,11 @@ pub struct ConfirmActivationKey {
     /// The key to confirm (its Debug never shows the key).
     pub body: wire::ConfirmActivationKeyRequest,
 }
+
+// Where each field travels in a call.
+binding! {
+    ListEnvironments(ProviderName) { parent: target, page: page }
+    GetEnvironment(EnvironmentName) { name: target }
+    GetActivationKeyParameters(EnvironmentName) { name: target }
+    ConfirmActivationKey(EnvironmentName) { name: target, body: body(optional) }
+}

@@ -50,3 +50,20 @@ pub struct DeleteFeature {
     /// The feature.
     pub name: FeatureName,
 }
+
+// Where each field travels in a call.
+binding! {
+    ListFeatures(ConnectionName) { parent: target, page: page }
+    CreateFeature(ConnectionName) {
+        parent: target,
+        feature_id: id("featureId"),
+        feature: body(required),
+    }
+    GetFeature(FeatureName) { name: target }
+    UpdateFeature(FeatureName) without request_id {
+        name: target,
+        update_mask: optional("updateMask"),
+        feature: body(required),
+    }
+    DeleteFeature(FeatureName) { name: target }
+}

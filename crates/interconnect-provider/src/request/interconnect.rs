@@ -19,3 +19,9 @@ pub struct GetInterconnect {
     /// The interconnect.
     pub name: InterconnectName,
 }
+
+// Where each field travels in a call.
+binding! {
+    ListInterconnects(EnvironmentName) { parent: target, page: page }
+    GetInterconnect(InterconnectName) { name: target }
+}

@@ -58,3 +58,17 @@ pub struct AddComment {
     /// The comment.
     pub body: wire::AddCommentRequest,
 }
+
+// Where each field travels in a call.
+binding! {
+    ListIssues(ProviderName) { parent: target, page: page }
+    CreateIssue(ProviderName) {
+        parent: target,
+        issue_id: id("issueId"),
+        issue: body(required),
+    }
+    GetIssue(IssueName) { name: target }
+    CloseIssue(IssueName) { name: target, body: body(optional) }
+    ListComments(IssueName) { parent: target, page: page }
+    AddComment(IssueName) { name: target, body: body(optional) }
+}

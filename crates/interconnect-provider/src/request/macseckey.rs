@@ -35,3 +35,15 @@ pub struct DeleteMacSecKey {
     /// The key.
     pub name: MacSecKeyName,
 }
+
+// Where each field travels in a call.
+binding! {
+    CreateMacSecKey(ChannelName) {
+        parent: target,
+        mac_sec_key_id: id("macSecKeyId"),
+        mac_sec_key: body(optional),
+    }
+    ListMacSecKeys(ChannelName) { parent: target }
+    GetMacSecKey(MacSecKeyName) { name: target }
+    DeleteMacSecKey(MacSecKeyName) { name: target }
+}

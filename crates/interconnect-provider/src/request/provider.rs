@@ -13,3 +13,9 @@ pub struct GetProvider {
     /// `providers/{provider}`.
     pub name: ProviderName,
 }
+
+// Where each field travels in a call.
+binding! {
+    ListProviders(()) {}
+    GetProvider(ProviderName) { name: target }
+}
