@@ -1,5 +1,6 @@
-//! The MACsec, maintenance and issue scenarios, in process, against the
-//! reference provider; and the concurrent MACsec creates (MACSEC-3..MACSEC-5).
+//! The concurrent MACsec creates (MACSEC-3..MACSEC-5), in process, on
+//! inventories where the partner manages MACsec; the shared MACsec,
+//! maintenance and issue scenarios run from `tests/scenarios.rs`.
 
 use std::sync::Arc;
 
@@ -7,26 +8,11 @@ use interconnect_core::names::ProviderName;
 use interconnect_provider::config::ProviderConfig;
 use interconnect_provider::reference::ReferenceProvider;
 use interconnect_provider::request;
-use interconnect_provider::scenario_tests;
 use interconnect_provider::testing::Fixture;
 use interconnect_provider::testing::scenarios::{
     mac_sec_create_request, mac_sec_keys_of, mac_sec_managed_channels,
 };
 use interconnect_provider::{ConnectionCoordinator, CoordinatorError};
-
-scenario_tests!(Fixture::new();
-    mac_sec_keys_are_created_by_the_manager_only,
-    mac_sec_errors_never_show_the_secrets,
-    a_rotation_is_followed_by_the_bake_time,
-    one_channel_of_an_interconnect_rotates_at_a_time,
-    mac_sec_roles_are_kept,
-    maintenance_events_are_the_servers_own_and_current,
-    notify_maintenance_is_recorded_and_its_events_ignored,
-    issues_are_filed_with_server_set_fields,
-    bad_issues_are_refused,
-    comments_are_newest_first_and_closing_is_final,
-    issues_are_listed_by_their_filer_only,
-);
 
 /// The default pair, with the partner managing every channel of `ix1`.
 fn partner_manages_ix1() -> Fixture<Arc<ReferenceProvider>> {

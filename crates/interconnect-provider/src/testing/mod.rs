@@ -4,8 +4,12 @@
 //! `spec/REQUIREMENTS.md` exercised through the trait only, so the same
 //! scenario runs in process here and over HTTP in `interconnect-http`.
 //!
-//! [`scenario_tests!`](crate::scenario_tests) turns a list of scenario names
-//! into `#[tokio::test]`s against a fixture expression.
+//! [`for_each_scenario!`](crate::for_each_scenario) holds the one list of the
+//! scenarios every host runs on the default fixture, and
+//! [`scenario_tests!`](crate::scenario_tests) turns such a list into
+//! `#[tokio::test]`s against a fixture expression: a host writes
+//! `for_each_scenario!(scenario_tests!(its_fixture();))` and runs every
+//! scenario, today's and the ones added later.
 
 pub mod pair;
 pub mod scenarios;
@@ -153,6 +157,67 @@ impl<C> Fixture<C> {
             .channel(ch)
             .unwrap_or_else(|e| panic!("channel {ch}: {e}"))
     }
+}
+
+/// Calls `$callback!(ARGS name, name, ...)` with every scenario of
+/// [`testing::scenarios`](crate::testing::scenarios) that runs on the default
+/// pair (`Fixture::new()` or an equivalent): the one list the in-process,
+/// over-HTTP and per-store test suites expand, so a scenario added here runs
+/// in all of them. Scenarios that need another inventory (a disabled channel:
+/// `features_on_a_disabled_channel_are_refused`) are not in it; the
+/// provider's `tests/scenarios.rs` fails when a scenario is in no list.
+///
+/// ```ignore
+/// use interconnect_provider::{for_each_scenario, scenario_tests};
+/// for_each_scenario!(scenario_tests!(Fixture::new();));
+/// ```
+#[macro_export]
+macro_rules! for_each_scenario {
+    ($callback:ident ! ($($args:tt)*)) => {
+        $callback!($($args)*
+            // static resources and isolation
+            list_providers_shows_the_server_and_the_caller,
+            another_partners_namespace_is_refused,
+            refusals_do_not_reveal_existence,
+            missing_static_resources_are_not_found,
+            static_resources_are_listed_in_name_order,
+            static_lists_page_with_bound_tokens,
+            // activation keys and connections
+            confirm_activation_key_accepts_only_issued_keys,
+            confirm_activation_key_refuses_empty_or_double_requests,
+            confirm_activation_key_expires,
+            create_connection_follows_a_confirmed_key,
+            create_connection_refuses_duplicates_and_overbooking,
+            concurrent_creates_never_overbook,
+            concurrent_updates_of_one_connection_conflict,
+            update_connection_follows_the_update_workflow,
+            delete_connection_releases_everything,
+            notify_connection_status_is_recorded,
+            cleanup_removes_unfinished_connections,
+            list_connections_in_name_order,
+            // features and guidance
+            feature_guidance_has_one_entry_per_channel,
+            feature_guidance_follows_channel_usage,
+            an_accepted_feature_is_pending_then_final,
+            invalid_feature_proposals_are_rejected_in_full,
+            conflicting_feature_proposals_are_409,
+            create_feature_checks_names_channel_and_type,
+            deleting_a_feature_releases_it,
+            concurrent_proposals_for_one_vlan_accept_exactly_one,
+            // MACsec, maintenance and issues
+            mac_sec_keys_are_created_by_the_manager_only,
+            mac_sec_errors_never_show_the_secrets,
+            a_rotation_is_followed_by_the_bake_time,
+            one_channel_of_an_interconnect_rotates_at_a_time,
+            mac_sec_roles_are_kept,
+            maintenance_events_are_the_servers_own_and_current,
+            notify_maintenance_is_recorded_and_its_events_ignored,
+            issues_are_filed_with_server_set_fields,
+            bad_issues_are_refused,
+            comments_are_newest_first_and_closing_is_final,
+            issues_are_listed_by_their_filer_only,
+        );
+    };
 }
 
 /// Generates one `#[tokio::test]` per scenario of
