@@ -252,6 +252,11 @@ async fn two_serve_processes_reach_verified_through_the_customer_api() -> TestRe
         .ok_or("connection id")?
         .to_owned();
     let key = requested["activationKey"].as_str().ok_or("key")?.to_owned();
+    assert_eq!(
+        interconnect_core::activation_key::EncodedActivationKey::new(&key)?.peek_version()?,
+        2,
+        "both sides take version 2: aws issues a version 2 key"
+    );
 
     let (status, accepted) = call(
         &http,
@@ -592,5 +597,133 @@ fn check_serve_dev_report(
         "{}",
         xml.lines().take(3).collect::<Vec<_>>().join("\n")
     );
+    Ok(())
+}
+
+/// Appends `[inventory]` to a `serve` configuration: the default pair of
+/// `local` and `partner`, every environment taking activation keys of
+/// `versions` only.
+fn append_inventory_with_key_versions(
+    config: &Path,
+    local: &str,
+    partner: &str,
+    versions: &[i32],
+) -> TestResult {
+    use interconnect_core::names::ProviderName;
+    use interconnect_provider::config::Inventory;
+    let mut inventory =
+        Inventory::default_pair(&ProviderName::new(local)?, &ProviderName::new(partner)?)?;
+    for partner in &mut inventory.partners {
+        for env in &mut partner.environments {
+            env.activation_key_versions = versions.to_vec();
+        }
+    }
+    let mut table = toml::Table::new();
+    table.insert("inventory".to_owned(), toml::Value::try_from(&inventory)?);
+    let mut file = std::fs::OpenOptions::new().append(true).open(config)?;
+    write!(file, "\n{}", toml::to_string(&table)?)?;
+    Ok(())
+}
+
+/// Issue 13's other pair: the destination (gcp) takes version 1 keys only,
+/// so aws, asking gcp's activationKeyParameters, falls back to version 1
+/// (KEY-44), and the connection still reaches VERIFIED on both sides.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_serve_processes_reach_verified_with_a_version_1_key_when_one_side_takes_only_1()
+-> TestResult {
+    use interconnect_core::activation_key::EncodedActivationKey;
+    let dir = temp_dir("v1-pair");
+    let (aws_port, gcp_port) = (free_port(), free_port());
+    let aws_config = write_config(
+        &dir,
+        "aws",
+        aws_port,
+        "gcp",
+        gcp_port,
+        "aws-to-gcp",
+        "gcp-to-aws",
+        AWS_ACCOUNT,
+    );
+    let gcp_config = write_config(
+        &dir,
+        "gcp",
+        gcp_port,
+        "aws",
+        aws_port,
+        "gcp-to-aws",
+        "aws-to-gcp",
+        GCP_PROJECT,
+    );
+    append_inventory_with_key_versions(&gcp_config, "gcp", "aws", &[1])?;
+    let aws = spawn(
+        &["serve", "--config", &aws_config.display().to_string()],
+        aws_port,
+    );
+    let gcp = spawn(
+        &["serve", "--config", &gcp_config.display().to_string()],
+        gcp_port,
+    );
+    let http = client();
+    wait_healthy(&http, &aws).await?;
+    wait_healthy(&http, &gcp).await?;
+
+    // gcp says so on its activationKeyParameters
+    let (status, parameters) = call(
+        &http,
+        reqwest::Method::GET,
+        format!(
+            "{}/providers/aws/environments/aws-gcp-us-east/activationKeyParameters",
+            gcp.base
+        ),
+        "aws-to-gcp",
+        None,
+    )
+    .await?;
+    assert_eq!(status, 200, "{parameters}");
+    assert_eq!(parameters["supportedVersions"], json!([1]), "{parameters}");
+
+    let (status, requested) = call(
+        &http,
+        reqwest::Method::POST,
+        format!("{}/customer/v1/connections", aws.base),
+        "aws-customer",
+        Some(json!({
+            "environment": "providers/gcp/environments/aws-gcp-us-east",
+            "bandwidth": "1Gbps",
+            "remoteAccountId": GCP_PROJECT,
+            "attachment": attachment("aws", "awsDirectConnectGateway", "10.0.0.0/16")
+        })),
+    )
+    .await?;
+    assert_eq!(status, 200, "{requested}");
+    let id = requested["connection"]["connectionId"]
+        .as_str()
+        .ok_or("connection id")?
+        .to_owned();
+    let key = requested["activationKey"].as_str().ok_or("key")?.to_owned();
+    assert_eq!(
+        EncodedActivationKey::new(&key)?.peek_version()?,
+        1,
+        "aws issued a version 1 key for a destination that takes only 1"
+    );
+
+    let (status, accepted) = call(
+        &http,
+        reqwest::Method::POST,
+        format!("{}/customer/v1/activationKeys/accept", gcp.base),
+        "gcp-customer",
+        Some(json!({
+            "activationKey": key,
+            "acceptingAccountId": GCP_PROJECT,
+            "attachment": attachment("gcp", "googleCloudVpcNetwork", "10.1.0.0/16"),
+            "remoteAttachment": attachment("aws", "awsDirectConnectGateway", "10.0.0.0/16")
+        })),
+    )
+    .await?;
+    assert_eq!(status, 200, "{accepted}");
+    wait_verified(&http, &gcp, "gcp-customer", &id).await?;
+    wait_verified(&http, &aws, "aws-customer", &id).await?;
+    drop((aws, gcp));
+    let _ = std::fs::remove_dir_all(dir);
     Ok(())
 }
