@@ -435,6 +435,14 @@ fn cases() -> Vec<Case> {
             |inner| skips("L3-18", inner),
         ),
         case(
+            // this server's exclusions are the subnets in use (GUIDE-15), so
+            // a proposal inside one is refused as a collision (L3-20, E-89)
+            "accepts a subnet its guidance excludes",
+            "L3-19",
+            &["L3-20"],
+            |inner| skips("L3-20", inner),
+        ),
+        case(
             "ignores the allowed prefix lengths of its guidance",
             "L3-17",
             &[],

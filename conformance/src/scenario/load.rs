@@ -186,6 +186,22 @@ fn check_step(file: &Path, at: &str, s: &Scenario, step: &Step) -> Result<(), Lo
             "not an HTTP status",
         ));
     }
+    if step.expect.status < 400 && !step.expect.or_status.is_empty() {
+        return Err(invalid(
+            file,
+            format!("{at}.expect.orStatus"),
+            "other statuses are allowed only for an expected error",
+        ));
+    }
+    for (k, status) in step.expect.or_status.iter().enumerate() {
+        if !(400..=599).contains(status) {
+            return Err(invalid(
+                file,
+                format!("{at}.expect.orStatus[{k}]"),
+                "not an HTTP error status",
+            ));
+        }
+    }
     Ok(())
 }
 

@@ -177,6 +177,10 @@ pub enum Deviation {
     /// allow, still holding both hosts inside the same include subnet
     /// (L3-17).
     PrefixLengthNotAllowed,
+    /// The IPv4 subnet (and both hosts) moved into a subnet the guidance
+    /// excludes, at the allocation's prefix length (L3-19); skipped when the
+    /// guidance excludes nothing on the channel.
+    SubnetExcluded,
 }
 
 /// How a raw request of a `probe` step is authenticated.
@@ -268,6 +272,11 @@ pub struct Expect {
     /// The HTTP status (200 for success).
     #[serde(default = "ok_status")]
     pub status: u16,
+    /// Other error statuses the specification allows for the same refusal
+    /// (a server may answer any of them); `kind` is then checked only when
+    /// the answer has `status`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub or_status: Vec<u16>,
     /// The canonical error kind (`ABORTED`, ...), when it matters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
@@ -286,6 +295,7 @@ impl Default for Expect {
     fn default() -> Self {
         Expect {
             status: 200,
+            or_status: Vec::new(),
             kind: None,
             rule: None,
         }

@@ -203,6 +203,32 @@ fn deviation(
             l3.ipv4_subnet = Some(net.network().to_string());
             l3.ipv4_subnet_prefix_length = Some(i32::from(wider));
         }
+        Deviation::SubnetExcluded => {
+            let subnet = allocated_ipv4_subnet(l3)?;
+            let len = subnet.prefix_len();
+            // The first block of the allocation's length inside an excluded
+            // subnet of the pool the allocation came from; the hosts keep
+            // their offsets, so nothing but the exclusion is broken.
+            let target = guidance
+                .ipv4_subnet_guidance
+                .iter()
+                .filter(|g| {
+                    g.include_subnet
+                        .as_deref()
+                        .and_then(|p| p.parse::<ipnet::Ipv4Net>().ok())
+                        .is_some_and(|p| p.contains(&subnet))
+                })
+                .flat_map(|g| g.exclude_subnets.iter())
+                .filter_map(|e| e.parse::<ipnet::Ipv4Net>().ok())
+                // inside a wider exclusion, or the block holding a narrower one
+                .find_map(|e| {
+                    ipnet::Ipv4Net::new(e.network(), len)
+                        .ok()
+                        .map(|n| n.trunc())
+                })
+                .ok_or("skip: the guidance excludes no IPv4 subnet in the allocation's pool")?;
+            move_subnet(l3, &subnet, &target);
+        }
         Deviation::SubnetOutsideGuidance => {
             let subnet = allocated_ipv4_subnet(l3)?;
             let pools: Vec<ipnet::Ipv4Net> = guidance
@@ -227,20 +253,26 @@ fn deviation(
                     .any(|p| p.contains(&n.network()) || n.contains(&p.network()))
             })
             .ok_or("no block lies outside the guidance's include subnets")?;
-            let offset = |host: &str| -> Option<String> {
-                let h: std::net::Ipv4Addr = host.parse().ok()?;
-                let delta = u32::from(h).checked_sub(u32::from(subnet.network()))?;
-                Some(std::net::Ipv4Addr::from(u32::from(target.network()) + delta).to_string())
-            };
-            l3.ipv4_subnet = Some(target.network().to_string());
-            for c in &mut l3.provider_bgp_configs {
-                if let Some(h) = c.host_ipv4.as_deref().and_then(offset) {
-                    c.host_ipv4 = Some(h);
-                }
-            }
+            move_subnet(l3, &subnet, &target);
         }
     }
     Ok(config)
+}
+
+/// Moves the IPv4 subnet of `l3` from `subnet` to `target` (same length),
+/// each host keeping its offset inside it.
+fn move_subnet(l3: &mut wire::L3BaseConfig, subnet: &ipnet::Ipv4Net, target: &ipnet::Ipv4Net) {
+    let offset = |host: &str| -> Option<String> {
+        let h: std::net::Ipv4Addr = host.parse().ok()?;
+        let delta = u32::from(h).checked_sub(u32::from(subnet.network()))?;
+        Some(std::net::Ipv4Addr::from(u32::from(target.network()) + delta).to_string())
+    };
+    l3.ipv4_subnet = Some(target.network().to_string());
+    for c in &mut l3.provider_bgp_configs {
+        if let Some(h) = c.host_ipv4.as_deref().and_then(offset) {
+            c.host_ipv4 = Some(h);
+        }
+    }
 }
 
 /// The IPv4 subnet of an allocated configuration: `ipv4Subnet` is the bare

@@ -718,15 +718,22 @@ impl<T: Target> Run<'_, T> {
                 shown(Some(v)),
             ))),
             Err(e) => {
-                if e.http_status() != expect.status {
+                if e.http_status() != expect.status && !expect.or_status.contains(&e.http_status())
+                {
+                    let also: String = expect
+                        .or_status
+                        .iter()
+                        .map(|s| format!(" or {s}"))
+                        .collect();
                     return Err(mismatch(format!(
-                        "expected status {}, got {} {} ({e})",
+                        "expected status {}{also}, got {} {} ({e})",
                         expect.status,
                         e.http_status(),
                         e.kind().status_name(),
                     )));
                 }
                 if let Some(kind) = &expect.kind
+                    && e.http_status() == expect.status
                     && e.kind().status_name() != kind
                 {
                     return Err(mismatch(format!(
