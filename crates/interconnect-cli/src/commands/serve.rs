@@ -4,9 +4,16 @@
 //! `/healthz`, with its scheduler driven in the background.
 //!
 //! `--config FILE` reads a [`ServeConfig`] (TOML); `--dev` builds one:
-//! the built-in default inventory, plain HTTP on 127.0.0.1, partner tokens
-//! from `--partner-token NAME=SECRET` or generated, customer and operator
-//! tokens generated, all printed at start. Stops on Ctrl-C or SIGTERM.
+//! the built-in default inventory, plain HTTP on 127.0.0.1, tokens from
+//! the flags (`--partner-token NAME=SECRET`, or from files with
+//! `--partner-token-file NAME=FILE` and the like; the operator's also from
+//! `INTERCONNECT_OPERATOR_TOKEN`), the ones not given generated and
+//! printed at start. The `--dev` flags are refused with `--config`.
+//!
+//! Ctrl-C or SIGTERM stops it: the stop is logged with the requests in
+//! flight and the grace, the listener drains them (OPS-23), the driver
+//! finishes its task and stops (OPS-40); a second signal during the stop
+//! exits at once with 128 + the signal's number (OPS-41, E-423).
 
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -584,8 +591,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<Outcome, CliError> {
             signal = first.name,
             in_flight = requests,
             grace_seconds = grace,
-            "stopping: finishing {requests} request(s) in flight, grace {grace}s, and the background work; {} again stops at once",
-            first.name
+            "stopping: finishing {requests} request(s) in flight, grace {grace}s, and the background work; a second Ctrl-C or SIGTERM stops at once"
         );
         let in_flight = running.in_flight.clone();
         tokio::select! {
