@@ -742,6 +742,9 @@ mod tests {
         assert_eq!(provider.inventory.partners.len(), 1);
         assert_eq!(provider.inventory.partners[0].environments.len(), 2);
         assert_eq!(provider.guidance.asn, 64512);
+        // its partial [policy]: a short poll, the specification's bake time
+        assert_eq!(provider.policy.provisioning_poll_ms, 100);
+        assert_eq!(provider.policy.mac_sec_bake_seconds, 7200);
         Ok(())
     }
 
