@@ -706,6 +706,13 @@ mod tests {
             "[[customers]]\naccount = \"123456789012\", tokn = \"cust-token-0123456789\"\n",
             // a syntax error on a line holding a token
             "operator_token = \"op-token-0123456789\" x\n",
+            // partner tokens of the wrong type, and beside a misspelt member
+            "[[partners]]\nprovider = \"gcp\"\nbase_url = \"http://127.0.0.1:1\"\n\
+             token_to_call_them = 123456789012\ntoken_they_use = \"t\"\n",
+            "[[partners]]\nprovider = \"gcp\", token_they_use = \"op-token-0123456789\", \
+             token_they_us = \"cust-token-0123456789\"\n",
+            // a token and its file on one line with an error
+            "[[customers]]\naccount = \"a\"\ntoken = \"cust-token-0123456789\" token_file = \"x\"\n",
         ];
         for text in cases {
             let text = format!("provider = \"aws\"\nlisten = \"127.0.0.1:0\"\n{text}");
