@@ -12,6 +12,9 @@
 //! # secrets_key_env = "INTERCONNECT_STORE_KEY"        # the variable holding them
 //! ```
 //!
+//! Relative `path` and `secrets_key_file` are taken from the configuration
+//! file's directory (`ServeConfig::resolve_paths`, E-420).
+//!
 //! A configuration without `[store]` keeps the state in memory (as
 //! `serve --dev` does) and says so at start (E-401). Every error names the
 //! setting it comes from; none quotes a URL, a password or the key.

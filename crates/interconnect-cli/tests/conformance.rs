@@ -264,3 +264,69 @@ async fn a_refused_token_stops_at_the_preflight_with_one_error() -> TestResult {
     assert!(stdout(&out).is_empty(), "no vector ran");
     Ok(())
 }
+
+/// Issue 16 item 8: the tokens can come from files (trailing newline
+/// dropped), so none is on the command line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tokens_can_come_from_files() -> TestResult {
+    let fixture = Fixture::new();
+    let tokens = BearerTokens::new()
+        .with_partner(Secret::new("cli-file-token"), fixture.partner.clone())
+        .with_partner(
+            Secret::new("cli-file-stranger"),
+            ProviderName::new("azure")?,
+        );
+    let app = router_with(
+        fixture.target.clone(),
+        Arc::new(tokens),
+        RouterConfig::default().rate_limit(None),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let dir = temp_dir("token-files")?;
+    std::fs::write(dir.join("partner.token"), "cli-file-token\n")?;
+    std::fs::write(dir.join("stranger.token"), "cli-file-stranger\n")?;
+    let partner = dir.join("partner.token").display().to_string();
+    let stranger = dir.join("stranger.token").display().to_string();
+    let out = tokio::task::spawn_blocking(move || {
+        run(&[
+            "--target",
+            &url,
+            "--token-file",
+            &partner,
+            "--as-provider",
+            "gcp",
+            "--stranger",
+            "azure",
+            "--stranger-token-file",
+            &stranger,
+            "--environment",
+            "aws-gcp-us-east",
+            "--only",
+            "static-namespace-isolation",
+        ])
+    })
+    .await?;
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("pass  static-namespace-isolation"), "{text}");
+    // a stranger without its token is refused before anything runs
+    let out = run(&[
+        "--target",
+        "http://127.0.0.1:9",
+        "--token",
+        "t",
+        "--as-provider",
+        "gcp",
+        "--stranger",
+        "azure",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--stranger needs --stranger-token"), "{err}");
+    std::fs::remove_dir_all(dir)?;
+    Ok(())
+}

@@ -53,6 +53,16 @@ fn temp_dir(tag: &str) -> PathBuf {
     dir
 }
 
+/// How a test configuration names its secrets and files.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Files {
+    /// Tokens inline, absolute paths.
+    Inline,
+    /// Tokens in files (written with a trailing newline) and every path
+    /// relative to the configuration's directory (issue 16 items 7, 8).
+    Relative,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn write_config(
     dir: &Path,
@@ -63,31 +73,80 @@ fn write_config(
     to_them: &str,
     to_us: &str,
     account: &str,
+    files: Files,
 ) -> PathBuf {
     let path = dir.join(format!("{provider}.toml"));
+    let secrets = match files {
+        Files::Inline => {
+            format!("token_to_call_them = \"{to_them}\"\ntoken_they_use = \"{to_us}\"\n")
+        }
+        Files::Relative => {
+            std::fs::write(
+                dir.join(format!("{provider}-to-them.token")),
+                format!("{to_them}\n"),
+            )
+            .expect("token file");
+            std::fs::write(
+                dir.join(format!("{provider}-to-us.token")),
+                format!("{to_us}\r\n"),
+            )
+            .expect("token file");
+            format!(
+                "token_to_call_them_file = \"{provider}-to-them.token\"\n\
+                 token_they_use_file = \"{provider}-to-us.token\"\n"
+            )
+        }
+    };
+    let (customer, operator, db, key) = match files {
+        Files::Inline => (
+            format!("token = \"{provider}-customer\""),
+            format!("operator_token = \"{provider}-operator\""),
+            dir.join(format!("{provider}.db")).display().to_string(),
+            dir.join("store.key").display().to_string(),
+        ),
+        Files::Relative => {
+            std::fs::write(
+                dir.join(format!("{provider}-customer.token")),
+                format!("{provider}-customer\n"),
+            )
+            .expect("token file");
+            std::fs::write(
+                dir.join(format!("{provider}-operator.token")),
+                format!("{provider}-operator\n"),
+            )
+            .expect("token file");
+            (
+                format!("token_file = \"{provider}-customer.token\""),
+                format!("operator_token_file = \"{provider}-operator.token\""),
+                format!("{provider}.db"),
+                "store.key".to_owned(),
+            )
+        }
+    };
+    // A partial [policy]: the devices are looked at every 100 ms, every
+    // other member is the specification's default.
     let text = format!(
         r#"provider = "{provider}"
 listen = "127.0.0.1:{port}"
-operator_token = "{provider}-operator"
+{operator}
 provisioning_delay_ms = 100
+
+[policy]
+provisioningPollMs = 100
 
 [[partners]]
 provider = "{partner}"
 base_url = "http://127.0.0.1:{partner_port}"
-token_to_call_them = "{to_them}"
-token_they_use = "{to_us}"
-
+{secrets}
 [[customers]]
 account = "{account}"
-token = "{provider}-customer"
+{customer}
 
 [store]
 kind = "sqlite"
 path = "{db}"
 secrets_key_file = "{key}"
 "#,
-        db = dir.join(format!("{provider}.db")).display(),
-        key = dir.join("store.key").display(),
     );
     std::fs::write(
         dir.join("store.key"),
@@ -188,6 +247,10 @@ async fn wait_verified(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_serve_processes_reach_verified_through_the_customer_api() -> TestResult {
+    // aws's file holds its tokens and absolute paths; gcp's names token
+    // files and relative paths, taken from its directory although the
+    // processes run in the crate's (issue 16 items 7, 8). Both have a
+    // partial [policy].
     let dir = temp_dir("pair");
     let (aws_port, gcp_port) = (free_port(), free_port());
     let aws_config = write_config(
@@ -199,6 +262,7 @@ async fn two_serve_processes_reach_verified_through_the_customer_api() -> TestRe
         "aws-to-gcp",
         "gcp-to-aws",
         AWS_ACCOUNT,
+        Files::Inline,
     );
     let gcp_config = write_config(
         &dir,
@@ -209,6 +273,7 @@ async fn two_serve_processes_reach_verified_through_the_customer_api() -> TestRe
         "gcp-to-aws",
         "aws-to-gcp",
         GCP_PROJECT,
+        Files::Relative,
     );
     let aws = spawn(
         &["serve", "--config", &aws_config.display().to_string()],
@@ -421,29 +486,100 @@ async fn serve_dev_prints_generated_tokens_and_serves_them() -> TestResult {
     Ok(())
 }
 
-/// Issue 15 item 5, issue 16: SIGTERM (what a service manager sends) stops
-/// `serve` cleanly: exit status 0, "stopped" printed, the port released.
+/// `serve --dev` on `port` with its log (`RUST_LOG=info`) read line by
+/// line into a channel.
+fn spawn_logged(
+    port: u16,
+    extra: &[&str],
+) -> Result<(Server, std::sync::mpsc::Receiver<String>), Box<dyn std::error::Error>> {
+    let port_text = port.to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_interconnect"))
+        .args(["serve", "--dev", "--port", &port_text])
+        .args(extra)
+        .env("RUST_LOG", "info")
+        .env_remove("INTERCONNECT_OPERATOR_TOKEN")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let stderr = child.stderr.take().ok_or("stderr")?;
+    let (lines, log) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    Ok((
+        Server {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        },
+        log,
+    ))
+}
+
+/// The first line of `log` holding `text`, waiting at most 20 s.
+fn wait_for_line(
+    log: &std::sync::mpsc::Receiver<String>,
+    text: &str,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match log.recv_timeout(left) {
+            Ok(line) if line.contains(text) => return Ok(line),
+            Ok(_) => {}
+            Err(_) => return Err(format!("no log line with {text:?}").into()),
+        }
+    }
+}
+
+#[cfg(unix)]
+fn send_signal(server: &Server, signal: &str) -> TestResult {
+    let pid = server.child.id().to_string();
+    let sent = Command::new("kill").args([signal, &pid]).status()?;
+    assert!(sent.success(), "kill {signal} {pid}");
+    Ok(())
+}
+
+/// The exit status of `server`, which must come within `within`.
+async fn exit_within(
+    server: &mut Server,
+    within: Duration,
+) -> Result<std::process::ExitStatus, Box<dyn std::error::Error>> {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(status) = server.child.try_wait()? {
+            return Ok(status);
+        }
+        if Instant::now() > deadline {
+            return Err(format!("serve did not exit within {within:?}").into());
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// Issue 15 item 5, issue 16 item 9: SIGTERM (what a service manager
+/// sends) stops `serve` cleanly: the stop is logged with the requests in
+/// flight and the grace, the background work stops, exit status 0,
+/// "stopped" printed, the port released.
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_stops_serve_cleanly() -> TestResult {
     let port = free_port();
-    let port_text = port.to_string();
-    let mut server = spawn(&["serve", "--dev", "--port", &port_text], port);
+    let (mut server, log) = spawn_logged(port, &[])?;
     let http = client();
     wait_healthy(&http, &server).await?;
-    let pid = server.child.id().to_string();
-    let sent = Command::new("kill").args(["-TERM", &pid]).status()?;
-    assert!(sent.success(), "kill -TERM {pid}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let status = loop {
-        if let Some(status) = server.child.try_wait()? {
-            break status;
-        }
-        if Instant::now() > deadline {
-            return Err("serve did not stop within 30 s of SIGTERM".into());
-        }
-        tokio::time::sleep(POLL).await;
-    };
+    send_signal(&server, "-TERM")?;
+    let stopping = wait_for_line(&log, "stopping:")?;
+    assert!(
+        stopping.contains("finishing 0 request(s) in flight, grace 30s"),
+        "{stopping}"
+    );
+    wait_for_line(&log, "background work stopped")?;
+    let status = exit_within(&mut server, Duration::from_secs(30)).await?;
     assert!(status.success(), "serve exits 0 on SIGTERM: {status}");
     let mut out = String::new();
     if let Some(mut stdout) = server.child.stdout.take() {
@@ -454,6 +590,51 @@ async fn sigterm_stops_serve_cleanly() -> TestResult {
         std::net::TcpListener::bind(("127.0.0.1", port)).is_ok(),
         "the port is released"
     );
+    Ok(())
+}
+
+/// Issue 16 item 9: a second signal during the stop ends `serve` at once,
+/// exit status 128 + the signal (143 for SIGTERM), although a request is
+/// still in flight and the grace (30 s) is far from over.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_sigterm_during_the_stop_exits_at_once_with_143() -> TestResult {
+    use tokio::io::AsyncWriteExt;
+    let port = free_port();
+    let (mut server, log) = spawn_logged(port, &["--customer-token", "acct=held-token"])?;
+    let http = client();
+    wait_healthy(&http, &server).await?;
+    // a request whose body never ends: in flight until the body read
+    // timeout (30 s)
+    let mut held = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+    held.write_all(
+        b"POST /customer/v1/connections HTTP/1.1\r\nhost: 127.0.0.1\r\n\
+          authorization: Bearer held-token\r\ncontent-type: application/json\r\n\
+          content-length: 1000\r\n\r\n{",
+    )
+    .await?;
+    held.flush().await?;
+    // nothing tells from outside when the head has reached the router (the
+    // access log line comes with the answer): a moment on loopback is
+    // plenty, and the log line below shows the count
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    send_signal(&server, "-TERM")?;
+    let stopping = wait_for_line(&log, "stopping:")?;
+    assert!(
+        stopping.contains("finishing 1 request(s) in flight"),
+        "{stopping}"
+    );
+    let second = Instant::now();
+    send_signal(&server, "-TERM")?;
+    let status = exit_within(&mut server, Duration::from_secs(10)).await?;
+    assert_eq!(status.code(), Some(143), "{status}");
+    assert!(
+        second.elapsed() < Duration::from_secs(10),
+        "exited at once, not after the grace"
+    );
+    let at_once = wait_for_line(&log, "during the stop")?;
+    assert!(at_once.contains("exiting at once"), "{at_once}");
+    drop(held);
     Ok(())
 }
 
@@ -643,6 +824,7 @@ async fn two_serve_processes_reach_verified_with_a_version_1_key_when_one_side_t
         "aws-to-gcp",
         "gcp-to-aws",
         AWS_ACCOUNT,
+        Files::Inline,
     );
     let gcp_config = write_config(
         &dir,
@@ -653,6 +835,7 @@ async fn two_serve_processes_reach_verified_with_a_version_1_key_when_one_side_t
         "gcp-to-aws",
         "aws-to-gcp",
         GCP_PROJECT,
+        Files::Inline,
     );
     append_inventory_with_key_versions(&gcp_config, "gcp", "aws", &[1])?;
     let aws = spawn(
@@ -724,6 +907,262 @@ async fn two_serve_processes_reach_verified_with_a_version_1_key_when_one_side_t
     wait_verified(&http, &gcp, "gcp-customer", &id).await?;
     wait_verified(&http, &aws, "aws-customer", &id).await?;
     drop((aws, gcp));
+    let _ = std::fs::remove_dir_all(dir);
+    Ok(())
+}
+
+/// Runs `interconnect ARGS` (with extra environment variables) that must
+/// stop by itself within 20 s, and returns its exit code and stderr.
+fn run_to_end(
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Result<(i32, String), Box<dyn std::error::Error>> {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_interconnect"));
+    command
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .env_remove("INTERCONNECT_OPERATOR_TOKEN")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command.spawn()?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("{args:?} did not stop by itself: accepted?").into());
+        }
+        std::thread::sleep(POLL);
+    };
+    let mut stderr = String::new();
+    if let Some(mut err) = child.stderr.take() {
+        std::io::Read::read_to_string(&mut err, &mut stderr)?;
+    }
+    Ok((status.code().unwrap_or(-1), stderr))
+}
+
+/// Issue 16 item 5: contradictory or unknown input is refused at start,
+/// exit status 2, the message naming the flag or the key, never the secret.
+#[test]
+fn serve_refuses_contradictory_or_unknown_input_naming_the_flag_or_key() -> TestResult {
+    let dir = temp_dir("refusals");
+    let config = write_config(
+        &dir,
+        "aws",
+        free_port(),
+        "gcp",
+        free_port(),
+        "aws-to-gcp",
+        "gcp-to-aws",
+        AWS_ACCOUNT,
+        Files::Inline,
+    );
+    let config = config.display().to_string();
+    // every --dev-only flag with --config
+    for flag in [
+        &["--provider", "gcp"][..],
+        &["--port", "0"],
+        &["--partner", "gcp=http://127.0.0.1:9"],
+        &["--partner-token", "gcp=sekrit-partner"],
+        &["--partner-token-file", "gcp=partner.token"],
+        &["--customer-token", "acct=sekrit-customer"],
+        &["--customer-token-file", "acct=customer.token"],
+        &["--operator-token", "sekrit-operator"],
+        &["--operator-token-file", "operator.token"],
+    ] {
+        let mut args = vec!["serve", "--config", &config];
+        args.extend_from_slice(flag);
+        let (code, stderr) = run_to_end(&args, &[])?;
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{} is only for --dev", flag[0])),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("sekrit"), "{stderr}");
+    }
+    let dev = ["serve", "--dev", "--port", "0"];
+    // (flags after `serve --dev --port 0`, environment, expected message)
+    type Case<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: Vec<Case> = vec![
+        // a token for a partner that is not configured
+        (
+            vec!["--partner-token", "azure=sekrit-azure"],
+            vec![],
+            "--partner-token azure: azure is not a partner of this server",
+        ),
+        // the same partner's token twice
+        (
+            vec![
+                "--partner-token",
+                "gcp=sekrit-1",
+                "--partner-token",
+                "gcp=sekrit-2",
+            ],
+            vec![],
+            "given twice",
+        ),
+        // the same partner twice
+        (
+            vec![
+                "--partner",
+                "gcp=http://127.0.0.1:9",
+                "--partner",
+                "gcp=http://127.0.0.1:10",
+            ],
+            vec![],
+            "--partner gcp: given twice",
+        ),
+        // a base URL that is not a URL
+        (
+            vec!["--partner", "gcp=gcp.example"],
+            vec![],
+            "--partner gcp: not a URL",
+        ),
+        // the operator token from the flag and the environment
+        (
+            vec!["--operator-token", "sekrit-flag"],
+            vec![("INTERCONNECT_OPERATOR_TOKEN", "sekrit-env")],
+            "give one of them",
+        ),
+    ];
+    for (extra, env, expected) in cases {
+        let mut args = dev.to_vec();
+        args.extend_from_slice(&extra);
+        let (code, stderr) = run_to_end(&args, &env)?;
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("sekrit"), "{stderr}");
+    }
+    // in the configuration: the same partner twice, a base URL that is not a URL
+    let text = std::fs::read_to_string(&config)?;
+    let partner = &text[text.find("[[partners]]").ok_or("partners")?
+        ..text.find("[[customers]]").ok_or("customers")?];
+    for (changed, expected) in [
+        (
+            text.replace(
+                "[[customers]]",
+                &format!(
+                    "{}[[customers]]",
+                    partner
+                        .replace("provider = \"gcp\"", "provider = \"providers/gcp\"")
+                        .replace("aws-to-gcp", "other-1")
+                        .replace("gcp-to-aws", "other-2")
+                ),
+            ),
+            "partners[1].provider: gcp is configured twice",
+        ),
+        (
+            text.replace("base_url = \"http://", "base_url = \"http//"),
+            "partners[0].base_url: not a URL",
+        ),
+    ] {
+        let path = dir.join("changed.toml");
+        std::fs::write(&path, changed)?;
+        let (code, stderr) = run_to_end(&["serve", "--config", &path.display().to_string()], &[])?;
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+        assert!(!stderr.contains("not https"), "{stderr}");
+        assert!(!stderr.contains("gcp-to-aws"), "{stderr}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+    Ok(())
+}
+
+/// Issue 16 item 8: `serve --dev` takes every token from a file (trailing
+/// newline dropped) or the operator's from the environment; none is then
+/// generated or printed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_dev_reads_tokens_from_files_and_the_environment() -> TestResult {
+    let dir = temp_dir("token-files");
+    std::fs::write(dir.join("operator.token"), "op-from-file\n")?;
+    std::fs::write(dir.join("customer.token"), "customer-from-file\r\n")?;
+    std::fs::write(dir.join("partner.token"), "partner-from-file\n")?;
+    let file = |name: &str| dir.join(name).display().to_string();
+    let http = client();
+    for (operator_flags, env, operator) in [
+        (
+            vec!["--operator-token-file".to_owned(), file("operator.token")],
+            None,
+            "op-from-file",
+        ),
+        (vec![], Some("op-from-env"), "op-from-env"),
+    ] {
+        let port = free_port();
+        let mut args: Vec<String> = [
+            "serve",
+            "--dev",
+            "--port",
+            &port.to_string(),
+            "--customer-token-file",
+            &format!("acct={}", file("customer.token")),
+            "--partner-token-file",
+            &format!("gcp={}", file("partner.token")),
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        args.extend(operator_flags);
+        let mut command = Command::new(env!("CARGO_BIN_EXE_interconnect"));
+        command
+            .args(&args)
+            .env("RUST_LOG", "warn")
+            .env_remove("INTERCONNECT_OPERATOR_TOKEN")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        if let Some(value) = env {
+            command.env("INTERCONNECT_OPERATOR_TOKEN", value);
+        }
+        let mut server = Server {
+            child: command.spawn()?,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        wait_healthy(&http, &server).await?;
+        let (status, _) = call(
+            &http,
+            reqwest::Method::GET,
+            format!("{}/customer/v1/connections", server.base),
+            "customer-from-file",
+            None,
+        )
+        .await?;
+        assert_eq!(status, 200, "the customer's token, newline dropped");
+        let (status, _) = call(
+            &http,
+            reqwest::Method::GET,
+            format!("{}/providers/gcp", server.base),
+            "partner-from-file",
+            None,
+        )
+        .await?;
+        assert_eq!(status, 200, "the partner's token, newline dropped");
+        let (status, _) = call(
+            &http,
+            reqwest::Method::GET,
+            format!("{}/operator/v1/dev/hooks", server.base),
+            operator,
+            None,
+        )
+        .await?;
+        assert_eq!(status, 200, "the operator's token {operator}");
+        // nothing was generated, so nothing but the banner is printed
+        let _ = server.child.kill();
+        let _ = server.child.wait();
+        let mut out = String::new();
+        if let Some(mut stdout) = server.child.stdout.take() {
+            std::io::Read::read_to_string(&mut stdout, &mut out)?;
+        }
+        assert!(out.starts_with("serving providers/aws"), "{out}");
+        assert_eq!(out.lines().count(), 1, "{out}");
+        assert!(!out.contains("token"), "{out}");
+    }
     let _ = std::fs::remove_dir_all(dir);
     Ok(())
 }

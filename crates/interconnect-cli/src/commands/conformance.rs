@@ -35,6 +35,14 @@ pub(crate) struct ConformanceArgs {
     /// The bearer token the server gave the provider of `--as-provider`.
     #[arg(long, value_name = "TOKEN", requires = "target")]
     pub(crate) token: Option<String>,
+    /// The file holding `--token` (one line; the trailing newline is dropped).
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "target",
+        conflicts_with = "token"
+    )]
+    pub(crate) token_file: Option<PathBuf>,
     /// The provider the suite acts as: a partner of the server under test
     /// (`gcp` or `providers/gcp`).
     #[arg(long, value_name = "NAME", requires = "target")]
@@ -62,18 +70,36 @@ pub(crate) struct ConformanceArgs {
     pub(crate) json_report: Option<PathBuf>,
     /// The base URL of the server's operator API, for the
     /// `issueActivationKey` hook (`POST /operator/v1/activationKeys`).
-    #[arg(long, value_name = "URL", requires_all = ["target", "operator_token"])]
+    /// Needs `--operator-token` or `--operator-token-file`.
+    #[arg(long, value_name = "URL", requires = "target")]
     pub(crate) operator_url: Option<String>,
     /// The operator API's bearer token.
     #[arg(long, value_name = "TOKEN", requires = "operator_url")]
     pub(crate) operator_token: Option<String>,
+    /// The file holding `--operator-token`.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "operator_url",
+        conflicts_with = "operator_token"
+    )]
+    pub(crate) operator_token_file: Option<PathBuf>,
     /// A provider the server knows that is NOT a partner of the server's
     /// resources, for the isolation scenarios (AUTH-2, AUTH-13).
-    #[arg(long, value_name = "NAME", requires_all = ["target", "stranger_token"])]
+    /// Needs `--stranger-token` or `--stranger-token-file`.
+    #[arg(long, value_name = "NAME", requires = "target")]
     pub(crate) stranger: Option<String>,
     /// The bearer token of `--stranger`.
     #[arg(long, value_name = "TOKEN", requires = "stranger")]
     pub(crate) stranger_token: Option<String>,
+    /// The file holding `--stranger-token`.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "stranger",
+        conflicts_with = "stranger_token"
+    )]
+    pub(crate) stranger_token_file: Option<PathBuf>,
     /// A PEM root certificate to trust besides the WebPKI roots (a private
     /// CA of the server under test).
     #[arg(long, value_name = "FILE")]
@@ -142,19 +168,35 @@ pub(crate) fn run(args: ConformanceArgs) -> Result<Outcome, CliError> {
             report,
         )
     } else if let Some(url) = &args.target {
-        let (Some(token), Some(as_provider)) = (&args.token, &args.as_provider) else {
+        let token = token_from("--token", &args.token, &args.token_file)?;
+        let (Some(token), Some(as_provider)) = (token, &args.as_provider) else {
             return Err(CliError::usage(
-                "--target needs --token TOKEN and --as-provider NAME",
+                "--target needs --token TOKEN (or --token-file FILE) and --as-provider NAME",
             ));
         };
         let partner = provider(as_provider)?;
-        let mut config =
-            HttpTargetConfig::new(url.clone(), partner.clone(), Secret::new(token.clone()));
-        if let (Some(u), Some(t)) = (&args.operator_url, &args.operator_token) {
-            config = config.with_operator(u.clone(), Secret::new(t.clone()));
+        let mut config = HttpTargetConfig::new(url.clone(), partner.clone(), token);
+        if let Some(u) = &args.operator_url {
+            let token = token_from(
+                "--operator-token",
+                &args.operator_token,
+                &args.operator_token_file,
+            )?
+            .ok_or_else(|| {
+                CliError::usage("--operator-url needs --operator-token or --operator-token-file")
+            })?;
+            config = config.with_operator(u.clone(), token);
         }
-        if let (Some(s), Some(t)) = (&args.stranger, &args.stranger_token) {
-            config = config.with_stranger(provider(s)?, Secret::new(t.clone()));
+        if let Some(s) = &args.stranger {
+            let token = token_from(
+                "--stranger-token",
+                &args.stranger_token,
+                &args.stranger_token_file,
+            )?
+            .ok_or_else(|| {
+                CliError::usage("--stranger needs --stranger-token or --stranger-token-file")
+            })?;
+            config = config.with_stranger(provider(s)?, token);
         }
         if let Some(file) = &args.root_cert {
             config.extra_roots_pem.push(input::read_file(file)?);
@@ -238,4 +280,20 @@ fn list(suite: &Suite) -> Result<Outcome, CliError> {
     }
     out.push_str(&format!("{} vectors", listed.len()));
     Ok(Outcome::ok(out))
+}
+
+/// A token from its flag or from the file of `{flag}-file` (clap refuses
+/// both).
+fn token_from(
+    flag: &str,
+    value: &Option<String>,
+    file: &Option<PathBuf>,
+) -> Result<Option<Secret>, CliError> {
+    match (value, file) {
+        (Some(value), _) => Ok(Some(Secret::new(value.clone()))),
+        (None, Some(file)) => {
+            crate::serve_config::read_secret_file(&format!("{flag}-file"), file).map(Some)
+        }
+        (None, None) => Ok(None),
+    }
 }

@@ -4,13 +4,22 @@
 //! `/healthz`, with its scheduler driven in the background.
 //!
 //! `--config FILE` reads a [`ServeConfig`] (TOML); `--dev` builds one:
-//! the built-in default inventory, plain HTTP on 127.0.0.1, partner tokens
-//! from `--partner-token NAME=SECRET` or generated, customer and operator
-//! tokens generated, all printed at start. Stops on Ctrl-C or SIGTERM.
+//! the built-in default inventory, plain HTTP on 127.0.0.1, tokens from
+//! the flags (`--partner-token NAME=SECRET`, or from files with
+//! `--partner-token-file NAME=FILE` and the like; the operator's also from
+//! `INTERCONNECT_OPERATOR_TOKEN`), the ones not given generated and
+//! printed at start. The `--dev` flags are refused with `--config`.
+//!
+//! Ctrl-C or SIGTERM stops it: the stop is logged with the requests in
+//! flight and the grace, the listener drains them (OPS-23), the driver
+//! finishes its task and stops (OPS-40); a second signal during the stop
+//! exits at once with 128 + the signal's number (OPS-41, E-423).
 
+use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use clap::Args;
@@ -29,9 +38,16 @@ use tokio::sync::watch;
 
 use super::Outcome;
 use crate::error::{CliError, ErrorKind};
-use crate::serve_config::{CustomerConfig, PartnerConfig, ServeConfig, provider_name};
+use crate::serve_config::{
+    CustomerConfig, PartnerConfig, ServeConfig, check_base_url, dev_policy, provider_name,
+    read_secret_file, required,
+};
 
 /// `interconnect serve (--config FILE | --dev [...])`
+///
+/// The `(--dev)` options are refused with `--config` (the file says all);
+/// clap's `requires` does not see a flag whose default is `false`, so
+/// [`dev_only_flags`] checks them.
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
     /// The TOML configuration (see crates/interconnect-cli/examples/serve.toml).
@@ -45,27 +61,67 @@ pub(crate) struct ServeArgs {
     /// Development mode: default inventory, plain HTTP on 127.0.0.1.
     #[arg(long)]
     pub(crate) dev: bool,
-    /// (--dev) This server's provider id.
-    #[arg(long, value_name = "ID", default_value = "aws", requires = "dev")]
-    pub(crate) provider: String,
+    /// (--dev) This server's provider id (default aws).
+    #[arg(long, value_name = "ID")]
+    pub(crate) provider: Option<String>,
     /// (--dev) The port on 127.0.0.1 (default 8080 for aws, 8081 otherwise; 0 picks one).
-    #[arg(long, value_name = "N", requires = "dev")]
+    #[arg(long, value_name = "N")]
     pub(crate) port: Option<u16>,
     /// (--dev) A partner and its base URL, repeated (default: gcp at
     /// 127.0.0.1:8081 for aws, aws at 127.0.0.1:8080 otherwise).
-    #[arg(long, value_name = "NAME=URL", requires = "dev")]
+    #[arg(long, value_name = "NAME=URL")]
     pub(crate) partner: Vec<String>,
     /// (--dev) The secret shared with a partner, used in both directions,
     /// repeated; generated and printed when absent.
-    #[arg(long, value_name = "NAME=SECRET", requires = "dev")]
+    #[arg(long, value_name = "NAME=SECRET")]
     pub(crate) partner_token: Vec<String>,
+    /// (--dev) A partner's secret read from a file (trailing newline
+    /// dropped), repeated; instead of --partner-token.
+    #[arg(long, value_name = "NAME=FILE")]
+    pub(crate) partner_token_file: Vec<String>,
     /// (--dev) A customer's account and token, repeated; one is generated
     /// and printed when absent.
-    #[arg(long, value_name = "ACCOUNT=TOKEN", requires = "dev")]
+    #[arg(long, value_name = "ACCOUNT=TOKEN")]
     pub(crate) customer_token: Vec<String>,
-    /// (--dev) The operator token; generated and printed when absent.
-    #[arg(long, value_name = "SECRET", requires = "dev")]
+    /// (--dev) A customer's account and the file holding its token, repeated.
+    #[arg(long, value_name = "ACCOUNT=FILE")]
+    pub(crate) customer_token_file: Vec<String>,
+    /// (--dev) The operator token (or the environment variable
+    /// INTERCONNECT_OPERATOR_TOKEN, or --operator-token-file); generated and
+    /// printed when none is given.
+    #[arg(long, value_name = "SECRET")]
     pub(crate) operator_token: Option<String>,
+    /// (--dev) The file holding the operator token.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) operator_token_file: Option<PathBuf>,
+}
+
+/// The environment variable `serve --dev` reads the operator token from.
+pub(crate) const OPERATOR_TOKEN_ENV: &str = "INTERCONNECT_OPERATOR_TOKEN";
+
+/// The `(--dev)` flags given, by name.
+fn dev_only_flags(args: &ServeArgs) -> Vec<&'static str> {
+    let mut given = Vec::new();
+    let flags: [(&'static str, bool); 9] = [
+        ("--provider", args.provider.is_some()),
+        ("--port", args.port.is_some()),
+        ("--partner", !args.partner.is_empty()),
+        ("--partner-token", !args.partner_token.is_empty()),
+        ("--partner-token-file", !args.partner_token_file.is_empty()),
+        ("--customer-token", !args.customer_token.is_empty()),
+        (
+            "--customer-token-file",
+            !args.customer_token_file.is_empty(),
+        ),
+        ("--operator-token", args.operator_token.is_some()),
+        ("--operator-token-file", args.operator_token_file.is_some()),
+    ];
+    for (flag, present) in flags {
+        if present {
+            given.push(flag);
+        }
+    }
+    given
 }
 
 /// A random token.
@@ -90,13 +146,25 @@ const DEV_PENDING_INTERCONNECT: (&str, &str) = ("aws-gcp-eu-west", "ix3");
 
 /// The development configuration of `serve --dev`, and what to print.
 fn dev_config(args: &ServeArgs) -> Result<(ServeConfig, Vec<String>), CliError> {
-    let local = provider_name(&args.provider)?;
+    let local = provider_name(args.provider.as_deref().unwrap_or("aws"))
+        .map_err(|e| CliError::usage(format!("--provider: {}", e.message)))?;
     let is_aws = local.id() == "aws";
     let port = args.port.unwrap_or(if is_aws { 8080 } else { 8081 });
     let mut partners: Vec<(String, String)> = Vec::new();
     for p in &args.partner {
         let (name, url) = split_pair(p, "--partner")?;
-        partners.push((name.to_owned(), url.to_owned()));
+        let id = provider_name(name)
+            .map_err(|e| CliError::usage(format!("--partner {name}: {}", e.message)))?;
+        if id == local {
+            return Err(CliError::usage(format!(
+                "--partner {name}: this server's own provider cannot be its partner"
+            )));
+        }
+        if partners.iter().any(|(n, _)| n == id.id()) {
+            return Err(CliError::usage(format!("--partner {name}: given twice")));
+        }
+        check_base_url(&format!("--partner {name}"), url)?;
+        partners.push((id.id().to_owned(), url.to_owned()));
     }
     if partners.is_empty() {
         partners.push(if is_aws {
@@ -105,18 +173,40 @@ fn dev_config(args: &ServeArgs) -> Result<(ServeConfig, Vec<String>), CliError> 
             ("aws".to_owned(), "http://127.0.0.1:8080".to_owned())
         });
     }
+    let names: Vec<&str> = partners.iter().map(|(n, _)| n.as_str()).collect();
+    let mut given: BTreeMap<String, Secret> = BTreeMap::new();
+    let mut take = |flag: &str, name: &str, token: Secret| -> Result<(), CliError> {
+        let id = provider_name(name)
+            .map_err(|e| CliError::usage(format!("{flag} {name}: {}", e.message)))?;
+        if !names.contains(&id.id()) {
+            return Err(CliError::usage(format!(
+                "{flag} {name}: {} is not a partner of this server (partners: {}); add --partner {}=URL",
+                id.id(),
+                names.join(", "),
+                id.id()
+            )));
+        }
+        if given.insert(id.id().to_owned(), token).is_some() {
+            return Err(CliError::usage(format!(
+                "{flag} {name}: a token for {} is given twice (--partner-token and --partner-token-file count together)",
+                id.id()
+            )));
+        }
+        Ok(())
+    };
+    for t in &args.partner_token {
+        let (name, secret) = split_pair(t, "--partner-token")?;
+        take("--partner-token", name, Secret::new(secret))?;
+    }
+    for t in &args.partner_token_file {
+        let (name, file) = split_pair(t, "--partner-token-file")?;
+        let token = read_secret_file(&format!("--partner-token-file {name}"), Path::new(file))?;
+        take("--partner-token-file", name, token)?;
+    }
     let mut printed = Vec::new();
     let mut partner_configs = Vec::new();
     for (name, url) in partners {
-        let given = args
-            .partner_token
-            .iter()
-            .map(|t| split_pair(t, "--partner-token"))
-            .collect::<Result<Vec<_>, _>>()?
-            .into_iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, s)| Secret::new(s));
-        let token = match given {
+        let token = match given.remove(&name) {
             Some(token) => token,
             None => {
                 let token = generated_token("partner");
@@ -127,24 +217,20 @@ fn dev_config(args: &ServeArgs) -> Result<(ServeConfig, Vec<String>), CliError> 
                 token
             }
         };
-        partner_configs.push(PartnerConfig {
-            provider: name,
-            base_url: url,
-            token_to_call_them: token.clone(),
-            token_they_use: token,
-            ca_pem: None,
-            rate_per_second: None,
-            rate_burst: None,
-            max_in_flight: None,
-        });
+        partner_configs.push(PartnerConfig::new(name, url, token.clone(), token));
     }
     let mut customers = Vec::new();
     for c in &args.customer_token {
         let (account, token) = split_pair(c, "--customer-token")?;
-        customers.push(CustomerConfig {
-            account: Secret::new(account),
-            token: Secret::new(token),
-        });
+        customers.push(CustomerConfig::new(
+            Secret::new(account),
+            Secret::new(token),
+        ));
+    }
+    for c in &args.customer_token_file {
+        let (account, file) = split_pair(c, "--customer-token-file")?;
+        let token = read_secret_file("--customer-token-file", Path::new(file))?;
+        customers.push(CustomerConfig::new(Secret::new(account), token));
     }
     if customers.is_empty() {
         let token = generated_token("customer");
@@ -153,17 +239,24 @@ fn dev_config(args: &ServeArgs) -> Result<(ServeConfig, Vec<String>), CliError> 
             "customer token for account {account}: {}",
             token.expose()
         ));
-        customers.push(CustomerConfig {
-            account: Secret::new(account),
-            token,
-        });
+        customers.push(CustomerConfig::new(Secret::new(account), token));
     }
-    let operator = match &args.operator_token {
-        Some(t) => Secret::new(t.clone()),
-        None => {
+    let from_env = std::env::var(OPERATOR_TOKEN_ENV)
+        .ok()
+        .filter(|t| !t.is_empty());
+    let operator = match (&args.operator_token, &args.operator_token_file, from_env) {
+        (Some(t), None, None) => Secret::new(t.clone()),
+        (None, Some(file), None) => read_secret_file("--operator-token-file", file)?,
+        (None, None, Some(t)) => Secret::new(t),
+        (None, None, None) => {
             let token = generated_token("operator");
             printed.push(format!("operator token: {}", token.expose()));
             token
+        }
+        _ => {
+            return Err(CliError::usage(format!(
+                "--operator-token, --operator-token-file and {OPERATOR_TOKEN_ENV}: give one of them"
+            )));
         }
     };
     let config = ServeConfig {
@@ -174,10 +267,11 @@ fn dev_config(args: &ServeArgs) -> Result<(ServeConfig, Vec<String>), CliError> 
         partners: partner_configs,
         customers,
         operator_token: Some(operator),
+        operator_token_file: None,
         inventory: None,
         guidance: None,
         asn: None,
-        policy: None,
+        policy: Some(dev_policy()),
         provisioning_delay_ms: 200,
         dev_hooks: true,
         // serve --dev keeps its state in memory
@@ -228,14 +322,29 @@ pub(crate) struct Running {
     stop: watch::Sender<bool>,
     server: tokio::task::JoinHandle<Result<(), interconnect_http::ServeError>>,
     driver: tokio::task::JoinHandle<()>,
+    /// Requests being answered now.
+    in_flight: Arc<AtomicUsize>,
+    /// How long a stop waits for them.
+    shutdown_grace: Duration,
 }
 
 impl Running {
+    /// Requests being answered now.
+    pub(crate) fn in_flight(&self) -> usize {
+        self.in_flight.load(Ordering::SeqCst)
+    }
+
     /// Stops the server and the driver, and breaks the peers' references.
+    /// The listener stops accepting and waits for the requests in flight
+    /// (at most the shutdown grace, OPS-23); the driver finishes the
+    /// workflow task it is running and starts no other (OPS-40).
     pub(crate) async fn stop(self) -> Result<(), CliError> {
         let _ = self.stop.send(true);
         let served = self.server.await;
-        let _ = self.driver.await;
+        match self.driver.await {
+            Ok(()) => tracing::info!("background work stopped"),
+            Err(error) => tracing::warn!(%error, "background work ended abnormally"),
+        }
         self.provider.peers().disconnect_all();
         match served {
             Ok(Ok(())) => Ok(()),
@@ -255,6 +364,7 @@ pub(crate) async fn launch(
     listener: TcpListener,
     config: &ServeConfig,
 ) -> Result<Running, CliError> {
+    config.check()?;
     let provider_config = config.provider_config()?;
     let local = provider_config.provider.clone();
     // A development server's clock can be moved forward by the dev hooks.
@@ -286,10 +396,17 @@ pub(crate) async fn launch(
     }
     let provider = Arc::new(provider);
     let mut partners = BearerTokens::new();
-    for p in &config.partners {
+    for (i, p) in config.partners.iter().enumerate() {
         let name = provider_name(&p.provider)?;
-        let mut client =
-            HttpCoordinatorConfig::new(&p.base_url, &local, p.token_to_call_them.clone());
+        let to_them = required(
+            p.token_to_call_them.as_ref(),
+            &format!("partners[{i}].token_to_call_them"),
+        )?;
+        let they_use = required(
+            p.token_they_use.as_ref(),
+            &format!("partners[{i}].token_they_use"),
+        )?;
+        let mut client = HttpCoordinatorConfig::new(&p.base_url, &local, to_them.clone());
         if let Some(path) = &p.ca_pem {
             let pem = std::fs::read(path)
                 .map_err(|e| CliError::new(ErrorKind::Io, format!("{}: {e}", path.display())))?;
@@ -314,7 +431,7 @@ pub(crate) async fn launch(
                 provider.clock().clone(),
             )),
         );
-        partners = partners.with_partner(p.token_they_use.clone(), name);
+        partners = partners.with_partner(they_use.clone(), name);
     }
     let (limits, body_read_timeout) = config.limits.resolve()?;
     let mut router_config = RouterConfig::default();
@@ -322,8 +439,9 @@ pub(crate) async fn launch(
         router_config = router_config.body_read_timeout(timeout);
     }
     let mut customers = CustomerTokens::new();
-    for c in &config.customers {
-        customers = customers.with_customer(c.token.clone(), c.account.clone());
+    for (i, c) in config.customers.iter().enumerate() {
+        let token = required(c.token.as_ref(), &format!("customers[{i}].token"))?;
+        customers = customers.with_customer(token.clone(), c.account.clone());
     }
     let mut app = provider_app(
         provider.clone(),
@@ -363,6 +481,19 @@ pub(crate) async fn launch(
             token: config.operator_token.clone(),
         }));
     }
+    // Counts the requests being answered, for the stop's log line.
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let counter = in_flight.clone();
+    app = app.layer(axum::middleware::from_fn(
+        move |request: axum::extract::Request, next: axum::middleware::Next| {
+            let guard = InFlight::enter(counter.clone());
+            async move {
+                let response = next.run(request).await;
+                drop(guard);
+                response
+            }
+        },
+    ));
     let (stop, rx) = watch::channel(false);
     let server = tokio::spawn(serve_with(
         listener,
@@ -380,7 +511,26 @@ pub(crate) async fn launch(
         stop,
         server,
         driver,
+        in_flight,
+        shutdown_grace: limits.shutdown_grace,
     })
+}
+
+/// One request being answered: counted while it lives (also when the
+/// request is dropped unanswered).
+struct InFlight(Arc<AtomicUsize>);
+
+impl InFlight {
+    fn enter(counter: Arc<AtomicUsize>) -> Self {
+        counter.fetch_add(1, Ordering::SeqCst);
+        InFlight(counter)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Logs to stderr, filtered by `RUST_LOG` (default `info` for `serve`).
@@ -401,14 +551,27 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
         .map_err(|e| CliError::new(ErrorKind::Io, format!("tokio runtime: {e}")))
 }
 
-/// Runs `serve` until Ctrl-C or SIGTERM.
+/// Runs `serve` until Ctrl-C or SIGTERM; a second one during the stop
+/// ends the process at once with exit status 128 + the signal's number
+/// (130 for SIGINT, 143 for SIGTERM; OPS-41, E-423).
 pub(crate) fn run(args: &ServeArgs) -> Result<Outcome, CliError> {
     init_tracing("info");
     let (config, printed) = match &args.config {
-        Some(path) => (ServeConfig::from_file(path)?, Vec::new()),
+        Some(path) => {
+            if let Some(flag) = dev_only_flags(args).first() {
+                return Err(CliError::usage(format!(
+                    "{flag} is only for --dev; with --config put partners, customers and tokens in the file"
+                )));
+            }
+            let mut config = ServeConfig::from_file(path)?;
+            config.load_secret_files()?;
+            (config, Vec::new())
+        }
         None => dev_config(args)?,
     };
     runtime()?.block_on(async move {
+        // Listening before serving: a signal that comes at once is not lost.
+        let mut signals = StopSignals::new();
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|e| CliError::new(ErrorKind::Io, format!("bind {}: {e}", config.listen)))?;
@@ -421,36 +584,112 @@ pub(crate) fn run(args: &ServeArgs) -> Result<Outcome, CliError> {
         for line in &printed {
             println!("{line}");
         }
-        let signal = stop_signal().await;
-        tracing::info!(signal, "stopping: finishing the requests in flight");
-        running.stop().await?;
+        let first = signals.next().await;
+        let requests = running.in_flight();
+        let grace = running.shutdown_grace.as_secs_f64();
+        tracing::info!(
+            signal = first.name,
+            in_flight = requests,
+            grace_seconds = grace,
+            "stopping: finishing {requests} request(s) in flight, grace {grace}s, and the background work; a second Ctrl-C or SIGTERM stops at once"
+        );
+        let in_flight = running.in_flight.clone();
+        tokio::select! {
+            stopped = running.stop() => stopped?,
+            second = signals.next() => {
+                tracing::warn!(
+                    signal = second.name,
+                    in_flight = in_flight.load(Ordering::SeqCst),
+                    exit_code = second.exit_code,
+                    "{} during the stop: exiting at once, requests in flight cut off",
+                    second.name
+                );
+                std::process::exit(second.exit_code);
+            }
+        }
         Ok(Outcome::ok("stopped"))
     })
 }
 
-/// Waits for Ctrl-C (SIGINT) or, on Unix, SIGTERM (what a service manager
-/// or a container runtime sends), and names the one that came. Either one
-/// stops `serve` the same way: no new connection is accepted, requests in
-/// flight finish within the shutdown grace (OPS-23), the driver stops.
-async fn stop_signal() -> &'static str {
+/// A signal that stops `serve`: its name and the exit status of a second
+/// one (128 + its number, as a shell reports a process killed by it).
+#[derive(Debug, Clone, Copy)]
+struct StopSignal {
+    name: &'static str,
+    exit_code: i32,
+}
+
+const SIGINT: StopSignal = StopSignal {
+    name: "SIGINT",
+    exit_code: 130,
+};
+
+#[cfg(unix)]
+const SIGTERM: StopSignal = StopSignal {
+    name: "SIGTERM",
+    exit_code: 143,
+};
+
+/// Ctrl-C (SIGINT) and, on Unix, SIGTERM (what a service manager or a
+/// container runtime sends), listened to from start to exit, so that a
+/// second signal during the stop is seen too. Either one stops `serve` the
+/// same way: no new connection is accepted, requests in flight finish
+/// within the shutdown grace (OPS-23), the driver stops.
+struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => tokio::select! {
-                _ = tokio::signal::ctrl_c() => "SIGINT",
-                _ = term.recv() => "SIGTERM",
-            },
-            Err(error) => {
-                tracing::warn!(%error, "cannot listen for SIGTERM; only Ctrl-C stops serve");
-                let _ = tokio::signal::ctrl_c().await;
-                "SIGINT"
+    interrupt: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl StopSignals {
+    fn new() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let listen = |kind: SignalKind, name: &str| match signal(kind) {
+                Ok(stream) => Some(stream),
+                Err(error) => {
+                    tracing::warn!(%error, "cannot listen for {name}; it will not stop serve cleanly");
+                    None
+                }
+            };
+            StopSignals {
+                interrupt: listen(SignalKind::interrupt(), "SIGINT"),
+                terminate: listen(SignalKind::terminate(), "SIGTERM"),
             }
         }
+        #[cfg(not(unix))]
+        {
+            StopSignals {}
+        }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-        "Ctrl-C"
+
+    /// The next stop signal.
+    async fn next(&mut self) -> StopSignal {
+        #[cfg(unix)]
+        {
+            async fn on(signal: Option<&mut tokio::signal::unix::Signal>) {
+                match signal {
+                    Some(signal) => {
+                        if signal.recv().await.is_none() {
+                            std::future::pending::<()>().await;
+                        }
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            }
+            tokio::select! {
+                () = on(self.interrupt.as_mut()) => SIGINT,
+                () = on(self.terminate.as_mut()) => SIGTERM,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+            SIGINT
+        }
     }
 }
