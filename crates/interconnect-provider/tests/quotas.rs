@@ -291,3 +291,42 @@ async fn list_pages_are_bounded_in_bytes() -> TestResult {
     assert_eq!(ids, expected, "every issue once, in order");
     Ok(())
 }
+
+/// OPS-74 at the key receiver: an acceptance over the customer's quota is
+/// refused before the issuer is asked to confirm, so the key stays usable.
+#[tokio::test]
+async fn an_acceptance_over_the_customers_quota_does_not_use_up_the_key() -> TestResult {
+    let base = Pair::new();
+    let aws = base.aws.config().clone();
+    let mut gcp = base.gcp.config().clone();
+    base.disconnect();
+    gcp.policy.quotas.pending_connections_per_customer = 1;
+    let pair = Pair::with_configs(aws, gcp);
+    let (_, first) = pair.request_at_aws(1000).await?;
+    let (second_id, second) = pair.request_at_aws(1000).await?;
+    pair.gcp
+        .accept_activation_key(&pair.acceptance(&first))
+        .await?;
+    let e = pair
+        .gcp
+        .accept_activation_key(&pair.acceptance(&second))
+        .await
+        .expect_err("OPS-74: a second pending connection of the account at gcp");
+    assert_exhausted(&e, "OPS-74", "pendingConnectionsPerCustomer");
+    let confirmed = pair
+        .aws
+        .store()
+        .view(|s| {
+            s.issued_keys
+                .get(&second_id)
+                .map(|k| k.confirmed_by.is_some())
+        })
+        .flatten();
+    assert_eq!(
+        confirmed,
+        Some(false),
+        "the second key was not used up at aws"
+    );
+    pair.disconnect();
+    Ok(())
+}
