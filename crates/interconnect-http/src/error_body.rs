@@ -6,6 +6,14 @@
 //! The code and status come from the provider crate's one status table
 //! ([`ErrorKind::http_status`], [`ErrorKind::status_name`]); the message is
 //! the error's `RULE: text` display, which never holds a secret (AUTH-9).
+//!
+//! The binding answers a few HTTP statuses of its own that the table (and
+//! `google.rpc`'s mapping) has no code for: 413, 414, 415 and 431. Their
+//! `status` is the HTTP reason in capitals ([`status_name`]: `PAYLOAD_TOO_LARGE`,
+//! ...), as upstream-next does for 405 (`METHOD_NOT_ALLOWED`), never the
+//! `INVALID_ARGUMENT` of a 400 (`spec/REQUIREMENTS.md` OPS-62;
+//! `spec/ERRATA.md` E-441). A client reads such a name back as the kind of
+//! its HTTP status ([`ErrorKind::from_http_status`]: not retryable).
 
 use std::time::Duration;
 
@@ -38,13 +46,13 @@ impl ErrorBody {
         Self::with_code(error.http_status(), error)
     }
 
-    /// The body of an error answered with an HTTP status outside the table
-    /// (405, 413): the kind still gives the status name.
+    /// The body of an error answered with another HTTP status than its
+    /// kind's (408, 413, 414, 415, 431): the status name is [`status_name`]'s.
     pub fn with_code(code: u16, error: &CoordinatorError) -> Self {
         ErrorBody {
             error: ErrorStatus {
                 code,
-                status: error.kind().status_name().to_owned(),
+                status: status_name(code, error.kind()).to_owned(),
                 message: error.to_string(),
             },
         }
@@ -60,8 +68,25 @@ impl ErrorBody {
     }
 }
 
+/// The `status` of an error answered with HTTP status `code` (OPS-62): the
+/// kind's canonical name, except for the statuses the binding answers about
+/// the message itself, which have no `google.rpc` code and carry their HTTP
+/// reason (413 `PAYLOAD_TOO_LARGE`, 414 `URI_TOO_LONG`, 415
+/// `UNSUPPORTED_MEDIA_TYPE`, 431 `REQUEST_HEADER_FIELDS_TOO_LARGE`). A 408
+/// keeps `DEADLINE_EXCEEDED`, the canonical code of the condition itself.
+pub fn status_name(code: u16, kind: ErrorKind) -> &'static str {
+    match code {
+        413 => "PAYLOAD_TOO_LARGE",
+        414 => "URI_TOO_LONG",
+        415 => "UNSUPPORTED_MEDIA_TYPE",
+        431 => "REQUEST_HEADER_FIELDS_TOO_LARGE",
+        _ => kind.status_name(),
+    }
+}
+
 /// An error ready to be answered: the coordinator error and the HTTP status
-/// it travels with (its kind's, unless overridden for 405 and 413).
+/// it travels with (its kind's, unless overridden for 408, 413, 414, 415 and
+/// 431).
 #[derive(Debug, Clone)]
 pub struct ApiError {
     error: CoordinatorError,
@@ -81,7 +106,7 @@ impl ApiError {
         }
     }
 
-    /// The error with another HTTP status (405, 413).
+    /// The error with another HTTP status (408, 413, 414, 415, 431).
     pub fn with_status(error: CoordinatorError, status: StatusCode) -> Self {
         ApiError {
             error,
@@ -99,6 +124,11 @@ impl ApiError {
     /// The coordinator error.
     pub fn error(&self) -> &CoordinatorError {
         &self.error
+    }
+
+    /// The HTTP status it is answered with.
+    pub fn status(&self) -> StatusCode {
+        self.status
     }
 }
 
@@ -169,6 +199,32 @@ mod tests {
             assert_eq!(back.rule(), "CONN-4");
             assert_eq!(back.message(), "some text: with a colon");
         }
+    }
+
+    /// OPS-62: the binding's own statuses carry their HTTP reason, never
+    /// INVALID_ARGUMENT, and read back as a 4xx that is not retried.
+    #[test]
+    fn the_bindings_own_statuses_carry_their_reason() {
+        let e = CoordinatorError::invalid_argument("WIRE-10", "too large");
+        for (code, name) in [
+            (413, "PAYLOAD_TOO_LARGE"),
+            (414, "URI_TOO_LONG"),
+            (415, "UNSUPPORTED_MEDIA_TYPE"),
+            (431, "REQUEST_HEADER_FIELDS_TOO_LARGE"),
+        ] {
+            let body = ErrorBody::with_code(code, &e);
+            assert_eq!(body.error.status, name);
+            assert_eq!(body.error.code, code);
+            let back = body.into_error(code);
+            assert_eq!(back.kind(), ErrorKind::InvalidArgument, "{code}");
+            assert!(!back.kind().is_transient(), "{code}");
+        }
+        let timeout = CoordinatorError::deadline_exceeded("OPS-21", "slow");
+        assert_eq!(
+            ErrorBody::with_code(408, &timeout).error.status,
+            "DEADLINE_EXCEEDED"
+        );
+        assert_eq!(ErrorBody::of(&e).error.status, "INVALID_ARGUMENT");
     }
 
     #[test]

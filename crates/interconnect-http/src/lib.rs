@@ -21,7 +21,7 @@
 //! | [`client`] | `HttpCoordinator`: the trait over HTTPS (TLS 1.3), errors mapped back | `openapi.yaml` paths; governance § Mandatory Encryption |
 //! | [`rules`] | the requirement ids this crate reports | `spec/REQUIREMENTS.md` |
 //! | `tls` | [`TlsConfig`]: server and client configurations accepting TLS 1.3 only | governance § Mandatory Encryption; AUTH-6 |
-//! | `serve` | [`serve`], [`serve_with`]: the accept loop over TLS, or plain HTTP on loopback for development, with its [`ListenerLimits`] (timeouts, connection cap, shutdown grace) | governance § Mandatory Encryption; AUTH-6; OPS-20, OPS-22, OPS-23 |
+//! | `serve` | [`serve`], [`serve_with`]: the accept loop over TLS, or plain HTTP on loopback for development, with its [`ListenerLimits`] (timeouts, connection cap, shutdown grace, bounds of the request head) | governance § Mandatory Encryption; AUTH-6; OPS-20, OPS-22, OPS-23, OPS-60, OPS-61; E-440 |
 //! | [`driver`] | [`Driver`]: a reference provider's scheduler on tokio | `docs/Protocols.md` § Negotiate Feature Parameters; OPS-7 |
 //! | [`customer_api`] | `/customer/v1/...`: the customer operations of a reference provider | `docs/ConnectionCoordinatorAPI.md` § Create Connection at CSP A, § Accept Connection at CSP B |
 //! | [`operator_api`] | `/operator/v1/...` and `/healthz`: the operator operations | `docs/Protocols.md` § Maintenance Coordination, § MACsec Key Rotation |
@@ -60,7 +60,8 @@ mod serve;
 mod tls;
 
 pub use serve::{
-    ListenerLimits, ServeError, Transport, bind_loopback, check_plain_allowed, serve, serve_with,
+    HARD_HEAD_BYTES, HARD_HEADER_COUNT, HARD_TARGET_BYTES, ListenerLimits, ServeError, Transport,
+    bind_loopback, check_plain_allowed, serve, serve_with,
 };
 pub use tls::{
     PemOrigin, TlsConfig, TlsConfigError, certificates_from_pem, certificates_from_pem_file,

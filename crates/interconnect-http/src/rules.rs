@@ -45,4 +45,8 @@ rule_ids! {
     /// A request body that does not arrive within the body read timeout
     /// (408).
     OPS_BODY_READ_TIMEOUT = "OPS-21";
+    /// A request target longer than the listener reads (414).
+    OPS_TARGET_TOO_LONG = "OPS-60";
+    /// Header fields beyond the listener's size or count (431).
+    OPS_HEAD_TOO_LARGE = "OPS-61";
 }

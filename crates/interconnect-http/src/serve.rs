@@ -12,6 +12,7 @@
 //! drops only that connection; it is logged at `debug` with the peer address
 //! and rustls's reason, which carries no secret.
 
+use std::convert::Infallible;
 use std::fmt;
 use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -19,6 +20,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::http::{Request, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
@@ -26,6 +30,12 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
+use tower::ServiceExt;
+
+use crate::error_body::ApiError;
+use crate::request_id::{REQUEST_ID, request_id};
+use crate::rules;
+use interconnect_provider::CoordinatorError;
 
 /// How long a client may take to complete the TLS handshake before its
 /// connection is dropped, so that idle sockets cannot pile up.
@@ -34,6 +44,31 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long the accept loop pauses after an accept error that is not about
 /// a single connection (for example, too many open files).
 const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
+
+/// hyper's read buffer for one request head (request line and header
+/// fields). A head that does not fit is answered by hyper itself with a bare
+/// 431 (no error document); it is set well above
+/// [`ListenerLimits::max_header_bytes`] plus
+/// [`ListenerLimits::max_target_bytes`], so that the server's own,
+/// smaller limits answer first, with the error document (OPS-60, OPS-61;
+/// `spec/ERRATA.md` E-440).
+pub const HARD_HEAD_BYTES: usize = 256 * 1024;
+
+/// The most header fields hyper parses in one head; beyond it hyper answers
+/// a bare 431 itself. Above [`ListenerLimits::max_header_count`]'s largest
+/// setting, for the same reason as [`HARD_HEAD_BYTES`].
+pub const HARD_HEADER_COUNT: usize = 256;
+
+/// The longest request target hyper accepts (its own constant); beyond it
+/// hyper answers a bare 414 itself.
+pub const HARD_TARGET_BYTES: usize = u16::MAX as usize - 1;
+
+/// The largest [`ListenerLimits::max_header_bytes`] (it and the target must
+/// fit in [`HARD_HEAD_BYTES`] together).
+const MAX_HEADER_BYTES_SETTING: usize = 128 * 1024;
+
+/// The largest [`ListenerLimits::max_header_count`].
+const MAX_HEADER_COUNT_SETTING: usize = HARD_HEADER_COUNT / 2;
 
 /// How the listener's connections are carried.
 #[derive(Clone)]
@@ -103,6 +138,15 @@ pub async fn bind_loopback(port: u16) -> std::io::Result<TcpListener> {
 /// connections is capped, and a stop waits at most
 /// [`shutdown_grace`](Self::shutdown_grace) for in-flight requests.
 ///
+/// The head of a request is bounded as well: a request target longer than
+/// [`max_target_bytes`](Self::max_target_bytes) is answered 414, header
+/// fields beyond [`max_header_bytes`](Self::max_header_bytes) or
+/// [`max_header_count`](Self::max_header_count) 431, both with the error
+/// document (OPS-60, OPS-61). What hyper refuses before the request reaches
+/// the server (a head beyond [`HARD_HEAD_BYTES`], a target beyond
+/// [`HARD_TARGET_BYTES`], a request line that is not HTTP) is answered by
+/// hyper with an empty body (E-440).
+///
 /// The body read timeout is the router's
 /// ([`RouterConfig::body_read_timeout`](crate::RouterConfig::body_read_timeout),
 /// OPS-21), since the body is read by the handler.
@@ -126,6 +170,17 @@ pub struct ListenerLimits {
     /// How long a stop waits for in-flight requests before it closes the
     /// connections that still hold one. Default 30 s.
     pub shutdown_grace: Duration,
+    /// The longest request target (the path and query of the request line)
+    /// in bytes; longer is 414 (OPS-60). Default 8 KiB, at most
+    /// [`HARD_TARGET_BYTES`].
+    pub max_target_bytes: usize,
+    /// The most bytes of header fields (each counted as name, value and 4
+    /// bytes of `": "` and line end); more is 431 (OPS-61). Default 32 KiB,
+    /// at most 128 KiB.
+    pub max_header_bytes: usize,
+    /// The most header fields; more is 431 (OPS-61). Default 100, at most
+    /// 128.
+    pub max_header_count: usize,
 }
 
 impl Default for ListenerLimits {
@@ -135,6 +190,9 @@ impl Default for ListenerLimits {
             handshake_timeout: HANDSHAKE_TIMEOUT,
             max_connections: 1024,
             shutdown_grace: Duration::from_secs(30),
+            max_target_bytes: 8 * 1024,
+            max_header_bytes: 32 * 1024,
+            max_header_count: 100,
         }
     }
 }
@@ -163,6 +221,98 @@ impl ListenerLimits {
         self.shutdown_grace = grace;
         self
     }
+
+    /// Sets [`max_target_bytes`](Self::max_target_bytes) (1 to
+    /// [`HARD_TARGET_BYTES`]).
+    pub fn max_target_bytes(mut self, bytes: usize) -> Self {
+        self.max_target_bytes = bytes.clamp(1, HARD_TARGET_BYTES);
+        self
+    }
+
+    /// Sets [`max_header_bytes`](Self::max_header_bytes) (1 to 128 KiB).
+    pub fn max_header_bytes(mut self, bytes: usize) -> Self {
+        self.max_header_bytes = bytes.clamp(1, MAX_HEADER_BYTES_SETTING);
+        self
+    }
+
+    /// Sets [`max_header_count`](Self::max_header_count) (1 to 128).
+    pub fn max_header_count(mut self, count: usize) -> Self {
+        self.max_header_count = count.clamp(1, MAX_HEADER_COUNT_SETTING);
+        self
+    }
+
+    /// The answer to a request whose head passes these bounds, before it
+    /// is routed (OPS-60, OPS-61): `None` when it is within them.
+    fn refuse_head<B>(&self, req: &Request<B>) -> Option<Response> {
+        let target = target_len(req.uri());
+        let refusal = if target > self.max_target_bytes {
+            ApiError::with_status(
+                CoordinatorError::invalid_argument(
+                    rules::OPS_TARGET_TOO_LONG,
+                    format!(
+                        "the request target is {target} bytes; this server reads at most {}",
+                        self.max_target_bytes
+                    ),
+                ),
+                StatusCode::URI_TOO_LONG,
+            )
+        } else if req.headers().len() > self.max_header_count {
+            ApiError::with_status(
+                CoordinatorError::invalid_argument(
+                    rules::OPS_HEAD_TOO_LARGE,
+                    format!(
+                        "the request has {} header fields; this server reads at most {}",
+                        req.headers().len(),
+                        self.max_header_count
+                    ),
+                ),
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            )
+        } else {
+            let bytes = header_bytes(req.headers());
+            if bytes <= self.max_header_bytes {
+                return None;
+            }
+            ApiError::with_status(
+                CoordinatorError::invalid_argument(
+                    rules::OPS_HEAD_TOO_LARGE,
+                    format!(
+                        "the request's header fields are {bytes} bytes; this server reads at most {}",
+                        self.max_header_bytes
+                    ),
+                ),
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            )
+        };
+        tracing::debug!(
+            method = %req.method(),
+            status = refusal.status().as_u16(),
+            "request head refused before routing"
+        );
+        let mut response = refusal.into_response();
+        response
+            .headers_mut()
+            .insert(REQUEST_ID, request_id(req.headers()));
+        Some(response)
+    }
+}
+
+/// The length of the request target as it came on the request line: the
+/// path and query (origin form), with the scheme and authority when the
+/// client sent the absolute form.
+fn target_len(uri: &Uri) -> usize {
+    let scheme = uri.scheme_str().map_or(0, |s| s.len() + 3);
+    let authority = uri.authority().map_or(0, |a| a.as_str().len());
+    let path = uri.path_and_query().map_or(0, |p| p.as_str().len());
+    scheme + authority + path
+}
+
+/// The size of the header fields as sent: name, `": "`, value, line end.
+fn header_bytes(headers: &axum::http::HeaderMap) -> usize {
+    headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum()
 }
 
 /// Serves `app` on `listener` with the default [`ListenerLimits`] until
@@ -353,8 +503,22 @@ async fn serve_http<I>(
     builder
         .http1()
         .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout);
-    let connection = builder.serve_connection(io, TowerToHyperService::new(app));
+        .header_read_timeout(limits.header_read_timeout)
+        .max_buf_size(HARD_HEAD_BYTES)
+        .max_headers(HARD_HEADER_COUNT);
+    // OPS-60, OPS-61: the head's bounds, checked before routing, so that
+    // every API (and the unmatched paths) answers them with the error
+    // document.
+    let service = tower::service_fn(move |req: Request<Incoming>| {
+        let app = app.clone();
+        async move {
+            if let Some(refusal) = limits.refuse_head(&req) {
+                return Ok::<_, Infallible>(refusal);
+            }
+            app.oneshot(req).await
+        }
+    });
+    let connection = builder.serve_connection(io, TowerToHyperService::new(service));
     let mut connection = std::pin::pin!(connection);
     tokio::select! {
         result = connection.as_mut() => {

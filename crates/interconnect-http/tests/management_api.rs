@@ -506,3 +506,24 @@ async fn every_api_echoes_the_request_id() -> TestResult {
     }
     Ok(())
 }
+
+/// Issue 19 item 4: a partner the operator names that is not configured is
+/// the operator's typo, answered 404 (ERR-3) over HTTP, not the 503 of a
+/// partner that cannot be reached.
+#[tokio::test]
+async fn an_operator_call_naming_an_unknown_partner_is_404_not_503() -> TestResult {
+    let app = app();
+    let body = json!({"partner": "gpc", "issue": {"title": "t", "body": "b"}}).to_string();
+    let (status, value) = send(
+        &app,
+        "POST",
+        "/operator/v1/issues",
+        Some(OPERATOR),
+        Some(&body),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{value}");
+    assert_error_shape(&value, 404, "ERR-3");
+    assert_eq!(value["error"]["status"], "NOT_FOUND");
+    Ok(())
+}

@@ -225,8 +225,9 @@ async fn bodies_over_the_limit_are_413() {
         )
         .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "WIRE-10");
-    let (code, _, msg) = error_of(&text);
+    let (code, name, msg) = error_of(&text);
     assert_eq!(code, 413);
+    assert_eq!(name, "PAYLOAD_TOO_LARGE", "OPS-62");
     assert!(msg.starts_with("WIRE-10: "), "{msg}");
     // The default limit is 1 MiB.
     let s = Server::start();
@@ -331,6 +332,33 @@ async fn query_parameters_are_checked_or_ignored() {
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+}
+
+/// Issue 19 item 4 over HTTP (ERR-41, LIST-3): an empty `pageSize=` is
+/// malformed, not absent; a `pageSize` beyond int32 says "out of range"; a
+/// repeated parameter the binding reads is refused, not decided by its first
+/// value; a negative one is told without Rust's `Debug` form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn page_size_and_repeated_parameters_are_strict_over_http() {
+    let s = Server::start();
+    let list = format!("{ENV}/interconnects");
+    for (query, rule, words) in [
+        ("pageSize=", "LIST-3", "empty"),
+        ("pageSize=99999999999", "LIST-3", "out of range"),
+        ("pageSize=-1", "LIST-3", "negative"),
+        ("pageSize=1&pageSize=500", "ERR-41", "pageSize"),
+        ("pageToken=a&pageToken=b", "ERR-41", "pageToken"),
+    ] {
+        let (status, text) = s.get(&format!("{list}?{query}"), Some(GCP_TOKEN)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {text}");
+        let (code, name, msg) = error_of(&text);
+        assert_eq!((code, name.as_str()), (400, "INVALID_ARGUMENT"), "{query}");
+        assert!(msg.starts_with(&format!("{rule}: ")), "{query}: {msg}");
+        assert!(msg.contains(words), "{query}: {msg}");
+        assert!(!msg.contains("Some("), "{query}: {msg}");
+    }
+    let (status, text) = s.get(&format!("{list}?pageSize=1"), Some(GCP_TOKEN)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -264,6 +264,62 @@ pub struct ProtocolPolicy {
     /// one interconnect of this server (CONN-41, E-250; default 2).
     #[serde(default = "default_test_connection_quota")]
     pub test_connection_quota: usize,
+    /// Limits on the data partners and customers can make this server
+    /// store, and on the size of a list page (OPS-70..OPS-77, E-442).
+    #[serde(default)]
+    pub quotas: Quotas,
+}
+
+/// Limits on stored data, per partner and per customer, and on list pages
+/// (`spec/REQUIREMENTS.md` OPS-70..OPS-77; `spec/ERRATA.md` E-442). A count
+/// that is full is refused with 429 `RESOURCE_EXHAUSTED` (without
+/// `Retry-After`: nobody knows when room frees), a size with 400
+/// `INVALID_ARGUMENT`; both name the limit. Every member is optional in a
+/// configuration file and defaults to the value shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Quotas {
+    /// Issues one partner may have stored here, closed ones included
+    /// (nothing deletes an issue); default 1000 (OPS-70).
+    pub issues_per_partner: usize,
+    /// Comments on one issue, the partner's and this server's staff's
+    /// together; default 200 (OPS-71).
+    pub comments_per_issue: usize,
+    /// Bytes of one comment's body (UTF-8); default 16384 (OPS-72).
+    pub comment_bytes: usize,
+    /// Connections in a partner's namespace here that are not yet
+    /// VERIFIED, checked when the partner creates one (CreateConnection);
+    /// default 1000 (OPS-73).
+    pub pending_connections_per_partner: usize,
+    /// Connections of one customer account (requested or accepted here)
+    /// that are not yet verified and not ended; default 100 (OPS-74).
+    pub pending_connections_per_customer: usize,
+    /// Activation keys issued for one partner's environments that are
+    /// neither confirmed, revoked nor expired; default 1000 (OPS-75).
+    pub unused_keys_per_partner: usize,
+    /// Activation keys one customer account requested that the other
+    /// provider has not used yet (and that have not expired); default 100
+    /// (OPS-76).
+    pub unused_keys_per_customer: usize,
+    /// The most bytes of JSON items in one list page; a page stops before
+    /// the item that would pass it (always at least one item) and its
+    /// `nextPageToken` goes on from there; default 512 KiB (OPS-77).
+    pub page_bytes: usize,
+}
+
+impl Default for Quotas {
+    fn default() -> Self {
+        Quotas {
+            issues_per_partner: 1000,
+            comments_per_issue: 200,
+            comment_bytes: 16 * 1024,
+            pending_connections_per_partner: 1000,
+            pending_connections_per_customer: 100,
+            unused_keys_per_partner: 1000,
+            unused_keys_per_customer: 100,
+            page_bytes: 512 * 1024,
+        }
+    }
 }
 
 fn default_provisioning_poll_ms() -> i64 {
@@ -300,6 +356,7 @@ impl Default for ProtocolPolicy {
             activation_key_rotation_seconds: default_activation_key_rotation_seconds(),
             request_record_seconds: default_request_record_seconds(),
             test_connection_quota: default_test_connection_quota(),
+            quotas: Quotas::default(),
         }
     }
 }
@@ -577,6 +634,28 @@ mod tests {
         assert_eq!(policy.mac_sec_bake(), Duration::hours(2));
         // governance (rewritten policy): keys rotated every 30 days (E-167)
         assert_eq!(policy.mac_sec_key_max_age(), Some(Duration::days(30)));
+    }
+
+    /// E-442: `quotas` and each of its members are optional.
+    #[test]
+    fn quotas_are_optional_member_by_member() -> Result<(), serde_json::Error> {
+        let mut policy = serde_json::to_value(ProtocolPolicy::default())?;
+        policy
+            .as_object_mut()
+            .map(|p| p.remove("quotas"))
+            .expect("an object");
+        let read: ProtocolPolicy = serde_json::from_value(policy.clone())?;
+        assert_eq!(read.quotas, Quotas::default());
+        policy["quotas"] = serde_json::json!({"issuesPerPartner": 7});
+        let read: ProtocolPolicy = serde_json::from_value(policy.clone())?;
+        assert_eq!(read.quotas.issues_per_partner, 7);
+        assert_eq!(read.quotas.page_bytes, Quotas::default().page_bytes);
+        policy["quotas"] = serde_json::json!({"issuesPerPartnr": 7});
+        assert!(
+            serde_json::from_value::<ProtocolPolicy>(policy).is_err(),
+            "a misspelt quota is refused"
+        );
+        Ok(())
     }
 
     #[test]

@@ -235,6 +235,23 @@ impl PageTokens {
         items: Vec<T>,
         key: impl Fn(&T) -> String,
     ) -> Result<Page<T>, CoordinatorError> {
+        self.page_within(scope, request, items, key, usize::MAX, |_| 0)
+    }
+
+    /// [`page`](Self::page), bounded in bytes as well (OPS-77): the page
+    /// stops before the item whose `bytes` would take the page's total past
+    /// `max_bytes` (each item counted with one byte of separator), but
+    /// holds at least one item, so a listing always moves on; the token
+    /// then resumes after the last item given.
+    pub fn page_within<T>(
+        &self,
+        scope: &PageScope<'_>,
+        request: &PageRequest,
+        items: Vec<T>,
+        key: impl Fn(&T) -> String,
+        max_bytes: usize,
+        bytes: impl Fn(&T) -> usize,
+    ) -> Result<Page<T>, CoordinatorError> {
         let size = request.effective_size()?;
         let after = self.resume_after(scope, request.page_token.as_deref())?;
         let mut rest: Vec<T> = match &after {
@@ -244,8 +261,17 @@ impl PageTokens {
                 .filter(|item| key(item) > *after)
                 .collect(),
         };
-        let next_page_token = if rest.len() > size {
-            rest.truncate(size);
+        let mut total = 0_usize;
+        let mut fits = 0;
+        for item in rest.iter().take(size) {
+            total = total.saturating_add(bytes(item).saturating_add(1));
+            if fits > 0 && total > max_bytes {
+                break;
+            }
+            fits += 1;
+        }
+        let next_page_token = if rest.len() > fits {
+            rest.truncate(fits);
             rest.last().map(|last| self.issue(scope, &key(last)))
         } else {
             None
@@ -261,6 +287,60 @@ impl PageTokens {
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
+
+    /// OPS-77: a page stops before the item that would pass the byte cap,
+    /// holds at least one item, and its token goes on from there: every
+    /// item is listed once, in order.
+    #[test]
+    fn pages_are_bounded_in_bytes_and_the_token_goes_on() -> Result<(), CoordinatorError> {
+        let tokens = PageTokens::new();
+        // 26 items of 10 bytes (+1 separator): 3 fit in 33 bytes, not 4.
+        let all: Vec<String> = (0..26).map(|i| format!("item-{i:05}")).collect();
+        let mut seen = Vec::new();
+        let mut request = PageRequest::of_size(10);
+        let mut pages = 0;
+        loop {
+            let page =
+                tokens.page_within(&SCOPE, &request, all.clone(), Clone::clone, 33, String::len)?;
+            assert!(page.items.len() <= 3, "{:?}", page.items);
+            assert!(!page.items.is_empty());
+            seen.extend(page.items);
+            pages += 1;
+            match page.next_page_token {
+                Some(token) => request = request.next(token),
+                None => break,
+            }
+        }
+        assert_eq!(seen, all, "every item once, in order");
+        assert_eq!(pages, 9);
+        // One item larger than the cap is still given alone.
+        let big = vec!["x".repeat(100), "y".repeat(100)];
+        let page = tokens.page_within(
+            &SCOPE,
+            &PageRequest::first(),
+            big,
+            Clone::clone,
+            10,
+            String::len,
+        )?;
+        assert_eq!(page.items.len(), 1);
+        assert!(page.next_page_token.is_some());
+        // At exactly the cap: 3 items of 11 bytes fit 33.
+        let page = tokens.page_within(
+            &SCOPE,
+            &PageRequest::first(),
+            all.clone(),
+            Clone::clone,
+            32,
+            String::len,
+        )?;
+        assert_eq!(
+            page.items.len(),
+            2,
+            "11 + 11 bytes fit 32, a third (33) does not"
+        );
+        Ok(())
+    }
 
     const SCOPE: PageScope<'static> = PageScope {
         operation: "ListConnections",

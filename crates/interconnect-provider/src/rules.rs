@@ -383,3 +383,20 @@ rule_ids! {
     /// An environment that accepts version 1 only refuses version 2 keys.
     KEY_VERSION_ACCEPTED = "KEY-46";
 }
+
+rule_ids! {
+    /// Issues one partner may have stored (429).
+    QUOTA_ISSUES = "OPS-70";
+    /// Comments on one issue (429).
+    QUOTA_COMMENTS = "OPS-71";
+    /// Bytes of one comment (400).
+    QUOTA_COMMENT_BYTES = "OPS-72";
+    /// Unverified connections a partner created here (429).
+    QUOTA_PARTNER_PENDING = "OPS-73";
+    /// Unverified connections of one customer account (429).
+    QUOTA_CUSTOMER_PENDING = "OPS-74";
+    /// Unused activation keys for one partner's environments (429).
+    QUOTA_PARTNER_KEYS = "OPS-75";
+    /// Unused activation keys of one customer account (429).
+    QUOTA_CUSTOMER_KEYS = "OPS-76";
+}

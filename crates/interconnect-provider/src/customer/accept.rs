@@ -298,6 +298,18 @@ impl ReferenceProvider {
                 "activationKey: this key was already accepted here",
             ));
         }
+        // OPS-74: a customer over its quota does not use up the key at the
+        // issuer (checked again in the transaction below).
+        let quotas = &self.config().policy.quotas;
+        self.store()
+            .view(|state| {
+                crate::reference::quotas::check_customer_pending(
+                    state,
+                    quotas,
+                    &acceptance.accepting_account_id,
+                )
+            })
+            .unwrap_or(Ok(()))?;
         // KEY-29: the issuer confirms before anything is created here
         let issuer = environment.provider().clone();
         let peer = self.peers().get(&issuer)?;
@@ -355,6 +367,11 @@ impl ReferenceProvider {
                     "activationKey: this key was already accepted here",
                 ));
             }
+            crate::reference::quotas::check_customer_pending(
+                state,
+                quotas,
+                &acceptance.accepting_account_id,
+            )?;
             let name = self.insert_local_connection(state, &environment, &uuid, &wf, now)?;
             wf.record(
                 now,

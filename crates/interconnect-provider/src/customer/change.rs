@@ -189,8 +189,26 @@ impl ReferenceProvider {
 }
 
 fn not_verified(phase: &Phase) -> CoordinatorError {
+    // Issue 19 item 4: the phase as the API spells it, not its Debug form.
     CoordinatorError::aborted(
         rules::NEG_VERIFIED,
-        format!("only a VERIFIED connection can change its bandwidth; this one is {phase:?}"),
+        format!(
+            "only a VERIFIED connection can change its bandwidth; this one is {}",
+            phase.as_str()
+        ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 19 item 4: messages name the phase as the API spells it,
+    /// never Rust's `Debug` form.
+    #[test]
+    fn the_phase_is_named_as_the_api_spells_it() {
+        let message = not_verified(&Phase::AwaitingPeer).message().to_owned();
+        assert!(message.ends_with("this one is awaitingPeer"), "{message}");
+        assert!(!message.contains("AwaitingPeer"), "{message}");
+    }
 }

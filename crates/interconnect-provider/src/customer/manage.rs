@@ -70,7 +70,7 @@ impl ReferenceProvider {
             if wf.phase.is_final() || wf.phase == Phase::Deleting {
                 return Err(CoordinatorError::failed_precondition(
                     rules::CONN_DELETE_TELLS_PEER,
-                    format!("the connection is already {:?}", wf.phase),
+                    format!("the connection is already {}", wf.phase.as_str()),
                 ));
             }
             let mut removed = Vec::new();

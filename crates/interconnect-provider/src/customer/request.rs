@@ -49,15 +49,6 @@ impl ReferenceProvider {
             super::limits::check_allowed(env, account)?;
         }
         super::limits::check_bandwidth_limit(&self.config().policy, mbps)?;
-        let issued = self
-            .issue_negotiated_activation_key(
-                &request.environment,
-                mbps,
-                request.remote_account_id.clone(),
-                account,
-            )
-            .await?;
-        let uuid = issued.shared_connection_uuid().as_str().to_owned();
         let now = self.clock().now();
         let mut wf = Workflow::new(
             Role::Responder,
@@ -78,16 +69,38 @@ impl ReferenceProvider {
                 request.environment
             ),
         );
-        let view = self.store().update(|state| {
-            if state.workflows.contains_key(&uuid) {
+        // OPS-74, OPS-76: the customer's quotas are checked in the
+        // transaction that stores the key and the workflow, so concurrent
+        // requests of one account cannot pass them together.
+        let quotas = &self.config().policy.quotas;
+        let store_workflow = |state: &mut crate::store::State, uuid: &str| {
+            crate::reference::quotas::check_customer_pending(state, quotas, account)?;
+            crate::reference::quotas::check_customer_keys(state, quotas, account, now)?;
+            if state.workflows.contains_key(uuid) {
                 return Err(CoordinatorError::internal(
                     rules::KEY_INTENT_STORED,
                     "a fresh connection UUID is already in use",
                 ));
             }
-            state.workflows.insert(uuid.clone(), wf.clone());
-            Ok(self.customer_view(state, &uuid, &wf))
-        })?;
+            state.workflows.insert(uuid.to_owned(), wf.clone());
+            Ok(())
+        };
+        let issued = self
+            .issue_negotiated_key_with(
+                &request.environment,
+                mbps,
+                request.remote_account_id.clone(),
+                account,
+                &store_workflow,
+            )
+            .await?;
+        let uuid = issued.shared_connection_uuid().as_str().to_owned();
+        let view = self
+            .store()
+            .view(|state| self.customer_view(state, &uuid, &wf))
+            .ok_or_else(|| {
+                CoordinatorError::internal(rules::KEY_INTENT_STORED, "the store could not be read")
+            })?;
         Ok(ConnectionRequested {
             connection: view,
             activation_key: issued.encoded().clone(),

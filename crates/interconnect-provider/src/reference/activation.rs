@@ -59,6 +59,11 @@ impl fmt::Debug for IssuedActivationKey {
     }
 }
 
+/// Work run in the transaction that stores an issued key, given the key's
+/// connection UUID.
+pub(crate) type StoreHook<'a> =
+    dyn Fn(&mut State, &str) -> CoordinatorResult<()> + Send + Sync + 'a;
+
 impl ReferenceProvider {
     /// Issues an activation key for a customer of this server: `environment`
     /// is named under the partner's namespace (as this server serves it),
@@ -94,6 +99,27 @@ impl ReferenceProvider {
         destination_account_id: Secret,
         source_account_id: &Secret,
     ) -> CoordinatorResult<IssuedActivationKey> {
+        self.issue_negotiated_key_with(
+            environment,
+            connection_size_mbps,
+            destination_account_id,
+            source_account_id,
+            &|_, _| Ok(()),
+        )
+        .await
+    }
+
+    /// [`issue_negotiated_activation_key`](Self::issue_negotiated_activation_key),
+    /// with `also` run in the transaction that stores the key (given the
+    /// key's connection UUID): its error undoes the key (OPS-74, OPS-76).
+    pub(crate) async fn issue_negotiated_key_with(
+        &self,
+        environment: &EnvironmentName,
+        connection_size_mbps: i32,
+        destination_account_id: Secret,
+        source_account_id: &Secret,
+        also: &StoreHook<'_>,
+    ) -> CoordinatorResult<IssuedActivationKey> {
         if self.shared_environment(environment).is_none() {
             return Err(CoordinatorError::not_found(
                 rules::ENV_NOT_FOUND,
@@ -101,12 +127,13 @@ impl ReferenceProvider {
             ));
         }
         let choice = self.activation_key_version_for(environment).await?;
-        self.issue_activation_key_as(
+        self.issue_key_with(
             environment,
             connection_size_mbps,
             destination_account_id,
             &choice,
             source_account_id,
+            also,
         )
     }
 
@@ -121,6 +148,27 @@ impl ReferenceProvider {
         destination_account_id: Secret,
         version: &KeyVersionChoice,
         source_account_id: &Secret,
+    ) -> CoordinatorResult<IssuedActivationKey> {
+        self.issue_key_with(
+            environment,
+            connection_size_mbps,
+            destination_account_id,
+            version,
+            source_account_id,
+            &|_, _| Ok(()),
+        )
+    }
+
+    /// Issues the key; the transaction that stores it checks the partner's
+    /// quota of unused keys (OPS-75) and runs `also`.
+    fn issue_key_with(
+        &self,
+        environment: &EnvironmentName,
+        connection_size_mbps: i32,
+        destination_account_id: Secret,
+        version: &KeyVersionChoice,
+        source_account_id: &Secret,
+        also: &StoreHook<'_>,
     ) -> CoordinatorResult<IssuedActivationKey> {
         let env = self.shared_environment(environment).ok_or_else(|| {
             CoordinatorError::not_found(
@@ -206,10 +254,16 @@ impl ReferenceProvider {
                     "a freshly generated connection UUID is already in use",
                 ));
             }
+            super::quotas::check_partner_keys(
+                state,
+                &self.config.policy.quotas,
+                environment.provider(),
+                now,
+            )?;
             state
                 .issued_keys
                 .insert(uuid.as_str().to_owned(), record.clone());
-            Ok(())
+            also(state, uuid.as_str())
         })?;
         Ok(IssuedActivationKey {
             encoded,

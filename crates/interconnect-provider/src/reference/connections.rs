@@ -311,6 +311,11 @@ pub(super) fn create_connection(
             verify(p, caller, &name, DeputyOperation::CreateConnection, state)?;
         }
         check_type_quota(p, state, &request.parent, &connection_type)?;
+        super::quotas::check_partner_pending(
+            state,
+            &p.config.policy.quotas,
+            request.parent.provider(),
+        )?;
         let reserved = reserved_mbps(state, &request.parent, None);
         let counted = connection_type == ConnectionType::Standard;
         if counted && reserved + i64::from(bandwidth) > capacity {

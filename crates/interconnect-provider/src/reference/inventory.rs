@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use interconnect_core::names::{ChannelName, EnvironmentName, InterconnectName, ProviderName};
 use interconnect_core::validation::{
-    ChannelUsage, Family, parse_subnet, validate_environment, validate_l3_guidance,
+    ChannelUsage, Family, SubnetProblem, parse_subnet, validate_environment, validate_l3_guidance,
 };
 use interconnect_core::wire::Channel;
 
@@ -295,6 +295,16 @@ fn check_channels(
     Ok(())
 }
 
+/// A subnet problem in words (never Rust's `Debug` form).
+fn subnet_problem_text(problem: &SubnetProblem) -> String {
+    match problem {
+        SubnetProblem::Unparsable(why) => why.clone(),
+        SubnetProblem::HostBitsSet(net) => {
+            format!("host bits are set; the network is {}", net.trunc())
+        }
+    }
+}
+
 fn check_policy(config: &ProviderConfig) -> Result<(), InventoryError> {
     let g = &config.guidance;
     for (pools, family) in [(&g.ipv4_pools, Family::V4), (&g.ipv6_pools, Family::V6)] {
@@ -303,7 +313,7 @@ fn check_policy(config: &ProviderConfig) -> Result<(), InventoryError> {
                 bad(
                     rules::GUIDE_POLICY,
                     "guidance.pools",
-                    format!("{pool}: {e:?}"),
+                    format!("{pool}: {}", subnet_problem_text(&e)),
                 )
             })?;
         }
@@ -608,5 +618,22 @@ mod tests {
             };
             assert_eq!(err.rule, *rule, "case {i}: {err}");
         }
+    }
+
+    /// Issue 19 item 4: a subnet problem is told in words, not in Rust's
+    /// `Debug` form (`HostBitsSet(..)`).
+    #[test]
+    fn a_bad_pool_is_told_in_words() {
+        let mut c = config();
+        c.guidance.ipv4_pools = vec!["169.254.0.1/16".into()];
+        let Err(err) = check(&c) else {
+            panic!("a pool with host bits is refused");
+        };
+        let text = err.to_string();
+        assert!(
+            text.contains("host bits are set; the network is 169.254.0.0/16"),
+            "{text}"
+        );
+        assert!(!text.contains("HostBitsSet"), "{text}");
     }
 }

@@ -115,6 +115,7 @@ pub(super) fn create_issue(
                 format!("{name} already exists"),
             ));
         }
+        super::quotas::check_issues(state, &p.config.policy.quotas, &request.parent)?;
         let issue = Issue {
             name: Some(name.clone()),
             state: Some(State::Open),
@@ -283,6 +284,8 @@ impl ReferenceProvider {
                 "comment.body must not be blank",
             ));
         }
+        let quotas = &self.config.policy.quotas;
+        super::quotas::check_comment_bytes(quotas, body)?;
         let now = Timestamp::from_utc(self.clock.now());
         self.store.update(|state| {
             let record = state.issues.get_mut(name).ok_or_else(|| not_found(name))?;
@@ -292,6 +295,7 @@ impl ReferenceProvider {
                     format!("{name} is closed"),
                 ));
             }
+            super::quotas::check_comments(quotas, record)?;
             let comment = Comment {
                 body: body.to_owned(),
                 create_time: Some(now),

@@ -98,6 +98,18 @@ pub(crate) struct ParametersCache {
     entries: Mutex<BTreeMap<EnvironmentName, (KeyVersionChoice, DateTime<Utc>)>>,
 }
 
+/// The versions of an answer for a message: `3, 4`, or `none`.
+fn versions_text(versions: &[i32]) -> String {
+    if versions.is_empty() {
+        return "none".to_owned();
+    }
+    versions
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The choice an answer leads to, and until when it holds.
 fn choose(
     answer: &wire::GetActivationKeyParametersResponse,
@@ -141,8 +153,8 @@ fn choose(
         None => Err(CoordinatorError::failed_precondition(
             rules::KEY_CREATOR_VERSION,
             format!(
-                "the destination accepts activation key versions {:?}, none of which this server can make (1, 2)",
-                answer.supported_versions
+                "the destination accepts activation key versions {}, none of which this server can make (1, 2)",
+                versions_text(&answer.supported_versions)
             ),
         )),
     }
@@ -265,8 +277,14 @@ mod tests {
             choose(&answer(&[1], None), now)?,
             (KeyVersionChoice::V1, now + Duration::hours(1))
         );
-        let none = choose(&answer(&[3], None), now).expect_err("no common version");
+        let none = choose(&answer(&[3, 4], None), now).expect_err("no common version");
         assert_eq!(none.rule(), rules::KEY_CREATOR_VERSION);
+        // Issue 19 item 4: no Rust Debug form (`[3, 4]`) in a message.
+        assert!(
+            none.message().contains("versions 3, 4,") && !none.message().contains('['),
+            "{}",
+            none.message()
+        );
         let missing = choose(&answer(&[1, 2], None), now).expect_err("2 without encryption");
         assert_eq!(missing.rule(), rules::KEY_CREATOR_VERSION);
         let bad_algorithm = wire::EncryptionParameters {

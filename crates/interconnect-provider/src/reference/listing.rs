@@ -34,14 +34,49 @@ named!(
     wire::Feature
 );
 
+/// The JSON size of a listed item (OPS-77): the wire resource alone for
+/// items listed with their paging key.
+pub(super) trait WireSize {
+    /// Bytes of the item's JSON form.
+    fn wire_size(&self) -> usize;
+}
+
+fn json_len<T: serde::Serialize>(value: &T) -> usize {
+    serde_json::to_vec(value).map_or(0, |v| v.len())
+}
+
+macro_rules! wire_size {
+    ($($ty:ty),*) => {
+        $( impl WireSize for $ty {
+            fn wire_size(&self) -> usize {
+                json_len(self)
+            }
+        } )*
+    };
+}
+wire_size!(
+    wire::Environment,
+    wire::Interconnect,
+    wire::Channel,
+    wire::Connection,
+    wire::Feature
+);
+
+impl<T: serde::Serialize> WireSize for (String, T) {
+    fn wire_size(&self) -> usize {
+        json_len(&self.1)
+    }
+}
+
 /// The name of a listed resource, as the sort and page key.
 pub(super) fn name_text<T: Named>(item: &T) -> String {
     item.name_text()
 }
 
 impl ReferenceProvider {
-    /// One page of `items` for `operation` under `parent`, sorted by `key`.
-    pub(super) fn page_of<T>(
+    /// One page of `items` for `operation` under `parent`, sorted by `key`,
+    /// at most `policy.quotas.pageBytes` of JSON items (OPS-77).
+    pub(super) fn page_of<T: WireSize>(
         &self,
         operation: &str,
         parent: &impl Display,
@@ -57,6 +92,13 @@ impl ReferenceProvider {
             parent: &parent,
             caller: caller.principal(),
         };
-        self.tokens.page(&scope, request, items, key)
+        self.tokens.page_within(
+            &scope,
+            request,
+            items,
+            key,
+            self.config.policy.quotas.page_bytes,
+            WireSize::wire_size,
+        )
     }
 }

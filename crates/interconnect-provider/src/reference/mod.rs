@@ -20,6 +20,7 @@
 //! | `maintenance.rs` | NotifyMaintenance, GetMaintenanceEvents | MAINT-* |
 //! | `issues.rs` | ListIssues, CreateIssue, GetIssue, CloseIssue, ListComments, AddComment | ISSUE-* |
 //! | `replay.rs` | every mutation made with a `requestId` | REQ-3..REQ-5 |
+//! | `quotas.rs` | the counts partners and customers may have stored (issues, comments, pending connections, unused keys) | OPS-70..OPS-76; E-442 |
 //!
 //! Server-side operations do no network I/O: every request is one store
 //! transaction plus, where the protocol says so, a backend call.
@@ -43,6 +44,7 @@ mod macsec;
 mod maintenance;
 #[cfg(test)]
 mod policy_tests;
+pub(crate) mod quotas;
 mod replay;
 #[cfg(test)]
 mod replay_tests;

@@ -48,6 +48,21 @@ pub enum Phase {
 }
 
 impl Phase {
+    /// The phase as the customer API spells it (`provisioning`, ...), for
+    /// messages: never Rust's `Debug` form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::AwaitingPeer => "awaitingPeer",
+            Phase::CreatingRemote => "creatingRemote",
+            Phase::Features => "features",
+            Phase::Provisioning => "provisioning",
+            Phase::Verified => "verified",
+            Phase::Deleting => "deleting",
+            Phase::Deleted => "deleted",
+            Phase::Failed => "failed",
+        }
+    }
+
     /// Whether the workflow has ended.
     pub fn is_final(self) -> bool {
         matches!(self, Phase::Deleted | Phase::Failed)

@@ -1025,3 +1025,39 @@ fn unknown_connection_types_are_refused_without_panic() {
         (ErrorKind::InvalidArgument, "CONN-43".to_owned())
     );
 }
+
+/// OPS-73: a partner holds at most `pendingConnectionsPerPartner`
+/// connections here that are not VERIFIED; one more is 429 naming the
+/// limit, and a verified one frees its place.
+#[test]
+fn a_partners_unverified_connections_have_a_quota() {
+    let mut config = Fixture::new().server.config().clone();
+    config.policy.quotas.pending_connections_per_partner = 2;
+    let f = Fixture::with_config(config);
+    let (_, first) = created(&f, 1000);
+    created(&f, 1000);
+    let key = intent(&f, 1000);
+    let id = key.shared_connection_uuid().as_str().to_owned();
+    let refused = create(&f, "ix1", &id, body(1000)).expect_err("the third is over the quota");
+    assert_eq!(
+        (refused.kind(), refused.rule()),
+        (ErrorKind::ResourceExhausted, "OPS-73")
+    );
+    assert!(
+        refused.message().contains("pendingConnectionsPerPartner")
+            && refused.message().contains('2'),
+        "{}",
+        refused.message()
+    );
+    assert_eq!(refused.retry_after(), None, "E-442: no Retry-After");
+    f.server
+        .store()
+        .update(|s| {
+            if let Some(mut r) = s.connections.get_mut(&first) {
+                r.connection.verification_state = Some(VerificationState::Verified);
+            }
+            Ok(())
+        })
+        .expect("marked verified");
+    create(&f, "ix1", &id, body(1000)).expect("a verified connection frees its place");
+}
