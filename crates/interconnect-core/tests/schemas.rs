@@ -2,7 +2,7 @@
 //! Rust wire types generate. Regenerate them with
 //!
 //! ```text
-//! INTERCONNECT_WRITE_SCHEMAS=1 cargo test -p interconnect-core --test schemas
+//! INTERCONNECT_WRITE_SCHEMAS=1 cargo test -p interconnect-core --test all schemas::
 //! ```
 
 use std::path::PathBuf;
@@ -58,7 +58,7 @@ fn checked_in_schemas_are_fresh() {
     assert!(
         stale.is_empty(),
         "stale JSON Schemas in spec/schemas: {stale:?}\nregenerate with: \
-         INTERCONNECT_WRITE_SCHEMAS=1 cargo test -p interconnect-core --test schemas"
+         INTERCONNECT_WRITE_SCHEMAS=1 cargo test -p interconnect-core --test all schemas::"
     );
     println!("{} schemas checked", schemas.len());
 }

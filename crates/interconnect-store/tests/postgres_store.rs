@@ -2,11 +2,9 @@
 //! database (each test in a schema of its own); skipped otherwise, unless
 //! `INTERCONNECT_REQUIRE_POSTGRES=1`.
 
-mod common;
-
 use std::sync::Arc;
 
-use common::*;
+use crate::common::*;
 use interconnect_provider::store::StoreExt;
 use interconnect_provider::{CoordinatorError, ErrorKind};
 use interconnect_store::{PostgresOptions, PostgresStore, SecretsKey, StoreError, migrations};

@@ -5,12 +5,10 @@
 //! names a database (each test in a schema of its own); skipped otherwise,
 //! unless `INTERCONNECT_REQUIRE_POSTGRES=1`.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use common::*;
+use crate::common::*;
 use interconnect_core::wire;
 use interconnect_provider::request;
 use interconnect_provider::store::Store;

@@ -1,12 +1,10 @@
 //! A reference provider stopped and started again on the same database has
 //! every resource it had, and its derived totals recount equal.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use common::*;
+use crate::common::*;
 use interconnect_provider::store::{State, Store, StoreExt};
 use interconnect_provider::testing::{Fixture, scenarios};
 use interconnect_store::PostgresStore;

@@ -5,11 +5,9 @@
 //! opened on the same database must hold the same state, derived indexes
 //! included: every record the scenario wrote reads back.
 
-mod common;
-
 use std::sync::Arc;
 
-use common::*;
+use crate::common::*;
 use interconnect_provider::for_each_scenario;
 use interconnect_provider::store::Store;
 use interconnect_provider::testing::Fixture;

@@ -1,11 +1,9 @@
 //! `SqliteStore` as a `Store`: transactions, other processes' caches,
 //! reopening, the secrets key and the schema version.
 
-mod common;
-
 use std::sync::Arc;
 
-use common::*;
+use crate::common::*;
 use interconnect_provider::store::{Store, StoreExt};
 use interconnect_provider::{CoordinatorError, ErrorKind};
 use interconnect_store::{SqliteStore, StoreError, migrations};

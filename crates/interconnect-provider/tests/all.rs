@@ -1,0 +1,16 @@
+//! Every integration test of this crate in one test binary (one link
+//! instead of one per file): each file of `tests/` is a module here.
+//! Run one file's tests with `cargo test -p interconnect-provider --test all FILE::`.
+
+mod activation_key_versions;
+mod cleanup_retention;
+mod interop;
+mod negotiator;
+mod negotiator_faults;
+mod negotiator_ops;
+mod negotiator_update;
+mod policies;
+mod quotas;
+mod requirements;
+mod scenarios;
+mod scenarios_msi;
