@@ -30,6 +30,7 @@ pub mod coordinator;
 pub mod customer;
 pub mod error;
 pub mod negotiator;
+pub mod observe;
 pub mod operations;
 pub mod operator;
 pub mod page;
