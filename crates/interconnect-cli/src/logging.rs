@@ -13,8 +13,9 @@ pub(crate) enum LogFormat {
     /// Human-readable lines (coloured on a terminal only).
     #[default]
     Text,
-    /// One JSON object a line: `timestamp`, `level`, `target`, the event's
-    /// fields, and its spans' fields (`span`, `spans`).
+    /// One JSON object a line: `timestamp`, `level`, `target`, `message`,
+    /// the event's fields, and the fields of its innermost span (`span`:
+    /// the request's access fields, or a workflow's `correlation`).
     Json,
 }
 
@@ -43,7 +44,7 @@ pub(crate) fn init(default: &str) {
             .json()
             .flatten_event(true)
             .with_current_span(true)
-            .with_span_list(true)
+            .with_span_list(false)
             .try_init(),
     };
 }
