@@ -13,6 +13,10 @@ pub(crate) struct Cli {
     /// Write errors to stderr as JSON: {"error":{"kind":...,"message":...}}.
     #[arg(long, global = true)]
     pub(crate) json: bool,
+    /// The log's format on stderr (serve, demo): `text`
+    /// (coloured only on a terminal) or `json` (one object a line).
+    #[arg(long, global = true, value_enum, value_name = "FORMAT", default_value_t = crate::logging::LogFormat::Text)]
+    pub(crate) log_format: crate::logging::LogFormat,
     /// What to do.
     #[command(subcommand)]
     pub(crate) command: Command,

@@ -11,6 +11,7 @@ mod cli;
 mod commands;
 mod error;
 mod input;
+mod logging;
 mod redact;
 mod serve_config;
 mod store_config;
@@ -45,6 +46,7 @@ fn main() -> ExitCode {
             };
         }
     };
+    logging::set_format(cli.log_format);
     match commands::run(cli.command) {
         Ok(outcome) => {
             let mut out = std::io::stdout().lock();

@@ -5,7 +5,14 @@
 //! In this order: a request id (`x-request-id`, echoed), authentication
 //! before anything reads the body (a large unauthenticated body is 401, not
 //! 413), the per-caller rate limit (429), the body limit and body read
-//! timeout handed to the handler, then one access log line. Refused
+//! timeout handed to the handler, then one access log line and the
+//! request's metrics ([`crate::metrics`]; OPS-50, OPS-53). The log line is
+//! alike on every API: `api`, `method`, `route` (the template, never the
+//! raw path, whose segments may name a customer's connection), `status`,
+//! `latency_ms`, `request_id` and, for partners, the caller's provider id;
+//! never a token or an account. The request id is in scope while the
+//! handler runs, so that calls to a peer made for this request carry it
+//! ([`crate::request_id::current`]). Refused
 //! authentications are not logged one by one at `info`: they go to `debug`,
 //! and a `warn` line counts them at most once a minute, so a flood of bad
 //! tokens cannot fill the disk.
@@ -22,6 +29,7 @@ use tracing::Instrument;
 
 use crate::body::{BodyLimit, BodyReadTimeout};
 use crate::error_body::ApiError;
+use crate::metrics::{Metrics, operation_label};
 use crate::rate_limit::RateLimiter;
 use crate::request_id::{REQUEST_ID, request_id};
 
@@ -52,6 +60,7 @@ pub(crate) struct Gate {
     body_limit: usize,
     body_read_timeout: Duration,
     refused: RefusedLog,
+    metrics: Metrics,
 }
 
 impl Gate {
@@ -61,6 +70,7 @@ impl Gate {
         limiter: Option<RateLimiter>,
         body_limit: usize,
         body_read_timeout: Duration,
+        metrics: Metrics,
     ) -> Self {
         Gate {
             api,
@@ -69,6 +79,7 @@ impl Gate {
             body_limit,
             body_read_timeout,
             refused: RefusedLog::default(),
+            metrics,
         }
     }
 
@@ -76,8 +87,11 @@ impl Gate {
     fn admit(&self, req: &mut Request) -> Result<(), ApiError> {
         let admitted = self.admission.admit(req)?;
         tracing::Span::current().record("caller", admitted.shown.as_str());
-        if let Some(limiter) = &self.limiter {
-            limiter.check(&admitted.rate_key)?;
+        if let Some(limiter) = &self.limiter
+            && let Err(refused) = limiter.check(&admitted.rate_key)
+        {
+            self.metrics.rate_limited(self.api);
+            return Err(refused.into());
         }
         req.extensions_mut().insert(BodyLimit(self.body_limit));
         req.extensions_mut()
@@ -126,11 +140,13 @@ pub(crate) async fn gate_request(
     // REQ-6: the `requestId` query parameter is logged with the request
     // (only a well-formed UUID; anything else is logged as "invalid").
     let spec_request_id = crate::router::query_request_id(req.uri());
+    let route = route.as_ref().map(MatchedPath::as_str);
+    let operation = operation_label(gate.api, req.method().as_str(), route);
     let span = tracing::info_span!(
         "request",
         api = gate.api,
         method = %req.method(),
-        route = route.as_ref().map_or("unmatched", MatchedPath::as_str),
+        route = route.unwrap_or("unmatched"),
         request_id = id.to_str().unwrap_or("-"),
         spec_request_id = spec_request_id.as_deref().unwrap_or("-"),
         caller = tracing::field::Empty,
@@ -139,13 +155,16 @@ pub(crate) async fn gate_request(
     );
     async move {
         let mut response = match gate.admit(&mut req) {
-            Ok(()) => next.run(req).await,
+            Ok(()) => crate::request_id::scope(id.clone(), next.run(req)).await,
             Err(e) => e.into_response(),
         };
         response.headers_mut().insert(REQUEST_ID, id);
+        let took = started.elapsed();
         let span = tracing::Span::current();
         span.record("status", response.status().as_u16());
-        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        span.record("latency_ms", took.as_millis() as u64);
+        gate.metrics
+            .request(gate.api, operation, response.status().as_u16(), took);
         if response.status() == StatusCode::UNAUTHORIZED {
             tracing::debug!("refused: no valid token");
             gate.refused.record(gate.api);

@@ -16,6 +16,7 @@
 //! | [`body`] | request bodies: limit (413), required or `{}`, errors naming the JSON path | `requestBody` of `paths/*.yaml`; E-11 |
 //! | [`error_body`] | the one error JSON shape, from the provider crate's status table | `parameters/_index.yaml` `_.xgafv`; E-36 |
 //! | [`auth`] | `Authenticator`, `BearerTokens` (401 AUTH-1) | `docs/Protocols.md` § Authentication; governance § Authentication and Authorization |
+//! | [`metrics`] | [`Metrics`]: requests, rate-limit refusals, workflows by phase, negotiation time, retries, peer errors; the text of `GET /metrics` | OPS-53 |
 //! | [`rate_limit`] | per-partner token buckets (429 with `Retry-After`) | none upstream: project decision ERR-7 |
 //! | [`request_id`] | `x-request-id` honoured or generated, echoed | `ARCHITECTURE.md` |
 //! | [`client`] | `HttpCoordinator`: the trait over HTTPS (TLS 1.3), errors mapped back | `openapi.yaml` paths; governance § Mandatory Encryption |
@@ -24,7 +25,7 @@
 //! | `serve` | [`serve`], [`serve_with`]: the accept loop over TLS, or plain HTTP on loopback for development, with its [`ListenerLimits`] (timeouts, connection cap, shutdown grace, bounds of the request head) | governance § Mandatory Encryption; AUTH-6; OPS-20, OPS-22, OPS-23, OPS-60, OPS-61; E-440 |
 //! | [`driver`] | [`Driver`]: a reference provider's scheduler on tokio | `docs/Protocols.md` § Negotiate Feature Parameters; OPS-7 |
 //! | [`customer_api`] | `/customer/v1/...`: the customer operations of a reference provider | `docs/ConnectionCoordinatorAPI.md` § Create Connection at CSP A, § Accept Connection at CSP B |
-//! | [`operator_api`] | `/operator/v1/...` and `/healthz`: the operator operations | `docs/Protocols.md` § Maintenance Coordination, § MACsec Key Rotation |
+//! | [`operator_api`] | `/operator/v1/...`, `/metrics`, `/healthz` and `/readyz`: the operator operations, metrics, health and readiness | `docs/Protocols.md` § Maintenance Coordination, § MACsec Key Rotation |
 //! | [`dev_api`] | `/operator/v1/dev/...`: development hooks (clock, provisioning, MACsec activation) for `serve --dev` and conformance runs | none upstream: project decision |
 //! | `app` | [`provider_app`]: all of the above on one router | |
 #![forbid(unsafe_code)]
@@ -38,6 +39,7 @@ pub mod dev_api;
 pub mod driver;
 pub mod error_body;
 mod gate;
+pub mod metrics;
 pub mod operator_api;
 pub mod query;
 pub mod rate_limit;
@@ -54,6 +56,7 @@ pub use customer_api::CustomerTokens;
 pub use dev_api::{DevHooks, dev_router};
 pub use driver::Driver;
 pub use error_body::{ApiError, ErrorBody};
+pub use metrics::Metrics;
 pub use rate_limit::RateLimit;
 pub use router::{RouterConfig, router, router_with};
 mod serve;

@@ -1,6 +1,7 @@
 //! The operator API of a reference provider, served outside the
 //! specification's `/providers` tree at `/operator/v1/...`, and the
-//! unauthenticated health check `GET /healthz`.
+//! unauthenticated health and readiness checks `GET /healthz` and
+//! `GET /readyz`, and the operator's `GET /metrics`.
 //!
 //! | method and path | operation |
 //! |---|---|
@@ -13,6 +14,11 @@
 //! | `POST /operator/v1/issues` | open an issue with a partner (`{"partner", "issueId", "issue"}` -> the issue as the partner stored it) |
 //! | `POST /operator/v1/issues/comment` | comment on it (`{"partner", "issue", "body"}`) |
 //! | `POST /operator/v1/issues/close` | close it (`{"partner", "issue"}`) |
+//! | `GET /metrics` | the server's metrics in the Prometheus text format ([`crate::metrics`]; OPS-53) |
+//!
+//! `GET /healthz` (the process answers) and `GET /readyz` (OPS-54: 200 when
+//! the store answers a read and the server is accepting connections, 503
+//! otherwise, for instance once a stop began) need no token.
 //!
 //! Interconnect and channel names are this side's (under the partner's
 //! namespace, as this server serves them).
@@ -23,15 +29,17 @@
 
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware;
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use interconnect_core::names::{ChannelName, EnvironmentName, InterconnectName, IssueName};
 use interconnect_core::wire::{self, MaintenanceEvent, Secret};
-use interconnect_provider::store::RotationRun;
+use interconnect_provider::store::{RotationRun, StoreExt};
 use interconnect_provider::{CoordinatorError, ReferenceProvider};
 use serde::{Deserialize, Serialize};
 
@@ -39,11 +47,14 @@ use crate::auth::{AuthError, bearer_token, constant_time_eq};
 use crate::body::{RawBody, decode_required};
 use crate::error_body::ApiError;
 use crate::gate::{Admission, Admitted, gate_request};
+use crate::metrics::Metrics;
 use crate::router::RouterConfig;
+use crate::serve::Serving;
 
 /// What the operator routes share.
 struct OperatorState {
     provider: Arc<ReferenceProvider>,
+    metrics: Metrics,
 }
 
 /// The operator's admission: the operator's bearer token (AUTH-1), checked
@@ -118,10 +129,11 @@ impl std::fmt::Debug for IssuedKey {
     }
 }
 
-/// The answer of `GET /healthz`.
+/// The answer of `GET /healthz` and `GET /readyz`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
-    /// Always `ok`.
+    /// `ok` (`/healthz`); `ready`, `stopping` or `store unavailable`
+    /// (`/readyz`).
     pub status: String,
     /// The provider served, for example `providers/aws`.
     pub provider: String,
@@ -140,10 +152,16 @@ pub fn operator_router_with(
     token: Option<Secret>,
     config: &RouterConfig,
 ) -> Router {
-    let state = Arc::new(OperatorState { provider });
+    // OPS-53: the provider reports its work where /metrics reads
+    provider.observe(config.metrics.observer());
+    let state = Arc::new(OperatorState {
+        provider,
+        metrics: config.metrics.clone(),
+    });
     let gate = Arc::new(config.gate("operator", OperatorAdmission { token }));
     let health_route = Router::new()
         .route("/healthz", get(health))
+        .route("/readyz", get(ready))
         .with_state(state.clone());
     Router::new()
         .route("/operator/v1/activationKeys", post(issue_activation_key))
@@ -161,6 +179,7 @@ pub fn operator_router_with(
         .route("/operator/v1/issues", post(open_issue))
         .route("/operator/v1/issues/comment", post(comment_issue))
         .route("/operator/v1/issues/close", post(close_issue))
+        .route("/metrics", get(metrics))
         .route_layer(middleware::from_fn_with_state(gate, gate_request))
         .with_state(state)
         .merge(health_route)
@@ -171,6 +190,44 @@ async fn health(State(s): Shared) -> Json<Health> {
         status: "ok".to_owned(),
         provider: s.provider.config().provider.to_string(),
     })
+}
+
+/// OPS-54: ready when the store answers a read and the server is not
+/// stopping (the accept loop says so through [`Serving`]; a router served
+/// some other way is taken as accepting).
+async fn ready(
+    State(s): Shared,
+    serving: Option<Extension<Serving>>,
+) -> (StatusCode, Json<Health>) {
+    let provider = s.provider.config().provider.to_string();
+    let status = if serving.is_some_and(|Extension(serving)| serving.is_stopping()) {
+        "stopping"
+    } else if s.provider.store().view(|_| ()).is_none() {
+        "store unavailable"
+    } else {
+        return (
+            StatusCode::OK,
+            Json(Health {
+                status: "ready".to_owned(),
+                provider,
+            }),
+        );
+    };
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Json(Health {
+            status: status.to_owned(),
+            provider,
+        }),
+    )
+}
+
+/// OPS-53: the metrics, with the workflows counted now.
+async fn metrics(State(s): Shared) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)],
+        s.metrics.encode(Some(&s.provider)),
+    )
 }
 
 async fn issue_activation_key(

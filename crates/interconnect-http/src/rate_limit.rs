@@ -99,8 +99,10 @@ impl RateLimiter {
             let wait = Duration::try_from_secs_f64(wait).unwrap_or(Duration::from_secs(3600));
             Err(CoordinatorError::resource_exhausted(
                 rules::ERR_RATE_LIMIT,
+                // The key is not repeated: a customer's is its account id,
+                // a secret that must not travel in an answer (OPS-50).
                 format!(
-                    "partner {principal} is over {} requests per second (burst {}); retry later",
+                    "the caller is over {} requests per second (burst {}); retry later",
                     self.limit.per_second, self.limit.burst
                 ),
                 wait,
@@ -132,6 +134,16 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::ResourceExhausted);
         assert_eq!(e.rule(), "ERR-7");
         assert_eq!(e.retry_after(), Some(Duration::from_secs(2)));
+        let e = limiter
+            .check("customer:111122223333")
+            .and_then(|()| limiter.check("customer:111122223333"))
+            .and_then(|()| limiter.check("customer:111122223333"))
+            .and_then(|()| limiter.check("customer:111122223333"))
+            .expect_err("over the burst");
+        assert!(
+            !e.to_string().contains("111122223333"),
+            "no account id in the answer: {e}"
+        );
         limiter
             .check("azure")
             .expect("ERR-7: buckets are per partner");

@@ -1,6 +1,7 @@
 //! Request ids (`x-request-id`): a sane incoming id is honoured, otherwise
 //! a UUID is generated; the id is echoed on every response and recorded in
-//! the request's tracing span (`ARCHITECTURE.md`).
+//! the request's tracing span (`ARCHITECTURE.md`), and in scope while the
+//! request is answered ([`current`]), for the calls to a peer it makes.
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 
@@ -18,6 +19,22 @@ pub fn request_id(headers: &HeaderMap) -> HeaderValue {
             HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
                 .unwrap_or_else(|_| HeaderValue::from_static("unknown"))
         })
+}
+
+tokio::task_local! {
+    /// The id of the request being answered by the current task.
+    static CURRENT: HeaderValue;
+}
+
+/// Runs `work` with `id` as the current request's id.
+pub(crate) async fn scope<F: std::future::Future>(id: HeaderValue, work: F) -> F::Output {
+    CURRENT.scope(id, work).await
+}
+
+/// The id of the request the current task is answering, if any: a call to
+/// a peer made while answering a request carries that request's id (OPS-52).
+pub fn current() -> Option<HeaderValue> {
+    CURRENT.try_with(HeaderValue::clone).ok()
 }
 
 fn is_sane(id: &[u8]) -> bool {

@@ -20,6 +20,7 @@ use crate::auth::Authenticator;
 use crate::body::{DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT};
 use crate::error_body::ApiError;
 use crate::gate::{Admission, Admitted, Gate, gate_request};
+use crate::metrics::Metrics;
 use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::routes;
 use crate::rules;
@@ -36,6 +37,9 @@ pub struct RouterConfig {
     /// How long a request body may take to arrive once the handler starts
     /// reading it (default 30 s); slower is 408 (OPS-21).
     pub body_read_timeout: Duration,
+    /// The metrics every API of the server counts into and the operator
+    /// API serves at `/metrics` (OPS-53); a new set by default.
+    pub metrics: Metrics,
 }
 
 impl std::fmt::Debug for RouterConfig {
@@ -55,6 +59,7 @@ impl Default for RouterConfig {
             rate_limit: Some(RateLimit::default()),
             clock: Arc::new(SystemClock),
             body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+            metrics: Metrics::new(),
         }
     }
 }
@@ -87,7 +92,15 @@ impl RouterConfig {
                 .map(|limit| RateLimiter::new(limit, self.clock.clone())),
             self.body_limit,
             self.body_read_timeout,
+            self.metrics.clone(),
         )
+    }
+
+    /// Counts into `metrics` (shared with another router, or read by the
+    /// embedding program).
+    pub fn metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     /// Sets the clock of the rate limiter.

@@ -17,6 +17,7 @@ use std::fmt;
 use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use axum::Router;
@@ -365,6 +366,18 @@ pub async fn serve_with(
     Ok(())
 }
 
+/// Whether the server that runs a request is still accepting connections
+/// (OPS-54): put into every request by the accept loop, read by `/readyz`.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Serving(Arc<AtomicBool>);
+
+impl Serving {
+    /// Whether a stop began.
+    pub(crate) fn is_stopping(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
 /// The accept loop. Each connection runs in its own task and holds one of
 /// `limits.max_connections` permits; `stop` tells them to finish their
 /// in-flight request and close.
@@ -375,6 +388,8 @@ async fn accept_loop(
     limits: ListenerLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
+    let serving = Serving::default();
+    let app = app.layer(axum::Extension(serving.clone()));
     let (stop, stopped) = watch::channel(false);
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let mut connections = JoinSet::new();
@@ -435,6 +450,7 @@ async fn accept_loop(
             },
         }
     }
+    serving.0.store(true, Ordering::Relaxed);
     drop(listener);
     // Receivers keep working after the sender is gone, so the send result
     // (an error only when every connection already ended) does not matter.

@@ -20,6 +20,7 @@
 //! | [`operator`] | the operator side: maintenance push and pull, the MACsec rotation driver, issues at the peer | `docs/Protocols.md` § Maintenance Coordination, § MACsec Key Rotation |
 //! | [`config`] | identity, inventory, guidance policy, lifetimes; the built-in default pair | `docs/Protocols.md` "Static Resources" |
 //! | [`store`], [`clock`], [`backend`] | the plug points: transactional store, injectable time, local devices | `ARCHITECTURE.md` |
+//! | [`observe`] | `Observer`, the plug point a provider reports peer errors, retries and negotiation times to; the log's correlation ids | none upstream: OPS-51, OPS-53 |
 #![forbid(unsafe_code)]
 
 pub mod backend;
@@ -30,6 +31,7 @@ pub mod coordinator;
 pub mod customer;
 pub mod error;
 pub mod negotiator;
+pub mod observe;
 pub mod operations;
 pub mod operator;
 pub mod page;

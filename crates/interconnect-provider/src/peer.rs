@@ -20,6 +20,7 @@ use interconnect_core::wire;
 use crate::caller::Caller;
 use crate::coordinator::ConnectionCoordinator;
 use crate::error::{CoordinatorError, CoordinatorResult};
+use crate::observe::{ObservedPeer, Observer};
 use crate::request;
 use crate::rules;
 
@@ -53,6 +54,7 @@ crate::for_each_operation!(peer_trait);
 #[derive(Default)]
 pub struct Peers {
     peers: RwLock<BTreeMap<ProviderName, Arc<dyn Peer>>>,
+    observer: RwLock<Option<Arc<dyn Observer>>>,
 }
 
 impl std::fmt::Debug for Peers {
@@ -87,6 +89,19 @@ impl Peers {
         }
     }
 
+    /// Reports every failed call to a peer got from now on to `observer`
+    /// (replacing any earlier one).
+    pub fn observe(&self, observer: Arc<dyn Observer>) {
+        if let Ok(mut slot) = self.observer.write() {
+            *slot = Some(observer);
+        }
+    }
+
+    /// The observer, when one is installed.
+    pub(crate) fn observer(&self) -> Option<Arc<dyn Observer>> {
+        self.observer.read().ok().and_then(|o| o.clone())
+    }
+
     /// The server of `provider`; 503 `UNAVAILABLE` when none is configured
     /// (the negotiator retries and then rolls back, NEG-16).
     pub fn get(&self, provider: &ProviderName) -> CoordinatorResult<Arc<dyn Peer>> {
@@ -94,6 +109,10 @@ impl Peers {
             .read()
             .ok()
             .and_then(|p| p.get(provider).cloned())
+            .map(|inner| match self.observer() {
+                Some(observer) => Arc::new(ObservedPeer { inner, observer }) as Arc<dyn Peer>,
+                None => inner,
+            })
             .ok_or_else(|| {
                 CoordinatorError::unavailable(
                     rules::NEG_RECONCILE,

@@ -533,14 +533,10 @@ impl Drop for InFlight {
     }
 }
 
-/// Logs to stderr, filtered by `RUST_LOG` (default `info` for `serve`).
+/// Logs to stderr, filtered by `RUST_LOG` (default `info` for `serve`),
+/// in the format of `--log-format` (`crate::logging`).
 pub(crate) fn init_tracing(default: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+    crate::logging::init(default);
 }
 
 /// A multi-threaded runtime.

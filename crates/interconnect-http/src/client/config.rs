@@ -1,5 +1,6 @@
 //! Configuration of [`HttpCoordinator`]: the peer's base URL, the bearer
-//! token(s), extra trusted roots and timeouts. TLS is rustls (ring) with a
+//! token(s), extra trusted roots and timeouts; every call says
+//! [`USER_AGENT`]. TLS is rustls (ring) with a
 //! minimum of TLS 1.3 (AUTH-6).
 
 use std::collections::BTreeMap;
@@ -14,6 +15,9 @@ use super::HttpCoordinator;
 /// the 30 s a server following [`ListenerLimits`](crate::ListenerLimits)
 /// keeps it).
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The `User-Agent` of every call to a peer (OPS-52).
+pub const USER_AGENT: &str = concat!("interconnect/", env!("CARGO_PKG_VERSION"));
 
 /// Why a client could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -121,6 +125,8 @@ impl HttpCoordinatorConfig {
             .https_only(base.starts_with("https://"))
             // A redirect would carry the request (and its token) elsewhere.
             .redirect(reqwest::redirect::Policy::none())
+            // OPS-52: the peer's logs tell this implementation and version
+            .user_agent(USER_AGENT)
             // Requests and answers are small: send them at once, never
             // wait for Nagle's algorithm to coalesce them.
             .tcp_nodelay(true)

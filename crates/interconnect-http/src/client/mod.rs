@@ -13,6 +13,11 @@
 //! at most [`READ_ATTEMPTS`] times with short pauses; a write is never
 //! retried here (the negotiator decides, `interconnect_provider::retry`).
 //!
+//! Every call carries `User-Agent: interconnect/<version>` ([`USER_AGENT`])
+//! and `x-request-id`: the id of the request this server is answering when
+//! the call is made for one, else a new UUID, the same on each attempt
+//! (OPS-52), so that both sides' logs can be matched.
+//!
 //! # The `caller` argument
 //!
 //! The client holds one bearer token per principal it may speak for
@@ -27,7 +32,7 @@ mod ops;
 mod transport;
 
 pub use answer_tap::AnswerTap;
-pub use config::{HttpCoordinatorConfig, HttpCoordinatorError, ensure_crypto_provider};
+pub use config::{HttpCoordinatorConfig, HttpCoordinatorError, USER_AGENT, ensure_crypto_provider};
 pub use transport::READ_ATTEMPTS;
 
 use std::collections::BTreeMap;

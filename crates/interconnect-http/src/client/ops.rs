@@ -83,6 +83,7 @@ fn call<R: Binding>(request: &R) -> CoordinatorResult<Call<'static>> {
         query: written.query,
         body: written.body,
         request_id: R::REQUEST_ID,
+        operation: R::ID,
     })
 }
 

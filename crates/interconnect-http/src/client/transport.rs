@@ -6,13 +6,14 @@ use std::time::Duration;
 use axum::body::Bytes;
 use interconnect_core::wire::{MAX_DOCUMENT_BYTES, from_json};
 use interconnect_provider::{Caller, CoordinatorError, CoordinatorResult, ErrorKind};
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::{AnswerTap, HttpCoordinator};
 use crate::error_body::ErrorBody;
+use crate::request_id::REQUEST_ID;
 use crate::rules;
 
 /// Attempts of a read (`Get*`, `List*`) that failed in transport.
@@ -33,6 +34,8 @@ pub(super) struct Call<'a> {
     /// Whether the operation has the `requestId` parameter (all but
     /// UpdateFeature, upstream-next `paths/*.yaml`).
     pub(super) request_id: bool,
+    /// The operation id (`CreateConnection`), for the log.
+    pub(super) operation: &'static str,
 }
 
 /// A JSON body, written once and shared by every attempt.
@@ -103,13 +106,21 @@ impl HttpCoordinator {
             let id = caller.request_id().unwrap_or_else(uuid::Uuid::new_v4);
             query.insert(0, ("requestId", id.to_string()));
         }
+        // OPS-52: the id of the request being answered, when the call is
+        // made for one, else a new one; the same on every attempt
+        let header_id = crate::request_id::current().unwrap_or_else(|| {
+            HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
+                .unwrap_or_else(|_| HeaderValue::from_static("unknown"))
+        });
+        let started = std::time::Instant::now();
         let mut attempt = 0;
         loop {
             attempt += 1;
             let mut request = self
                 .client
                 .request(call.method.clone(), &url)
-                .header(AUTHORIZATION, format!("Bearer {}", token.expose()));
+                .header(AUTHORIZATION, format!("Bearer {}", token.expose()))
+                .header(REQUEST_ID, header_id.clone());
             if !query.is_empty() {
                 request = request.query(&query);
             }
@@ -126,8 +137,25 @@ impl HttpCoordinator {
                     tokio::time::sleep(pause(attempt)).await;
                     continue;
                 }
-                Err(e) => return Err(transport_error(&e)),
+                Err(e) => {
+                    let error = transport_error(&e);
+                    tracing::debug!(
+                        operation = call.operation,
+                        request_id = header_id.to_str().unwrap_or("-"),
+                        kind = error.kind().status_name(),
+                        latency_ms = started.elapsed().as_millis() as u64,
+                        "peer call failed in transport"
+                    );
+                    return Err(error);
+                }
             };
+            tracing::debug!(
+                operation = call.operation,
+                request_id = header_id.to_str().unwrap_or("-"),
+                status = response.status().as_u16(),
+                latency_ms = started.elapsed().as_millis() as u64,
+                "peer answered"
+            );
             return read_answer(response, self.tap.as_ref()).await;
         }
     }

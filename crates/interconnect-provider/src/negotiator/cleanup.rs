@@ -58,7 +58,7 @@ impl ReferenceProvider {
                 Ok(_) => {}
                 Err(e) if e.kind() == ErrorKind::NotFound => {}
                 Err(e) => {
-                    tracing::debug!(connection = %name, error = %e, "CONN-32: the peer's copy is left to its cleanup");
+                    tracing::debug!(correlation = %self.correlation_id(name.id()), error = %e, "CONN-32: the peer's copy is left to its cleanup");
                 }
             }
         }

@@ -359,7 +359,7 @@ impl ReferenceProvider {
 
     fn set_channel(&self, uuid: &str, id: &str, progress: ChannelProgress, what: String) {
         let now = self.clock().now();
-        tracing::info!(step = %what, "workflow");
+        tracing::info!(step = %self.loggable(uuid, &what), "workflow");
         let _ = self.update_workflow(uuid, |wf| {
             wf.channels.insert(id.to_owned(), progress);
             wf.record(now, what);

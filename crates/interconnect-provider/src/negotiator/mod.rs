@@ -38,6 +38,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use interconnect_core::names::{ChannelName, ConnectionName, InterconnectName, ProviderName};
+use tracing::Instrument;
 
 use crate::caller::Caller;
 use crate::error::{CoordinatorError, CoordinatorResult};
@@ -103,7 +104,15 @@ impl ReferenceProvider {
     fn run_task(&self, task: Task) -> TaskFuture<'_> {
         Box::pin(async move {
             match task {
-                Task::Reconcile(uuid) => self.reconcile(&uuid).await,
+                Task::Reconcile(uuid) => {
+                    // OPS-51: every line of the workflow carries its
+                    // correlation id, never the UUID (a member of the key)
+                    let span = tracing::info_span!(
+                        "workflow",
+                        correlation = %self.correlation_id(&uuid)
+                    );
+                    self.reconcile(&uuid).instrument(span).await
+                }
                 Task::Cleanup => {
                     match self.run_cleanup() {
                         Ok(report) => {
@@ -190,8 +199,17 @@ impl ReferenceProvider {
     pub(crate) fn note(&self, uuid: &str, what: impl Into<String>) {
         let now = self.clock().now();
         let what = what.into();
-        tracing::info!(step = %what, "workflow");
+        tracing::info!(step = %self.loggable(uuid, &what), "workflow");
         let _ = self.update_workflow(uuid, |wf| wf.record(now, what));
+    }
+
+    /// A history line as the log shows it: the connection's UUID (in the
+    /// names the line may quote) replaced by its correlation id (OPS-51).
+    pub(crate) fn loggable(&self, uuid: &str, what: &str) -> String {
+        if uuid.is_empty() {
+            return what.to_owned();
+        }
+        what.replace(uuid, &format!("<{}>", self.correlation_id(uuid)))
     }
 
     /// This provider acting as itself towards its peers.
@@ -264,7 +282,8 @@ impl ReferenceProvider {
             let _ = self.update_workflow(uuid, |wf| {
                 wf.retry.attempt = wf.retry.attempt.saturating_add(1);
             });
-            tracing::debug!(uuid, "NEG-41: the call waits for the peer budget");
+            self.observer().retry("peer_budget");
+            tracing::debug!("NEG-41: the call waits for the peer budget");
             return Some(Next::At(now + wait));
         }
         let since = wf.retry.since.unwrap_or(now);
@@ -276,6 +295,7 @@ impl ReferenceProvider {
             self.jitter().next_unit(),
         ) {
             RetryDecision::RetryAfter(wait) => {
+                self.observer().retry("backoff");
                 let wait = Duration::from_std(wait).unwrap_or(Duration::seconds(1));
                 let _ = self.update_workflow(uuid, |wf| {
                     wf.retry.attempt += 1;

@@ -290,6 +290,7 @@ impl ReferenceProvider {
         match (connection, features) {
             (Ok(_), Ok(listed)) => {
                 let peer_count = listed.features.len();
+                let mut first_verified = None;
                 let _ = self.store().update(|s| {
                     if let Some(mut r) = s.connections.get_mut(&local) {
                         r.connection.verification_state = Some(VerificationState::Verified);
@@ -297,6 +298,11 @@ impl ReferenceProvider {
                     }
                     if let Some(w) = s.workflows.get_mut(uuid) {
                         if w.phase != Phase::Verified {
+                            // OPS-53: the negotiation's time, once per
+                            // connection (not again after a migration)
+                            if w.migrating_from.is_none() && !w.events.iter().any(|e| e.what.starts_with("VERIFIED:")) {
+                                first_verified = (now - w.created_at).to_std().ok();
+                            }
                             w.record(
                                 now,
                                 format!(
@@ -311,6 +317,9 @@ impl ReferenceProvider {
                     }
                     Ok(())
                 });
+                if let Some(took) = first_verified {
+                    self.observer().negotiated(took);
+                }
                 self.after_verified(uuid).await
             }
             (Err(e), _) | (_, Err(e)) if e.kind() == ErrorKind::NotFound => {

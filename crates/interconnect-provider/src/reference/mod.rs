@@ -65,6 +65,7 @@ pub use maintenance::MaintenanceNotice;
 use crate::backend::Backend;
 use crate::clock::Clock;
 use crate::config::ProviderConfig;
+use crate::observe::{CorrelationKey, NoObserver, Observer};
 use crate::page::PageTokens;
 use crate::peer::Peers;
 use crate::retry::{Backoff, Jitter};
@@ -87,6 +88,7 @@ pub struct ReferenceProvider {
     key_pairs: key_pairs::KeyPairs,
     key_parameters_cache: key_parameters::ParametersCache,
     replays: replay::Replays,
+    correlation: CorrelationKey,
 }
 
 impl std::fmt::Debug for ReferenceProvider {
@@ -121,6 +123,7 @@ impl ReferenceProvider {
             key_pairs: key_pairs::KeyPairs::default(),
             key_parameters_cache: key_parameters::ParametersCache::default(),
             replays: replay::Replays::new(),
+            correlation: CorrelationKey::new(),
         })
     }
 
@@ -155,6 +158,25 @@ impl ReferenceProvider {
     /// The partners' servers this provider calls (filled after start-up).
     pub fn peers(&self) -> &Peers {
         &self.peers
+    }
+
+    /// Reports failed calls to peers, retries and negotiation times to
+    /// `observer` from now on (replacing any earlier one; OPS-53).
+    pub fn observe(&self, observer: Arc<dyn Observer>) {
+        self.peers.observe(observer);
+    }
+
+    /// The observer, or [`NoObserver`].
+    pub(crate) fn observer(&self) -> Arc<dyn Observer> {
+        self.peers
+            .observer()
+            .unwrap_or_else(|| Arc::new(NoObserver))
+    }
+
+    /// The correlation id the log lines of connection `uuid`'s workflow
+    /// carry (OPS-51, E-430): a keyed hash, not the UUID.
+    pub fn correlation_id(&self, uuid: &str) -> String {
+        self.correlation.of(uuid)
     }
 
     /// Its background work.
