@@ -215,6 +215,58 @@ fn attachment(provider: &str, kind: &str, cidr: &str) -> Value {
     })
 }
 
+/// The customer flow of the pair tests: aws's customer requests a connection
+/// to gcp's environment `aws-gcp-us-east`, the key aws issues has `version`
+/// (the highest both sides take, KEY-44), and gcp's customer accepts it.
+/// Returns the connection id.
+async fn request_and_accept(
+    http: &reqwest::Client,
+    aws: &Server,
+    gcp: &Server,
+    version: i32,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let (status, requested) = call(
+        http,
+        reqwest::Method::POST,
+        format!("{}/customer/v1/connections", aws.base),
+        "aws-customer",
+        Some(json!({
+            "environment": "providers/gcp/environments/aws-gcp-us-east",
+            "bandwidth": "1Gbps",
+            "remoteAccountId": GCP_PROJECT,
+            "attachment": attachment("aws", "awsDirectConnectGateway", "10.0.0.0/16")
+        })),
+    )
+    .await?;
+    assert_eq!(status, 200, "{requested}");
+    let id = requested["connection"]["connectionId"]
+        .as_str()
+        .ok_or("connection id")?
+        .to_owned();
+    let key = requested["activationKey"].as_str().ok_or("key")?.to_owned();
+    assert_eq!(
+        interconnect_core::activation_key::EncodedActivationKey::new(&key)?.peek_version()?,
+        version,
+        "aws issues a version {version} key"
+    );
+    let (status, accepted) = call(
+        http,
+        reqwest::Method::POST,
+        format!("{}/customer/v1/activationKeys/accept", gcp.base),
+        "gcp-customer",
+        Some(json!({
+            "activationKey": key,
+            "acceptingAccountId": GCP_PROJECT,
+            "attachment": attachment("gcp", "googleCloudVpcNetwork", "10.1.0.0/16"),
+            "remoteAttachment": attachment("aws", "awsDirectConnectGateway", "10.0.0.0/16")
+        })),
+    )
+    .await?;
+    assert_eq!(status, 200, "{accepted}");
+    assert_eq!(accepted["connectionId"], id.as_str());
+    Ok(id)
+}
+
 async fn wait_verified(
     http: &reqwest::Client,
     server: &Server,
@@ -298,46 +350,7 @@ async fn two_serve_processes_reach_verified_through_the_customer_api() -> TestRe
     .await?;
     assert_eq!(status, 200, "the spec router serves gcp's token at aws");
 
-    let (status, requested) = call(
-        &http,
-        reqwest::Method::POST,
-        format!("{}/customer/v1/connections", aws.base),
-        "aws-customer",
-        Some(json!({
-            "environment": "providers/gcp/environments/aws-gcp-us-east",
-            "bandwidth": "1Gbps",
-            "remoteAccountId": GCP_PROJECT,
-            "attachment": attachment("aws", "awsDirectConnectGateway", "10.0.0.0/16")
-        })),
-    )
-    .await?;
-    assert_eq!(status, 200, "{requested}");
-    let id = requested["connection"]["connectionId"]
-        .as_str()
-        .ok_or("connection id")?
-        .to_owned();
-    let key = requested["activationKey"].as_str().ok_or("key")?.to_owned();
-    assert_eq!(
-        interconnect_core::activation_key::EncodedActivationKey::new(&key)?.peek_version()?,
-        2,
-        "both sides take version 2: aws issues a version 2 key"
-    );
-
-    let (status, accepted) = call(
-        &http,
-        reqwest::Method::POST,
-        format!("{}/customer/v1/activationKeys/accept", gcp.base),
-        "gcp-customer",
-        Some(json!({
-            "activationKey": key,
-            "acceptingAccountId": GCP_PROJECT,
-            "attachment": attachment("gcp", "googleCloudVpcNetwork", "10.1.0.0/16"),
-            "remoteAttachment": attachment("aws", "awsDirectConnectGateway", "10.0.0.0/16")
-        })),
-    )
-    .await?;
-    assert_eq!(status, 200, "{accepted}");
-    assert_eq!(accepted["connectionId"], id.as_str());
+    let id = request_and_accept(&http, &aws, &gcp, 2).await?;
 
     wait_verified(&http, &gcp, "gcp-customer", &id).await?;
     wait_verified(&http, &aws, "aws-customer", &id).await?;
@@ -812,7 +825,6 @@ fn append_inventory_with_key_versions(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_serve_processes_reach_verified_with_a_version_1_key_when_one_side_takes_only_1()
 -> TestResult {
-    use interconnect_core::activation_key::EncodedActivationKey;
     let dir = temp_dir("v1-pair");
     let (aws_port, gcp_port) = (free_port(), free_port());
     let aws_config = write_config(
@@ -865,45 +877,7 @@ async fn two_serve_processes_reach_verified_with_a_version_1_key_when_one_side_t
     assert_eq!(status, 200, "{parameters}");
     assert_eq!(parameters["supportedVersions"], json!([1]), "{parameters}");
 
-    let (status, requested) = call(
-        &http,
-        reqwest::Method::POST,
-        format!("{}/customer/v1/connections", aws.base),
-        "aws-customer",
-        Some(json!({
-            "environment": "providers/gcp/environments/aws-gcp-us-east",
-            "bandwidth": "1Gbps",
-            "remoteAccountId": GCP_PROJECT,
-            "attachment": attachment("aws", "awsDirectConnectGateway", "10.0.0.0/16")
-        })),
-    )
-    .await?;
-    assert_eq!(status, 200, "{requested}");
-    let id = requested["connection"]["connectionId"]
-        .as_str()
-        .ok_or("connection id")?
-        .to_owned();
-    let key = requested["activationKey"].as_str().ok_or("key")?.to_owned();
-    assert_eq!(
-        EncodedActivationKey::new(&key)?.peek_version()?,
-        1,
-        "aws issued a version 1 key for a destination that takes only 1"
-    );
-
-    let (status, accepted) = call(
-        &http,
-        reqwest::Method::POST,
-        format!("{}/customer/v1/activationKeys/accept", gcp.base),
-        "gcp-customer",
-        Some(json!({
-            "activationKey": key,
-            "acceptingAccountId": GCP_PROJECT,
-            "attachment": attachment("gcp", "googleCloudVpcNetwork", "10.1.0.0/16"),
-            "remoteAttachment": attachment("aws", "awsDirectConnectGateway", "10.0.0.0/16")
-        })),
-    )
-    .await?;
-    assert_eq!(status, 200, "{accepted}");
+    let id = request_and_accept(&http, &aws, &gcp, 1).await?;
     wait_verified(&http, &gcp, "gcp-customer", &id).await?;
     wait_verified(&http, &aws, "aws-customer", &id).await?;
     drop((aws, gcp));
