@@ -380,12 +380,19 @@ async fn a_binding_writing_may_and_draft_members_fails_wire_14_and_wire_31() {
     );
 }
 
-/// Removes the members proto3 JSON leaves out (false, 0, "", [], {}).
+/// Removes the members proto3 JSON leaves out (false, 0, "", [], {}) and
+/// reverses the order of every list but `comments`, the one list whose
+/// order the specification defines (newest first, ISSUE-11).
 fn proto3(v: Value) -> Value {
     match v {
         Value::Object(map) => Value::Object(
             map.into_iter()
-                .map(|(k, v)| (k, proto3(v)))
+                .map(|(k, v)| match v {
+                    Value::Array(items) if k == "comments" => {
+                        (k, Value::Array(items.into_iter().map(proto3).collect()))
+                    }
+                    v => (k, proto3(v)),
+                })
                 .filter(|(_, v)| match v {
                     Value::Bool(b) => *b,
                     Value::String(s) => !s.is_empty(),
@@ -396,7 +403,9 @@ fn proto3(v: Value) -> Value {
                 })
                 .collect(),
         ),
-        Value::Array(items) => Value::Array(items.into_iter().map(proto3).collect()),
+        // No list of the specification has an order a client may rely on
+        // (pages are stable, not sorted): answer every list backwards.
+        Value::Array(items) => Value::Array(items.into_iter().rev().map(proto3).collect()),
         other => other,
     }
 }
@@ -418,7 +427,8 @@ fn without_ids(message: &str) -> String {
 }
 
 /// A conforming server in other words: no requirement ids in error
-/// messages, default-valued members left out of answers.
+/// messages, default-valued members left out of answers, lists in another
+/// order.
 async fn strip_ids_and_defaults(
     request: axum::extract::Request,
     next: axum::middleware::Next,
@@ -445,8 +455,9 @@ async fn strip_ids_and_defaults(
 }
 
 /// Issue 18 item 1's control over HTTP: the reference server behind a
-/// proxy that strips our ids from error messages and drops false and
-/// empty members passes every vector the URL target can run.
+/// proxy that strips our ids from error messages, drops false and empty
+/// members and reverses every list passes every vector the URL target can
+/// run.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_strip_ids_control_passes_over_http() {
     let (_fixture, config) = serve_mutated(true, |api| {

@@ -477,6 +477,28 @@ fn cases() -> Vec<Case> {
                 })
             },
         ),
+        case(
+            "shows every channel disabled in its guidance",
+            "GUIDE-2",
+            &[],
+            |inner| {
+                Mutant::new("guidance all disabled", inner).after(|_, request, result| {
+                    match (request, result) {
+                        (AnyRequest::GenerateFeatureGuidance(_), Ok(mut v)) => {
+                            if let Some(entries) =
+                                v.get_mut("featureGuidance").and_then(Value::as_array_mut)
+                            {
+                                for e in entries {
+                                    e["channelAdminState"] = json!("ADMIN_STATE_DISABLED");
+                                }
+                            }
+                            Ok(v)
+                        }
+                        (_, r) => r,
+                    }
+                })
+            },
+        ),
         case("a zero MACsec start time", "MACSEC-10", &[], |inner| {
             Mutant::new("zero start time", inner).after(|_, request, result| {
                 match (request, result) {

@@ -182,11 +182,14 @@ const MAX_PAGES: usize = 50;
 
 /// Discovers the names placeholders stand for, calling the target's List
 /// operations as the partner: `{provider}`, `{server}`, `{environment}`,
-/// `{environment.N}`, `{interconnect}`, `{interconnect.N}` (of the first
-/// environment), `{channel}`, `{channel.N}` (of the first interconnect),
+/// `{environment.N}`, `{interconnect}`, `{interconnect.N}` (the active
+/// interconnects of the first environment), `{channel}`, `{channel.N}` (the
+/// enabled channels of the first interconnect),
 /// `{channel.managed}` / `{channel.unmanaged}` (a channel whose MACsec
-/// manager is / is not the partner; `{channel.managed.N}` the N-th such)
-/// and `{interconnect.N/channel.M}`; `{channel.disabled}` is the first
+/// manager is / is not the partner, enabled ones first; `{channel.managed.N}`
+/// the N-th such) and `{interconnect.N/channel.M}` (enabled ones), each numbered in
+/// the order the target lists them (the specification defines none, so no
+/// scenario may rely on it); `{channel.disabled}` is the first
 /// channel (of any interconnect of the first environment) whose admin state
 /// is not enabled, `{channel.disabled.interconnect}` its interconnect.
 /// With `only`, the environments are that one alone (it must be listed).
@@ -317,8 +320,12 @@ pub async fn discover<C: ConnectionCoordinator + ?Sized>(
                 break;
             }
         }
+        // `{channel.N}` are the channels that take features (FEAT-13), in
+        // the order the target lists them (no order is specified): a
+        // state the target does not show counts as enabled
         let names: Vec<String> = channels
             .iter()
+            .filter(|c| enabled(c))
             .filter_map(|c| c.name.as_ref().map(ToString::to_string))
             .collect();
         if !b.values.contains_key("channel.disabled")
@@ -372,7 +379,11 @@ pub async fn discover<C: ConnectionCoordinator + ?Sized>(
             first_channels = channels;
         }
     }
-    let macsec = macsec_from.unwrap_or(first_channels);
+    let mut macsec = macsec_from.unwrap_or(first_channels);
+    // enabled channels first (a disabled one takes MACsec keys on our
+    // server, but the specification does not say that every server must),
+    // each group in the target's order
+    macsec.sort_by_key(|c| !enabled(c));
     for (label, ours) in [("channel.managed", true), ("channel.unmanaged", false)] {
         numbered(
             &mut b,
@@ -384,6 +395,14 @@ pub async fn discover<C: ConnectionCoordinator + ?Sized>(
         );
     }
     Ok(b)
+}
+
+/// Whether a channel takes features: its admin state is enabled, or not
+/// shown.
+fn enabled(c: &interconnect_core::wire::Channel) -> bool {
+    c.admin_state
+        .as_ref()
+        .is_none_or(|s| *s == AdminState::Enabled)
 }
 
 fn numbered(b: &mut Bindings, base: &str, names: impl Iterator<Item = String>) {

@@ -168,7 +168,7 @@ fn check_step(file: &Path, at: &str, s: &Scenario, step: &Step) -> Result<(), Lo
             return Err(invalid(
                 file,
                 format!("{at}.assert[{k}]"),
-                "an assertion has exactly one of equals, exists, absent, oneOf, length, contains, excludes, after, every, includes",
+                "an assertion has exactly one of equals, exists, absent, oneOf, length, contains, excludes, after, every, includes, matchesEach",
             ));
         }
         if !(a.pointer.is_empty() || a.pointer.starts_with('/')) {

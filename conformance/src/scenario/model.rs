@@ -303,7 +303,8 @@ impl Default for Expect {
 }
 
 /// An assertion on the response by JSON pointer: exactly one of `equals`,
-/// `exists`, `absent`, `oneOf`, `length`.
+/// `exists`, `absent`, `oneOf`, `length`, `contains`, `excludes`, `after`,
+/// `every`, `includes`, `matchesEach`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Assertion {
@@ -345,6 +346,26 @@ pub struct Assertion {
     /// placeholders are filled).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub includes: Option<Value>,
+    /// The member is an array holding, for every element of another array,
+    /// an item that matches it member by member: a join of two answers
+    /// that does not depend on the order either lists its items in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matches_each: Option<MatchesEach>,
+}
+
+/// The `matchesEach` assertion: for every element `e` of `of` (an array
+/// after placeholders are filled, usually a list saved from an earlier
+/// answer), the asserted array holds an item whose member `m` equals the
+/// value at pointer `as[m]` of `e`, for each member `m` of `as` (a member
+/// `e` does not have is not compared).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MatchesEach {
+    /// The array whose elements must each be matched.
+    pub of: Value,
+    /// Member of the asserted items -> JSON pointer into an element of `of`.
+    #[serde(rename = "as")]
+    pub as_members: std::collections::BTreeMap<String, String>,
 }
 
 impl Assertion {
@@ -361,6 +382,7 @@ impl Assertion {
             self.after.is_some(),
             self.every.is_some(),
             self.includes.is_some(),
+            self.matches_each.is_some(),
         ]
         .iter()
         .filter(|b| **b)

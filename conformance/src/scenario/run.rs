@@ -873,6 +873,39 @@ impl<T: Target> Run<'_, T> {
                 )));
             }
         }
+        if let Some(join) = &a.matches_each {
+            let of = self.vars.fill(&join.of)?;
+            let Value::Array(wanted) = &of else {
+                return Err(mismatch(format!(
+                    "{at}: `matchesEach.of` is not a list: {}",
+                    shown(Some(&of))
+                )));
+            };
+            let got: &[Value] = match actual {
+                Some(Value::Array(items)) => items,
+                _ => &[],
+            };
+            for element in wanted {
+                let pattern: serde_json::Map<String, Value> = join
+                    .as_members
+                    .iter()
+                    .filter_map(|(member, pointer)| {
+                        element
+                            .pointer(pointer)
+                            .filter(|v| !v.is_null())
+                            .map(|v| (member.clone(), v.clone()))
+                    })
+                    .collect();
+                let pattern = Value::Object(pattern);
+                if !got.iter().any(|i| item_matches(i, &pattern)) {
+                    return Err(mismatch(format!(
+                        "{at}: expected an item matching {}, got {}",
+                        shown(Some(&pattern)),
+                        shown(actual)
+                    )));
+                }
+            }
+        }
         if let Some(pattern) = &a.every {
             let pattern = self.vars.fill(pattern)?;
             let ok = match actual {
@@ -1119,7 +1152,17 @@ async fn discover_stranger<T: Target>(target: &T, b: &mut Bindings) {
             },
         )
         .await
-        && let Some(ix) = ixs.interconnects.iter().find_map(|i| i.name.clone())
+        // an active one (a state the target does not show counts as
+        // active), wherever the target lists it (CONN-6)
+        && let Some(ix) = ixs
+            .interconnects
+            .iter()
+            .filter(|i| {
+                i.state
+                    .as_ref()
+                    .is_none_or(|s| *s == interconnect_core::wire::InterconnectState::Active)
+            })
+            .find_map(|i| i.name.clone())
     {
         b.set("stranger.interconnect", Value::String(ix.to_string()));
     }
