@@ -624,26 +624,30 @@ impl ServeConfig {
     }
 }
 
-/// The protocol policy of `serve --dev` and the demo: the specification's
-/// lifetimes, with devices looked at every 100 ms and a MACsec bake time of
-/// one second, so a connection verifies in well under a second on the
-/// in-memory devices. `serve --config` without `[policy]` takes
-/// [`ProtocolPolicy::default`] instead (E-421).
+/// The protocol policy of `serve --dev`: the specification's lifetimes,
+/// with devices looked at every 100 ms, so a connection verifies in well
+/// under a second on the in-memory devices, and a MACsec bake time of one
+/// minute: long enough that a client checking the refusal during the bake
+/// time (a conformance run, MACSEC-6) is not outrun by the wall clock on a
+/// loaded machine, and ended at once by the `advanceClock` hook.
+/// `serve --config` without `[policy]` takes [`ProtocolPolicy::default`]
+/// instead (E-421).
 pub(crate) fn dev_policy() -> ProtocolPolicy {
     ProtocolPolicy {
         provisioning_poll_ms: 100,
-        mac_sec_bake_seconds: 1,
+        mac_sec_bake_seconds: 60,
         ..ProtocolPolicy::default()
     }
 }
 
-/// The demo's policy: [`dev_policy`], and received MACsec keys put in use
-/// at once by the in-memory devices (both ends then hold the new key), so
-/// that a rotation completes in about a second instead of waiting for the
-/// peer's operator to activate it.
+/// The demo's policy: [`dev_policy`] with a MACsec bake time of one second,
+/// and received MACsec keys put in use at once by the in-memory devices
+/// (both ends then hold the new key), so that a rotation completes in about
+/// a second instead of waiting for the peer's operator to activate it.
 pub(crate) fn demo_policy() -> ProtocolPolicy {
     ProtocolPolicy {
         mac_sec_activate_received_keys: true,
+        mac_sec_bake_seconds: 1,
         ..dev_policy()
     }
 }

@@ -114,18 +114,20 @@ fn phase_name(phase: Phase) -> &'static str {
         Phase::Features => "features",
         Phase::Provisioning => "provisioning",
         Phase::Verified => "verified",
+        Phase::Degraded => "degraded",
         Phase::Deleting => "deleting",
         Phase::Deleted => "deleted",
         Phase::Failed => "failed",
     }
 }
 
-const PHASES: [Phase; 8] = [
+const PHASES: [Phase; 9] = [
     Phase::AwaitingPeer,
     Phase::CreatingRemote,
     Phase::Features,
     Phase::Provisioning,
     Phase::Verified,
+    Phase::Degraded,
     Phase::Deleting,
     Phase::Deleted,
     Phase::Failed,

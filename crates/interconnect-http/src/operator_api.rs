@@ -174,6 +174,10 @@ pub fn operator_router_with(
             "/operator/v1/macsecRotationRequests",
             post(request_peer_rotation),
         )
+        .route(
+            "/operator/v1/degradedConnections",
+            get(degraded_connections),
+        )
         .route("/operator/v1/maintenance", post(schedule_maintenance))
         .route("/operator/v1/maintenance/cancel", post(cancel_maintenance))
         .route("/operator/v1/issues", post(open_issue))
@@ -393,6 +397,19 @@ async fn mac_sec_rotation(
             crate::rules::ERR_UNKNOWN_ROUTE,
             format!("no MACsec rotation was started on {name}"),
         ))
+    })
+}
+
+/// The connections the peer check found degraded (RECON-2).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DegradedConnections {
+    connections: Vec<interconnect_provider::negotiator::DegradedConnection>,
+}
+
+async fn degraded_connections(State(s): Shared) -> Json<DegradedConnections> {
+    Json(DegradedConnections {
+        connections: s.provider.degraded_connections(),
     })
 }
 

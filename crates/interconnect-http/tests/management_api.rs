@@ -31,6 +31,10 @@ fn app() -> axum::Router {
 }
 
 fn app_with(router_config: RouterConfig) -> axum::Router {
+    app_and_provider(router_config).0
+}
+
+fn app_and_provider(router_config: RouterConfig) -> (axum::Router, Arc<ReferenceProvider>) {
     let aws = ProviderName::new("aws").expect("id");
     let gcp = ProviderName::new("gcp").expect("id");
     let clock = Arc::new(ManualClock::at_epoch());
@@ -52,8 +56,8 @@ fn app_with(router_config: RouterConfig) -> axum::Router {
         )
         .expect("coherent"),
     );
-    provider_app(
-        provider,
+    let app = provider_app(
+        provider.clone(),
         AppAccess {
             partners: Arc::new(BearerTokens::new().with_partner(Secret::new("gcp-token"), gcp)),
             customers: CustomerTokens::new()
@@ -62,7 +66,8 @@ fn app_with(router_config: RouterConfig) -> axum::Router {
             operator: Some(Secret::new(OPERATOR)),
         },
         router_config,
-    )
+    );
+    (app, provider)
 }
 
 async fn send(
@@ -525,5 +530,43 @@ async fn an_operator_call_naming_an_unknown_partner_is_404_not_503() -> TestResu
     assert_eq!(status, StatusCode::NOT_FOUND, "{value}");
     assert_error_shape(&value, 404, "ERR-3");
     assert_eq!(value["error"]["status"], "NOT_FOUND");
+    Ok(())
+}
+
+/// RECON-2: the connections the peer check found degraded are listed to
+/// the operator, with the reason, and to nobody else.
+#[tokio::test]
+async fn degraded_connections_are_listed_to_the_operator() -> TestResult {
+    use interconnect_provider::store::{Degradation, Phase, Role, StoreExt, Workflow};
+    let (app, provider) = app_and_provider(RouterConfig::default().rate_limit(None));
+    let path = "/operator/v1/degradedConnections";
+    let (status, value) = send(&app, "GET", path, Some(OPERATOR), None).await?;
+    assert_eq!(status, StatusCode::OK, "{value}");
+    assert_eq!(value, json!({"connections": []}));
+    let uuid = "7c1f4e4a-1d2b-4c3d-8e9f-0a1b2c3d4e5f";
+    let since = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+    let environment = "providers/gcp/environments/aws-gcp-us-east".parse()?;
+    provider.store().update(|s| {
+        let mut wf = Workflow::new(Role::Negotiator, Phase::Degraded, environment, 1000, since);
+        wf.degradation = Some(Degradation {
+            since,
+            reason: "the peer no longer lists feature(s) f1".into(),
+        });
+        s.workflows.insert(uuid.into(), wf);
+        Ok(())
+    })?;
+    for token in [None, Some(ALICE), Some("gcp-token")] {
+        let (status, value) = send(&app, "GET", path, token, None).await?;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{token:?}: {value}");
+    }
+    let (status, value) = send(&app, "GET", path, Some(OPERATOR), None).await?;
+    assert_eq!(status, StatusCode::OK, "{value}");
+    assert_eq!(value["connections"][0]["connectionId"], uuid);
+    assert_eq!(
+        value["connections"][0]["reason"],
+        "the peer no longer lists feature(s) f1"
+    );
+    assert_eq!(value["connections"][0]["since"], "1970-01-01T00:00:00Z");
+    assert_eq!(value["connections"].as_array().map(Vec::len), Some(1));
     Ok(())
 }

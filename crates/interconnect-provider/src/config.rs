@@ -268,6 +268,16 @@ pub struct ProtocolPolicy {
     /// store, and on the size of a list page (OPS-70..OPS-77, E-442).
     #[serde(default)]
     pub quotas: Quotas,
+    /// How often, on average, this server reads its peers' view of the
+    /// connections it holds as verified (RECON-1; each pass is due after
+    /// 80% to 120% of it); 0 or less turns the check off; default 900
+    /// (15 minutes).
+    #[serde(default = "default_peer_check_seconds")]
+    pub peer_check_seconds: i64,
+    /// The most connections one pass of the peer check reads (RECON-1); the
+    /// next pass goes on where this one stopped; default 50.
+    #[serde(default = "default_peer_check_batch")]
+    pub peer_check_batch: usize,
 }
 
 /// Limits on stored data, per partner and per customer, and on list pages
@@ -342,6 +352,14 @@ fn default_test_connection_quota() -> usize {
     2
 }
 
+fn default_peer_check_seconds() -> i64 {
+    Duration::minutes(15).num_seconds()
+}
+
+fn default_peer_check_batch() -> usize {
+    50
+}
+
 impl Default for ProtocolPolicy {
     fn default() -> Self {
         ProtocolPolicy {
@@ -357,6 +375,8 @@ impl Default for ProtocolPolicy {
             request_record_seconds: default_request_record_seconds(),
             test_connection_quota: default_test_connection_quota(),
             quotas: Quotas::default(),
+            peer_check_seconds: default_peer_check_seconds(),
+            peer_check_batch: default_peer_check_batch(),
         }
     }
 }
@@ -389,6 +409,11 @@ impl ProtocolPolicy {
     /// REQ-5 window (at least one second).
     pub fn request_record_window(&self) -> Duration {
         Duration::seconds(self.request_record_seconds.max(1))
+    }
+    /// The mean time between two passes of the peer check (RECON-1);
+    /// `None` when it is off.
+    pub fn peer_check_every(&self) -> Option<Duration> {
+        (self.peer_check_seconds > 0).then(|| Duration::seconds(self.peer_check_seconds))
     }
     /// How often provisioning is looked at again (at least 1 ms).
     pub fn provisioning_poll(&self) -> Duration {

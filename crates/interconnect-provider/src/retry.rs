@@ -122,10 +122,17 @@ impl Jitter {
         }
     }
 
-    /// A generator with a fixed seed (tests).
+    /// A generator with a fixed seed (tests). The seed is mixed first
+    /// (SplitMix64's finalizer): xorshift started from a small number gives
+    /// numbers near 0 for its first draws, so two providers seeded 1 and 2
+    /// would otherwise draw the same "random" delays.
     pub fn seeded(seed: u64) -> Self {
+        let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
         Jitter {
-            state: AtomicU64::new(seed | 1),
+            state: AtomicU64::new(z | 1),
         }
     }
 
@@ -248,6 +255,17 @@ mod tests {
             attempt > 5,
             "a 60 s budget allows several retries, got {attempt}"
         );
+    }
+
+    #[test]
+    fn small_seeds_draw_apart_from_the_first_number() {
+        let firsts: Vec<f64> = (1..=4).map(|s| Jitter::seeded(s).next_unit()).collect();
+        for (i, a) in firsts.iter().enumerate() {
+            for b in &firsts[i + 1..] {
+                assert!((a - b).abs() > 1e-3, "{firsts:?}");
+            }
+        }
+        assert!(firsts.iter().any(|u| *u > 0.1), "{firsts:?}");
     }
 
     #[test]

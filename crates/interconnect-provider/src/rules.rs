@@ -400,3 +400,17 @@ rule_ids! {
     /// Unused activation keys of one customer account (429).
     QUOTA_CUSTOMER_KEYS = "OPS-76";
 }
+
+rule_ids! {
+    /// Each side reads its peer's view of its verified connections now and
+    /// then, a bounded batch per pass, going on where the last pass stopped.
+    RECON_PASS = "RECON-1";
+    /// A connection the peer lost (404), or one of whose features it no
+    /// longer lists, is degraded: not treated as verified, shown to the
+    /// operator and the customer.
+    RECON_DEGRADED = "RECON-2";
+    /// A degraded connection the peer shows whole again is verified again.
+    RECON_RESTORED = "RECON-3";
+    /// Passes are jittered (80% to 120% of the period).
+    RECON_JITTER = "RECON-4";
+}

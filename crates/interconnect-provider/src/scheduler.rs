@@ -43,6 +43,9 @@ pub enum Task {
     /// Take the MACsec rotation run of the interconnect (this side's name)
     /// one step further (MACSEC-23).
     RotateMacSec(InterconnectName),
+    /// Read the peers' view of a batch of verified connections and mark
+    /// the ones the peer lost as degraded (RECON-1..RECON-4).
+    CheckPeers,
 }
 
 /// The queue: each task at most once, at its earliest due time.

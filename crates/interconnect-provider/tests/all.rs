@@ -9,6 +9,7 @@ mod negotiator;
 mod negotiator_faults;
 mod negotiator_ops;
 mod negotiator_update;
+mod peer_check;
 mod policies;
 mod quotas;
 mod requirements;

@@ -54,6 +54,10 @@ pub struct CustomerConnection {
     pub features: Vec<CustomerFeature>,
     /// Why it failed, when it did.
     pub failure: Option<String>,
+    /// Why it is degraded, while it is: what the other provider no longer
+    /// shows (RECON-2; resource names rewritten, OPS-18).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub degradation: Option<String>,
     /// A bandwidth change waiting for the peer (CONN-18) or for the end
     /// of a migration (NEG-18).
     pub pending_bandwidth_mbps: Option<i32>,
@@ -152,6 +156,7 @@ impl ReferenceProvider {
             verification_state: record.and_then(|r| r.connection.verification_state.clone()),
             features,
             failure: wf.failure.as_deref().map(for_customer),
+            degradation: wf.degradation.as_ref().map(|d| for_customer(&d.reason)),
             pending_bandwidth_mbps: wf.pending_bandwidth_mbps,
             migrating_from: wf.migrating_from.clone(),
             events: wf

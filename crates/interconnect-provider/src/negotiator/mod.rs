@@ -19,6 +19,7 @@
 //! | `provisioning.rs` | provisioning, `NotifyConnectionStatus`, verification, deferral watch, re-creation of deleted features | NEG-12..NEG-14, FEAT-9, DEFER-5..DEFER-7 |
 //! | `delete.rs` | the customer's delete: local copy first, then the peer | CONN-28 |
 //! | `update.rs` | the customer's bandwidth change: in place after the peer's 200, or as a make-before-break migration | CONN-18, CONN-19, NEG-15, NEG-18 |
+//! | `peer_check.rs` | now and then, the peer's view of each verified connection: degraded when the peer lost it or a feature, verified again when it shows them | RECON-1..RECON-4 |
 
 mod announce;
 mod cleanup;
@@ -26,10 +27,12 @@ mod delete;
 mod establish;
 mod features;
 mod guidance_entry;
+mod peer_check;
 mod provisioning;
 mod update;
 
 pub use features::MAX_PROPOSALS_PER_CHANNEL;
+pub use peer_check::{DegradedConnection, PeerCheckReport};
 pub(crate) use update::UpdateCall;
 
 use std::future::Future;
@@ -96,9 +99,12 @@ impl ReferenceProvider {
         }
     }
 
-    /// Starts the periodic cleanup (OPS-7): the first run is due now.
+    /// Starts the periodic background work: the cleanup (OPS-7), whose
+    /// first run is due now, and the peer check (RECON-1), whose first pass
+    /// is due after 80% to 120% of its period (RECON-4).
     pub fn start_cleanup_schedule(&self) {
         self.scheduler().schedule(Task::Cleanup, self.clock().now());
+        self.schedule_peer_check();
     }
 
     fn run_task(&self, task: Task) -> TaskFuture<'_> {
@@ -129,6 +135,15 @@ impl ReferenceProvider {
                     self.scheduler()
                         .schedule(Task::Cleanup, self.clock().now() + CLEANUP_EVERY);
                 }
+                Task::CheckPeers => {
+                    let report = self.check_peers().await;
+                    tracing::debug!(
+                        checked = report.checked.len(),
+                        skipped = report.skipped.len(),
+                        "RECON-1: peer check ran"
+                    );
+                    self.schedule_peer_check();
+                }
                 task @ (Task::NotifyMaintenance(_)
                 | Task::PullMaintenance(_)
                 | Task::RotateMacSec(_)) => self.run_operator_task(task).await,
@@ -152,7 +167,11 @@ impl ReferenceProvider {
                 Phase::Failed if wf.peer_copy_to_delete.is_some() => {
                     self.delete_peer_copy(uuid).await
                 }
-                Phase::AwaitingPeer | Phase::Deleted | Phase::Failed => Next::Done,
+                // a degraded connection waits for the peer check (RECON-3)
+                // or the customer's delete
+                Phase::AwaitingPeer | Phase::Deleted | Phase::Failed | Phase::Degraded => {
+                    Next::Done
+                }
                 Phase::CreatingRemote => self.create_remote(uuid, &wf).await,
                 Phase::Features => self.agree_features(uuid, &wf).await,
                 Phase::Verified if wf.pending_bandwidth_mbps.is_some() => {

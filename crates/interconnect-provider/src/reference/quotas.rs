@@ -110,7 +110,7 @@ pub(crate) fn check_partner_pending(
 fn pending(phase: Phase) -> bool {
     !matches!(
         phase,
-        Phase::Verified | Phase::Deleting | Phase::Deleted | Phase::Failed
+        Phase::Verified | Phase::Degraded | Phase::Deleting | Phase::Deleted | Phase::Failed
     )
 }
 

@@ -28,8 +28,8 @@ pub use state::{
     NotificationRecord, State,
 };
 pub use workflow::{
-    ChannelProgress, CustomerRecord, MAX_EVENTS, PeerPrefixLimit, Phase, RetryState, Role,
-    Workflow, WorkflowEvent,
+    ChannelProgress, CustomerRecord, Degradation, MAX_EVENTS, PeerPrefixLimit, Phase, RetryState,
+    Role, Workflow, WorkflowEvent,
 };
 pub use workflows::Workflows;
 

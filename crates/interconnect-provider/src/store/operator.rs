@@ -23,6 +23,11 @@ pub struct OperatorState {
     /// MACsec rotation runs, by interconnect (this side's name for it).
     #[serde(default)]
     pub rotations: BTreeMap<InterconnectName, RotationRun>,
+    /// Where the peer check (RECON-1) goes on: the shared connection UUID
+    /// of the last workflow its previous pass looked at (`None`: from the
+    /// first one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer_check_cursor: Option<String>,
 }
 
 /// The rotation of the channels of one interconnect that this side

@@ -39,6 +39,11 @@ pub enum Phase {
     Provisioning,
     /// Verified on this side (NEG-13).
     Verified,
+    /// Was verified, but the peer no longer shows the connection or one of
+    /// its features (RECON-2): this side stops treating it as verified
+    /// until the peer shows them again (RECON-3) or the customer deletes
+    /// it; [`Workflow::degradation`] says what is missing.
+    Degraded,
     /// The customer deleted it; telling the peer (CONN-28).
     Deleting,
     /// Gone on this side.
@@ -57,6 +62,7 @@ impl Phase {
             Phase::Features => "features",
             Phase::Provisioning => "provisioning",
             Phase::Verified => "verified",
+            Phase::Degraded => "degraded",
             Phase::Deleting => "deleting",
             Phase::Deleted => "deleted",
             Phase::Failed => "failed",
@@ -203,6 +209,20 @@ pub struct Workflow {
     /// Failed attempts to learn the peer's guidance in a row.
     #[serde(default)]
     pub guidance_failures: u32,
+    /// What the peer no longer shows, while the phase is
+    /// [`Phase::Degraded`] (RECON-2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub degradation: Option<Degradation>,
+}
+
+/// What the peer check found missing at the peer (RECON-2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Degradation {
+    /// When the peer check first found it.
+    pub since: DateTime<Utc>,
+    /// What is missing, in words (resource names as this side calls them).
+    pub reason: String,
 }
 
 /// The peer's prefix limit as learnt from its guidance (NEG-17).
@@ -254,6 +274,7 @@ impl Workflow {
             peer_copy_to_delete: None,
             guidance_retry_at: None,
             guidance_failures: 0,
+            degradation: None,
         }
     }
 

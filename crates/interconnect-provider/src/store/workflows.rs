@@ -82,6 +82,19 @@ impl Workflows {
     pub fn iter(&self) -> impl Iterator<Item = (&String, &Workflow)> {
         self.map.iter().map(|(uuid, wf)| (uuid, &**wf))
     }
+
+    /// The workflows whose UUID sorts after `uuid` (all of them for
+    /// `None`), in UUID order: a range of the map, not a scan.
+    pub fn after<'a>(
+        &'a self,
+        uuid: Option<&'a str>,
+    ) -> impl Iterator<Item = (&'a String, &'a Workflow)> + 'a {
+        use std::ops::Bound;
+        let from = uuid.map_or(Bound::Unbounded, Bound::Excluded);
+        self.map
+            .range::<_, str>((from, Bound::Unbounded))
+            .map(|(uuid, wf)| (uuid, &**wf))
+    }
 }
 
 impl FromIterator<(String, Workflow)> for Workflows {
@@ -144,5 +157,18 @@ mod tests {
         assert_eq!(w.remove("u").map(|wf| wf.phase), Some(Phase::Verified));
         assert!(w.is_empty() && before.contains_key("u"));
         Ok(())
+    }
+
+    #[test]
+    fn after_starts_past_the_cursor_in_uuid_order() {
+        let w: Workflows = ["c", "a", "b"]
+            .into_iter()
+            .map(|u| (u.to_owned(), workflow()))
+            .collect();
+        let ids = |from: Option<&str>| w.after(from).map(|(u, _)| u.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(None), ["a", "b", "c"]);
+        assert_eq!(ids(Some("a")), ["b", "c"]);
+        assert_eq!(ids(Some("b0")), ["c"]);
+        assert!(ids(Some("c")).is_empty());
     }
 }
