@@ -236,3 +236,43 @@ async fn calls_to_a_peer_share_one_budget_and_honour_its_retry_after() -> TestRe
     assert_eq!(budgeted.refused_locally(), 2);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_retry_after_a_lost_answer_carries_the_same_request_id() -> TestResult {
+    // REQ-2 (E-244): the peer created the connection but its answer was
+    // lost; the retry of the same CreateConnection carries the same
+    // requestId, so the peer answers it from its record (REQ-5) instead of
+    // refusing a second creation, and every new operation has a new id
+    let pair = Pair::new();
+    let (uuid, key) = pair.request_at_aws(1000).await?;
+    pair.to_aws.lose_next_answer(
+        "create_connection",
+        CoordinatorError::unavailable("NEG-4", "the answer was lost"),
+    );
+    pair.gcp
+        .accept_activation_key(&pair.acceptance(&key))
+        .await?;
+    pair.settle().await;
+    let gcp = pair.at_gcp(&uuid)?;
+    let aws = pair.at_aws(&uuid)?;
+    assert!(verified(&gcp) && verified(&aws), "{:#?}", gcp.events);
+    let sent = pair.to_aws.request_ids();
+    let creates: Vec<_> = sent
+        .iter()
+        .filter(|(op, _)| *op == "create_connection")
+        .map(|(_, id)| *id)
+        .collect();
+    assert_eq!(creates.len(), 2, "sent, then retried: {sent:?}");
+    assert!(creates[0].is_some(), "every call carries a requestId");
+    assert_eq!(creates[0], creates[1], "the retry is the same operation");
+    let features: BTreeSet<_> = sent
+        .iter()
+        .filter(|(op, _)| *op == "create_feature")
+        .map(|(_, id)| *id)
+        .collect();
+    assert_eq!(features.len(), 4, "a new id for each new operation");
+    assert!(!features.contains(&creates[0]));
+    let kept = pair.gcp.workflow(&uuid).ok_or("no workflow")?.open_requests;
+    assert!(kept.is_empty(), "answered calls are forgotten: {kept:?}");
+    Ok(())
+}

@@ -4,7 +4,9 @@
 //! Each entry of each map of [`State`] is one record `(kind, name, body)`;
 //! the kinds are listed in [`Kind`]. The operator's work in progress
 //! ([`OperatorState`](interconnect_provider::store::OperatorState)) is one
-//! record. Derived indexes (connections by id and the bandwidth reserved per
+//! record; each environment's ring of activation key pairs is one record
+//! (sealed like every body: the private keys are never stored in the
+//! clear). Derived indexes (connections by id and the bandwidth reserved per
 //! interconnect, features by channel and the VLANs and subnets used per
 //! channel, request records by time) are never stored: putting a record
 //! back goes through the same `insert` that maintains them in memory, so
@@ -40,10 +42,11 @@ pub(crate) enum Kind {
     Workflow,
     Operator,
     RequestRecord,
+    ActivationKeyRing,
 }
 
 impl Kind {
-    pub(crate) const ALL: [Kind; 10] = [
+    pub(crate) const ALL: [Kind; 11] = [
         Kind::IssuedKey,
         Kind::Connection,
         Kind::Feature,
@@ -54,6 +57,7 @@ impl Kind {
         Kind::Workflow,
         Kind::Operator,
         Kind::RequestRecord,
+        Kind::ActivationKeyRing,
     ];
 
     pub(crate) fn as_str(self) -> &'static str {
@@ -68,6 +72,7 @@ impl Kind {
             Kind::Workflow => "workflow",
             Kind::Operator => "operator",
             Kind::RequestRecord => "request_record",
+            Kind::ActivationKeyRing => "activation_key_ring",
         }
     }
 
@@ -145,6 +150,7 @@ pub(crate) fn diff(before: &State, after: &State) -> Result<Vec<Change>, StoreEr
         workflows,
         operator,
         request_records,
+        activation_key_rings,
     } = after;
     let mut out = Vec::new();
     diff_map(
@@ -209,6 +215,13 @@ pub(crate) fn diff(before: &State, after: &State) -> Result<Vec<Change>, StoreEr
         |v| v,
         &mut out,
     )?;
+    diff_map(
+        Kind::ActivationKeyRing,
+        &before.activation_key_rings,
+        activation_key_rings,
+        |v| v,
+        &mut out,
+    )?;
     Ok(out)
 }
 
@@ -226,6 +239,7 @@ pub(crate) fn apply(state: &mut State, kind: Kind, entry: Entry) -> Result<(), S
         Kind::MacSecKey => put(&mut state.mac_sec_keys, kind, name, record),
         Kind::Channel => put(&mut state.channels, kind, name, record),
         Kind::Issue => put(&mut state.issues, kind, name, record),
+        Kind::ActivationKeyRing => put(&mut state.activation_key_rings, kind, name, record),
         Kind::Connection => {
             let name = read(kind, name)?;
             match record {

@@ -199,14 +199,41 @@ fn no_secret_and_no_name_is_stored_in_the_clear() {
                 connection_name("ix-visible", "conn-visible"),
                 connection(100),
             );
+            s.activation_key_rings.insert(
+                environment(),
+                interconnect_provider::store::KeyRing {
+                    epoch: epoch(),
+                    pairs: vec![interconnect_provider::store::StoredKeyPair {
+                        slot: 0,
+                        private_key_pem: interconnect_core::wire::Secret::new(
+                            "-----BEGIN PRIVATE KEY-----\nPRIVATE-KEY-MATERIAL\n-----END PRIVATE KEY-----\n",
+                        ),
+                        public_key_pem: "PUBLIC-KEY-PEM".into(),
+                    }],
+                },
+            );
             Ok(())
         })
         .expect("kept");
     drop(store);
+    let reopened = db.open();
+    assert_eq!(
+        reopened
+            .view(|s| s
+                .activation_key_rings
+                .get(&environment())
+                .map(|r| r.pairs.len()))
+            .flatten(),
+        Some(1),
+        "the key ring survives a reopen (E-207)"
+    );
+    drop(reopened);
     let raw = db.raw_bytes();
     for secret in [
         uuid,
         "ENCODED-ACTIVATION-KEY-TEXT",
+        "PRIVATE-KEY-MATERIAL",
+        "PRIVATE KEY",
         "acct-123456789012",
         "conn-visible",
         "ix-visible",
@@ -224,7 +251,7 @@ fn no_secret_and_no_name_is_stored_in_the_clear() {
                 .collect::<Result<_, _>>()
         })
         .expect("rows");
-    assert_eq!(rows.len(), 2);
+    assert_eq!(rows.len(), 3);
     for (_, key) in rows {
         assert_eq!(key.len(), 64, "a row key is a keyed hash");
     }

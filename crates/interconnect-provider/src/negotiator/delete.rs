@@ -37,14 +37,18 @@ impl ReferenceProvider {
                 });
             }
         };
-        let me = self.as_caller();
         if let Some(old) = wf.migrating_from.clone() {
             // NEG-15: the old connection of a migration goes first, so the
             // peer does not fall back to it when the new one goes
             let sent = match self.at_peer_connection(&old) {
                 Ok(name) => {
-                    peer.delete_connection(&me, request::DeleteConnection { name })
-                        .await
+                    let (caller, call) =
+                        self.logical_caller(uuid, "DeleteConnection", &name.to_string(), &());
+                    let sent = peer
+                        .delete_connection(&caller, request::DeleteConnection { name })
+                        .await;
+                    self.call_ended(uuid, &call, &sent);
+                    sent
                 }
                 Err(e) => Err(e),
             };
@@ -58,10 +62,13 @@ impl ReferenceProvider {
             }
             let _ = self.update_workflow(uuid, |w| w.migrating_from = None);
         }
-        match peer
-            .delete_connection(&me, request::DeleteConnection { name: at_peer })
-            .await
-        {
+        let (caller, call) =
+            self.logical_caller(uuid, "DeleteConnection", &at_peer.to_string(), &());
+        let sent = peer
+            .delete_connection(&caller, request::DeleteConnection { name: at_peer })
+            .await;
+        self.call_ended(uuid, &call, &sent);
+        match sent {
             Ok(_) => done("DeleteConnection acknowledged by the peer (CONN-28)".to_owned()),
             Err(e) if e.kind() == ErrorKind::NotFound => {
                 done("the peer had no copy left (404 counts as done, CONN-28)".to_owned())

@@ -139,10 +139,12 @@ impl ReferenceProvider {
             source_data,
             ..Default::default()
         };
+        let (caller, call) =
+            self.logical_caller(uuid, "CreateConnection", &parent.to_string(), &body);
         let me = self.as_caller();
         let result = peer
             .create_connection(
-                &me,
+                &caller,
                 request::CreateConnection {
                     parent: parent.clone(),
                     connection_id: uuid.to_owned(),
@@ -150,6 +152,7 @@ impl ReferenceProvider {
                 },
             )
             .await;
+        self.call_ended(uuid, &call, &result);
         let result = match result {
             Err(e) if e.kind() == ErrorKind::AlreadyExists => {
                 // NEG-3: an earlier attempt may have succeeded; read it
@@ -351,14 +354,18 @@ impl ReferenceProvider {
         };
         let outcome = match self.peer_of(&wf) {
             Ok(peer) => {
-                let me = self.as_caller();
-                peer.delete_connection(
-                    &me,
-                    request::DeleteConnection {
-                        name: at_peer.clone(),
-                    },
-                )
-                .await
+                let (caller, call) =
+                    self.logical_caller(uuid, "DeleteConnection", &at_peer.to_string(), &());
+                let sent = peer
+                    .delete_connection(
+                        &caller,
+                        request::DeleteConnection {
+                            name: at_peer.clone(),
+                        },
+                    )
+                    .await;
+                self.call_ended(uuid, &call, &sent);
+                sent
             }
             Err(e) => Err(e),
         };

@@ -442,23 +442,30 @@ impl ReferenceProvider {
             Err(e) => return Proposal::Closed(e.rule().to_owned()),
         };
         let vlan = config.l3_base_config.as_ref().and_then(|c| c.vlan_id);
-        let me = self.as_caller();
+        let feature = wire::Feature {
+            name: None,
+            channel: Some(peer_channel.clone()),
+            feature_config: Some(config),
+            provisioning_state: None,
+            updatable: None,
+        };
+        let (caller, call) = self.logical_caller(
+            uuid,
+            "CreateFeature",
+            &format!("{at_peer}/features/{feature_id}"),
+            &feature,
+        );
         let answer = peer
             .create_feature(
-                &me,
+                &caller,
                 request::CreateFeature {
                     parent: at_peer.clone(),
                     feature_id: feature_id.clone(),
-                    feature: wire::Feature {
-                        name: None,
-                        channel: Some(peer_channel.clone()),
-                        feature_config: Some(config),
-                        provisioning_state: None,
-                        updatable: None,
-                    },
+                    feature,
                 },
             )
             .await;
+        self.call_ended(uuid, &call, &answer);
         let remove_local = || {
             let _ = self.store().update(|state| {
                 state.features.remove(&local_name);

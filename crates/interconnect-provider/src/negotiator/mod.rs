@@ -236,6 +236,59 @@ impl ReferenceProvider {
         Caller::partner(self.config().provider.clone())
     }
 
+    /// This provider as the caller of one logical mutation of workflow
+    /// `uuid` at the peer (REQ-2, E-244): the `requestId` is the one kept
+    /// in the workflow for this operation, target and content when an
+    /// earlier attempt got no final answer, else a new one, kept until
+    /// [`call_ended`](Self::call_ended) sees a final answer. A restart
+    /// keeps it as the store does, so a retry after a crash is a replay
+    /// too. Returns the caller and the key to end the call with.
+    pub(crate) fn logical_caller(
+        &self,
+        uuid: &str,
+        operation: &str,
+        target: &str,
+        content: &impl serde::Serialize,
+    ) -> (Caller, String) {
+        let content = serde_json::to_vec(content).unwrap_or_default();
+        let key = format!(
+            "{operation} {target} {}",
+            crate::reference::fingerprint(operation, &content)
+        );
+        let kept = self
+            .update_workflow(uuid, |wf| {
+                if let Some(id) = wf.open_requests.get(&key) {
+                    return id.clone();
+                }
+                while wf.open_requests.len() >= crate::store::MAX_OPEN_REQUESTS {
+                    wf.open_requests.pop_first();
+                }
+                let id = uuid::Uuid::new_v4().to_string();
+                wf.open_requests.insert(key.clone(), id.clone());
+                id
+            })
+            .ok()
+            .and_then(|id| uuid::Uuid::parse_str(&id).ok());
+        let id = kept.unwrap_or_else(uuid::Uuid::new_v4);
+        (self.as_caller().with_request_id(Some(id)), key)
+    }
+
+    /// Ends the logical call `key` of workflow `uuid` when its answer is
+    /// final (a success or an error that will not go away by itself); an
+    /// error that may go away keeps the `requestId` for the retry.
+    pub(crate) fn call_ended<T>(&self, uuid: &str, key: &str, result: &CoordinatorResult<T>) {
+        if result
+            .as_ref()
+            .err()
+            .is_some_and(crate::retry::is_retryable)
+        {
+            return;
+        }
+        let _ = self.update_workflow(uuid, |wf| {
+            wf.open_requests.remove(key);
+        });
+    }
+
     /// The peer of a workflow: the partner whose namespace holds its
     /// environment here.
     pub(crate) fn peer_of(&self, wf: &Workflow) -> CoordinatorResult<Arc<dyn Peer>> {

@@ -78,18 +78,28 @@ impl ReferenceProvider {
         };
         let sent = match (self.peer_of(&wf), self.at_peer_connection(&local)) {
             (Ok(peer), Ok(at_peer)) => {
-                peer.update_connection(
-                    &self.as_caller(),
-                    request::UpdateConnection {
-                        name: at_peer,
-                        update_mask: Some("bandwidthMbps".to_owned()),
-                        connection: interconnect_core::wire::Connection {
-                            bandwidth_mbps: Some(mbps),
-                            ..Default::default()
+                let connection = interconnect_core::wire::Connection {
+                    bandwidth_mbps: Some(mbps),
+                    ..Default::default()
+                };
+                let (caller, call) = self.logical_caller(
+                    uuid,
+                    "UpdateConnection",
+                    &at_peer.to_string(),
+                    &connection,
+                );
+                let sent = peer
+                    .update_connection(
+                        &caller,
+                        request::UpdateConnection {
+                            name: at_peer,
+                            update_mask: Some("bandwidthMbps".to_owned()),
+                            connection,
                         },
-                    },
-                )
-                .await
+                    )
+                    .await;
+                self.call_ended(uuid, &call, &sent);
+                sent
             }
             (Err(e), _) | (_, Err(e)) => Err(e),
         };
@@ -266,11 +276,13 @@ impl ReferenceProvider {
         }
         let sent = match (self.peer_of(wf), self.at_peer_connection(old)) {
             (Ok(peer), Ok(at_peer)) => {
-                peer.delete_connection(
-                    &self.as_caller(),
-                    request::DeleteConnection { name: at_peer },
-                )
-                .await
+                let (caller, call) =
+                    self.logical_caller(uuid, "DeleteConnection", &at_peer.to_string(), &());
+                let sent = peer
+                    .delete_connection(&caller, request::DeleteConnection { name: at_peer })
+                    .await;
+                self.call_ended(uuid, &call, &sent);
+                sent
             }
             (Err(e), _) | (_, Err(e)) => Err(e),
         };

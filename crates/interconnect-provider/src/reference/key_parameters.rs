@@ -63,6 +63,7 @@ pub(super) fn get_activation_key_parameters(
     let supported_versions = supported_versions(env);
     let encryption = if supported_versions.contains(&ActivationKeyV2::VERSION) {
         let current = p.key_pairs.current(
+            p.store.as_ref(),
             &request.name,
             p.clock.now(),
             p.config.policy.activation_key_rotation(),
@@ -229,6 +230,7 @@ impl ReferenceProvider {
             return Vec::new();
         }
         self.key_pairs.accepted(
+            self.store.as_ref(),
             environment,
             self.clock.now(),
             self.config.policy.activation_key_rotation(),

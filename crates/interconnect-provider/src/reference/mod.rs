@@ -46,6 +46,7 @@ mod maintenance;
 mod policy_tests;
 pub(crate) mod quotas;
 mod replay;
+pub(crate) use replay::fingerprint;
 #[cfg(test)]
 mod replay_tests;
 mod static_resources;

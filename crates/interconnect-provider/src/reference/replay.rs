@@ -81,7 +81,7 @@ fn fnv1a(bytes: &[u8], offset: u64) -> u64 {
 
 /// The digest of an operation and its content: two FNV-1a passes with
 /// different offsets, and the length (E-242).
-fn fingerprint(operation: &str, content: &[u8]) -> String {
+pub(crate) fn fingerprint(operation: &str, content: &[u8]) -> String {
     let mut bytes = Vec::with_capacity(operation.len() + 1 + content.len());
     bytes.extend_from_slice(operation.as_bytes());
     bytes.push(0);

@@ -24,12 +24,12 @@ pub use features::Features;
 pub use operator::{ChannelRotation, OperatorState, RotationRecord, RotationRun, RotationStep};
 pub use request_records::{RequestRecord, RequestRecords, record_key};
 pub use state::{
-    ChannelRecord, ConnectionRecord, FeatureRecord, IssueRecord, IssuedKey, MacSecKeyRecord,
-    NotificationRecord, State,
+    ChannelRecord, ConnectionRecord, FeatureRecord, IssueRecord, IssuedKey, KeyRing,
+    MacSecKeyRecord, NotificationRecord, State, StoredKeyPair,
 };
 pub use workflow::{
-    ChannelProgress, CustomerRecord, Degradation, MAX_EVENTS, PeerPrefixLimit, Phase, RetryState,
-    Role, Workflow, WorkflowEvent,
+    ChannelProgress, CustomerRecord, Degradation, MAX_EVENTS, MAX_OPEN_REQUESTS, PeerPrefixLimit,
+    Phase, RetryState, Role, Workflow, WorkflowEvent,
 };
 pub use workflows::Workflows;
 

@@ -62,6 +62,37 @@ pub struct State {
     /// REQ-5).
     #[serde(default)]
     pub request_records: super::RequestRecords,
+    /// The RSA key pairs of each environment for version 2 activation
+    /// keys (KEY-41, KEY-42, E-207): in the store, so that a restart keeps
+    /// decrypting keys made with the public keys already served, and every
+    /// replica of a shared store serves and reads the same keys. A durable
+    /// store seals every record (the private keys with it).
+    #[serde(default)]
+    pub activation_key_rings: OrdMap<EnvironmentName, KeyRing>,
+}
+
+/// The version 2 activation key pairs of one environment, newest first
+/// (`reference/key_pairs.rs`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyRing {
+    /// The start of the first rotation slot (slots are one rotation period
+    /// long, counted from here).
+    pub epoch: DateTime<Utc>,
+    /// The pairs of the most recent slots, newest first.
+    pub pairs: Vec<StoredKeyPair>,
+}
+
+/// One RSA key pair of a [`KeyRing`]. `Debug` shows no key material.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredKeyPair {
+    /// The rotation slot it was made in.
+    pub slot: i64,
+    /// The private key, PKCS#8 PEM.
+    pub private_key_pem: Secret,
+    /// The public key, SubjectPublicKeyInfo PEM (what is served).
+    pub public_key_pem: String,
 }
 
 /// The smallest valid resource id: every id is made of unreserved

@@ -213,7 +213,17 @@ pub struct Workflow {
     /// [`Phase::Degraded`] (RECON-2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub degradation: Option<Degradation>,
+    /// The `requestId` of each mutation sent to the peer that has not been
+    /// answered for good yet, by operation, target and a digest of its
+    /// content: every retry of it sends the same id (REQ-2, E-244), a new
+    /// operation a new one. At most [`MAX_OPEN_REQUESTS`] are kept.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub open_requests: BTreeMap<String, String>,
 }
+
+/// The most [`Workflow::open_requests`] one workflow keeps (the oldest key
+/// is dropped first; a workflow has a handful of calls open at most).
+pub const MAX_OPEN_REQUESTS: usize = 32;
 
 /// What the peer check found missing at the peer (RECON-2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -275,6 +285,7 @@ impl Workflow {
             guidance_retry_at: None,
             guidance_failures: 0,
             degradation: None,
+            open_requests: BTreeMap::new(),
         }
     }
 

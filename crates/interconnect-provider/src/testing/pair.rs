@@ -47,6 +47,7 @@ pub struct SwitchablePeer {
     refused: AtomicUsize,
     calls: AtomicUsize,
     log: Mutex<Vec<&'static str>>,
+    request_ids: Mutex<Vec<(&'static str, Option<uuid::Uuid>)>>,
 }
 
 impl SwitchablePeer {
@@ -60,6 +61,7 @@ impl SwitchablePeer {
             refused: AtomicUsize::new(0),
             calls: AtomicUsize::new(0),
             log: Mutex::new(Vec::new()),
+            request_ids: Mutex::new(Vec::new()),
         }
     }
 
@@ -115,7 +117,20 @@ impl SwitchablePeer {
         self.log.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    fn gate(&self, operation: &'static str) -> CoordinatorResult<()> {
+    /// The operations called so far with the `requestId` each carried, in
+    /// order (REQ-2: the retries of one logical call carry the same one).
+    pub fn request_ids(&self) -> Vec<(&'static str, Option<uuid::Uuid>)> {
+        self.request_ids
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn gate(&self, operation: &'static str, caller: &Caller) -> CoordinatorResult<()> {
+        self.request_ids
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((operation, caller.request_id()));
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.log
             .lock()
@@ -148,7 +163,7 @@ macro_rules! switchable {
         impl Peer for SwitchablePeer {
             $(
                 fn $fn<'a>(&'a self, caller: &'a Caller, request: request::$req) -> PeerFuture<'a, wire::$resp> {
-                    match self.gate(stringify!($fn)) {
+                    match self.gate(stringify!($fn), caller) {
                         Ok(()) => match self.take_lost(stringify!($fn)) {
                             None => self.inner.$fn(caller, request),
                             Some(e) => {
