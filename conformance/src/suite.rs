@@ -15,6 +15,7 @@ use crate::vectors;
 
 /// Why the suite could not run (its own files, never the target).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SuiteError {
     /// An offline vector file does not load.
     #[error("offline vectors: {0}")]

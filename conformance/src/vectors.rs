@@ -121,6 +121,7 @@ impl Vectors {
 
 /// A vector file that could not be loaded.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum LoadError {
     /// The file or directory could not be read.
     #[error("{file}: cannot be read: {source}")]

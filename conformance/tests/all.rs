@@ -8,6 +8,7 @@ mod mutants;
 mod mutants_interop;
 mod offline;
 mod offline_runner;
+mod readme_figures;
 mod report;
 mod requirements_index;
 mod scenarios;

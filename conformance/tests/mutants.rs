@@ -95,6 +95,11 @@ fn page_size(request: &AnyRequest) -> Option<i32> {
     }
 }
 
+/// How many mutants the self-test runs (the READMEs quote it).
+pub(crate) fn count() -> usize {
+    cases().len()
+}
+
 fn cases() -> Vec<Case> {
     let mut out = vec![
         case(

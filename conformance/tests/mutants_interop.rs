@@ -44,6 +44,11 @@ fn case(
     }
 }
 
+/// How many interoperability mutants there are (the READMEs quote it).
+pub(crate) fn count() -> usize {
+    cases().len()
+}
+
 fn cases() -> Vec<Case> {
     vec![
         case(

@@ -31,25 +31,9 @@ pub fn run(input: &Value, expected: &Value) -> Verdict {
     }
 }
 
-/// The requirement id an error breaks.
+/// The requirement id an error breaks (the core error names it).
 pub fn rule_of(error: &ActivationKeyError) -> &'static str {
-    match error {
-        ActivationKeyError::TooLong { .. } => "KEY-2",
-        ActivationKeyError::NotBase64 { reason } if reason.contains("padding") => "KEY-5",
-        // Empty text is base64 of nothing, which is not a JSON object.
-        ActivationKeyError::NotBase64 { reason } if reason.contains("empty") => "KEY-6",
-        ActivationKeyError::NotBase64 { .. } => "KEY-4",
-        ActivationKeyError::UnknownVersion { .. } => "KEY-7",
-        ActivationKeyError::InvalidEnvironment(_) => "KEY-8",
-        ActivationKeyError::InvalidUuid(_) => "KEY-9",
-        ActivationKeyError::SizeNotPositive { .. } => "KEY-10",
-        ActivationKeyError::AccountIdEmpty | ActivationKeyError::AccountIdTooLong { .. } => {
-            "KEY-11"
-        }
-        // NotJson, NotAnObject, DuplicateMember, TrailingContent,
-        // MissingMember, MistypedMember, and any later variant.
-        _ => "KEY-6",
-    }
+    error.rule()
 }
 
 fn decode(text: &str, expected: &Value) -> Verdict {

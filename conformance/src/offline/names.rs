@@ -21,17 +21,9 @@ use serde_json::Value;
 use super::{bad_input, mismatch};
 use crate::outcome::Verdict;
 
-/// The requirement id a name error breaks: segment content and length are
-/// NAME-9, the shape of the name (collection words, empty, missing or
-/// trailing segments) NAME-10, the overall length NAME-11.
+/// The requirement id a name error breaks (the core error names it).
 pub fn rule_of(error: &NameError) -> &'static str {
-    match error {
-        NameError::SegmentTooLong { .. }
-        | NameError::InvalidCharacter { .. }
-        | NameError::DotSegment { .. } => "NAME-9",
-        NameError::TooLong { .. } => "NAME-11",
-        _ => "NAME-10",
-    }
+    error.rule()
 }
 
 fn parse<T: FromStr<Err = NameError> + Display>(text: &str) -> Result<String, NameError> {

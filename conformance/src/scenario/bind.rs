@@ -12,6 +12,7 @@ use serde_json::Value;
 
 /// Why a placeholder could not be filled or the target not discovered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum BindError {
     /// A placeholder names nothing known (a vector defect or a target with
     /// fewer resources than the scenario needs).

@@ -37,6 +37,7 @@ pub const RATE_LIMIT_RETRIES: u32 = 10;
 
 /// Why an [`HttpTarget`] could not be built (never shows a token).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum HttpTargetError {
     /// The API client could not be built.
     #[error("target: {0}")]

@@ -31,6 +31,7 @@ pub struct Inventory {
 
 /// Why an inventory file could not be read.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum InventoryError {
     /// The file could not be read.
     #[error("inventory {path}: {source}")]

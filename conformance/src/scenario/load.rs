@@ -10,6 +10,7 @@ use super::model::{Scenario, ScenarioFile, Step};
 
 /// Why scenario files could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum LoadError {
     /// The file or directory could not be read.
     #[error("{file}: {message}")]

@@ -99,6 +99,7 @@ pub fn error_json(error: &CoordinatorError) -> Value {
 
 /// Why a step's operation could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CallError {
     /// The operation id is not one of the 35.
     #[error("unknown operation `{0}`")]

@@ -26,6 +26,7 @@ pub struct RawAnswer {
 
 /// Why a hook call failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum HookError {
     /// The target does not offer the hook.
     #[error("the target offers no `{}` hook", .0.as_str())]

@@ -22,9 +22,15 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::pki_types::pem::{PemObject, SectionKind};
+use rustls::pki_types::{
+    CertificateDer, PrivateKeyDer, PrivatePkcs1KeyDer, PrivatePkcs8KeyDer, PrivateSec1KeyDer,
+};
 use rustls::{ClientConfig, RootCertStore, ServerConfig};
-use rustls_pemfile::Item;
+
+/// One PEM section: its label and its DER bytes (the PEM support of
+/// `rustls-pki-types`, which replaced the unmaintained `rustls-pemfile`).
+type Section = (SectionKind, Vec<u8>);
 
 /// The ALPN protocol the server offers: the HTTP binding is HTTP/1.1.
 const ALPN_HTTP_1_1: &[u8] = b"http/1.1";
@@ -271,16 +277,11 @@ fn read_file(origin: &PemOrigin, path: &Path) -> Result<Vec<u8>, TlsConfigError>
 
 /// Every PEM section of `pem`, in order. Fails on the first malformed
 /// section; an input with content but no section is [`TlsConfigError::NotPem`].
-fn sections(pem: &[u8], origin: &PemOrigin) -> Result<Vec<Item>, TlsConfigError> {
+fn sections(pem: &[u8], origin: &PemOrigin) -> Result<Vec<Section>, TlsConfigError> {
     let mut items = Vec::new();
-    let mut rest = pem;
-    loop {
-        match rustls_pemfile::read_one_from_slice(rest) {
-            Ok(Some((item, remainder))) => {
-                items.push(item);
-                rest = remainder;
-            }
-            Ok(None) => break,
+    for section in Section::pem_slice_iter(pem) {
+        match section {
+            Ok(item) => items.push(item),
             Err(_) => {
                 return Err(TlsConfigError::MalformedPem {
                     origin: origin.clone(),
@@ -304,8 +305,8 @@ fn certificates_in(
 ) -> Result<Vec<CertificateDer<'static>>, TlsConfigError> {
     let certificates: Vec<_> = sections(pem, &origin)?
         .into_iter()
-        .filter_map(|item| match item {
-            Item::X509Certificate(certificate) => Some(certificate),
+        .filter_map(|(kind, der)| match kind {
+            SectionKind::Certificate => Some(CertificateDer::from(der)),
             _ => None,
         })
         .collect();
@@ -318,10 +319,10 @@ fn certificates_in(
 fn private_key_in(pem: &[u8], origin: PemOrigin) -> Result<PrivateKeyDer<'static>, TlsConfigError> {
     let mut keys: Vec<PrivateKeyDer<'static>> = sections(pem, &origin)?
         .into_iter()
-        .filter_map(|item| match item {
-            Item::Pkcs8Key(key) => Some(key.into()),
-            Item::Pkcs1Key(key) => Some(key.into()),
-            Item::Sec1Key(key) => Some(key.into()),
+        .filter_map(|(kind, der)| match kind {
+            SectionKind::PrivateKey => Some(PrivatePkcs8KeyDer::from(der).into()),
+            SectionKind::RsaPrivateKey => Some(PrivatePkcs1KeyDer::from(der).into()),
+            SectionKind::EcPrivateKey => Some(PrivateSec1KeyDer::from(der).into()),
             _ => None,
         })
         .collect();

@@ -504,8 +504,10 @@ fn debug_of_the_config_redacts_the_key() -> TestResult {
     assert!(shown.contains("redacted"), "{shown}");
     let transport = Transport::Tls(config.server_config()?);
     let shown = format!("{shown} {transport:?}");
-    let key = rustls_pemfile::private_key(&mut pki.leaf_key_pem.as_bytes())?
-        .expect("the test key is PEM");
+    let key = {
+        use rustls::pki_types::pem::PemObject;
+        rustls::pki_types::PrivateKeyDer::from_pem_slice(pki.leaf_key_pem.as_bytes())?
+    };
     let der = key.secret_der();
     // The key as Debug would print it (decimal bytes), as hex, or as base64.
     let decimal = format!("{:?}", &der[..12]);

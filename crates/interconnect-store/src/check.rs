@@ -26,9 +26,8 @@ pub fn check(state: &State) -> Vec<String> {
     for (name, record) in state.connections.iter() {
         let mbps = match record.connection.connection_type_or_default() {
             ConnectionType::Test | ConnectionType::Monitoring => 0,
-            ConnectionType::Standard | ConnectionType::Unknown(_) => {
-                record.connection.bandwidth_mbps.map_or(0, i64::from)
-            }
+            // STANDARD, and any type this server does not know, count
+            _ => record.connection.bandwidth_mbps.map_or(0, i64::from),
         };
         *summed.entry(name.interconnect()).or_default() += mbps;
     }

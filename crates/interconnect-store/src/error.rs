@@ -5,6 +5,7 @@ use interconnect_provider::CoordinatorError;
 /// Why a durable store failed. The messages never hold a secret or a
 /// connection URL's password; the caller adds the setting it came from.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StoreError {
     /// The database could not be reached, or refused a statement.
     #[error("database: {0}")]

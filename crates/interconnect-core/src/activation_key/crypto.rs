@@ -44,6 +44,7 @@ const PEM_PRIVATE: &str = "PRIVATE KEY";
 
 /// A public key or its parameters that cannot be used (names the field).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum KeyFormatError {
     /// `algorithm` is not `RSA-OAEP-256`.
     #[error("encryption.algorithm: only \"RSA-OAEP-256\" is supported, found {found:?}")]
@@ -79,6 +80,7 @@ pub enum KeyFormatError {
 
 /// Why a payload could not be encrypted.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum EncryptError {
     /// The payload is longer than the key can take (E-204).
     #[error(

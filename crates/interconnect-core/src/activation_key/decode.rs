@@ -11,7 +11,7 @@ use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use serde_json::Value;
 
 use super::encoded::check_len;
-use super::error::ActivationKeyError;
+use super::error::{ActivationKeyError, Base64Problem};
 use super::key::{ActivationKeyV1, DecodedActivationKey};
 use super::members::{Members, kind, read_object};
 use super::uuid::ConnectionUuid;
@@ -54,37 +54,29 @@ fn base64_bytes(text: &str) -> Result<Vec<u8>, ActivationKeyError> {
     let not_base64 = |reason| ActivationKeyError::NotBase64 { reason };
     let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
     if compact.is_empty() {
-        return Err(not_base64("it is empty"));
+        return Err(not_base64(Base64Problem::Empty));
     }
     // Padding is optional, but when present it must complete the last
     // group of four (the engine alone would accept "eQ=").
     let padded = compact.last() == Some(&b'=');
     if padded && !compact.len().is_multiple_of(4) {
-        return Err(not_base64("its '=' padding is wrong"));
+        return Err(not_base64(Base64Problem::Padding));
     }
     let standard = compact.iter().any(|b| matches!(b, b'+' | b'/'));
     let url_safe = compact.iter().any(|b| matches!(b, b'-' | b'_'));
     let engine = match (standard, url_safe) {
         (true, true) => {
-            return Err(not_base64(
-                "it mixes the standard (+ /) and URL-safe (- _) alphabets",
-            ));
+            return Err(not_base64(Base64Problem::MixedAlphabets));
         }
         (false, true) => &URL_SAFE_LENIENT,
         _ => &STANDARD_LENIENT,
     };
     engine.decode(&compact).map_err(|e| {
         not_base64(match e {
-            base64::DecodeError::InvalidByte(..) => {
-                "it contains a character outside the base64 alphabet, or '=' before the end"
-            }
-            base64::DecodeError::InvalidLength(_) => {
-                "its length is impossible for base64 (a character is missing or extra)"
-            }
-            base64::DecodeError::InvalidLastSymbol(..) => {
-                "its last character encodes bits that base64 leaves at zero (truncated or corrupted)"
-            }
-            base64::DecodeError::InvalidPadding => "its '=' padding is wrong",
+            base64::DecodeError::InvalidByte(..) => Base64Problem::InvalidCharacter,
+            base64::DecodeError::InvalidLength(_) => Base64Problem::ImpossibleLength,
+            base64::DecodeError::InvalidLastSymbol(..) => Base64Problem::NonZeroTrailingBits,
+            base64::DecodeError::InvalidPadding => Base64Problem::Padding,
         })
     })
 }

@@ -6,9 +6,10 @@ use super::uuid::UuidError;
 use crate::names::NameError;
 
 /// An activation key that could not be read or built. Every variant names the
-/// member and the rule; none repeats the key text, the shared connection
-/// UUID or the destination account id.
+/// member and the rule ([`ActivationKeyError::rule`]); none repeats the key
+/// text, the shared connection UUID or the destination account id.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum ActivationKeyError {
     /// The pasted text is longer than
     /// [`MAX_ENCODED_LEN`](super::MAX_ENCODED_LEN). Checked before anything
@@ -24,7 +25,7 @@ pub enum ActivationKeyError {
     #[error("the activation key is not base64: {reason}")]
     NotBase64 {
         /// What was wrong, without repeating the text.
-        reason: &'static str,
+        reason: Base64Problem,
     },
     /// The decoded bytes are not a JSON document.
     #[error(
@@ -132,4 +133,92 @@ pub enum ActivationKeyError {
         /// The bound ([`MAX_PAYLOAD_LEN`](super::MAX_PAYLOAD_LEN)).
         max: usize,
     },
+}
+
+/// Why a key's text is not base64 (KEY-3..KEY-6). `Display` says it in
+/// words, without repeating the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Base64Problem {
+    /// Nothing but whitespace (base64 of nothing, which is no JSON object:
+    /// KEY-6).
+    Empty,
+    /// `=` padding that does not complete the last group of four (KEY-5).
+    Padding,
+    /// Both the standard (`+ /`) and the URL-safe (`- _`) alphabets
+    /// (KEY-4).
+    MixedAlphabets,
+    /// A character outside the alphabet, or `=` before the end (KEY-4).
+    InvalidCharacter,
+    /// A length no base64 text has: a character missing or extra (KEY-4).
+    ImpossibleLength,
+    /// The last character sets bits base64 leaves at zero: truncated or
+    /// corrupted (KEY-4).
+    NonZeroTrailingBits,
+}
+
+impl Base64Problem {
+    /// The requirement id (`spec/REQUIREMENTS.md`) the text breaks.
+    pub fn rule(self) -> &'static str {
+        match self {
+            Base64Problem::Empty => "KEY-6",
+            Base64Problem::Padding => "KEY-5",
+            Base64Problem::MixedAlphabets
+            | Base64Problem::InvalidCharacter
+            | Base64Problem::ImpossibleLength
+            | Base64Problem::NonZeroTrailingBits => "KEY-4",
+        }
+    }
+}
+
+impl std::fmt::Display for Base64Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Base64Problem::Empty => "it is empty",
+            Base64Problem::Padding => "its '=' padding is wrong",
+            Base64Problem::MixedAlphabets => {
+                "it mixes the standard (+ /) and URL-safe (- _) alphabets"
+            }
+            Base64Problem::InvalidCharacter => {
+                "it contains a character outside the base64 alphabet, or '=' before the end"
+            }
+            Base64Problem::ImpossibleLength => {
+                "its length is impossible for base64 (a character is missing or extra)"
+            }
+            Base64Problem::NonZeroTrailingBits => {
+                "its last character encodes bits that base64 leaves at zero (truncated or corrupted)"
+            }
+        })
+    }
+}
+
+impl ActivationKeyError {
+    /// The requirement id (`spec/REQUIREMENTS.md`) the key breaks: KEY-2
+    /// for its length, KEY-4..KEY-6 for its base64 and JSON, KEY-7..KEY-11
+    /// for its members, KEY-43 for a version 2 envelope that does not read,
+    /// KEY-44 for a version 2 payload that cannot be made.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            ActivationKeyError::TooLong { .. } => "KEY-2",
+            ActivationKeyError::NotBase64 { reason } => reason.rule(),
+            ActivationKeyError::NotJson { .. }
+            | ActivationKeyError::NotAnObject { .. }
+            | ActivationKeyError::DuplicateMember { .. }
+            | ActivationKeyError::TrailingContent
+            | ActivationKeyError::MissingMember { .. }
+            | ActivationKeyError::MistypedMember { .. } => "KEY-6",
+            ActivationKeyError::UnknownVersion { .. } => "KEY-7",
+            ActivationKeyError::InvalidEnvironment(_) => "KEY-8",
+            ActivationKeyError::InvalidUuid(_) => "KEY-9",
+            ActivationKeyError::SizeNotPositive { .. } => "KEY-10",
+            ActivationKeyError::AccountIdEmpty | ActivationKeyError::AccountIdTooLong { .. } => {
+                "KEY-11"
+            }
+            ActivationKeyError::EncryptedContentsNotBase64
+            | ActivationKeyError::EncryptedContentsEmpty => "KEY-43",
+            ActivationKeyError::SourceAccountIdEmpty
+            | ActivationKeyError::SourceAccountIdTooLong { .. }
+            | ActivationKeyError::PayloadTooLarge { .. } => "KEY-44",
+        }
+    }
 }

@@ -101,7 +101,7 @@ mod v2;
 mod tests;
 
 pub use encoded::EncodedActivationKey;
-pub use error::ActivationKeyError;
+pub use error::{ActivationKeyError, Base64Problem};
 pub use key::{ActivationKeyV1, DecodedActivationKey};
 pub use uuid::{ConnectionUuid, UuidError};
 pub use v2::{ActivationKeyEncryptedPayload, ActivationKeyV2, MAX_PAYLOAD_LEN};

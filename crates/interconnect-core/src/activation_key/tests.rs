@@ -223,13 +223,22 @@ fn not_base64_is_rejected() {
 #[test]
 fn not_base64_reasons_say_what_is_wrong() {
     let reason = |text: &str| match decode(text) {
-        Err(ActivationKeyError::NotBase64 { reason }) => reason,
-        _ => "accepted or another error",
+        Err(ActivationKeyError::NotBase64 { reason }) => Some(reason),
+        _ => None,
     };
-    assert_eq!(reason(" \n"), "it is empty");
-    assert_eq!(reason("eyJ9eQ="), "its '=' padding is wrong");
-    assert!(reason("ab+c-d==").contains("mixes"));
-    assert!(reason("eyJ9!").contains("outside the base64 alphabet"));
+    assert_eq!(reason(" \n"), Some(Base64Problem::Empty));
+    assert_eq!(reason("eyJ9eQ="), Some(Base64Problem::Padding));
+    assert_eq!(reason("ab+c-d=="), Some(Base64Problem::MixedAlphabets));
+    assert_eq!(reason("eyJ9!"), Some(Base64Problem::InvalidCharacter));
+    assert_eq!(reason("eyJ9e"), Some(Base64Problem::ImpossibleLength));
+    assert_eq!(reason("eyJ9eR=="), Some(Base64Problem::NonZeroTrailingBits));
+    // the words name the problem, and each problem its rule
+    assert_eq!(Base64Problem::Empty.to_string(), "it is empty");
+    assert!(Base64Problem::MixedAlphabets.to_string().contains("mixes"));
+    let rule = |text: &str| decode(text).err().map(|e| e.rule());
+    assert_eq!(rule(" \n"), Some("KEY-6"));
+    assert_eq!(rule("eyJ9eQ="), Some("KEY-5"));
+    assert_eq!(rule("eyJ9!"), Some("KEY-4"));
 }
 
 #[test]

@@ -48,6 +48,7 @@ impl ConnectionUuid {
 /// Text that is not a UUID in canonical form. The text itself is never
 /// repeated: inside an activation key it is a secret.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum UuidError {
     /// The text is not 36 characters long.
     #[error("a UUID is 36 characters (8-4-4-4-12 hexadecimal digits), found {len}")]

@@ -65,6 +65,7 @@ pub struct AllocationInput<'a> {
 
 /// Why no configuration could be chosen.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum AllocationError {
     /// No VLAN is free in both sides' ranges.
     #[error("no free VLAN in 1025..=4094 inside both sides' VLAN ranges on {channel}")]

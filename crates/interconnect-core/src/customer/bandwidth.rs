@@ -52,6 +52,7 @@ pub struct Bandwidth(u32);
 
 /// Bandwidth text that was rejected; each variant names the rule it broke.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum BandwidthError {
     /// The text was empty.
     #[error("bandwidth is empty; write for example 500Mbps, 1Gbps or BPS_1G")]

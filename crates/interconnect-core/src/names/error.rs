@@ -6,6 +6,7 @@ use thiserror::Error;
 /// `Format:` lines. Every variant names the level (the path placeholder such
 /// as `environment`) that was wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum NameError {
     /// A `{level}` segment was empty (for example `providers//environments/e`).
     #[error("the {level} segment is empty; segments are 1 to 128 characters")]
@@ -78,4 +79,23 @@ pub enum NameError {
         /// Its length in bytes.
         len: usize,
     },
+}
+
+impl NameError {
+    /// The requirement id (`spec/REQUIREMENTS.md`) the name breaks: a
+    /// segment's content and length are NAME-9, the shape of the name
+    /// (collection words, empty, missing or trailing segments) NAME-10, the
+    /// overall length NAME-11.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            NameError::SegmentTooLong { .. }
+            | NameError::InvalidCharacter { .. }
+            | NameError::DotSegment { .. } => "NAME-9",
+            NameError::TooLong { .. } => "NAME-11",
+            NameError::EmptySegment { .. }
+            | NameError::WrongCollection { .. }
+            | NameError::Missing { .. }
+            | NameError::Trailing { .. } => "NAME-10",
+        }
+    }
 }

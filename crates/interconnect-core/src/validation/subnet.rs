@@ -44,11 +44,24 @@ impl Family {
 
 /// Why a subnet text was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SubnetProblem {
     /// Not `address/prefix` of the family.
     Unparsable(String),
     /// Parsed, but host bits are set (the network is given).
     HostBitsSet(IpNet),
+}
+
+/// The problem in words (never Rust's `Debug` form).
+impl std::fmt::Display for SubnetProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SubnetProblem::Unparsable(why) => f.write_str(why),
+            SubnetProblem::HostBitsSet(net) => {
+                write!(f, "host bits are set; the network is {}", net.trunc())
+            }
+        }
+    }
 }
 
 /// Parses `text` as a CIDR of `family`. Host bits must be zero.

@@ -14,6 +14,7 @@ pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
 
 /// A wire document that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum DecodeError {
     /// The document is larger than [`MAX_DOCUMENT_BYTES`].
     #[error("the document is {len} bytes; at most {max} are accepted")]

@@ -89,7 +89,7 @@ pub use issues::{
 pub use macseckey::{ListMacSecKeysResponse, MacSecKey};
 pub use provider::{ListProvidersResponse, Provider};
 pub use registry::{SCHEMA_COUNT, parse_by_name, parse_value_by_name, schemas};
-pub use secret::Secret;
+pub use secret::{Secret, constant_time_eq};
 pub use timestamp::{Timestamp, TimestampError};
 
 /// Serde helper for list members (WIRE-2): `null` reads as an empty list,

@@ -11,8 +11,37 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// A string member whose value is secret. It serializes as the plain string
 /// (the wire needs it) but its `Debug` shows only its length, and it has no
 /// `Display`. Call [`Secret::expose`] where the value is really needed.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
+///
+/// Two secrets compare equal in time that depends only on their lengths
+/// ([`constant_time_eq`]), so `==` on secrets leaks no prefix.
+#[derive(Clone, Eq, Default)]
 pub struct Secret(String);
+
+/// Compares two byte strings in time that depends only on their lengths:
+/// every byte of `a` is compared, whatever differs first. The one
+/// comparison of secrets in the project (bearer tokens, account ids,
+/// activation key texts, [`Secret`]'s `==`).
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    let mut diff = u8::from(a.len() != b.len());
+    for (i, x) in a.iter().enumerate() {
+        let y = b.get(i % b.len().max(1)).copied().unwrap_or(0);
+        diff |= x ^ y;
+    }
+    std::hint::black_box(diff) == 0
+}
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        constant_time_eq(self.0.as_bytes(), other.0.as_bytes())
+    }
+}
+
+/// The value's hash, consistent with `==` (equal secrets are equal bytes).
+impl std::hash::Hash for Secret {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
 
 impl Secret {
     /// Wraps a secret value.
@@ -30,6 +59,11 @@ impl Secret {
     /// Whether the value is empty.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+    /// Whether the value is `candidate`, compared in constant time
+    /// ([`constant_time_eq`]).
+    pub fn matches(&self, candidate: &[u8]) -> bool {
+        constant_time_eq(self.0.as_bytes(), candidate)
     }
 }
 
@@ -142,6 +176,23 @@ impl JsonSchema for Secret {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn constant_time_comparison_is_equality() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"abcd"));
+        assert!(!constant_time_eq(b"abcd", b"abc"));
+        assert!(!constant_time_eq(b"", b"a"));
+        assert!(!constant_time_eq(b"a", b""));
+        assert!(constant_time_eq(b"", b""));
+        // a shorter candidate repeating the secret's start is no match
+        assert!(!constant_time_eq(b"abab", b"ab"));
+        let s = Secret::new("token");
+        assert!(s.matches(b"token") && !s.matches(b"toke") && !s.matches(b"tokens"));
+        assert_eq!(s, Secret::new("token"));
+        assert_ne!(s, Secret::new("tokeN"));
+    }
 
     #[test]
     fn debug_never_shows_the_value() {

@@ -21,6 +21,7 @@ pub const USER_AGENT: &str = concat!("interconnect/", env!("CARGO_PKG_VERSION"))
 
 /// Why a client could not be built.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum HttpCoordinatorError {
     /// An extra root certificate is not PEM.
     #[error("root certificate {index} is not a PEM certificate")]

@@ -14,12 +14,7 @@ use crate::rules;
 /// shown to other customers (E-112).
 pub(crate) fn check_allowed(env: &EnvironmentInventory, account: &Secret) -> CoordinatorResult<()> {
     let private = env.environment.environment_visibility == Some(EnvironmentVisibility::Private);
-    if !private
-        || env
-            .allowed_accounts
-            .iter()
-            .any(|a| a.expose() == account.expose())
-    {
+    if !private || env.allowed_accounts.iter().any(|a| a == account) {
         return Ok(());
     }
     Err(CoordinatorError::not_found(

@@ -25,8 +25,7 @@ impl ReferenceProvider {
             .view(|state| {
                 let wf = state.workflows.get(connection_id)?;
                 let owner = wf.customer.as_ref()?;
-                (owner.account.expose() == account.expose())
-                    .then(|| self.customer_view(state, connection_id, wf))
+                (owner.account == *account).then(|| self.customer_view(state, connection_id, wf))
             })
             .flatten()
             .ok_or_else(missing)
@@ -39,11 +38,7 @@ impl ReferenceProvider {
                 state
                     .workflows
                     .iter()
-                    .filter(|(_, wf)| {
-                        wf.customer
-                            .as_ref()
-                            .is_some_and(|c| c.account.expose() == account.expose())
-                    })
+                    .filter(|(_, wf)| wf.customer.as_ref().is_some_and(|c| c.account == *account))
                     .map(|(uuid, wf)| self.customer_view(state, uuid, wf))
                     .collect()
             })

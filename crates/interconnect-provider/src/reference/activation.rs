@@ -471,7 +471,7 @@ fn confirm(
         key_env.id() == issued.environment.id()
             && (key_env.provider() == own || key_env.provider() == partner),
         size == issued.connection_size_mbps,
-        account == issued.destination_account_id.expose(),
+        issued.destination_account_id.matches(account.as_bytes()),
     ];
     if checks.contains(&false) {
         return false;

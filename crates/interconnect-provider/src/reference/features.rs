@@ -63,7 +63,9 @@ fn connection_exists(state: &State, name: &ConnectionName) -> CoordinatorResult<
 /// server does not know is not updatable either.
 pub(crate) fn is_updatable(feature_type: Option<&FeatureType>) -> bool {
     match feature_type {
-        Some(FeatureType::L3Base) | Some(FeatureType::Unknown(_)) | None => false,
+        Some(FeatureType::L3Base) | None => false,
+        // a type this server does not know is not updatable either
+        Some(_) => false,
     }
 }
 

@@ -297,12 +297,7 @@ fn check_channels(
 
 /// A subnet problem in words (never Rust's `Debug` form).
 fn subnet_problem_text(problem: &SubnetProblem) -> String {
-    match problem {
-        SubnetProblem::Unparsable(why) => why.clone(),
-        SubnetProblem::HostBitsSet(net) => {
-            format!("host bits are set; the network is {}", net.trunc())
-        }
-    }
+    problem.to_string()
 }
 
 fn check_policy(config: &ProviderConfig) -> Result<(), InventoryError> {

@@ -46,9 +46,8 @@ pub struct Connections {
 fn mbps(record: &ConnectionRecord) -> i64 {
     match record.connection.connection_type_or_default() {
         ConnectionType::Test | ConnectionType::Monitoring => 0,
-        ConnectionType::Standard | ConnectionType::Unknown(_) => {
-            record.connection.bandwidth_mbps.map_or(0, i64::from)
-        }
+        // STANDARD, and any type this server does not know, count
+        _ => record.connection.bandwidth_mbps.map_or(0, i64::from),
     }
 }
 
