@@ -55,11 +55,13 @@ impl Driver {
         }
     }
 
-    /// Runs until `shutdown` completes: starts the cleanup schedule, then
-    /// runs due tasks and sleeps in turn. A task in progress when shutdown
-    /// comes is finished first.
+    /// Runs until `shutdown` completes: starts the background work (the
+    /// periodic tasks, and the work in progress the store holds,
+    /// [`ReferenceProvider::start_background_work`]), then runs due tasks
+    /// and sleeps in turn. A task in progress when shutdown comes is
+    /// finished first.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) {
-        self.provider.start_cleanup_schedule();
+        self.provider.start_background_work();
         let mut shutdown = std::pin::pin!(shutdown);
         loop {
             let ran = self.provider.run_until_idle().await;

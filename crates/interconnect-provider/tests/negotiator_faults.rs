@@ -276,3 +276,46 @@ async fn a_retry_after_a_lost_answer_carries_the_same_request_id() -> TestResult
     assert!(kept.is_empty(), "answered calls are forgotten: {kept:?}");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_server_started_on_a_store_with_work_in_progress_resumes_it() -> TestResult {
+    // OPS-30: the queue of due tasks lives in memory; a server started
+    // again on its store (after a crash) finds the unfinished workflows
+    // there and queues them, or they would wait for the peer forever
+    use interconnect_provider::ReferenceProvider;
+    use interconnect_provider::scheduler::Task;
+    let pair = Pair::new();
+    let (uuid, key) = pair.request_at_aws(1000).await?;
+    pair.gcp
+        .accept_activation_key(&pair.acceptance(&key))
+        .await?;
+    let restarted = ReferenceProvider::new(
+        pair.gcp.config().clone(),
+        pair.gcp.store().clone(),
+        pair.clock.clone(),
+        pair.gcp_backend.clone(),
+    )?;
+    let reconcile = Task::Reconcile(uuid.clone());
+    assert!(!restarted.scheduler().is_pending(&reconcile));
+    assert!(restarted.start_background_work() >= 1);
+    assert!(restarted.scheduler().is_pending(&reconcile), "resumed");
+    assert!(restarted.scheduler().is_pending(&Task::Cleanup));
+    // a workflow that ended is not woken
+    let done = Pair::new();
+    let uuid = done.establish(1000).await?;
+    done.aws.delete_customer_connection(
+        &interconnect_core::wire::Secret::new(interconnect_provider::testing::pair::AWS_ACCOUNT),
+        &uuid,
+    )?;
+    done.settle().await;
+    assert_eq!(done.at_aws(&uuid)?.phase, Phase::Deleted);
+    let restarted = ReferenceProvider::new(
+        done.aws.config().clone(),
+        done.aws.store().clone(),
+        done.clock.clone(),
+        done.aws_backend.clone(),
+    )?;
+    restarted.start_background_work();
+    assert!(!restarted.scheduler().is_pending(&Task::Reconcile(uuid)));
+    Ok(())
+}

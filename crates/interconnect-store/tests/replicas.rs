@@ -7,15 +7,18 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::common::*;
 use interconnect_core::wire;
 use interconnect_provider::request;
 use interconnect_provider::store::Store;
 use interconnect_provider::testing::Fixture;
+use interconnect_provider::testing::scenarios;
 use interconnect_provider::testing::scenarios::confirmed_key;
 use interconnect_provider::{
-    ConnectionCoordinator, ErrorKind, PageRequest, PageTokens, ReferenceProvider,
+    Caller, ConnectionCoordinator, CoordinatorResult, ErrorKind, PageRequest, PageTokens,
+    ReferenceProvider,
 };
 use interconnect_store::PostgresStore;
 
@@ -128,4 +131,71 @@ async fn two_hundred_creates_spread_over_three_replicas_give_exactly_fifty() {
         "CONN-4, CONN-9: exactly 50 connections exist"
     );
     assert!(pages >= 3, "the listing crossed the three replicas");
+}
+
+/// The three replicas behind one target, each call going to the next one
+/// in turn, as a load balancer in front of `serve` replicas would spread
+/// them: the in-process race scenarios then run across the replicas.
+#[derive(Clone)]
+struct RoundRobin {
+    replicas: Arc<Vec<Arc<ReferenceProvider>>>,
+    next: Arc<AtomicUsize>,
+}
+
+impl RoundRobin {
+    fn new(replicas: Vec<Arc<ReferenceProvider>>) -> Self {
+        RoundRobin {
+            replicas: Arc::new(replicas),
+            next: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    fn pick(&self) -> &ReferenceProvider {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        &self.replicas[n % self.replicas.len()]
+    }
+}
+
+macro_rules! round_robin {
+    ($($variant:ident $method:ident -> $response:ident, $kind:ident, $http:ident $path:literal;)*) => {
+        impl ConnectionCoordinator for RoundRobin {
+            $(
+                async fn $method(
+                    &self,
+                    caller: &Caller,
+                    request: request::$variant,
+                ) -> CoordinatorResult<wire::$response> {
+                    self.pick().$method(caller, request).await
+                }
+            )*
+        }
+    };
+}
+
+interconnect_provider::for_each_operation!(round_robin);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_hundred_proposals_of_one_vlan_over_three_replicas_accept_exactly_one() {
+    let Some(url) = postgres_url("a_hundred_proposals_of_one_vlan_over_three_replicas") else {
+        return;
+    };
+    let schema = TempSchema::new(url);
+    let (f, replicas) = replicas(&schema);
+    let f = f.retarget(|_| RoundRobin::new(replicas));
+    // FEAT-2, L3-12: exactly one of 100 wins, the 99 others are 409
+    scenarios::concurrent_proposals_for_one_vlan_accept_exactly_one(&f).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_updates_of_one_connection_on_two_replicas_let_exactly_one_through() {
+    let Some(url) = postgres_url("two_updates_of_one_connection_on_two_replicas") else {
+        return;
+    };
+    let schema = TempSchema::new(url);
+    let (f, replicas) = replicas(&schema);
+    let f = f.retarget(|_| RoundRobin::new(replicas));
+    // CONN-17: one wins, the other finds the update in flight (409)
+    for _ in 0..5 {
+        scenarios::concurrent_updates_of_one_connection_conflict(&f).await;
+    }
 }

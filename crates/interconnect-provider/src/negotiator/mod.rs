@@ -107,6 +107,69 @@ impl ReferenceProvider {
         self.schedule_peer_check();
     }
 
+    /// Starts all background work of a server that starts on a store that
+    /// may hold work in progress (a restart, a crash): the periodic work of
+    /// [`start_cleanup_schedule`](Self::start_cleanup_schedule), and a task
+    /// due now for every workflow that has not ended, every MACsec rotation
+    /// run that has not finished and every operator call waiting for a
+    /// retry (OPS-30). The queue of due tasks lives in memory; the store
+    /// says what is unfinished, and every task re-reads the store and does
+    /// the next step still missing, so waking one too many is harmless.
+    /// Returns how many tasks were queued besides the periodic ones.
+    pub fn start_background_work(&self) -> usize {
+        let now = self.clock().now();
+        let (workflows, rotations, retries) = self
+            .store()
+            .view(|s| {
+                let workflows: Vec<String> = s
+                    .workflows
+                    .iter()
+                    .filter(|(_, wf)| !wf.phase.is_final() || wf.peer_copy_to_delete.is_some())
+                    .map(|(uuid, _)| uuid.clone())
+                    .collect();
+                let rotations: Vec<InterconnectName> = s
+                    .operator
+                    .rotations
+                    .iter()
+                    .filter(|(_, run)| run.current.is_some() || !run.queue.is_empty())
+                    .map(|(ix, _)| ix.clone())
+                    .collect();
+                let retries: Vec<String> = s.operator.retries.keys().cloned().collect();
+                (workflows, rotations, retries)
+            })
+            .unwrap_or_default();
+        let mut queued = 0;
+        for uuid in &workflows {
+            self.wake(uuid, now);
+            queued += 1;
+        }
+        for ix in rotations {
+            self.scheduler().schedule(Task::RotateMacSec(ix), now);
+            queued += 1;
+        }
+        for key in retries {
+            let task = match key.split_once(':') {
+                Some(("notify", ch)) => ch.parse().ok().map(Task::NotifyMaintenance),
+                Some(("pull", ch)) => ch.parse().ok().map(Task::PullMaintenance),
+                Some(("rotate", ix)) => ix.parse().ok().map(Task::RotateMacSec),
+                _ => None,
+            };
+            if let Some(task) = task {
+                self.scheduler().schedule(task, now);
+                queued += 1;
+            }
+        }
+        if queued > 0 {
+            tracing::info!(
+                workflows = workflows.len(),
+                queued,
+                "OPS-30: background work found in the store resumes"
+            );
+        }
+        self.start_cleanup_schedule();
+        queued
+    }
+
     fn run_task(&self, task: Task) -> TaskFuture<'_> {
         Box::pin(async move {
             match task {

@@ -164,6 +164,12 @@ impl ReferenceProvider {
             if wf.role == crate::store::Role::Negotiator && !wf.deferred {
                 // agreed features are provisioned here once the quorum holds
                 self.provision_local_features(uuid, &local);
+            } else if wf.role == crate::store::Role::Responder {
+                // the responder's devices took each feature when the peer
+                // created it; a feature they no longer know (devices reset,
+                // or an in-memory backend after a crash) is given to them
+                // again, or it would stay PENDING forever
+                self.provision_local_features(uuid, &local);
             }
             let _ = self.store().update(|s| {
                 if let Some(mut r) = s.connections.get_mut(&local) {
