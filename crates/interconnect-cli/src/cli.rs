@@ -45,6 +45,19 @@ pub(crate) enum Command {
     /// Run the conformance suite: offline vectors, and with --target (or
     /// --in-process) the protocol scenarios against a server.
     Conformance(crate::commands::conformance::ConformanceArgs),
+    /// Print a completion script for a shell (bash, zsh, fish, elvish,
+    /// powershell), e.g. `interconnect completions bash > /etc/bash_completion.d/interconnect`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `interconnect man | man -l -`.
+    Man,
+}
+
+/// `interconnect completions SHELL`
+#[derive(Debug, Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub(crate) shell: clap_complete::Shell,
 }
 
 /// `interconnect store ...`

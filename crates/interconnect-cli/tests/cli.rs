@@ -731,3 +731,48 @@ fn feature_guidance_without_l3_guidance_is_a_json_error() {
     assert!(err.starts_with("error: json: "), "{err}");
     assert!(err.contains("l3BaseGuidance"), "{err}");
 }
+
+/// Issue 16 item 13: completion scripts and the manual page come from the
+/// clap definitions, so they name every command there is.
+#[test]
+fn completions_and_the_manual_name_every_command() {
+    const COMMANDS: [&str; 10] = [
+        "key",
+        "validate",
+        "check",
+        "schema",
+        "serve",
+        "store",
+        "demo",
+        "conformance",
+        "completions",
+        "man",
+    ];
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = run(&["completions", shell]);
+        assert_eq!(
+            code(&out),
+            0,
+            "{shell}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let script = String::from_utf8_lossy(&out.stdout);
+        for command in COMMANDS {
+            assert!(script.contains(command), "{shell} completes {command}");
+        }
+        assert!(script.contains("log-format"), "{shell} completes options");
+    }
+    let out = run(&["completions", "tcsh"]);
+    assert_eq!(code(&out), 2, "an unknown shell is a usage error");
+    let out = run(&["man"]);
+    assert_eq!(code(&out), 0);
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH interconnect"),
+        "{page:.200}"
+    );
+    assert!(page.contains(".TH interconnect 1"), "roff, section 1");
+    for command in COMMANDS {
+        assert!(page.contains(command), "the manual names {command}");
+    }
+}

@@ -4,6 +4,7 @@
 pub(crate) mod check;
 pub(crate) mod conformance;
 pub(crate) mod demo;
+pub(crate) mod docs;
 pub(crate) mod key;
 pub(crate) mod schema;
 pub(crate) mod serve;
@@ -52,5 +53,7 @@ pub(crate) fn run(command: Command) -> Result<Outcome, CliError> {
         Command::Store(s) => store::run(&s),
         Command::Demo(d) => demo::run(&d),
         Command::Conformance(c) => conformance::run(c),
+        Command::Completions(c) => docs::completions(c.shell),
+        Command::Man => docs::man(),
     }
 }
