@@ -20,23 +20,23 @@ use crate::error_body::ApiError;
 use crate::rules;
 
 /// Largest request body accepted by default (1 MiB, as WIRE-10).
-pub const DEFAULT_BODY_LIMIT: usize = interconnect_core::wire::MAX_DOCUMENT_BYTES;
+pub(crate) const DEFAULT_BODY_LIMIT: usize = interconnect_core::wire::MAX_DOCUMENT_BYTES;
 
 /// How long a request body may take to arrive by default (30 s; OPS-21).
-pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The configured body read timeout, stored in request extensions by the
 /// router; without it [`DEFAULT_BODY_READ_TIMEOUT`] applies.
 #[derive(Debug, Clone, Copy)]
-pub struct BodyReadTimeout(pub Duration);
+pub(crate) struct BodyReadTimeout(pub Duration);
 
 /// The configured body limit, stored in request extensions by the router.
 #[derive(Debug, Clone, Copy)]
-pub struct BodyLimit(pub usize);
+pub(crate) struct BodyLimit(pub usize);
 
 /// The raw bytes of a request body, read within the limit.
 #[derive(Debug, Clone)]
-pub struct RawBody(pub Bytes);
+pub(crate) struct RawBody(pub Bytes);
 
 impl<S: Send + Sync> FromRequest<S> for RawBody {
     type Rejection = ApiError;
@@ -107,7 +107,7 @@ fn declares_json(headers: &axum::http::HeaderMap) -> Option<bool> {
 impl RawBody {
     /// Decodes the body of operation `op`; `required` bodies may not be
     /// absent, others are read as `{}` when absent.
-    pub fn decode<T: DeserializeOwned + Default>(
+    pub(crate) fn decode<T: DeserializeOwned + Default>(
         &self,
         op: &str,
         required: bool,
@@ -117,7 +117,7 @@ impl RawBody {
 }
 
 /// See [`RawBody::decode`].
-pub fn decode<T: DeserializeOwned + Default>(
+pub(crate) fn decode<T: DeserializeOwned + Default>(
     bytes: &[u8],
     op: &str,
     required: bool,
@@ -145,7 +145,10 @@ pub fn decode<T: DeserializeOwned + Default>(
 /// Decodes a required JSON object body of a management operation `op`
 /// (the customer and operator APIs): absent or not an object is 400
 /// ERR-6; a bad member names its JSON path.
-pub fn decode_required<T: DeserializeOwned>(bytes: &[u8], op: &str) -> Result<T, CoordinatorError> {
+pub(crate) fn decode_required<T: DeserializeOwned>(
+    bytes: &[u8],
+    op: &str,
+) -> Result<T, CoordinatorError> {
     match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
         None => Err(CoordinatorError::invalid_argument(
             rules::ERR_BODY,

@@ -10,17 +10,17 @@
 //! |---|---|---|
 //! | `router` | [`router()`], [`router_with`], [`RouterConfig`]: the partner API behind the gate, 404 and 405 | `openapi.yaml` paths; E-36 |
 //! | `gate` | the gate every API passes: request id, access log, authentication before the body is read, rate limit, body limits; refused tokens counted, not logged one by one | OPS-24 |
-//! | [`routes`] | one handler per operation, generated from the operation table at its row's method and path; custom methods as `/Verb` segments | `paths/*.yaml` |
-//! | [`segments`] | path parameters read into typed names (NAME-9) | `parameters/_index.yaml` path parameters |
-//! | [`query`] | operation and global query parameters (`$alt`, `$prettyPrint`, `$.xgafv`, `$callback`) | `parameters/_index.yaml`; `paths/*.yaml`; E-35 |
-//! | [`body`] | request bodies: limit (413), required or `{}`, errors naming the JSON path | `requestBody` of `paths/*.yaml`; E-11 |
+//! | `routes` | one handler per operation, generated from the operation table at its row's method and path; custom methods as `/Verb` segments | `paths/*.yaml` |
+//! | `segments` | path parameters read into typed names (NAME-9) | `parameters/_index.yaml` path parameters |
+//! | `query` | operation and global query parameters (`$alt`, `$prettyPrint`, `$.xgafv`, `$callback`) | `parameters/_index.yaml`; `paths/*.yaml`; E-35 |
+//! | `body` | request bodies: limit (413), required or `{}`, errors naming the JSON path | `requestBody` of `paths/*.yaml`; E-11 |
 //! | [`error_body`] | the one error JSON shape, from the provider crate's status table | `parameters/_index.yaml` `_.xgafv`; E-36 |
 //! | [`auth`] | `Authenticator`, `BearerTokens` (401 AUTH-1) | `docs/Protocols.md` § Authentication; governance § Authentication and Authorization |
 //! | [`metrics`] | [`Metrics`]: requests, rate-limit refusals, workflows by phase, negotiation time, retries, peer errors; the text of `GET /metrics` | OPS-53 |
 //! | [`rate_limit`] | per-partner token buckets (429 with `Retry-After`) | none upstream: project decision ERR-7 |
-//! | [`request_id`] | `x-request-id` honoured or generated, echoed | `ARCHITECTURE.md` |
+//! | `request_id` | `x-request-id` honoured or generated, echoed | `ARCHITECTURE.md` |
 //! | [`client`] | `HttpCoordinator`: the trait over HTTPS (TLS 1.3), errors mapped back | `openapi.yaml` paths; governance § Mandatory Encryption |
-//! | [`rules`] | the requirement ids this crate reports | `spec/REQUIREMENTS.md` |
+//! | `rules` | the requirement ids this crate reports | `spec/REQUIREMENTS.md` |
 //! | `tls` | [`TlsConfig`]: server and client configurations accepting TLS 1.3 only | governance § Mandatory Encryption; AUTH-6 |
 //! | `serve` | [`serve`], [`serve_with`]: the accept loop over TLS, or plain HTTP on loopback for development, with its [`ListenerLimits`] (timeouts, connection cap, shutdown grace, bounds of the request head) | governance § Mandatory Encryption; AUTH-6; OPS-20, OPS-22, OPS-23, OPS-60, OPS-61; E-440 |
 //! | [`driver`] | [`Driver`]: a reference provider's scheduler on tokio | `docs/Protocols.md` § Negotiate Feature Parameters; OPS-7 |
@@ -28,11 +28,14 @@
 //! | [`operator_api`] | `/operator/v1/...`, `/metrics`, `/healthz` and `/readyz`: the operator operations, metrics, health and readiness | `docs/Protocols.md` § Maintenance Coordination, § MACsec Key Rotation |
 //! | [`dev_api`] | `/operator/v1/dev/...`: development hooks (clock, provisioning, MACsec activation) for `serve --dev` and conformance runs | none upstream: project decision |
 //! | `app` | [`provider_app`]: all of the above on one router | |
+//!
+//! The modules in plain text are private: what they hold that a user needs
+//! is re-exported here ([`ROUTE_PATHS`]).
 #![forbid(unsafe_code)]
 
 mod app;
 pub mod auth;
-pub mod body;
+mod body;
 pub mod client;
 pub mod customer_api;
 pub mod dev_api;
@@ -41,13 +44,13 @@ pub mod error_body;
 mod gate;
 pub mod metrics;
 pub mod operator_api;
-pub mod query;
+mod query;
 pub mod rate_limit;
-pub mod request_id;
+mod request_id;
 mod router;
-pub mod routes;
-pub mod rules;
-pub mod segments;
+mod routes;
+mod rules;
+mod segments;
 
 pub use app::{AppAccess, provider_app};
 pub use auth::{AuthError, Authenticator, BearerTokens};
@@ -59,6 +62,8 @@ pub use error_body::{ApiError, ErrorBody};
 pub use metrics::Metrics;
 pub use rate_limit::RateLimit;
 pub use router::{RouterConfig, router, router_with};
+/// How many paths the partner router serves (the specification's 26).
+pub use routes::PATHS as ROUTE_PATHS;
 mod serve;
 mod tls;
 

@@ -34,14 +34,14 @@ const READ_PARAMETERS: [&str; 12] = [
 
 /// The query parameters of one request.
 #[derive(Debug, Clone, Default)]
-pub struct Params {
+pub(crate) struct Params {
     pairs: Vec<(String, String)>,
     pretty: bool,
 }
 
 impl Params {
     /// Reads and checks the global parameters of a parsed query.
-    pub fn from_pairs(pairs: Vec<(String, String)>) -> Result<Self, CoordinatorError> {
+    pub(crate) fn from_pairs(pairs: Vec<(String, String)>) -> Result<Self, CoordinatorError> {
         // ERR-41: a parameter read by the binding appears at most once;
         // deciding by its first value would let two parties read one
         // request differently.
@@ -80,7 +80,7 @@ impl Params {
     }
 
     /// The first value of `name`.
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.pairs
             .iter()
             .find(|(k, _)| k == name)
@@ -88,13 +88,13 @@ impl Params {
     }
 
     /// Whether the response is indented (`$prettyPrint=true`).
-    pub fn pretty(&self) -> bool {
+    pub(crate) fn pretty(&self) -> bool {
         self.pretty
     }
 
     /// A required id parameter (`connectionId`, ...): absent or empty is 400
     /// (ERR-5); its segment rules are the coordinator's (NAME-9).
-    pub fn required_id(&self, name: &str) -> Result<String, CoordinatorError> {
+    pub(crate) fn required_id(&self, name: &str) -> Result<String, CoordinatorError> {
         match self.get(name) {
             Some(v) if !v.is_empty() => Ok(v.to_owned()),
             _ => Err(CoordinatorError::invalid_argument(
@@ -108,7 +108,7 @@ impl Params {
     /// absent or empty is `None`; otherwise a UUID in any form the `uuid`
     /// crate reads (hyphenated, simple, braced, URN), else 400 naming the
     /// parameter (REQ-1).
-    pub fn request_id(&self) -> Result<Option<uuid::Uuid>, CoordinatorError> {
+    pub(crate) fn request_id(&self) -> Result<Option<uuid::Uuid>, CoordinatorError> {
         match self.get("requestId") {
             None | Some("") => Ok(None),
             Some(v) => uuid::Uuid::parse_str(v).map(Some).map_err(|_| {
@@ -121,7 +121,7 @@ impl Params {
     }
 
     /// `pageSize` and `pageToken`.
-    pub fn page(&self) -> Result<PageRequest, CoordinatorError> {
+    pub(crate) fn page(&self) -> Result<PageRequest, CoordinatorError> {
         let page_size = match self.get("pageSize") {
             None => None,
             // ERR-41: present but empty is malformed, not absent

@@ -6,11 +6,11 @@
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 
 /// The header carrying the id.
-pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The id of a request: the incoming one when it is 1 to 128 characters of
 /// `A-Z a-z 0-9 - _ . :`, else a new UUID.
-pub fn request_id(headers: &HeaderMap) -> HeaderValue {
+pub(crate) fn request_id(headers: &HeaderMap) -> HeaderValue {
     headers
         .get(&REQUEST_ID)
         .filter(|v| is_sane(v.as_bytes()))
@@ -33,7 +33,7 @@ pub(crate) async fn scope<F: std::future::Future>(id: HeaderValue, work: F) -> F
 
 /// The id of the request the current task is answering, if any: a call to
 /// a peer made while answering a request carries that request's id (OPS-52).
-pub fn current() -> Option<HeaderValue> {
+pub(crate) fn current() -> Option<HeaderValue> {
     CURRENT.try_with(HeaderValue::clone).ok()
 }
 

@@ -4,15 +4,13 @@
 
 macro_rules! rule_ids {
     ($($(#[$doc:meta])* $name:ident = $id:literal;)*) => {
-        $( $(#[$doc])* pub const $name: &str = $id; )*
+        $( $(#[$doc])* pub(crate) const $name: &str = $id; )*
     };
 }
 
 rule_ids! {
     /// Every operation requires an authenticated caller (401).
     AUTH_AUTHENTICATED = "AUTH-1";
-    /// `$callback` (JSONP) is never honoured.
-    AUTH_NO_JSONP = "AUTH-8";
     /// Errors are one JSON shape; `$alt` other than `json` and an unknown
     /// `$.xgafv` are refused because no other format is served.
     ERR_JSON_SHAPE = "ERR-1";

@@ -17,7 +17,7 @@ use crate::rules;
 
 /// The path parameters of a matched route, by placeholder.
 #[derive(Debug, Clone, Default)]
-pub struct Segments(HashMap<String, String>);
+pub(crate) struct Segments(HashMap<String, String>);
 
 fn name_error(e: NameError) -> CoordinatorError {
     CoordinatorError::invalid_argument(rules::NAME_SEGMENT, e.to_string())
@@ -25,7 +25,8 @@ fn name_error(e: NameError) -> CoordinatorError {
 
 impl Segments {
     /// Segments from placeholder -> value pairs.
-    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+    #[cfg(test)]
+    pub(crate) fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         Segments(
             pairs
                 .into_iter()
@@ -44,54 +45,54 @@ impl Segments {
     }
 
     /// `providers/{provider}`.
-    pub fn provider(&self) -> Result<ProviderName, CoordinatorError> {
+    pub(crate) fn provider(&self) -> Result<ProviderName, CoordinatorError> {
         ProviderName::new(self.get("provider")?).map_err(name_error)
     }
 
     /// `.../environments/{environment}`.
-    pub fn environment(&self) -> Result<EnvironmentName, CoordinatorError> {
+    pub(crate) fn environment(&self) -> Result<EnvironmentName, CoordinatorError> {
         self.provider()?
             .environment(self.get("environment")?)
             .map_err(name_error)
     }
 
     /// `.../interconnects/{interconnect}`.
-    pub fn interconnect(&self) -> Result<InterconnectName, CoordinatorError> {
+    pub(crate) fn interconnect(&self) -> Result<InterconnectName, CoordinatorError> {
         self.environment()?
             .interconnect(self.get("interconnect")?)
             .map_err(name_error)
     }
 
     /// `.../channels/{channel}`.
-    pub fn channel(&self) -> Result<ChannelName, CoordinatorError> {
+    pub(crate) fn channel(&self) -> Result<ChannelName, CoordinatorError> {
         self.interconnect()?
             .channel(self.get("channel")?)
             .map_err(name_error)
     }
 
     /// `.../macSecKeys/{macSecKey}`.
-    pub fn mac_sec_key(&self) -> Result<MacSecKeyName, CoordinatorError> {
+    pub(crate) fn mac_sec_key(&self) -> Result<MacSecKeyName, CoordinatorError> {
         self.channel()?
             .mac_sec_key(self.get("macSecKey")?)
             .map_err(name_error)
     }
 
     /// `.../connections/{connection}`.
-    pub fn connection(&self) -> Result<ConnectionName, CoordinatorError> {
+    pub(crate) fn connection(&self) -> Result<ConnectionName, CoordinatorError> {
         self.interconnect()?
             .connection(self.get("connection")?)
             .map_err(name_error)
     }
 
     /// `.../features/{feature}`.
-    pub fn feature(&self) -> Result<FeatureName, CoordinatorError> {
+    pub(crate) fn feature(&self) -> Result<FeatureName, CoordinatorError> {
         self.connection()?
             .feature(self.get("feature")?)
             .map_err(name_error)
     }
 
     /// `providers/{provider}/issues/{issue}`.
-    pub fn issue(&self) -> Result<IssueName, CoordinatorError> {
+    pub(crate) fn issue(&self) -> Result<IssueName, CoordinatorError> {
         self.provider()?
             .issue(self.get("issue")?)
             .map_err(name_error)

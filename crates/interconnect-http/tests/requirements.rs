@@ -78,7 +78,7 @@ async fn the_router_serves_exactly_the_specifications_paths_and_methods() {
     };
     let doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");
     let paths = doc["paths"].as_object().expect("paths");
-    assert_eq!(paths.len(), interconnect_http::routes::PATHS);
+    assert_eq!(paths.len(), interconnect_http::ROUTE_PATHS);
     interconnect_http::client::ensure_crypto_provider();
     let base = common::spawn(
         Fixture::new().server,

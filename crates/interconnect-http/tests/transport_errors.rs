@@ -450,7 +450,7 @@ async fn exactly_the_specifications_operations_are_routed() {
         .collect();
     paths.sort();
     paths.dedup();
-    assert_eq!(paths.len(), interconnect_http::routes::PATHS);
+    assert_eq!(paths.len(), interconnect_http::ROUTE_PATHS);
     for (method, path) in &ops {
         let (status, _, text) = s
             .send(s.req(method.clone(), path, Some(GCP_TOKEN)).body("{}"))

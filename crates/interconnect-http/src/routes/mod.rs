@@ -37,7 +37,7 @@ use crate::segments::Segments;
 
 /// The authenticated caller the router's gate put in the request.
 #[derive(Debug, Clone)]
-pub struct AuthedCaller(pub Caller);
+pub(crate) struct AuthedCaller(pub Caller);
 
 impl<S: Send + Sync> FromRequestParts<S> for AuthedCaller {
     type Rejection = ApiError;
