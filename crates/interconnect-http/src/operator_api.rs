@@ -178,6 +178,10 @@ pub fn operator_router_with(
             "/operator/v1/degradedConnections",
             get(degraded_connections),
         )
+        .route(
+            "/operator/v1/monitoringConnections",
+            post(create_monitoring_connection).get(monitoring_connections),
+        )
         .route("/operator/v1/maintenance", post(schedule_maintenance))
         .route("/operator/v1/maintenance/cancel", post(cancel_maintenance))
         .route("/operator/v1/issues", post(open_issue))
@@ -270,6 +274,41 @@ pub struct RotationQueued {
     pub interconnect: InterconnectName,
     /// The channels queued for rotation, in order.
     pub channels: Vec<ChannelName>,
+}
+
+/// The body of `POST /operator/v1/monitoringConnections`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateMonitoringConnection {
+    /// The interconnect (this side's name).
+    pub interconnect: InterconnectName,
+    /// Its bandwidth (positive; any size, CONN-44).
+    pub bandwidth_mbps: i32,
+}
+
+/// The answer of `GET /operator/v1/monitoringConnections`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MonitoringConnections {
+    connections: Vec<interconnect_provider::operator::MonitoringConnection>,
+}
+
+async fn create_monitoring_connection(
+    State(s): Shared,
+    body: RawBody,
+) -> Result<Json<interconnect_provider::operator::MonitoringConnection>, ApiError> {
+    let request: CreateMonitoringConnection =
+        decode_required(&body.0, "CreateMonitoringConnection")?;
+    Ok(Json(s.provider.operator_create_monitoring_connection(
+        &request.interconnect,
+        request.bandwidth_mbps,
+    )?))
+}
+
+async fn monitoring_connections(State(s): Shared) -> Json<MonitoringConnections> {
+    Json(MonitoringConnections {
+        connections: s.provider.monitoring_connections(),
+    })
 }
 
 /// The body of `POST /operator/v1/macsecRotationRequests`.

@@ -570,3 +570,40 @@ async fn degraded_connections_are_listed_to_the_operator() -> TestResult {
     assert_eq!(value["connections"].as_array().map(Vec::len), Some(1));
     Ok(())
 }
+
+/// CONN-46: the operator creates the provider's own MONITORING connection,
+/// lists it, and a second one on the same interconnect is 409 CONN-45.
+#[tokio::test]
+async fn the_operator_creates_and_lists_monitoring_connections() -> TestResult {
+    let app = app();
+    let path = "/operator/v1/monitoringConnections";
+    let body = json!({
+        "interconnect": "providers/gcp/environments/aws-gcp-us-east/interconnects/ix1",
+        "bandwidthMbps": 100
+    })
+    .to_string();
+    let (status, _) = send(&app, "POST", path, Some(ALICE), Some(&body)).await?;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, value) = send(
+        &app,
+        "POST",
+        path,
+        Some(OPERATOR),
+        Some("{\"interconnect\": 1}"),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{value}");
+    let (status, created) = send(&app, "POST", path, Some(OPERATOR), Some(&body)).await?;
+    assert_eq!(status, StatusCode::OK, "{created}");
+    assert_eq!(created["phase"], "creatingRemote");
+    let (status, listed) = send(&app, "GET", path, Some(OPERATOR), None).await?;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    assert_eq!(
+        listed["connections"][0]["connectionId"],
+        created["connectionId"]
+    );
+    let (status, value) = send(&app, "POST", path, Some(OPERATOR), Some(&body)).await?;
+    assert_eq!(status, StatusCode::CONFLICT, "{value}");
+    assert_error_shape(&value, 409, "CONN-45");
+    Ok(())
+}

@@ -5,6 +5,7 @@
 mod activation_key_versions;
 mod cleanup_retention;
 mod interop;
+mod monitoring;
 mod negotiator;
 mod negotiator_faults;
 mod negotiator_ops;

@@ -137,6 +137,7 @@ impl ReferenceProvider {
             bandwidth_mbps: Some(wf.bandwidth_mbps),
             defer_provisioning: wf.deferred.then_some(true),
             source_data,
+            connection_type: wf.connection_type.clone(),
             ..Default::default()
         };
         let (caller, call) =
@@ -233,6 +234,14 @@ impl ReferenceProvider {
             }
             Err(e) if e.kind() == ErrorKind::Aborted && wf.migrating_from.is_some() => {
                 // NEG-15: a refused migration target ends the migration
+                self.fail(uuid, &e.to_string()).await
+            }
+            Err(e)
+                if e.kind() == ErrorKind::Aborted
+                    && wf.connection_type == Some(wire::ConnectionType::Monitoring) =>
+            {
+                // CONN-45: a MONITORING connection belongs to its
+                // interconnect; it is never moved to another one
                 self.fail(uuid, &e.to_string()).await
             }
             Err(e) if e.kind() == ErrorKind::Aborted => {

@@ -8,6 +8,7 @@
 //! | `maintenance.rs` | schedule maintenance (refused when it overlaps another channel of the interconnect), push `NotifyMaintenance`, pull `GetMaintenanceEvents` when told | MAINT-4, MAINT-6 |
 //! | `macsec_rotation.rs` | rotate the keys of the channels this side manages, one at a time with the bake time between; honour the peer's rotation requests; ask the peer for one | MACSEC-5, MACSEC-6, MACSEC-16, MACSEC-18..MACSEC-20, MACSEC-23, MACSEC-24 |
 //! | `issues.rs` | open, comment on and close issues at the peer | ISSUE-* (served by the peer) |
+//! | `monitoring.rs` | this provider's own MONITORING connection on an interconnect, negotiated like any other, without customer or key | CONN-44, CONN-45 |
 //!
 //! Calls to the peer that fail are retried by the scheduler with the
 //! negotiator's backoff (NEG-4): a [`Task`] due at the backoff time, never
@@ -17,6 +18,9 @@ mod issues;
 mod macsec_age;
 mod macsec_rotation;
 mod maintenance;
+mod monitoring;
+
+pub use monitoring::MonitoringConnection;
 
 pub use macsec_rotation::{FAIL_FORWARD_AFTER, ROTATION_POLL};
 

@@ -374,12 +374,21 @@ fn check_type_quota(
         ConnectionType::Monitoring => (1, rules::CONN_MONITORING_QUOTA),
         _ => return Ok(()),
     };
+    // this provider's own MONITORING connection (made by its operator,
+    // `operator/monitoring.rs`) is not the caller's
+    let own = |uuid: &str| {
+        state
+            .workflows
+            .get(uuid)
+            .is_some_and(|wf| wf.connection_type.is_some())
+    };
     let held = state
         .connections
         .iter()
         .filter(|(n, r)| {
             n.interconnect() == interconnect
                 && &r.connection.connection_type_or_default() == connection_type
+                && !own(n.id())
         })
         .count();
     if held >= limit {

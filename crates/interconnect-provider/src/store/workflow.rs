@@ -219,6 +219,11 @@ pub struct Workflow {
     /// operation a new one. At most [`MAX_OPEN_REQUESTS`] are kept.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub open_requests: BTreeMap<String, String>,
+    /// The type of connection this side creates at the peer (absent:
+    /// STANDARD); MONITORING for the operator's own monitoring connection
+    /// (CONN-44, `operator/monitoring.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_type: Option<interconnect_core::wire::ConnectionType>,
 }
 
 /// The most [`Workflow::open_requests`] one workflow keeps (the oldest key
@@ -286,6 +291,7 @@ impl Workflow {
             guidance_failures: 0,
             degradation: None,
             open_requests: BTreeMap::new(),
+            connection_type: None,
         }
     }
 
