@@ -46,6 +46,9 @@ pub enum Task {
     /// Read the peers' view of a batch of verified connections and mark
     /// the ones the peer lost as degraded (RECON-1..RECON-4).
     CheckPeers,
+    /// With a shared store: take over the due work of workflows no replica
+    /// holds a lease on (a replica died, OPS-32).
+    TakeOver,
 }
 
 /// The queue: each task at most once, at its earliest due time.

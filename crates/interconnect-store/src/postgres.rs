@@ -125,6 +125,11 @@ impl PostgresStore {
 }
 
 impl Store for PostgresStore {
+    /// Several `serve` replicas share one database (issue 15 item 6).
+    fn shared(&self) -> bool {
+        true
+    }
+
     fn transact(
         &self,
         change: &mut dyn FnMut(&mut State) -> Result<(), CoordinatorError>,

@@ -8,7 +8,6 @@
 use super::Next;
 use crate::error::ErrorKind;
 use crate::reference::ReferenceProvider;
-use crate::request;
 use crate::store::{Phase, Workflow};
 
 impl ReferenceProvider {
@@ -41,15 +40,7 @@ impl ReferenceProvider {
             // NEG-15: the old connection of a migration goes first, so the
             // peer does not fall back to it when the new one goes
             let sent = match self.at_peer_connection(&old) {
-                Ok(name) => {
-                    let (caller, call) =
-                        self.logical_caller(uuid, "DeleteConnection", &name.to_string(), &());
-                    let sent = peer
-                        .delete_connection(&caller, request::DeleteConnection { name })
-                        .await;
-                    self.call_ended(uuid, &call, &sent);
-                    sent
-                }
+                Ok(name) => self.delete_at_peer(uuid, peer.as_ref(), name).await,
                 Err(e) => Err(e),
             };
             match sent {
@@ -62,13 +53,7 @@ impl ReferenceProvider {
             }
             let _ = self.update_workflow(uuid, |w| w.migrating_from = None);
         }
-        let (caller, call) =
-            self.logical_caller(uuid, "DeleteConnection", &at_peer.to_string(), &());
-        let sent = peer
-            .delete_connection(&caller, request::DeleteConnection { name: at_peer })
-            .await;
-        self.call_ended(uuid, &call, &sent);
-        match sent {
+        match self.delete_at_peer(uuid, peer.as_ref(), at_peer).await {
             Ok(_) => done("DeleteConnection acknowledged by the peer (CONN-28)".to_owned()),
             Err(e) if e.kind() == ErrorKind::NotFound => {
                 done("the peer had no copy left (404 counts as done, CONN-28)".to_owned())

@@ -363,18 +363,8 @@ impl ReferenceProvider {
         };
         let outcome = match self.peer_of(&wf) {
             Ok(peer) => {
-                let (caller, call) =
-                    self.logical_caller(uuid, "DeleteConnection", &at_peer.to_string(), &());
-                let sent = peer
-                    .delete_connection(
-                        &caller,
-                        request::DeleteConnection {
-                            name: at_peer.clone(),
-                        },
-                    )
-                    .await;
-                self.call_ended(uuid, &call, &sent);
-                sent
+                self.delete_at_peer(uuid, peer.as_ref(), at_peer.clone())
+                    .await
             }
             Err(e) => Err(e),
         };

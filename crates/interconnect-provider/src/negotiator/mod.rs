@@ -19,6 +19,7 @@
 //! | `provisioning.rs` | provisioning, `NotifyConnectionStatus`, verification, deferral watch, re-creation of deleted features | NEG-12..NEG-14, FEAT-9, DEFER-5..DEFER-7 |
 //! | `delete.rs` | the customer's delete: local copy first, then the peer | CONN-28 |
 //! | `update.rs` | the customer's bandwidth change: in place after the peer's 200, or as a make-before-break migration | CONN-18, CONN-19, NEG-15, NEG-18 |
+//! | `lease.rs` | with a store replicas share: a lease per workflow while a replica runs its step, and the takeover of overdue work no replica holds | OPS-32 |
 //! | `peer_check.rs` | now and then, the peer's view of each verified connection: degraded when the peer lost it or a feature, verified again when it shows them | RECON-1..RECON-4 |
 
 mod announce;
@@ -27,11 +28,13 @@ mod delete;
 mod establish;
 mod features;
 mod guidance_entry;
+mod lease;
 mod peer_check;
 mod provisioning;
 mod update;
 
 pub use features::MAX_PROPOSALS_PER_CHANNEL;
+pub use lease::{LEASE_TTL, TAKEOVER_EVERY, TAKEOVER_GRACE};
 pub use peer_check::{DegradedConnection, PeerCheckReport};
 pub(crate) use update::UpdateCall;
 
@@ -105,6 +108,7 @@ impl ReferenceProvider {
     pub fn start_cleanup_schedule(&self) {
         self.scheduler().schedule(Task::Cleanup, self.clock().now());
         self.schedule_peer_check();
+        self.schedule_takeover();
     }
 
     /// Starts all background work of a server that starts on a store that
@@ -198,6 +202,10 @@ impl ReferenceProvider {
                     self.scheduler()
                         .schedule(Task::Cleanup, self.clock().now() + CLEANUP_EVERY);
                 }
+                Task::TakeOver => {
+                    self.take_over_orphans();
+                    self.schedule_takeover();
+                }
                 Task::CheckPeers => {
                     let report = self.check_peers().await;
                     tracing::debug!(
@@ -220,12 +228,40 @@ impl ReferenceProvider {
             .schedule(Task::Reconcile(uuid.to_owned()), at);
     }
 
-    /// One reconcile: steps until one waits.
+    /// One reconcile: steps until one waits; with a shared store, only
+    /// while this replica holds the workflow's lease (OPS-32).
     async fn reconcile(&self, uuid: &str) {
-        for _ in 0..32 {
-            let Some(wf) = self.workflow(uuid) else {
+        if !self.leases() {
+            if let Some(at) = self.reconcile_steps(uuid).await {
+                self.wake(uuid, at);
+            }
+            return;
+        }
+        match self.take_lease(uuid) {
+            lease::Claim::Mine => {}
+            lease::Claim::Held(until) => {
+                // the holder runs it; look again when its lease lapses
+                self.wake(uuid, until);
                 return;
-            };
+            }
+            lease::Claim::Gone => return,
+        }
+        let due = self.reconcile_steps(uuid).await;
+        self.release_lease(uuid, due);
+        if let Some(at) = due {
+            self.wake(uuid, at);
+        }
+    }
+
+    /// The steps of one reconcile; when the next is due (`None`: when
+    /// something happens).
+    async fn reconcile_steps(&self, uuid: &str) -> Option<DateTime<Utc>> {
+        for _ in 0..32 {
+            if self.leases() && !self.keep_lease(uuid) {
+                // another replica took over (this one was too slow)
+                return None;
+            }
+            let wf = self.workflow(uuid)?;
             let next = match wf.phase {
                 Phase::Failed if wf.peer_copy_to_delete.is_some() => {
                     self.delete_peer_copy(uuid).await
@@ -245,15 +281,12 @@ impl ReferenceProvider {
             };
             match next {
                 Next::Continue => continue,
-                Next::At(at) => {
-                    self.wake(uuid, at);
-                    return;
-                }
-                Next::Done => return,
+                Next::At(at) => return Some(at),
+                Next::Done => return None,
             }
         }
         // a workflow that keeps stepping is looked at again shortly
-        self.wake(uuid, self.clock().now() + PROVISIONING_POLL);
+        Some(self.clock().now() + PROVISIONING_POLL)
     }
 
     /// The workflow of connection `uuid`.
@@ -334,6 +367,23 @@ impl ReferenceProvider {
             .and_then(|id| uuid::Uuid::parse_str(&id).ok());
         let id = kept.unwrap_or_else(uuid::Uuid::new_v4);
         (self.as_caller().with_request_id(Some(id)), key)
+    }
+
+    /// `DeleteConnection` of `name` (as the peer names it) at `peer`, one
+    /// logical call of workflow `uuid` (its `requestId` kept across the
+    /// retries, REQ-2).
+    pub(crate) async fn delete_at_peer(
+        &self,
+        uuid: &str,
+        peer: &dyn Peer,
+        name: ConnectionName,
+    ) -> CoordinatorResult<interconnect_core::wire::Empty> {
+        let (caller, call) = self.logical_caller(uuid, "DeleteConnection", &name.to_string(), &());
+        let sent = peer
+            .delete_connection(&caller, crate::request::DeleteConnection { name })
+            .await;
+        self.call_ended(uuid, &call, &sent);
+        sent
     }
 
     /// Ends the logical call `key` of workflow `uuid` when its answer is

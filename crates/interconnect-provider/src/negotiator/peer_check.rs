@@ -286,36 +286,18 @@ impl ReferenceProvider {
     /// verified until now.
     fn degrade(&self, uuid: &str, reason: &str) -> bool {
         let now = self.clock().now();
-        let changed = self
-            .store()
-            .update(|s| {
-                let Some(wf) = s.workflows.get_mut(uuid) else {
-                    return Ok(false);
-                };
-                if wf.phase != Phase::Verified {
-                    return Ok(false);
-                }
-                wf.phase = Phase::Degraded;
-                wf.degradation = Some(Degradation {
-                    since: now,
-                    reason: reason.to_owned(),
-                });
-                wf.record(
-                    now,
-                    format!(
-                        "degraded: {reason}; no longer treated as verified ({})",
-                        rules::RECON_DEGRADED
-                    ),
-                );
-                let local = wf.connection.clone();
-                if let Some(local) = local
-                    && let Some(mut r) = s.connections.get_mut(&local)
-                {
-                    r.connection.verification_state = Some(VerificationState::Unverified);
-                }
-                Ok(true)
-            })
-            .unwrap_or(false);
+        let changed = self.transition(
+            uuid,
+            (Phase::Verified, Phase::Degraded),
+            Some(Degradation {
+                since: now,
+                reason: reason.to_owned(),
+            }),
+            format!(
+                "degraded: {reason}; no longer treated as verified ({})",
+                rules::RECON_DEGRADED
+            ),
+        );
         if changed {
             tracing::warn!(
                 correlation = %self.correlation_id(uuid),
@@ -330,34 +312,15 @@ impl ReferenceProvider {
     /// RECON-3: a degraded connection the peer shows whole again is
     /// verified again; whether it was degraded.
     fn restore(&self, uuid: &str) -> bool {
-        let now = self.clock().now();
-        let changed = self
-            .store()
-            .update(|s| {
-                let Some(wf) = s.workflows.get_mut(uuid) else {
-                    return Ok(false);
-                };
-                if wf.phase != Phase::Degraded {
-                    return Ok(false);
-                }
-                wf.phase = Phase::Verified;
-                wf.degradation = None;
-                wf.record(
-                    now,
-                    format!(
-                        "the peer shows the connection and its features again: verified ({})",
-                        rules::RECON_RESTORED
-                    ),
-                );
-                let local = wf.connection.clone();
-                if let Some(local) = local
-                    && let Some(mut r) = s.connections.get_mut(&local)
-                {
-                    r.connection.verification_state = Some(VerificationState::Verified);
-                }
-                Ok(true)
-            })
-            .unwrap_or(false);
+        let changed = self.transition(
+            uuid,
+            (Phase::Degraded, Phase::Verified),
+            None,
+            format!(
+                "the peer shows the connection and its features again: verified ({})",
+                rules::RECON_RESTORED
+            ),
+        );
         if changed {
             tracing::info!(
                 correlation = %self.correlation_id(uuid),
@@ -366,6 +329,44 @@ impl ReferenceProvider {
             );
         }
         changed
+    }
+
+    /// Moves the workflow of `uuid` from phase `from` to `to` in one
+    /// transaction (nothing when it is in another phase by now), with its
+    /// degradation, a history line, and the local connection's
+    /// verification state (VERIFIED only in `Verified`); whether it moved.
+    fn transition(
+        &self,
+        uuid: &str,
+        (from, to): (Phase, Phase),
+        degradation: Option<Degradation>,
+        what: String,
+    ) -> bool {
+        let now = self.clock().now();
+        self.store()
+            .update(|s| {
+                let Some(wf) = s.workflows.get_mut(uuid) else {
+                    return Ok(false);
+                };
+                if wf.phase != from {
+                    return Ok(false);
+                }
+                wf.phase = to;
+                wf.degradation = degradation;
+                wf.record(now, what);
+                let local = wf.connection.clone();
+                if let Some(local) = local
+                    && let Some(mut r) = s.connections.get_mut(&local)
+                {
+                    r.connection.verification_state = Some(if to == Phase::Verified {
+                        VerificationState::Verified
+                    } else {
+                        VerificationState::Unverified
+                    });
+                }
+                Ok(true)
+            })
+            .unwrap_or(false)
     }
 
     /// The connections the peer check found degraded, for the operator

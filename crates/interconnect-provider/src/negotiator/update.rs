@@ -275,15 +275,7 @@ impl ReferenceProvider {
             remove_from_backend(self, &features);
         }
         let sent = match (self.peer_of(wf), self.at_peer_connection(old)) {
-            (Ok(peer), Ok(at_peer)) => {
-                let (caller, call) =
-                    self.logical_caller(uuid, "DeleteConnection", &at_peer.to_string(), &());
-                let sent = peer
-                    .delete_connection(&caller, request::DeleteConnection { name: at_peer })
-                    .await;
-                self.call_ended(uuid, &call, &sent);
-                sent
-            }
+            (Ok(peer), Ok(at_peer)) => self.delete_at_peer(uuid, peer.as_ref(), at_peer).await,
             (Err(e), _) | (_, Err(e)) => Err(e),
         };
         let done = |what: String| {

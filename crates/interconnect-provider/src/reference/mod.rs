@@ -90,6 +90,9 @@ pub struct ReferenceProvider {
     key_parameters_cache: key_parameters::ParametersCache,
     replays: replay::Replays,
     correlation: CorrelationKey,
+    /// This process among the replicas of a shared store: the holder of
+    /// the workflow leases it takes (OPS-32).
+    replica: String,
 }
 
 impl std::fmt::Debug for ReferenceProvider {
@@ -125,7 +128,14 @@ impl ReferenceProvider {
             key_parameters_cache: key_parameters::ParametersCache::default(),
             replays: replay::Replays::new(),
             correlation: CorrelationKey::new(),
+            replica: uuid::Uuid::new_v4().to_string(),
         })
+    }
+
+    /// This process's id among the replicas of a shared store (the holder
+    /// of the workflow leases it takes, OPS-32).
+    pub fn replica_id(&self) -> &str {
+        &self.replica
     }
 
     /// Issues and reads page tokens with `tokens` instead of a key random

@@ -28,8 +28,8 @@ pub use state::{
     MacSecKeyRecord, NotificationRecord, State, StoredKeyPair,
 };
 pub use workflow::{
-    ChannelProgress, CustomerRecord, Degradation, MAX_EVENTS, MAX_OPEN_REQUESTS, PeerPrefixLimit,
-    Phase, RetryState, Role, Workflow, WorkflowEvent,
+    ChannelProgress, CustomerRecord, Degradation, Lease, MAX_EVENTS, MAX_OPEN_REQUESTS,
+    PeerPrefixLimit, Phase, RetryState, Role, Workflow, WorkflowEvent,
 };
 pub use workflows::Workflows;
 
@@ -47,6 +47,15 @@ pub trait Store: Send + Sync {
 
     /// Runs `read` on a consistent view of the state.
     fn read(&self, read: &mut dyn FnMut(&State));
+
+    /// Whether other processes may change the same state (replicas on one
+    /// database): background work then takes a lease on each workflow
+    /// before it runs it, so that a due item runs on one replica at a time,
+    /// and takes over the work a dead replica left (OPS-32). `false` for a
+    /// store only this process uses.
+    fn shared(&self) -> bool {
+        false
+    }
 }
 
 /// Typed helpers over any [`Store`].

@@ -224,6 +224,25 @@ pub struct Workflow {
     /// (CONN-44, `operator/monitoring.rs`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_type: Option<interconnect_core::wire::ConnectionType>,
+    /// With a shared store: the replica running this workflow's step now,
+    /// and until when its claim holds (OPS-32).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lease: Option<Lease>,
+    /// With a shared store: when the replica that ran the last step wants
+    /// the next one; a replica finds work a dead replica left by it
+    /// (OPS-32).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<DateTime<Utc>>,
+}
+
+/// A replica's claim on a workflow (OPS-32).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Lease {
+    /// The replica ([`ReferenceProvider::replica_id`](crate::ReferenceProvider::replica_id)).
+    pub holder: String,
+    /// The claim lapses at this time unless renewed.
+    pub until: DateTime<Utc>,
 }
 
 /// The most [`Workflow::open_requests`] one workflow keeps (the oldest key
@@ -292,6 +311,8 @@ impl Workflow {
             degradation: None,
             open_requests: BTreeMap::new(),
             connection_type: None,
+            lease: None,
+            due_at: None,
         }
     }
 
