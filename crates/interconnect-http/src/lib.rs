@@ -26,6 +26,7 @@
 //! | [`driver`] | [`Driver`]: a reference provider's scheduler on tokio | `docs/Protocols.md` § Negotiate Feature Parameters; OPS-7 |
 //! | [`customer_api`] | `/customer/v1/...`: the customer operations of a reference provider | `docs/ConnectionCoordinatorAPI.md` § Create Connection at CSP A, § Accept Connection at CSP B |
 //! | [`operator_api`] | `/operator/v1/...`, `/metrics`, `/healthz` and `/readyz`: the operator operations, metrics, health and readiness | `docs/Protocols.md` § Maintenance Coordination, § MACsec Key Rotation |
+//! | [`management_doc`] | the OpenAPI document of the customer and operator APIs, from one table of their routes, served at `GET /operator/v1/openapi.json` | OPS-55 |
 //! | [`dev_api`] | `/operator/v1/dev/...`: development hooks (clock, provisioning, MACsec activation) for `serve --dev` and conformance runs | none upstream: project decision |
 //! | `app` | [`provider_app`]: all of the above on one router | |
 //!
@@ -42,6 +43,7 @@ pub mod dev_api;
 pub mod driver;
 pub mod error_body;
 mod gate;
+pub mod management_doc;
 pub mod metrics;
 pub mod operator_api;
 mod query;

@@ -187,6 +187,7 @@ pub fn operator_router_with(
         .route("/operator/v1/issues", post(open_issue))
         .route("/operator/v1/issues/comment", post(comment_issue))
         .route("/operator/v1/issues/close", post(close_issue))
+        .route("/operator/v1/openapi.json", get(openapi))
         .route("/metrics", get(metrics))
         .route_layer(middleware::from_fn_with_state(gate, gate_request))
         .with_state(state)
@@ -437,6 +438,11 @@ async fn mac_sec_rotation(
             format!("no MACsec rotation was started on {name}"),
         ))
     })
+}
+
+/// OPS-55: the OpenAPI document of the customer and operator APIs.
+async fn openapi() -> Json<serde_json::Value> {
+    Json(crate::management_doc::management_openapi())
 }
 
 /// The connections the peer check found degraded (RECON-2).

@@ -607,3 +607,105 @@ async fn the_operator_creates_and_lists_monitoring_connections() -> TestResult {
     assert_error_shape(&value, 409, "CONN-45");
     Ok(())
 }
+
+/// The routes the router in `file` (relative to the crate) registers, as
+/// `METHOD path`: the string literal after each `.route(` and the method
+/// functions (`get(`, `post(`, ...) before the next `.route`.
+fn registered_routes(file: &str) -> std::collections::BTreeSet<String> {
+    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
+    let mut routes = std::collections::BTreeSet::new();
+    for (i, m) in text.match_indices(".route(") {
+        let Some(rest) = text[i + m.len()..].trim_start().strip_prefix('"') else {
+            continue;
+        };
+        let Some(end) = rest.find('"') else { continue };
+        let path = &rest[..end];
+        let tail = &rest[end..];
+        let segment = &tail[..tail.find(".route").unwrap_or(tail.len())];
+        for method in ["get", "post", "patch", "delete", "put"] {
+            let called = segment.match_indices(&format!("{method}(")).any(|(j, _)| {
+                segment[..j]
+                    .chars()
+                    .last()
+                    .is_none_or(|c| !c.is_ascii_alphanumeric() && c != '_')
+            });
+            if called {
+                routes.insert(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    routes
+}
+
+/// OPS-55 (issue 16 item 12): the OpenAPI document of the customer and
+/// operator APIs lists every route the routers register, every row is
+/// served with its method, and the document is served to the operator.
+#[tokio::test]
+async fn the_openapi_document_lists_every_route_and_every_row_is_served() -> TestResult {
+    use interconnect_http::management_doc::{
+        CUSTOMER_ROUTES, OPERATOR_ROUTES, management_openapi, openapi_path,
+    };
+    for (file, rows) in [
+        ("src/customer_api.rs", CUSTOMER_ROUTES),
+        ("src/operator_api.rs", OPERATOR_ROUTES),
+    ] {
+        let documented: std::collections::BTreeSet<String> = rows
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect();
+        assert_eq!(registered_routes(file), documented, "{file}");
+    }
+    let app = app();
+    for (rows, token) in [(CUSTOMER_ROUTES, ALICE), (OPERATOR_ROUTES, OPERATOR)] {
+        for r in rows {
+            let path = r
+                .path
+                .replace("{id}", "7c1f4e4a-1d2b-4c3d-8e9f-0a1b2c3d4e5f")
+                .replace(
+                    "{*interconnect}",
+                    "providers/gcp/environments/aws-gcp-us-east/interconnects/ix1",
+                );
+            let token = (!r.public).then_some(token);
+            let (status, value) =
+                send(&app, r.method, &path, token, r.request.map(|_| "{}")).await?;
+            assert_ne!(
+                status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{} {path}",
+                r.method
+            );
+            assert!(
+                !value
+                    .to_string()
+                    .contains("no operation of the specification"),
+                "{} {path} is not routed: {value}",
+                r.method
+            );
+            assert_ne!(status, StatusCode::UNAUTHORIZED, "{} {path}", r.method);
+        }
+    }
+    let (status, _) = send(&app, "GET", "/operator/v1/openapi.json", None, None).await?;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, doc) = send(
+        &app,
+        "GET",
+        "/operator/v1/openapi.json",
+        Some(OPERATOR),
+        None,
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(doc, management_openapi());
+    assert_eq!(doc["openapi"], "3.1.0");
+    for r in CUSTOMER_ROUTES.iter().chain(OPERATOR_ROUTES) {
+        let op = &doc["paths"][openapi_path(r.path)][r.method.to_lowercase()];
+        assert!(op["operationId"].is_string(), "{} {}", r.method, r.path);
+        assert_eq!(op["requestBody"].is_object(), r.request.is_some());
+        assert_eq!(
+            op["responses"]["default"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/Error"
+        );
+    }
+    Ok(())
+}
