@@ -149,6 +149,15 @@ pub(crate) struct LimitsConfig {
     /// How long a stop waits for in-flight requests, in ms.
     #[serde(default)]
     pub(crate) shutdown_grace_ms: Option<u64>,
+    /// The longest request target (path and query), in bytes (414 beyond).
+    #[serde(default)]
+    pub(crate) max_target_bytes: Option<usize>,
+    /// The most bytes of header fields (431 beyond).
+    #[serde(default)]
+    pub(crate) max_header_bytes: Option<usize>,
+    /// The most header fields (431 beyond).
+    #[serde(default)]
+    pub(crate) max_header_count: Option<usize>,
 }
 
 impl LimitsConfig {
@@ -177,6 +186,41 @@ impl LimitsConfig {
             }
             Some(n) => limits = limits.max_connections(n),
             None => {}
+        }
+        // OPS-60, OPS-61: a bound of the request head, 1 to what hyper
+        // leaves room for (never clamped silently: the setting is refused)
+        fn bounded(
+            name: &str,
+            value: Option<usize>,
+            max: usize,
+        ) -> Result<Option<usize>, CliError> {
+            match value {
+                Some(n) if n == 0 || n > max => Err(CliError::usage(format!(
+                    "limits.{name}: must be 1 to {max}, not {n}"
+                ))),
+                other => Ok(other),
+            }
+        }
+        if let Some(n) = bounded(
+            "max_target_bytes",
+            self.max_target_bytes,
+            interconnect_http::HARD_TARGET_BYTES,
+        )? {
+            limits = limits.max_target_bytes(n);
+        }
+        if let Some(n) = bounded(
+            "max_header_bytes",
+            self.max_header_bytes,
+            interconnect_http::MAX_HEADER_BYTES_SETTING,
+        )? {
+            limits = limits.max_header_bytes(n);
+        }
+        if let Some(n) = bounded(
+            "max_header_count",
+            self.max_header_count,
+            interconnect_http::MAX_HEADER_COUNT_SETTING,
+        )? {
+            limits = limits.max_header_count(n);
         }
         let body = positive("body_read_timeout_ms", self.body_read_timeout_ms)?;
         Ok((limits, body))
@@ -663,10 +707,36 @@ mod tests {
         let base = "provider = \"aws\"\nlisten = \"127.0.0.1:0\"\n";
         let config = ServeConfig::from_toml(&format!(
             "{base}[limits]\nheader_read_timeout_ms = 250\nbody_read_timeout_ms = 400\n\
-             max_connections = 7\nshutdown_grace_ms = 900\n"
+             max_connections = 7\nshutdown_grace_ms = 900\nmax_target_bytes = 4096\n\
+             max_header_bytes = 16384\nmax_header_count = 50\n"
         ))
         .expect("limits parse");
         let (limits, body) = config.limits.resolve().expect("limits are valid");
+        assert_eq!(
+            (
+                limits.max_target_bytes,
+                limits.max_header_bytes,
+                limits.max_header_count
+            ),
+            (4096, 16384, 50),
+            "OPS-60, OPS-61: the head bounds are settable"
+        );
+        for (member, too_big) in [
+            ("max_target_bytes", 70_000),
+            ("max_header_bytes", 200_000),
+            ("max_header_count", 129),
+        ] {
+            let config = ServeConfig::from_toml(&format!("{base}[limits]\n{member} = {too_big}\n"))
+                .expect("parses");
+            let Err(e) = config.limits.resolve() else {
+                panic!("limits.{member} = {too_big} accepted");
+            };
+            assert!(
+                e.message.contains(&format!("limits.{member}")),
+                "{}",
+                e.message
+            );
+        }
         assert_eq!(limits.header_read_timeout, Duration::from_millis(250));
         assert_eq!(limits.max_connections, 7);
         assert_eq!(limits.shutdown_grace, Duration::from_millis(900));
@@ -681,6 +751,9 @@ mod tests {
             "body_read_timeout_ms",
             "max_connections",
             "shutdown_grace_ms",
+            "max_target_bytes",
+            "max_header_bytes",
+            "max_header_count",
         ] {
             let config =
                 ServeConfig::from_toml(&format!("{base}[limits]\n{member} = 0\n")).expect("parses");

@@ -70,8 +70,9 @@ mod serve;
 mod tls;
 
 pub use serve::{
-    HARD_HEAD_BYTES, HARD_HEADER_COUNT, HARD_TARGET_BYTES, ListenerLimits, ServeError, Transport,
-    bind_loopback, check_plain_allowed, serve, serve_with,
+    HARD_HEAD_BYTES, HARD_HEADER_COUNT, HARD_TARGET_BYTES, ListenerLimits,
+    MAX_HEADER_BYTES_SETTING, MAX_HEADER_COUNT_SETTING, ServeError, Transport, bind_loopback,
+    check_plain_allowed, serve, serve_with,
 };
 pub use tls::{
     PemOrigin, TlsConfig, TlsConfigError, certificates_from_pem, certificates_from_pem_file,

@@ -66,10 +66,10 @@ pub const HARD_TARGET_BYTES: usize = u16::MAX as usize - 1;
 
 /// The largest [`ListenerLimits::max_header_bytes`] (it and the target must
 /// fit in [`HARD_HEAD_BYTES`] together).
-const MAX_HEADER_BYTES_SETTING: usize = 128 * 1024;
+pub const MAX_HEADER_BYTES_SETTING: usize = 128 * 1024;
 
 /// The largest [`ListenerLimits::max_header_count`].
-const MAX_HEADER_COUNT_SETTING: usize = HARD_HEADER_COUNT / 2;
+pub const MAX_HEADER_COUNT_SETTING: usize = HARD_HEADER_COUNT / 2;
 
 /// How the listener's connections are carried.
 #[derive(Clone)]

@@ -573,7 +573,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<Outcome, CliError> {
             .map_err(|e| CliError::new(ErrorKind::Io, format!("bind {}: {e}", config.listen)))?;
         let running = launch(listener, &config).await?;
         println!(
-            "serving {} at {} (customer API /customer/v1, operator API /operator/v1, health /healthz); Ctrl-C or SIGTERM stops",
+            "serving {} at {} (customer API /customer/v1, operator API /operator/v1, health /healthz and /readyz, metrics /metrics, OpenAPI of these /operator/v1/openapi.json); Ctrl-C or SIGTERM stops",
             running.provider.config().provider,
             running.base_url
         );
