@@ -158,6 +158,35 @@ secrets_key_file = "{key}"
     path
 }
 
+/// The configurations of the aws and gcp `serve` processes of the pair
+/// tests, each the other's partner on loopback: aws's with its tokens inline
+/// and absolute paths, gcp's written as `gcp_files` says.
+fn pair_configs(dir: &Path, aws_port: u16, gcp_port: u16, gcp_files: Files) -> (PathBuf, PathBuf) {
+    let aws = write_config(
+        dir,
+        "aws",
+        aws_port,
+        "gcp",
+        gcp_port,
+        "aws-to-gcp",
+        "gcp-to-aws",
+        AWS_ACCOUNT,
+        Files::Inline,
+    );
+    let gcp = write_config(
+        dir,
+        "gcp",
+        gcp_port,
+        "aws",
+        aws_port,
+        "gcp-to-aws",
+        "aws-to-gcp",
+        GCP_PROJECT,
+        gcp_files,
+    );
+    (aws, gcp)
+}
+
 fn spawn(args: &[&str], port: u16) -> Server {
     let child = Command::new(env!("CARGO_BIN_EXE_interconnect"))
         .args(args)
@@ -305,28 +334,7 @@ async fn two_serve_processes_reach_verified_through_the_customer_api() -> TestRe
     // partial [policy].
     let dir = temp_dir("pair");
     let (aws_port, gcp_port) = (free_port(), free_port());
-    let aws_config = write_config(
-        &dir,
-        "aws",
-        aws_port,
-        "gcp",
-        gcp_port,
-        "aws-to-gcp",
-        "gcp-to-aws",
-        AWS_ACCOUNT,
-        Files::Inline,
-    );
-    let gcp_config = write_config(
-        &dir,
-        "gcp",
-        gcp_port,
-        "aws",
-        aws_port,
-        "gcp-to-aws",
-        "aws-to-gcp",
-        GCP_PROJECT,
-        Files::Relative,
-    );
+    let (aws_config, gcp_config) = pair_configs(&dir, aws_port, gcp_port, Files::Relative);
     let aws = spawn(
         &["serve", "--config", &aws_config.display().to_string()],
         aws_port,
@@ -827,28 +835,7 @@ async fn two_serve_processes_reach_verified_with_a_version_1_key_when_one_side_t
 -> TestResult {
     let dir = temp_dir("v1-pair");
     let (aws_port, gcp_port) = (free_port(), free_port());
-    let aws_config = write_config(
-        &dir,
-        "aws",
-        aws_port,
-        "gcp",
-        gcp_port,
-        "aws-to-gcp",
-        "gcp-to-aws",
-        AWS_ACCOUNT,
-        Files::Inline,
-    );
-    let gcp_config = write_config(
-        &dir,
-        "gcp",
-        gcp_port,
-        "aws",
-        aws_port,
-        "gcp-to-aws",
-        "aws-to-gcp",
-        GCP_PROJECT,
-        Files::Inline,
-    );
+    let (aws_config, gcp_config) = pair_configs(&dir, aws_port, gcp_port, Files::Inline);
     append_inventory_with_key_versions(&gcp_config, "gcp", "aws", &[1])?;
     let aws = spawn(
         &["serve", "--config", &aws_config.display().to_string()],
@@ -1276,33 +1263,17 @@ async fn flows_survive_sigkill_at_random_points() -> TestResult {
     let mut dice = Dice(seed | 1);
     let dir = temp_dir("crash");
     let (aws_port, gcp_port) = (free_port(), free_port());
-    let configs = [
-        ("aws", aws_port, "gcp", gcp_port, "aws-to-gcp", "gcp-to-aws", AWS_ACCOUNT),
-        ("gcp", gcp_port, "aws", aws_port, "gcp-to-aws", "aws-to-gcp", GCP_PROJECT),
-    ]
-    .map(|(provider, port, partner, partner_port, to_them, to_us, account)| {
-        let path = write_config(
-            &dir,
-            provider,
-            port,
-            partner,
-            partner_port,
-            to_them,
-            to_us,
-            account,
-            Files::Inline,
-        );
+    let (aws_config, gcp_config) = pair_configs(&dir, aws_port, gcp_port, Files::Inline);
+    for path in [&aws_config, &gcp_config] {
         // a rotation completes in seconds: a short bake time, and the
         // devices put a received key in use at once
-        let text = std::fs::read_to_string(&path).expect("config");
+        let text = std::fs::read_to_string(path).expect("config");
         let text = text.replace(
             "[policy]\nprovisioningPollMs = 100\n",
             "[policy]\nprovisioningPollMs = 100\nmacSecBakeSeconds = 1\nmacSecActivateReceivedKeys = true\n",
         );
-        std::fs::write(&path, text).expect("config");
-        path
-    });
-    let [aws_config, gcp_config] = configs;
+        std::fs::write(path, text).expect("config");
+    }
     let mut pair = CrashPair {
         aws: CrashPair::start(&aws_config, aws_port),
         gcp: CrashPair::start(&gcp_config, gcp_port),

@@ -106,33 +106,6 @@ impl Default for Metrics {
     }
 }
 
-/// Every phase and its name in the metrics (the workflow's own spelling).
-fn phase_name(phase: Phase) -> &'static str {
-    match phase {
-        Phase::AwaitingPeer => "awaitingPeer",
-        Phase::CreatingRemote => "creatingRemote",
-        Phase::Features => "features",
-        Phase::Provisioning => "provisioning",
-        Phase::Verified => "verified",
-        Phase::Degraded => "degraded",
-        Phase::Deleting => "deleting",
-        Phase::Deleted => "deleted",
-        Phase::Failed => "failed",
-    }
-}
-
-const PHASES: [Phase; 9] = [
-    Phase::AwaitingPeer,
-    Phase::CreatingRemote,
-    Phase::Features,
-    Phase::Provisioning,
-    Phase::Verified,
-    Phase::Degraded,
-    Phase::Deleting,
-    Phase::Deleted,
-    Phase::Failed,
-];
-
 impl Metrics {
     /// Empty metrics.
     pub fn new() -> Self {
@@ -231,19 +204,19 @@ impl Metrics {
     /// The metrics as text, with the workflows of `provider` counted now.
     pub fn encode(&self, provider: Option<&ReferenceProvider>) -> String {
         if let Some(provider) = provider {
-            let mut counts = [0i64; PHASES.len()];
+            let mut counts = [0i64; Phase::ALL.len()];
             let _ = provider.store().view(|s| {
                 for (_, wf) in s.workflows.iter() {
-                    if let Some(i) = PHASES.iter().position(|p| *p == wf.phase) {
+                    if let Some(i) = Phase::ALL.iter().position(|p| *p == wf.phase) {
                         counts[i] += 1;
                     }
                 }
             });
-            for (phase, count) in PHASES.iter().zip(counts) {
+            for (phase, count) in Phase::ALL.iter().zip(counts) {
                 self.inner
                     .workflows
                     .get_or_create(&PhaseLabels {
-                        phase: phase_name(*phase),
+                        phase: phase.as_str(),
                     })
                     .set(count);
             }

@@ -53,6 +53,20 @@ pub enum Phase {
 }
 
 impl Phase {
+    /// Every phase, in the order a workflow goes through them (the metrics
+    /// count workflows by phase over this list).
+    pub const ALL: [Phase; 9] = [
+        Phase::AwaitingPeer,
+        Phase::CreatingRemote,
+        Phase::Features,
+        Phase::Provisioning,
+        Phase::Verified,
+        Phase::Degraded,
+        Phase::Deleting,
+        Phase::Deleted,
+        Phase::Failed,
+    ];
+
     /// The phase as the customer API spells it (`provisioning`, ...), for
     /// messages: never Rust's `Debug` form.
     pub fn as_str(self) -> &'static str {
@@ -325,6 +339,36 @@ impl Workflow {
         if self.events.len() > MAX_EVENTS {
             let extra = self.events.len() - MAX_EVENTS;
             self.events.drain(..extra);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Phase;
+
+    #[test]
+    fn every_phase_is_listed_once_with_its_own_name() {
+        for phase in Phase::ALL {
+            // a phase added without its place in ALL fails to compile here
+            match phase {
+                Phase::AwaitingPeer
+                | Phase::CreatingRemote
+                | Phase::Features
+                | Phase::Provisioning
+                | Phase::Verified
+                | Phase::Degraded
+                | Phase::Deleting
+                | Phase::Deleted
+                | Phase::Failed => {}
+            }
+        }
+        let names: std::collections::BTreeSet<&str> =
+            Phase::ALL.iter().map(|p| p.as_str()).collect();
+        assert_eq!(names.len(), Phase::ALL.len(), "distinct names");
+        for phase in Phase::ALL {
+            let json = serde_json::to_value(phase).expect("serializes");
+            assert_eq!(json, phase.as_str(), "the customer API spells it as_str");
         }
     }
 }
