@@ -41,6 +41,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::{AuthError, bearer_token, constant_time_eq};
 use crate::body::{RawBody, decode_required};
+use crate::durable::durable_before_answer;
 use crate::error_body::ApiError;
 use crate::gate::{Admission, Admitted, gate_request};
 use crate::router::RouterConfig;
@@ -162,6 +163,7 @@ pub fn customer_router_with(
     tokens: CustomerTokens,
     config: &RouterConfig,
 ) -> Router {
+    let durable = Arc::clone(&provider);
     let state = Arc::new(CustomerState { provider });
     let gate = Arc::new(config.gate("customer", CustomerAdmission { tokens }));
     Router::new()
@@ -183,6 +185,11 @@ pub fn customer_router_with(
             "/customer/v1/activationKeys/accept",
             post(accept_activation_key),
         )
+        // OPS-33: the answer leaves once the store made it durable
+        .route_layer(middleware::from_fn_with_state(
+            durable,
+            durable_before_answer,
+        ))
         .route_layer(middleware::from_fn_with_state(gate, gate_request))
         .with_state(state)
 }

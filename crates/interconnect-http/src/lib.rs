@@ -41,6 +41,7 @@ pub mod client;
 pub mod customer_api;
 pub mod dev_api;
 pub mod driver;
+mod durable;
 pub mod error_body;
 mod gate;
 pub mod management_doc;

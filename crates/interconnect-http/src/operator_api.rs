@@ -45,6 +45,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::{AuthError, bearer_token, constant_time_eq};
 use crate::body::{RawBody, decode_required};
+use crate::durable::durable_before_answer;
 use crate::error_body::ApiError;
 use crate::gate::{Admission, Admitted, gate_request};
 use crate::metrics::Metrics;
@@ -154,6 +155,7 @@ pub fn operator_router_with(
 ) -> Router {
     // OPS-53: the provider reports its work where /metrics reads
     provider.observe(config.metrics.observer());
+    let durable = Arc::clone(&provider);
     let state = Arc::new(OperatorState {
         provider,
         metrics: config.metrics.clone(),
@@ -189,6 +191,11 @@ pub fn operator_router_with(
         .route("/operator/v1/issues/close", post(close_issue))
         .route("/operator/v1/openapi.json", get(openapi))
         .route("/metrics", get(metrics))
+        // OPS-33: the answer leaves once the store made it durable
+        .route_layer(middleware::from_fn_with_state(
+            durable,
+            durable_before_answer,
+        ))
         .route_layer(middleware::from_fn_with_state(gate, gate_request))
         .with_state(state)
         .merge(health_route)

@@ -29,6 +29,7 @@ pub mod clock;
 pub mod config;
 pub mod coordinator;
 pub mod customer;
+mod durability;
 pub mod error;
 pub mod negotiator;
 pub mod observe;

@@ -19,10 +19,12 @@ use interconnect_core::wire;
 
 use crate::caller::Caller;
 use crate::coordinator::ConnectionCoordinator;
+use crate::durability::DurablePeer;
 use crate::error::{CoordinatorError, CoordinatorResult};
 use crate::observe::{ObservedPeer, Observer};
 use crate::request;
 use crate::rules;
+use crate::store::Store;
 
 /// A boxed future answering one operation.
 pub type PeerFuture<'a, T> = Pin<Box<dyn Future<Output = CoordinatorResult<T>> + Send + 'a>>;
@@ -55,6 +57,9 @@ crate::for_each_operation!(peer_trait);
 pub struct Peers {
     peers: RwLock<BTreeMap<ProviderName, Arc<dyn Peer>>>,
     observer: RwLock<Option<Arc<dyn Observer>>>,
+    /// The store every call waits for ([`Store::make_durable`]); a
+    /// directory made with [`Peers::new`] has none.
+    durable: Option<Arc<dyn Store>>,
 }
 
 impl std::fmt::Debug for Peers {
@@ -72,6 +77,16 @@ impl Peers {
     /// An empty directory.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty directory whose peers wait, before each call, until `store`
+    /// has made durable what was committed before it (the reference
+    /// provider's own directory; see [`crate::durability`]).
+    pub(crate) fn durable_before_calls(store: Arc<dyn Store>) -> Self {
+        Peers {
+            durable: Some(store),
+            ..Self::default()
+        }
     }
 
     /// Makes `peer` the server of `provider` (replacing any earlier one).
@@ -111,6 +126,13 @@ impl Peers {
             .and_then(|p| p.get(provider).cloned())
             .map(|inner| match self.observer() {
                 Some(observer) => Arc::new(ObservedPeer { inner, observer }) as Arc<dyn Peer>,
+                None => inner,
+            })
+            .map(|inner| match &self.durable {
+                Some(store) => Arc::new(DurablePeer {
+                    inner,
+                    store: Arc::clone(store),
+                }) as Arc<dyn Peer>,
                 None => inner,
             })
             .ok_or_else(|| {

@@ -4,6 +4,7 @@
 
 mod activation_key_versions;
 mod cleanup_retention;
+mod durability;
 mod interop;
 mod monitoring;
 mod negotiator;

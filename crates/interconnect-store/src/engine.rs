@@ -91,12 +91,20 @@ pub(crate) trait Database: Send {
     /// Rolls the transaction back (a failure here leaves nothing to do: the
     /// database drops an unfinished transaction with its connection).
     fn rollback(&mut self);
+    /// Outside a transaction: makes every commit so far survive a crash of
+    /// the machine (commits do not wait for the disk; see
+    /// [`Store::make_durable`](interconnect_provider::store::Store::make_durable)).
+    /// `version` is the last version this process wrote.
+    fn make_durable(&mut self, version: i64) -> Result<(), StoreError>;
 }
 
 struct Inner<D> {
     db: D,
     state: State,
     version: i64,
+    /// Whether this process committed since its last
+    /// [`Database::make_durable`].
+    unsynced: bool,
 }
 
 /// A [`Store`](interconnect_provider::store::Store) over a [`Database`].
@@ -121,6 +129,7 @@ impl<D: Database> Engine<D> {
                 db,
                 state: State::default(),
                 version: 0,
+                unsynced: false,
             }),
             cipher,
         };
@@ -215,6 +224,7 @@ impl<D: Database> Engine<D> {
             Ok(Some(version)) => {
                 inner.state = draft;
                 inner.version = version;
+                inner.unsynced = true;
                 Ok(())
             }
             Ok(None) => Ok(()),
@@ -260,6 +270,22 @@ impl<D: Database> Engine<D> {
             inner.state.clone()
         };
         read(&state);
+    }
+
+    /// Makes this process's commits durable (one wait for the disk for
+    /// every commit since the last call; nothing when there was none).
+    pub(crate) fn make_durable(&self) -> Result<(), CoordinatorError> {
+        let mut inner = self.lock();
+        if !inner.unsynced {
+            return Ok(());
+        }
+        let version = inner.version;
+        inner
+            .db
+            .make_durable(version)
+            .map_err(StoreError::into_coordinator)?;
+        inner.unsynced = false;
+        Ok(())
     }
 
     /// The version of the cache (the database's version when last seen).

@@ -23,6 +23,15 @@
 //! lock is taken before the rows are read). A read of the version and rows
 //! runs in one `REPEATABLE READ` transaction, so it sees one commit.
 //!
+//! # Durability
+//!
+//! The session commits with `synchronous_commit` off: a commit is in the
+//! server's memory and WAL buffers when it returns, which survives a crash of
+//! `serve` but not of the database server's machine. Before anything leaves
+//! the provider, [`Store::make_durable`] commits one small row with
+//! `synchronous_commit` on, which waits until the WAL is on disk through
+//! that commit, and so through every commit before it (ERRATA E-407).
+//!
 //! The connection is made without TLS: run the database on the same host
 //! or network, or behind a TLS tunnel (ERRATA E-404).
 
@@ -140,6 +149,10 @@ impl Store for PostgresStore {
     fn read(&self, read: &mut dyn FnMut(&State)) {
         self.engine.read(read)
     }
+
+    fn make_durable(&self) -> Result<(), CoordinatorError> {
+        self.engine.make_durable()
+    }
 }
 
 type Job = Box<dyn FnOnce(&mut Conn) + Send>;
@@ -233,6 +246,9 @@ impl Conn {
                     "CREATE SCHEMA IF NOT EXISTS \"{schema}\"; SET search_path TO \"{schema}\""
                 ))?;
             }
+            // Commits do not wait for the WAL to reach the disk; the barrier
+            // of `make_durable` does (module documentation).
+            client.batch_execute("SET synchronous_commit TO off")?;
             self.client = Some(client);
         }
         self.client
@@ -413,6 +429,29 @@ impl Database for Postgres {
 
     fn commit(&mut self) -> Result<(), StoreError> {
         self.call(|conn| Ok(conn.client()?.batch_execute("COMMIT")?))
+    }
+
+    fn make_durable(&mut self, version: i64) -> Result<(), StoreError> {
+        self.call(move |conn| {
+            let client = conn.client()?;
+            // A commit with synchronous_commit on waits until the WAL is on
+            // disk through its commit record, which covers every earlier
+            // commit of any session; it needs a write to have a record.
+            let barrier = client
+                .batch_execute("BEGIN; SET LOCAL synchronous_commit TO on")
+                .and_then(|()| {
+                    client.execute(
+                        "INSERT INTO store_meta (name, value) VALUES ('durable_through', $1)
+                         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                        &[&version.to_string().into_bytes()],
+                    )?;
+                    client.batch_execute("COMMIT")
+                });
+            if barrier.is_err() {
+                let _ = client.batch_execute("ROLLBACK");
+            }
+            Ok(barrier?)
+        })
     }
 
     fn rollback(&mut self) {

@@ -305,3 +305,62 @@ fn migrate_brings_an_empty_file_to_the_latest_schema() {
         migrations::LATEST
     );
 }
+
+/// The barrier (OPS-33, E-407): commits do not wait for the disk, a call of
+/// `make_durable` records the version it covers in one synced commit, and a
+/// call with nothing committed since writes nothing.
+#[test]
+fn make_durable_covers_every_commit() {
+    let db = TempDb::new();
+    let store = db.open();
+    let durable_through = || -> Option<String> {
+        let conn = rusqlite::Connection::open(db.path()).expect("the file");
+        conn.query_row(
+            "SELECT value FROM store_meta WHERE name = 'durable_through'",
+            [],
+            |row| row.get::<_, Vec<u8>>(0),
+        )
+        .ok()
+        .map(|v| String::from_utf8(v).expect("text"))
+    };
+    for id in ["a", "b", "c"] {
+        store
+            .update(|state| {
+                state.issued_keys.insert(id.into(), issued_key(id, id));
+                Ok(())
+            })
+            .expect("kept");
+    }
+    assert_eq!(durable_through(), None, "no barrier yet");
+    Store::make_durable(&store).expect("the barrier");
+    let covered = durable_through().expect("the barrier's record");
+    let covered: i64 = covered.parse().expect("a version");
+    assert!(
+        covered >= 3,
+        "the barrier covers the three commits: {covered}"
+    );
+    // Nothing committed since: the next barrier writes nothing.
+    {
+        let conn = rusqlite::Connection::open(db.path()).expect("the file");
+        conn.execute(
+            "UPDATE store_meta SET value = CAST('sentinel' AS BLOB) WHERE name = 'durable_through'",
+            [],
+        )
+        .expect("marked");
+    }
+    Store::make_durable(&store).expect("an empty barrier");
+    assert_eq!(durable_through().as_deref(), Some("sentinel"));
+    // After one more commit the barrier runs again.
+    store
+        .update(|state| {
+            state.issued_keys.insert("d".into(), issued_key("d", "d"));
+            Ok(())
+        })
+        .expect("kept");
+    Store::make_durable(&store).expect("the barrier");
+    let after: i64 = durable_through()
+        .expect("the barrier's record")
+        .parse()
+        .expect("a version");
+    assert!(after > covered);
+}

@@ -1,7 +1,8 @@
 //! `ConnectionCoordinator` for `ReferenceProvider`, generated from the
 //! operation table: each operation is the function of the same name in its
 //! family's file (`handlers`), run inside a tracing span and through the
-//! `requestId` replay record.
+//! `requestId` replay record; the answer leaves only once the store has made
+//! what it says durable ([`Store::make_durable`](crate::store::Store::make_durable)).
 
 use interconnect_core::wire;
 
@@ -35,6 +36,9 @@ macro_rules! dispatch {
                     let result = replay::run(self, caller, stringify!($req), request, |request| {
                         handlers::$fn(self, caller, request)
                     });
+                    // What the answer tells the peer must survive a crash
+                    // before the peer reads it (`Store::make_durable`).
+                    let result = self.store().make_durable().and(result);
                     if let Err(error) = &result {
                         tracing::debug!(status = error.http_status(), rule = error.rule(), "refused");
                     }

@@ -66,6 +66,7 @@ pub use maintenance::MaintenanceNotice;
 use crate::backend::Backend;
 use crate::clock::Clock;
 use crate::config::ProviderConfig;
+use crate::durability::DurableBackend;
 use crate::observe::{CorrelationKey, NoObserver, Observer};
 use crate::page::PageTokens;
 use crate::peer::Peers;
@@ -113,14 +114,19 @@ impl ReferenceProvider {
         backend: Arc<dyn Backend>,
     ) -> Result<Self, InventoryError> {
         inventory::check(&config)?;
+        // Nothing leaves before the store made it durable (crate::durability).
+        let backend = Arc::new(DurableBackend {
+            inner: backend,
+            store: Arc::clone(&store),
+        });
         Ok(ReferenceProvider {
             config,
+            peers: Peers::durable_before_calls(Arc::clone(&store)),
             store,
             clock,
             backend,
             tokens: PageTokens::new(),
             deputy: Arc::new(ConfirmedKeyHolder),
-            peers: Peers::new(),
             scheduler: Scheduler::new(),
             retry_policy: Backoff::default(),
             jitter: Jitter::new(),

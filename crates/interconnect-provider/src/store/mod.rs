@@ -56,6 +56,23 @@ pub trait Store: Send + Sync {
     fn shared(&self) -> bool {
         false
     }
+
+    /// Makes every transaction committed so far survive a crash of the
+    /// machine (a power failure), not only of the process. The reference
+    /// provider calls it before anything that depends on those transactions
+    /// leaves the process: its answer to a peer, a call to a peer, a call
+    /// to the backend (and the HTTP binding before a customer or operator
+    /// answer), so a partner never acts on a change this provider could
+    /// lose. A store that makes each commit durable at once, or that keeps
+    /// nothing across a restart ([`MemoryStore`]), does nothing. A store
+    /// that defers the wait for the disk to this call turns a few dozen
+    /// waits per establishment into one per message sent (group commit).
+    ///
+    /// Errors: 503 `UNAVAILABLE` when the store cannot be made durable; the
+    /// caller then sends nothing.
+    fn make_durable(&self) -> Result<(), CoordinatorError> {
+        Ok(())
+    }
 }
 
 /// Typed helpers over any [`Store`].
