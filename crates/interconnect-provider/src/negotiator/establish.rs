@@ -322,6 +322,16 @@ impl ReferenceProvider {
             return self.abandon_migration(uuid, why).await;
         }
         let removed = self.store().update(|state| {
+            if state
+                .workflows
+                .get(uuid)
+                .is_none_or(|w| w.phase == Phase::Deleted)
+            {
+                // Deleted meanwhile (by the customer or the peer, CONN-28):
+                // a step that was still running when it happened fails on
+                // the missing connection, and the deletion stands.
+                return Ok(None);
+            }
             let mut removed = Vec::new();
             if let Some(name) = &wf.connection {
                 removed = crate::reference::connections::remove_connection(state, name);
@@ -332,10 +342,14 @@ impl ReferenceProvider {
                 w.connection = None;
                 w.record(now, format!("failed and rolled back: {why} (NEG-16)"));
             }
-            Ok(removed)
+            Ok(Some(removed))
         });
-        if let Ok(features) = removed {
-            crate::reference::connections::remove_from_backend(self, &features);
+        match removed {
+            Ok(Some(features)) => {
+                crate::reference::connections::remove_from_backend(self, &features)
+            }
+            Ok(None) => return Next::Done,
+            Err(_) => {}
         }
         if let Some(name) = &wf.connection
             && let Ok(at_peer) = self.at_peer_connection(name)
@@ -392,5 +406,43 @@ impl ReferenceProvider {
                 }
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::{Phase, StoreExt};
+    use crate::testing::pair::Pair;
+
+    /// A step still running when the connection was deleted (by the
+    /// customer or the peer, CONN-28) fails on the missing connection; the
+    /// deletion stands: the workflow stays `deleted`, not `failed`, and no
+    /// rollback is sent to the peer (seen in the SIGKILL test: the
+    /// customer's view kept a failed connection the customer had deleted).
+    #[tokio::test]
+    async fn a_failure_after_the_deletion_leaves_the_workflow_deleted() {
+        let pair = Pair::new();
+        let uuid = pair.establish(1000).await.expect("established");
+        pair.gcp
+            .store()
+            .update(|state| {
+                let wf = state.workflows.get_mut(&uuid).expect("gcp negotiates");
+                wf.phase = Phase::Deleted;
+                Ok(())
+            })
+            .expect("deleted meanwhile");
+        let calls_before = pair.to_aws.operations().len();
+        pair.gcp
+            .fail(&uuid, "GUIDE-18: the connection does not exist")
+            .await;
+        let wf = pair.gcp.workflow(&uuid).expect("the workflow");
+        assert_eq!(wf.phase, Phase::Deleted, "{:#?}", wf.events);
+        assert_eq!(wf.failure, None);
+        assert_eq!(
+            pair.to_aws.operations().len(),
+            calls_before,
+            "no rollback is sent for a deleted connection"
+        );
+        pair.disconnect();
     }
 }
