@@ -23,7 +23,7 @@ use super::CustomerConnection;
 use crate::error::{CoordinatorError, CoordinatorResult};
 use crate::negotiator::UpdateCall;
 use crate::reference::ReferenceProvider;
-use crate::reference::connections::{capacity_mbps, reserved_mbps};
+use crate::reference::inventory::{capacity_mbps, reserved_mbps};
 use crate::rules;
 use crate::store::{Phase, Role, StoreExt};
 

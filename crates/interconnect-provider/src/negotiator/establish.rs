@@ -7,49 +7,18 @@
 //! connection is removed and the workflow fails (NEG-16).
 
 use chrono::{DateTime, Utc};
-use interconnect_core::names::{ConnectionName, EnvironmentName, InterconnectName};
-use interconnect_core::wire::{self, AdminState, InterconnectState, VerificationState};
+use interconnect_core::names::{ConnectionName, EnvironmentName};
+use interconnect_core::wire::{self, AdminState, VerificationState};
 
 use super::Next;
-use crate::config::EnvironmentInventory;
 use crate::error::{CoordinatorError, CoordinatorResult, ErrorKind};
 use crate::reference::ReferenceProvider;
-use crate::reference::connections::{capacity_mbps, deferral_timeout, reserved_mbps};
+use crate::reference::connections::deferral_timeout;
 use crate::request;
 use crate::rules;
 use crate::store::{ConnectionRecord, Phase, State, StoreExt, Workflow};
 
 impl ReferenceProvider {
-    /// The active interconnect of `env` that offers `mbps`, has room for it
-    /// and has the most free bandwidth, leaving out `refused` (NEG-2, NEG-3).
-    pub(crate) fn most_free_interconnect(
-        &self,
-        state: &State,
-        env: &EnvironmentInventory,
-        mbps: i32,
-        refused: &[InterconnectName],
-    ) -> Option<InterconnectName> {
-        env.interconnects
-            .iter()
-            .filter(|ix| ix.interconnect.state == Some(InterconnectState::Active))
-            .filter(|ix| {
-                ix.interconnect
-                    .supported_connection_size_mbps
-                    .contains(&mbps)
-            })
-            .filter_map(|ix| {
-                let name = ix.interconnect.name.clone()?;
-                if refused.contains(&name) {
-                    return None;
-                }
-                let free = capacity_mbps(self, ix)? - reserved_mbps(state, &name, None);
-                (free >= i64::from(mbps)).then_some((free, name))
-            })
-            // most free first; ties go to the first name
-            .max_by(|(fa, na), (fb, nb)| fa.cmp(fb).then(nb.cmp(na)))
-            .map(|(_, name)| name)
-    }
-
     /// Inserts this side's own copy of connection `uuid` under the best
     /// interconnect of `environment` (CONN-7): the record the peer's
     /// features attach to here. `Err` 409 when no interconnect has room.

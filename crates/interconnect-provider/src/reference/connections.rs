@@ -38,6 +38,7 @@ use interconnect_core::wire::{
 
 use super::ReferenceProvider;
 use super::deputy::{DeputyCheck, DeputyOperation};
+use super::inventory::{capacity_mbps, reserved_mbps};
 use super::listing::name_text;
 use crate::caller::Caller;
 use crate::config::{EnvironmentInventory, InterconnectInventory};
@@ -45,39 +46,6 @@ use crate::error::{CoordinatorError, CoordinatorResult};
 use crate::request;
 use crate::rules;
 use crate::store::{ConnectionRecord, NotificationRecord, Phase, Role, State, StoreExt, Workflow};
-
-/// The bandwidth reserved on `interconnect` by its connections, leaving out
-/// `except` (CONN-9): the running total the store keeps
-/// ([`Connections::reserved_mbps`](crate::store::Connections::reserved_mbps)).
-pub(crate) fn reserved_mbps(
-    state: &State,
-    interconnect: &InterconnectName,
-    except: Option<&ConnectionName>,
-) -> i64 {
-    let excepted = except
-        .filter(|name| name.interconnect() == interconnect)
-        .and_then(|name| state.connections.get(name))
-        .and_then(|r| r.connection.bandwidth_mbps)
-        .map_or(0, i64::from);
-    state.connections.reserved_mbps(interconnect) - excepted
-}
-
-/// What the interconnect can carry in total now: `maxBandwidthMbps`,
-/// lowered by a local limit of the backend; `None` while the local devices
-/// take no new work.
-pub(crate) fn capacity_mbps(p: &ReferenceProvider, ix: &InterconnectInventory) -> Option<i64> {
-    let name = ix.interconnect.name.as_ref()?;
-    let local = p.backend.local_availability(name);
-    if !local.accepting {
-        return None;
-    }
-    let max = ix
-        .interconnect
-        .max_bandwidth_mbps
-        .map(i64::from)
-        .unwrap_or(0);
-    Some(local.capacity_mbps.map_or(max, |cap| cap.min(max)))
-}
 
 /// The deferral timeout of an environment (E-54: absent or 0 is 168 hours).
 pub(crate) fn deferral_timeout(env: &EnvironmentInventory) -> Duration {
