@@ -273,22 +273,25 @@ async fn run() -> Result<()> {
         )
         .await?;
     let uuid = requested.connection.connection_id.clone();
-    gcp.accept_activation_key(&AcceptActivationKey {
-        acceptance: TransportAcceptance {
-            activation_key: requested.activation_key.clone(),
-            accepting_account_id: Secret::new(GCP_PROJECT),
-            attachment: attachment(
-                &gcp_id,
-                AttachPoint::GoogleCloudVpcNetwork {
-                    id: "prod".to_owned(),
-                },
-                "10.1.0.0/16",
-            )?,
-            advertised_routes: Vec::new(),
+    gcp.accept_activation_key(
+        &Secret::new(GCP_PROJECT),
+        &AcceptActivationKey {
+            acceptance: TransportAcceptance {
+                activation_key: requested.activation_key.clone(),
+                accepting_account_id: Secret::new(GCP_PROJECT),
+                attachment: attachment(
+                    &gcp_id,
+                    AttachPoint::GoogleCloudVpcNetwork {
+                        id: "prod".to_owned(),
+                    },
+                    "10.1.0.0/16",
+                )?,
+                advertised_routes: Vec::new(),
+            },
+            remote_attachment: None,
+            defer_provisioning: false,
         },
-        remote_attachment: None,
-        defer_provisioning: false,
-    })
+    )
     .await?;
 
     println!("[2/4] gcp negotiates; its backend turns each accepted feature into a router job");

@@ -163,20 +163,23 @@ async fn main() -> Result<()> {
     );
 
     let accepted = gcp
-        .accept_activation_key(&AcceptActivationKey {
-            acceptance: TransportAcceptance {
-                activation_key: requested.activation_key.clone(),
-                accepting_account_id: Secret::new(GCP_PROJECT),
-                attachment: attachment(
-                    &gcp_id,
-                    AttachPoint::GoogleCloudVpcNetwork { id: "prod".into() },
-                    "10.1.0.0/16",
-                )?,
-                advertised_routes: Vec::new(),
+        .accept_activation_key(
+            &Secret::new(GCP_PROJECT),
+            &AcceptActivationKey {
+                acceptance: TransportAcceptance {
+                    activation_key: requested.activation_key.clone(),
+                    accepting_account_id: Secret::new(GCP_PROJECT),
+                    attachment: attachment(
+                        &gcp_id,
+                        AttachPoint::GoogleCloudVpcNetwork { id: "prod".into() },
+                        "10.1.0.0/16",
+                    )?,
+                    advertised_routes: Vec::new(),
+                },
+                remote_attachment: Some(aws_end),
+                defer_provisioning: false,
             },
-            remote_attachment: Some(aws_end),
-            defer_provisioning: false,
-        })
+        )
         .await?;
     step(
         3,

@@ -74,7 +74,7 @@ async fn run() -> Result<()> {
     step(3, "the customer accepts the key at gcp");
     let accepted = pair
         .gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     println!("    gcp: {:?}, role {:?}", accepted.phase, accepted.role);
 

@@ -292,20 +292,23 @@ async fn establish(p: &Peers) {
         .expect("requested");
     let id = requested.connection.connection_id.clone();
     p.gcp
-        .accept_activation_key(&AcceptActivationKey {
-            acceptance: TransportAcceptance {
-                activation_key: requested.activation_key,
-                accepting_account_id: Secret::new("proj"),
-                attachment: attachment(
-                    "gcp",
-                    AttachPoint::GoogleCloudVpcNetwork { id: "prod".into() },
-                    "10.1.0.0/16",
-                ),
-                advertised_routes: Vec::new(),
+        .accept_activation_key(
+            &Secret::new("proj"),
+            &AcceptActivationKey {
+                acceptance: TransportAcceptance {
+                    activation_key: requested.activation_key,
+                    accepting_account_id: Secret::new("proj"),
+                    attachment: attachment(
+                        "gcp",
+                        AttachPoint::GoogleCloudVpcNetwork { id: "prod".into() },
+                        "10.1.0.0/16",
+                    ),
+                    advertised_routes: Vec::new(),
+                },
+                remote_attachment: Some(aws_end),
+                defer_provisioning: false,
             },
-            remote_attachment: Some(aws_end),
-            defer_provisioning: false,
-        })
+        )
         .await
         .expect("accepted");
     // settle: run both schedulers, move the clock to the next due task

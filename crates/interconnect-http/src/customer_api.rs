@@ -34,9 +34,9 @@ use axum::middleware;
 use axum::routing::{get, post};
 use interconnect_core::customer::ConnectionRequest;
 use interconnect_core::wire::Secret;
+use interconnect_provider::ReferenceProvider;
 use interconnect_provider::customer::ConnectionRequested;
 use interconnect_provider::customer::{AcceptActivationKey, CustomerConnection, KeyDescription};
-use interconnect_provider::{CoordinatorError, ReferenceProvider};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{AuthError, bearer_token, constant_time_eq};
@@ -261,12 +261,8 @@ async fn accept_activation_key(
     body: RawBody,
 ) -> Result<Json<CustomerConnection>, ApiError> {
     let accept: AcceptActivationKey = decode_required(&body.0, "AcceptActivationKey")?;
-    if accept.acceptance.accepting_account_id.expose() != account.expose() {
-        // KEY-24: the authenticated customer must be the accepting account
-        return Err(ApiError::new(CoordinatorError::permission_denied(
-            interconnect_provider::rules::KEY_RECEIVER_ACCOUNT,
-            "acceptingAccountId: the authenticated customer is not this account",
-        )));
-    }
-    Ok(Json(s.provider.accept_activation_key(&accept).await?))
+    // KEY-24 (the account is the authenticated customer) is the provider's
+    Ok(Json(
+        s.provider.accept_activation_key(&account, &accept).await?,
+    ))
 }

@@ -185,7 +185,7 @@ async fn a_change_needs_a_verified_connection_an_offered_size_and_no_other_chang
     let (new_uuid, key) = pair.request_at_aws(1000).await?;
     pair.to_aws.set_down(false);
     pair.gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     let early = pair
         .gcp

@@ -62,7 +62,10 @@ async fn a_private_environment_is_open_only_to_the_agreed_customers() -> TestRes
     let (_, key) = closed_at_gcp.request_at_aws(1000).await?;
     let refused = closed_at_gcp
         .gcp
-        .accept_activation_key(&closed_at_gcp.acceptance(&key))
+        .accept_activation_key(
+            &closed_at_gcp.gcp_customer(),
+            &closed_at_gcp.acceptance(&key),
+        )
         .await
         .expect_err("ENV-14: not an agreed customer of gcp");
     assert_eq!(
@@ -190,7 +193,9 @@ async fn ipv6_sessions_announce_no_more_than_the_peers_ipv6_limit_or_else_its_ip
     let mut acceptance: AcceptActivationKey = pair.acceptance(&requested.activation_key);
     acceptance.acceptance.attachment = gcp_end;
     acceptance.remote_attachment = Some(aws_end);
-    pair.gcp.accept_activation_key(&acceptance).await?;
+    pair.gcp
+        .accept_activation_key(&pair.gcp_customer(), &acceptance)
+        .await?;
     pair.settle().await;
     let uuid = requested.connection.connection_id;
     // gcp states no IPv6 limit: its IPv4 one applies to IPv6 (upstream
@@ -284,7 +289,7 @@ async fn a_key_beyond_the_receivers_limit_is_refused_before_any_call() -> TestRe
     let (_, key) = pair.request_at_aws(1000).await?;
     let refused = pair
         .gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await
         .expect_err("CONN-30: over gcp's limit");
     assert_eq!(

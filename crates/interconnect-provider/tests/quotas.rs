@@ -305,11 +305,11 @@ async fn an_acceptance_over_the_customers_quota_does_not_use_up_the_key() -> Tes
     let (_, first) = pair.request_at_aws(1000).await?;
     let (second_id, second) = pair.request_at_aws(1000).await?;
     pair.gcp
-        .accept_activation_key(&pair.acceptance(&first))
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&first))
         .await?;
     let e = pair
         .gcp
-        .accept_activation_key(&pair.acceptance(&second))
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&second))
         .await
         .expect_err("OPS-74: a second pending connection of the account at gcp");
     assert_exhausted(&e, "OPS-74", "pendingConnectionsPerCustomer");

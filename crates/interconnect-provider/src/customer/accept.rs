@@ -7,7 +7,8 @@
 //! 1. the key decodes (KEY-23);
 //! 2. its environment is shared with its issuer here, offers the size and
 //!    an interconnect has room (KEY-23);
-//! 3. the accepting account is the key's destination account (KEY-24) and
+//! 3. the accepting account is the authenticated customer and the key's
+//!    destination account (KEY-24; the first is checked before decoding) and
 //!    the customer's two ends pass the pair checks (`CUST-*`);
 //! 4. the issuer confirms the key with `ConfirmActivationKey` (KEY-25).
 //!
@@ -222,14 +223,25 @@ impl ReferenceProvider {
         })
     }
 
-    /// Accepts a key for a customer: every check, the issuer's
-    /// confirmation, then the local connection; the negotiation goes on in
-    /// the background ([`run_until_idle`](Self::run_until_idle)).
+    /// Accepts a key for the authenticated customer `account`: every
+    /// check, the issuer's confirmation, then the local connection; the
+    /// negotiation goes on in the background
+    /// ([`run_until_idle`](Self::run_until_idle)). 403 naming KEY-24 when
+    /// `account` is not the accepting account of the request, or that
+    /// account is not the key's destination account.
     pub async fn accept_activation_key(
         &self,
+        account: &Secret,
         accept: &AcceptActivationKey,
     ) -> CoordinatorResult<CustomerConnection> {
         let acceptance = &accept.acceptance;
+        if acceptance.accepting_account_id.expose() != account.expose() {
+            // KEY-24: only the authenticated customer accepts, and only as itself
+            return Err(CoordinatorError::permission_denied(
+                rules::KEY_RECEIVER_ACCOUNT,
+                "acceptingAccountId: the authenticated customer is not this account",
+            ));
+        }
         let key = self.decode(&acceptance.activation_key)?;
         if let Some(failed) = self
             .key_checks(&key)

@@ -374,6 +374,12 @@ impl Pair {
         Ok((requested.connection.connection_id, requested.activation_key))
     }
 
+    /// The customer's account at gcp (`GCP_PROJECT`), as gcp's customer
+    /// API authenticates it (KEY-24).
+    pub fn gcp_customer(&self) -> Secret {
+        Secret::new(GCP_PROJECT)
+    }
+
     /// The acceptance at gcp of `key` (10.1.0.0/16 on its side).
     pub fn acceptance(&self, key: &Secret) -> AcceptActivationKey {
         AcceptActivationKey {
@@ -393,7 +399,7 @@ impl Pair {
     pub async fn establish(&self, mbps: u32) -> CoordinatorResult<String> {
         let (uuid, key) = self.request_at_aws(mbps).await?;
         self.gcp
-            .accept_activation_key(&self.acceptance(&key))
+            .accept_activation_key(&self.gcp_customer(), &self.acceptance(&key))
             .await?;
         self.settle().await;
         Ok(uuid)
