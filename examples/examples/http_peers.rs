@@ -146,6 +146,7 @@ async fn main() -> Result<()> {
         "10.0.0.0/16",
     )?;
     let requested = aws
+        .customer()
         .request_connection(
             &Secret::new(AWS_ACCOUNT),
             &ConnectionRequest {
@@ -163,6 +164,7 @@ async fn main() -> Result<()> {
     );
 
     let accepted = gcp
+        .customer()
         .accept_activation_key(
             &Secret::new(GCP_PROJECT),
             &AcceptActivationKey {
@@ -192,8 +194,12 @@ async fn main() -> Result<()> {
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut shown = (None, None);
     loop {
-        let at_aws = aws.customer_connection(&Secret::new(AWS_ACCOUNT), &id)?;
-        let at_gcp = gcp.customer_connection(&Secret::new(GCP_PROJECT), &id)?;
+        let at_aws = aws
+            .customer()
+            .customer_connection(&Secret::new(AWS_ACCOUNT), &id)?;
+        let at_gcp = gcp
+            .customer()
+            .customer_connection(&Secret::new(GCP_PROJECT), &id)?;
         if shown != (Some(at_aws.phase), Some(at_gcp.phase)) {
             step(4, format!("aws {:?}, gcp {:?}", at_aws.phase, at_gcp.phase));
             shown = (Some(at_aws.phase), Some(at_gcp.phase));

@@ -279,6 +279,7 @@ async fn establish(p: &Peers) {
     );
     let requested = p
         .aws
+        .customer()
         .request_connection(
             &Secret::new("111122223333"),
             &ConnectionRequest {
@@ -292,6 +293,7 @@ async fn establish(p: &Peers) {
         .expect("requested");
     let id = requested.connection.connection_id.clone();
     p.gcp
+        .customer()
         .accept_activation_key(
             &Secret::new("proj"),
             &AcceptActivationKey {
@@ -322,6 +324,7 @@ async fn establish(p: &Peers) {
             // free the interconnect for the next iteration
             let _ = p
                 .aws
+                .customer()
                 .delete_customer_connection(&Secret::new("111122223333"), &id);
             while p.aws.run_until_idle().await + p.gcp.run_until_idle().await > 0 {}
             return;

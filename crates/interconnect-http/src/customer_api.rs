@@ -201,7 +201,10 @@ async fn request_connection(
 ) -> Result<Json<ConnectionRequested>, ApiError> {
     let request: ConnectionRequest = decode_required(&body.0, "RequestConnection")?;
     Ok(Json(
-        s.provider.request_connection(&account, &request).await?,
+        s.provider
+            .customer()
+            .request_connection(&account, &request)
+            .await?,
     ))
 }
 
@@ -210,7 +213,7 @@ async fn list_connections(
     Extension(CustomerAccount(account)): Extension<CustomerAccount>,
 ) -> Result<Json<CustomerConnections>, ApiError> {
     Ok(Json(CustomerConnections {
-        connections: s.provider.customer_connections(&account),
+        connections: s.provider.customer().customer_connections(&account),
     }))
 }
 
@@ -219,7 +222,9 @@ async fn get_connection(
     Extension(CustomerAccount(account)): Extension<CustomerAccount>,
     Path(id): Path<String>,
 ) -> Result<Json<CustomerConnection>, ApiError> {
-    Ok(Json(s.provider.customer_connection(&account, &id)?))
+    Ok(Json(
+        s.provider.customer().customer_connection(&account, &id)?,
+    ))
 }
 
 async fn change_bandwidth(
@@ -231,6 +236,7 @@ async fn change_bandwidth(
     let change: ChangeBandwidth = decode_required(&body.0, "ChangeBandwidth")?;
     Ok(Json(
         s.provider
+            .customer()
             .change_bandwidth(&account, &id, change.bandwidth_mbps)
             .await?,
     ))
@@ -241,7 +247,11 @@ async fn delete_connection(
     Extension(CustomerAccount(account)): Extension<CustomerAccount>,
     Path(id): Path<String>,
 ) -> Result<Json<CustomerConnection>, ApiError> {
-    Ok(Json(s.provider.delete_customer_connection(&account, &id)?))
+    Ok(Json(
+        s.provider
+            .customer()
+            .delete_customer_connection(&account, &id)?,
+    ))
 }
 
 async fn describe_activation_key(
@@ -251,6 +261,7 @@ async fn describe_activation_key(
     let describe: DescribeActivationKey = decode_required(&body.0, "DescribeActivationKey")?;
     Ok(Json(
         s.provider
+            .customer()
             .describe_activation_key(&describe.activation_key)?,
     ))
 }
@@ -263,6 +274,9 @@ async fn accept_activation_key(
     let accept: AcceptActivationKey = decode_required(&body.0, "AcceptActivationKey")?;
     // KEY-24 (the account is the authenticated customer) is the provider's
     Ok(Json(
-        s.provider.accept_activation_key(&account, &accept).await?,
+        s.provider
+            .customer()
+            .accept_activation_key(&account, &accept)
+            .await?,
     ))
 }

@@ -152,6 +152,7 @@ async fn a_hundred_flows_under_a_tight_rate_limit_end_verified_or_failed() -> Te
         for _ in 0..100 {
             match pair
                 .gcp
+                .customer()
                 .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
                 .await
             {

@@ -200,10 +200,12 @@ async fn a_reused_key_is_refused_with_nothing_left_behind() -> TestResult {
     // the same key again at gcp: already accepted here
     let (_, key) = pair.request_at_aws(1000).await?;
     pair.gcp
+        .customer()
         .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     let again = pair
         .gcp
+        .customer()
         .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await;
     assert_eq!(
@@ -250,6 +252,7 @@ async fn a_reused_key_is_refused_with_nothing_left_behind() -> TestResult {
         .view(|s| (s.connections.len(), s.workflows.len()));
     let refused = pair
         .gcp
+        .customer()
         .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&used))
         .await;
     let error = refused.err().ok_or("a used key was accepted")?;
@@ -275,6 +278,7 @@ async fn an_expired_key_is_refused_by_the_issuer_with_nothing_left_behind() -> T
     pair.clock.advance(Duration::days(7) + Duration::seconds(1));
     let error = pair
         .gcp
+        .customer()
         .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await
         .err()
@@ -296,6 +300,7 @@ async fn a_key_is_accepted_only_as_the_authenticated_customer() -> TestResult {
     // is authenticated: the provider refuses it, whoever calls it (KEY-24)
     let error = pair
         .gcp
+        .customer()
         .accept_activation_key(&Secret::new("someone-else"), &pair.acceptance(&key))
         .await
         .err()
@@ -316,6 +321,7 @@ async fn a_key_is_accepted_only_as_the_authenticated_customer() -> TestResult {
     assert!(empty(&pair.gcp));
     // the key is still good for its owner
     pair.gcp
+        .customer()
         .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     Ok(())
@@ -330,6 +336,7 @@ async fn a_wrong_account_is_refused_before_any_call_to_the_peer() -> TestResult 
     accept.acceptance.accepting_account_id = stranger.clone();
     let error = pair
         .gcp
+        .customer()
         .accept_activation_key(&stranger, &accept)
         .await
         .err()
@@ -360,6 +367,7 @@ async fn a_key_for_an_environment_not_shared_is_refused_before_any_call() -> Tes
     let key = Secret::new(foreign.encode().expose());
     let error = pair
         .gcp
+        .customer()
         .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await
         .err()
@@ -374,6 +382,7 @@ async fn a_key_for_an_environment_not_shared_is_refused_before_any_call() -> Tes
     )?;
     let error = pair
         .gcp
+        .customer()
         .accept_activation_key(
             &pair.gcp_customer(),
             &pair.acceptance(&Secret::new(odd.encode().expose())),
@@ -385,6 +394,7 @@ async fn a_key_for_an_environment_not_shared_is_refused_before_any_call() -> Tes
     // not a key at all
     let error = pair
         .gcp
+        .customer()
         .accept_activation_key(
             &pair.gcp_customer(),
             &pair.acceptance(&Secret::new("not a key")),
@@ -406,6 +416,7 @@ async fn overlapping_customer_ranges_are_refused_before_any_call() -> TestResult
     accept.acceptance.attachment = pair.gcp_attachment("10.0.128.0/20");
     let error = pair
         .gcp
+        .customer()
         .accept_activation_key(&pair.gcp_customer(), &accept)
         .await
         .err()
@@ -424,7 +435,7 @@ async fn overlapping_customer_ranges_are_refused_before_any_call() -> TestResult
 async fn describing_a_key_shows_what_it_asks_for() -> TestResult {
     let pair = Pair::new();
     let (_, key) = pair.request_at_aws(2000).await?;
-    let description = pair.gcp.describe_activation_key(&key)?;
+    let description = pair.gcp.customer().describe_activation_key(&key)?;
     assert_eq!(description.bandwidth_mbps, 2000, "KEY-28");
     assert_eq!(description.issuer, provider("aws"));
     assert_eq!(description.environment.id(), "aws-gcp-us-east");
@@ -453,6 +464,7 @@ async fn a_peer_down_during_negotiation_is_retried_then_rolled_back() -> TestRes
     let pair = Pair::new();
     let (uuid, key) = pair.request_at_aws(1000).await?;
     pair.gcp
+        .customer()
         .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     pair.to_aws.set_down(true);
@@ -488,6 +500,7 @@ async fn a_refusal_is_never_retried_blindly() -> TestResult {
     let pair = Pair::new();
     let (uuid, key) = pair.request_at_aws(1000).await?;
     pair.gcp
+        .customer()
         .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     pair.to_aws
@@ -516,6 +529,7 @@ async fn retry_after_is_a_lower_bound() -> TestResult {
     let pair = Pair::new();
     let (uuid, key) = pair.request_at_aws(1000).await?;
     pair.gcp
+        .customer()
         .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     pair.to_aws
@@ -625,6 +639,7 @@ async fn a_delete_by_the_receivers_customer_reaches_the_issuer() -> TestResult {
     let uuid = pair.establish(1000).await?;
     let deleted = pair
         .gcp
+        .customer()
         .delete_customer_connection(&Secret::new(GCP_PROJECT), &uuid)?;
     assert_eq!(deleted.phase, Phase::Deleting);
     assert!(
@@ -646,7 +661,7 @@ async fn a_delete_by_the_receivers_customer_reaches_the_issuer() -> TestResult {
 async fn a_delete_by_the_issuers_customer_reaches_the_receiver() -> TestResult {
     let pair = Pair::new();
     let uuid = pair.establish(1000).await?;
-    pair.aws.delete_customer_connection(
+    pair.aws.customer().delete_customer_connection(
         &Secret::new(interconnect_provider::testing::pair::AWS_ACCOUNT),
         &uuid,
     )?;
@@ -665,6 +680,7 @@ async fn a_delete_with_the_peer_down_is_retried_and_a_404_counts_as_done() -> Te
     let uuid = pair.establish(1000).await?;
     pair.to_aws.set_down(true);
     pair.gcp
+        .customer()
         .delete_customer_connection(&Secret::new(GCP_PROJECT), &uuid)?;
     pair.gcp.run_until_idle().await;
     assert_eq!(
@@ -709,6 +725,7 @@ async fn a_deferral_hands_the_negotiation_to_the_issuer() -> TestResult {
     let mut accept = pair.acceptance(&key);
     accept.defer_provisioning = true;
     pair.gcp
+        .customer()
         .accept_activation_key(&pair.gcp_customer(), &accept)
         .await?;
     pair.settle().await;
@@ -762,6 +779,7 @@ async fn a_refused_deferral_is_negotiated_by_the_receiver() -> TestResult {
     let mut accept = pair.acceptance(&key);
     accept.defer_provisioning = true;
     pair.gcp
+        .customer()
         .accept_activation_key(&pair.gcp_customer(), &accept)
         .await?;
     pair.settle().await;
@@ -784,6 +802,7 @@ async fn a_deferral_that_times_out_is_rolled_back_on_both_sides() -> TestResult 
     let mut accept = pair.acceptance(&key);
     accept.defer_provisioning = true;
     pair.gcp
+        .customer()
         .accept_activation_key(&pair.gcp_customer(), &accept)
         .await?;
     // the issuer accepts the role but never reaches the receiver
@@ -874,6 +893,7 @@ async fn the_cleanup_runs_periodically() -> TestResult {
     let pair = Pair::new();
     let (uuid, key) = pair.request_at_aws(1000).await?;
     pair.gcp
+        .customer()
         .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     pair.gcp.run_until_idle().await; // creates the connection at aws, features agreed

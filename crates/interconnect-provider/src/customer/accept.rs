@@ -25,6 +25,7 @@ use interconnect_core::names::{EnvironmentName, ProviderName};
 use interconnect_core::wire::{self, Secret};
 use serde::{Deserialize, Serialize};
 
+use super::Customer;
 use super::{CustomerConnection, refusal};
 use crate::error::{CoordinatorError, CoordinatorResult};
 use crate::reference::ReferenceProvider;
@@ -209,7 +210,9 @@ impl ReferenceProvider {
             },
         ]
     }
+}
 
+impl Customer<'_> {
     /// What a key asks for and the checks acceptance will make (KEY-28).
     /// 400 naming KEY-23 when the key does not decode.
     pub fn describe_activation_key(&self, key: &Secret) -> CoordinatorResult<KeyDescription> {
@@ -226,7 +229,7 @@ impl ReferenceProvider {
     /// Accepts a key for the authenticated customer `account`: every
     /// check, the issuer's confirmation, then the local connection; the
     /// negotiation goes on in the background
-    /// ([`run_until_idle`](Self::run_until_idle)). 403 naming KEY-24 when
+    /// ([`run_until_idle`](ReferenceProvider::run_until_idle)). 403 naming KEY-24 when
     /// `account` is not the accepting account of the request, or that
     /// account is not the key's destination account.
     pub async fn accept_activation_key(

@@ -1,7 +1,7 @@
 //! The customer changes a connection's bandwidth (`docs/Protocols.md`
 //! § Update Connection Workflow, § Migration Workflow).
 //!
-//! [`ReferenceProvider::change_bandwidth`](crate::ReferenceProvider::change_bandwidth) is `async`: the peer must agree
+//! [`Customer::change_bandwidth`](crate::customer::Customer::change_bandwidth) is `async`: the peer must agree
 //! before anything changes (CONN-18), and a refusal from it (409 CONN-17
 //! while its own update is in flight, 409 CONN-16 when its interconnect
 //! has no room) is the customer's answer. The rest runs in the background
@@ -19,15 +19,15 @@
 
 use interconnect_core::wire::{Secret, VerificationState};
 
+use super::Customer;
 use super::CustomerConnection;
 use crate::error::{CoordinatorError, CoordinatorResult};
 use crate::negotiator::UpdateCall;
-use crate::reference::ReferenceProvider;
 use crate::reference::inventory::{capacity_mbps, reserved_mbps};
 use crate::rules;
 use crate::store::{Phase, Role, StoreExt};
 
-impl ReferenceProvider {
+impl Customer<'_> {
     /// Changes the bandwidth of a customer's verified connection.
     ///
     /// In place when its interconnect has room here: the peer is asked

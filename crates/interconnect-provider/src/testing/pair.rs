@@ -361,6 +361,7 @@ impl Pair {
         })?;
         let requested = self
             .aws
+            .customer()
             .request_connection(
                 &Secret::new(AWS_ACCOUNT),
                 &ConnectionRequest {
@@ -399,6 +400,7 @@ impl Pair {
     pub async fn establish(&self, mbps: u32) -> CoordinatorResult<String> {
         let (uuid, key) = self.request_at_aws(mbps).await?;
         self.gcp
+            .customer()
             .accept_activation_key(&self.gcp_customer(), &self.acceptance(&key))
             .await?;
         self.settle().await;
@@ -408,12 +410,14 @@ impl Pair {
     /// The connection as the aws customer sees it.
     pub fn at_aws(&self, uuid: &str) -> CoordinatorResult<CustomerConnection> {
         self.aws
+            .customer()
             .customer_connection(&Secret::new(AWS_ACCOUNT), uuid)
     }
 
     /// The connection as the gcp customer sees it.
     pub fn at_gcp(&self, uuid: &str) -> CoordinatorResult<CustomerConnection> {
         self.gcp
+            .customer()
             .customer_connection(&Secret::new(GCP_PROJECT), uuid)
     }
 
