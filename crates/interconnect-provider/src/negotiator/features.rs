@@ -162,42 +162,12 @@ impl ReferenceProvider {
         else {
             return ChannelPass::Untouched;
         };
-        // a feature this side already has on the channel (an earlier
-        // pass created it locally) counts as agreed only once the peer
-        // shows it too (NEG-7, E-320): a 429 or a lost request leaves a
-        // local-only feature, which is proposed again below
         if attempt == 0
-            && let Ok(local_channel) = self.local_channel(wf.environment.provider(), &peer_channel)
-            && let Some(existing) = self
-                .store()
-                .view(|s| {
-                    s.features_of_connection(local)
-                        .find(|(_, r)| r.feature.channel.as_ref() == Some(&local_channel))
-                        .map(|(n, _)| n.id().to_owned())
-                })
-                .flatten()
+            && let Some(pass) = self
+                .already_agreed(uuid, wf, peer, local, at_peer, &peer_channel, &id)
+                .await
         {
-            match self.peer_has_feature(peer, at_peer, &existing).await {
-                Ok(true) => {
-                    let what = format!(
-                        "{id} already carries {existing}, which the peer holds too (NEG-7)"
-                    );
-                    self.set_channel(
-                        uuid,
-                        &id,
-                        ChannelProgress::Agreed {
-                            feature_id: existing,
-                        },
-                        what,
-                    );
-                    return ChannelPass::Advanced;
-                }
-                Ok(false) => {}
-                Err(e) if e.kind() == ErrorKind::NotFound => {
-                    return ChannelPass::Gone(e.to_string());
-                }
-                Err(e) => return ChannelPass::Retry(e),
-            }
+            return pass;
         }
         if !matches!(channel.admin_state, None | Some(AdminState::Enabled)) {
             self.set_channel(
@@ -247,21 +217,83 @@ impl ReferenceProvider {
                 &avoid_vlans,
             )
             .await;
+        self.record_proposal(uuid, &id, attempt, &avoid_vlans, outcome)
+    }
+
+    /// NEG-7, E-320: on a first attempt, a feature this side already has on
+    /// the channel (an earlier pass created it locally) counts as agreed
+    /// once the peer shows it too; `None` goes on to propose.
+    #[allow(clippy::too_many_arguments)]
+    async fn already_agreed(
+        &self,
+        uuid: &str,
+        wf: &Workflow,
+        peer: &dyn Peer,
+        local: &ConnectionName,
+        at_peer: &ConnectionName,
+        peer_channel: &ChannelName,
+        id: &str,
+    ) -> Option<ChannelPass> {
+        // a 429 or a lost request leaves a local-only feature, which is
+        // proposed again
+        if let Ok(local_channel) = self.local_channel(wf.environment.provider(), peer_channel)
+            && let Some(existing) = self
+                .store()
+                .view(|s| {
+                    s.features_of_connection(local)
+                        .find(|(_, r)| r.feature.channel.as_ref() == Some(&local_channel))
+                        .map(|(n, _)| n.id().to_owned())
+                })
+                .flatten()
+        {
+            match self.peer_has_feature(peer, at_peer, &existing).await {
+                Ok(true) => {
+                    let what = format!(
+                        "{id} already carries {existing}, which the peer holds too (NEG-7)"
+                    );
+                    self.set_channel(
+                        uuid,
+                        id,
+                        ChannelProgress::Agreed {
+                            feature_id: existing,
+                        },
+                        what,
+                    );
+                    Some(ChannelPass::Advanced)
+                }
+                Ok(false) => None,
+                Err(e) if e.kind() == ErrorKind::NotFound => Some(ChannelPass::Gone(e.to_string())),
+                Err(e) => Some(ChannelPass::Retry(e)),
+            }
+        } else {
+            None
+        }
+    }
+
+    /// Records what a proposal on channel `id` came to (NEG-8).
+    fn record_proposal(
+        &self,
+        uuid: &str,
+        id: &str,
+        attempt: u32,
+        avoid_vlans: &[i32],
+        outcome: Proposal,
+    ) -> ChannelPass {
         match outcome {
             Proposal::Agreed(feature_id) => self.set_channel(
                 uuid,
-                &id,
+                id,
                 ChannelProgress::Agreed {
                     feature_id: feature_id.clone(),
                 },
                 format!("CreateFeature {feature_id} on {id}: accepted by the peer"),
             ),
             Proposal::Restart(vlan) => {
-                let mut avoid = avoid_vlans.clone();
+                let mut avoid = avoid_vlans.to_vec();
                 avoid.extend(vlan);
                 self.set_channel(
                     uuid,
-                    &id,
+                    id,
                     ChannelProgress::Open {
                         attempt: attempt + 1,
                         avoid_vlans: avoid,
@@ -271,7 +303,7 @@ impl ReferenceProvider {
             }
             Proposal::Closed(why) => self.set_channel(
                 uuid,
-                &id,
+                id,
                 ChannelProgress::Closed { rule: why.clone() },
                 format!("{id}: proposal refused ({why}); not resent (NEG-8)"),
             ),
