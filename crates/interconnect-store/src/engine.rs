@@ -6,6 +6,7 @@
 //! holds it behind a mutex, so one process runs one database transaction at
 //! a time, and the database's write lock serializes the processes.
 
+use std::cell::RefCell;
 use std::sync::{Mutex, MutexGuard};
 
 use interconnect_provider::CoordinatorError;
@@ -18,6 +19,57 @@ use crate::secrets::Cipher;
 /// How many versions a removal's tombstone is kept: a process whose cache
 /// is older than the oldest tombstone reloads every record instead.
 pub(crate) const TOMBSTONE_VERSIONS: i64 = 256;
+
+thread_local! {
+    /// The engines (by address) whose transaction this thread is running,
+    /// each with whether [`Engine::make_durable`] was called from inside it
+    /// (a device change made inside the transaction): that call cannot take
+    /// the engine's lock the transaction holds, so the transaction makes
+    /// its own commit durable instead.
+    static IN_TRANSACTION: RefCell<Vec<(usize, bool)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Marks this thread as inside `engine`'s transaction until dropped (a
+/// panic in the closure unwinds through it too).
+struct InTransaction(usize);
+
+impl InTransaction {
+    fn enter(engine: usize) -> Self {
+        IN_TRANSACTION.with(|t| t.borrow_mut().push((engine, false)));
+        InTransaction(engine)
+    }
+
+    /// Whether a barrier was asked for from inside this transaction.
+    fn barrier_asked(&self) -> bool {
+        IN_TRANSACTION.with(|t| t.borrow().iter().any(|&(e, asked)| e == self.0 && asked))
+    }
+
+    /// Records a barrier asked for inside `engine`'s transaction; false
+    /// when this thread is not inside one.
+    fn ask_barrier(engine: usize) -> bool {
+        IN_TRANSACTION.with(|t| {
+            let mut t = t.borrow_mut();
+            match t.iter_mut().rev().find(|(e, _)| *e == engine) {
+                Some(entry) => {
+                    entry.1 = true;
+                    true
+                }
+                None => false,
+            }
+        })
+    }
+}
+
+impl Drop for InTransaction {
+    fn drop(&mut self) {
+        IN_TRANSACTION.with(|t| {
+            let mut t = t.borrow_mut();
+            if let Some(i) = t.iter().rposition(|&(e, _)| e == self.0) {
+                t.remove(i);
+            }
+        });
+    }
+}
 
 /// A stored row as read: its kind, key and sealed body.
 #[derive(Debug, Clone)]
@@ -203,6 +255,30 @@ impl<D: Database> Engine<D> {
         change: &mut dyn FnMut(&mut State) -> Result<(), CoordinatorError>,
     ) -> Result<(), CoordinatorError> {
         let mut inner = self.lock();
+        let marker = InTransaction::enter(self.address());
+        let result = self.transact_locked(&mut inner, change);
+        if marker.barrier_asked() && inner.unsynced {
+            // A device change inside the transaction asked for the barrier:
+            // it covers this commit and every one before. When it fails the
+            // commit stays unsynced and the next barrier, before the
+            // answer leaves, tries again and refuses the answer.
+            let version = inner.version;
+            if inner.db.make_durable(version).is_ok() {
+                inner.unsynced = false;
+            }
+        }
+        result
+    }
+
+    fn address(&self) -> usize {
+        std::ptr::from_ref(self) as *const () as usize
+    }
+
+    fn transact_locked(
+        &self,
+        inner: &mut Inner<D>,
+        change: &mut dyn FnMut(&mut State) -> Result<(), CoordinatorError>,
+    ) -> Result<(), CoordinatorError> {
         let cached = inner.version;
         let fetched = match inner.db.begin(cached) {
             Ok(fetched) => fetched,
@@ -211,7 +287,7 @@ impl<D: Database> Engine<D> {
                 return Err(e.into_coordinator());
             }
         };
-        if let Err(e) = self.refresh(&mut inner, fetched) {
+        if let Err(e) = self.refresh(inner, fetched) {
             inner.db.rollback();
             return Err(e.into_coordinator());
         }
@@ -220,7 +296,7 @@ impl<D: Database> Engine<D> {
             inner.db.rollback();
             return Err(e);
         }
-        match self.write(&mut inner, &draft) {
+        match self.write(inner, &draft) {
             Ok(Some(version)) => {
                 inner.state = draft;
                 inner.version = version;
@@ -274,7 +350,12 @@ impl<D: Database> Engine<D> {
 
     /// Makes this process's commits durable (one wait for the disk for
     /// every commit since the last call; nothing when there was none).
+    /// From inside one of this engine's transactions, the transaction makes
+    /// its own commit durable instead (its lock is held).
     pub(crate) fn make_durable(&self) -> Result<(), CoordinatorError> {
+        if InTransaction::ask_barrier(self.address()) {
+            return Ok(());
+        }
         let mut inner = self.lock();
         if !inner.unsynced {
             return Ok(());

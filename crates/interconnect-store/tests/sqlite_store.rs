@@ -364,3 +364,75 @@ fn make_durable_covers_every_commit() {
         .expect("a version");
     assert!(after > covered);
 }
+
+/// OPS-33 inside a transaction: the reference provider provisions a feature
+/// on the devices inside the transaction that reserves it (FEAT-1), and the
+/// device change asks for the barrier. The call must not wait for the lock
+/// the transaction holds (it did, and two `serve` processes stalled); the
+/// transaction's own commit is then made durable, with every commit before.
+#[test]
+fn a_barrier_asked_inside_a_transaction_covers_its_commit() {
+    let db = TempDb::new();
+    let store = db.open();
+    store
+        .update(|state| {
+            state.issued_keys.insert("a".into(), issued_key("a", "a"));
+            Ok(())
+        })
+        .expect("kept");
+    // On a thread of its own, so a deadlock fails the test instead of
+    // hanging it.
+    let store = std::sync::Arc::new(store);
+    let (done, finished) = std::sync::mpsc::channel();
+    let inside = std::sync::Arc::clone(&store);
+    std::thread::spawn(move || {
+        let result = inside.update(|state| {
+            state.issued_keys.insert("b".into(), issued_key("b", "b"));
+            // What a device change inside the transaction does.
+            Store::make_durable(&*inside)
+        });
+        let _ = done.send(result);
+    });
+    finished
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the barrier inside a transaction does not wait for the transaction's lock")
+        .expect("the transaction commits");
+    let conn = rusqlite::Connection::open(db.path()).expect("the file");
+    let through: i64 = conn
+        .query_row(
+            "SELECT value FROM store_meta WHERE name = 'durable_through'",
+            [],
+            |row| row.get::<_, Vec<u8>>(0),
+        )
+        .map(|v| String::from_utf8(v).expect("text"))
+        .expect("the barrier ran at the transaction's commit")
+        .parse()
+        .expect("a version");
+    let version: i64 = conn
+        .query_row(
+            "SELECT version FROM store_version WHERE id = 1",
+            [],
+            |row| row.get(0),
+        )
+        .expect("the store's version");
+    assert_eq!(
+        through, version,
+        "the barrier covers the transaction's own commit"
+    );
+    // Nothing is left for the next barrier.
+    conn.execute(
+        "UPDATE store_meta SET value = CAST('sentinel' AS BLOB) WHERE name = 'durable_through'",
+        [],
+    )
+    .expect("marked");
+    Store::make_durable(&*store).expect("an empty barrier");
+    let after: String = conn
+        .query_row(
+            "SELECT value FROM store_meta WHERE name = 'durable_through'",
+            [],
+            |row| row.get::<_, Vec<u8>>(0),
+        )
+        .map(|v| String::from_utf8(v).expect("text"))
+        .expect("still there");
+    assert_eq!(after, "sentinel");
+}

@@ -68,6 +68,13 @@ pub trait Store: Send + Sync {
     /// that defers the wait for the disk to this call turns a few dozen
     /// waits per establishment into one per message sent (group commit).
     ///
+    /// Called from inside one of this store's own transactions (the
+    /// reference provider provisions a feature on the devices inside the
+    /// transaction that reserves it, so a refusal discards both: FEAT-1),
+    /// it must not wait for that transaction: the store then makes the
+    /// transaction's commit, and every commit before it, durable before
+    /// `transact` returns.
+    ///
     /// Errors: 503 `UNAVAILABLE` when the store cannot be made durable; the
     /// caller then sends nothing.
     fn make_durable(&self) -> Result<(), CoordinatorError> {
