@@ -256,6 +256,7 @@ async fn run() -> Result<()> {
 
     println!("[1/4] the customer asks aws for 1 Gbps and accepts the key at gcp");
     let requested = aws
+        .customer()
         .request_connection(
             &Secret::new(AWS_ACCOUNT),
             &ConnectionRequest {
@@ -273,31 +274,39 @@ async fn run() -> Result<()> {
         )
         .await?;
     let uuid = requested.connection.connection_id.clone();
-    gcp.accept_activation_key(&AcceptActivationKey {
-        acceptance: TransportAcceptance {
-            activation_key: requested.activation_key.clone(),
-            accepting_account_id: Secret::new(GCP_PROJECT),
-            attachment: attachment(
-                &gcp_id,
-                AttachPoint::GoogleCloudVpcNetwork {
-                    id: "prod".to_owned(),
+    gcp.customer()
+        .accept_activation_key(
+            &Secret::new(GCP_PROJECT),
+            &AcceptActivationKey {
+                acceptance: TransportAcceptance {
+                    activation_key: requested.activation_key.clone(),
+                    accepting_account_id: Secret::new(GCP_PROJECT),
+                    attachment: attachment(
+                        &gcp_id,
+                        AttachPoint::GoogleCloudVpcNetwork {
+                            id: "prod".to_owned(),
+                        },
+                        "10.1.0.0/16",
+                    )?,
+                    advertised_routes: Vec::new(),
                 },
-                "10.1.0.0/16",
-            )?,
-            advertised_routes: Vec::new(),
-        },
-        remote_attachment: None,
-        defer_provisioning: false,
-    })
-    .await?;
+                remote_attachment: None,
+                defer_provisioning: false,
+            },
+        )
+        .await?;
 
     println!("[2/4] gcp negotiates; its backend turns each accepted feature into a router job");
     let tasks = settle([&aws, &gcp], &clock, &routers).await;
     println!("    {tasks} tasks ran");
 
     println!("[3/4] both sides report VERIFIED once the jobs are applied");
-    let gcp_view = gcp.customer_connection(&Secret::new(GCP_PROJECT), &uuid)?;
-    let aws_view = aws.customer_connection(&Secret::new(AWS_ACCOUNT), &uuid)?;
+    let gcp_view = gcp
+        .customer()
+        .customer_connection(&Secret::new(GCP_PROJECT), &uuid)?;
+    let aws_view = aws
+        .customer()
+        .customer_connection(&Secret::new(AWS_ACCOUNT), &uuid)?;
     for (side, view) in [("aws", &aws_view), ("gcp", &gcp_view)] {
         println!(
             "    {side}: {:?} {:?}, {} features",
@@ -321,11 +330,16 @@ async fn run() -> Result<()> {
     }
 
     println!("[4/4] the customer deletes the connection at gcp; its routers unconfigure it");
-    gcp.delete_customer_connection(&Secret::new(GCP_PROJECT), &uuid)?;
+    gcp.customer()
+        .delete_customer_connection(&Secret::new(GCP_PROJECT), &uuid)?;
     settle([&aws, &gcp], &clock, &routers).await;
     let removed = routers.count() - provisioned;
-    let aws_after = aws.customer_connection(&Secret::new(AWS_ACCOUNT), &uuid)?;
-    let gcp_after = gcp.customer_connection(&Secret::new(GCP_PROJECT), &uuid)?;
+    let aws_after = aws
+        .customer()
+        .customer_connection(&Secret::new(AWS_ACCOUNT), &uuid)?;
+    let gcp_after = gcp
+        .customer()
+        .customer_connection(&Secret::new(GCP_PROJECT), &uuid)?;
     println!(
         "    aws: {:?}; gcp: {:?}; {removed} removal jobs",
         aws_after.phase, gcp_after.phase

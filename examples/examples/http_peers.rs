@@ -146,6 +146,7 @@ async fn main() -> Result<()> {
         "10.0.0.0/16",
     )?;
     let requested = aws
+        .customer()
         .request_connection(
             &Secret::new(AWS_ACCOUNT),
             &ConnectionRequest {
@@ -163,20 +164,24 @@ async fn main() -> Result<()> {
     );
 
     let accepted = gcp
-        .accept_activation_key(&AcceptActivationKey {
-            acceptance: TransportAcceptance {
-                activation_key: requested.activation_key.clone(),
-                accepting_account_id: Secret::new(GCP_PROJECT),
-                attachment: attachment(
-                    &gcp_id,
-                    AttachPoint::GoogleCloudVpcNetwork { id: "prod".into() },
-                    "10.1.0.0/16",
-                )?,
-                advertised_routes: Vec::new(),
+        .customer()
+        .accept_activation_key(
+            &Secret::new(GCP_PROJECT),
+            &AcceptActivationKey {
+                acceptance: TransportAcceptance {
+                    activation_key: requested.activation_key.clone(),
+                    accepting_account_id: Secret::new(GCP_PROJECT),
+                    attachment: attachment(
+                        &gcp_id,
+                        AttachPoint::GoogleCloudVpcNetwork { id: "prod".into() },
+                        "10.1.0.0/16",
+                    )?,
+                    advertised_routes: Vec::new(),
+                },
+                remote_attachment: Some(aws_end),
+                defer_provisioning: false,
             },
-            remote_attachment: Some(aws_end),
-            defer_provisioning: false,
-        })
+        )
         .await?;
     step(
         3,
@@ -189,8 +194,12 @@ async fn main() -> Result<()> {
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut shown = (None, None);
     loop {
-        let at_aws = aws.customer_connection(&Secret::new(AWS_ACCOUNT), &id)?;
-        let at_gcp = gcp.customer_connection(&Secret::new(GCP_PROJECT), &id)?;
+        let at_aws = aws
+            .customer()
+            .customer_connection(&Secret::new(AWS_ACCOUNT), &id)?;
+        let at_gcp = gcp
+            .customer()
+            .customer_connection(&Secret::new(GCP_PROJECT), &id)?;
         if shown != (Some(at_aws.phase), Some(at_gcp.phase)) {
             step(4, format!("aws {:?}, gcp {:?}", at_aws.phase, at_gcp.phase));
             shown = (Some(at_aws.phase), Some(at_gcp.phase));

@@ -57,7 +57,7 @@ async fn run() -> Result<()> {
     println!("    aws: {:?}", pair.at_aws(&uuid)?.phase);
 
     step(2, "gcp describes the key before the customer accepts it");
-    let description = pair.gcp.describe_activation_key(&key)?;
+    let description = pair.gcp.customer().describe_activation_key(&key)?;
     println!(
         "    issued by {}, for {}, {} Mbps",
         description.issuer, description.environment, description.bandwidth_mbps
@@ -74,7 +74,8 @@ async fn run() -> Result<()> {
     step(3, "the customer accepts the key at gcp");
     let accepted = pair
         .gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     println!("    gcp: {:?}, role {:?}", accepted.phase, accepted.role);
 
@@ -120,6 +121,7 @@ async fn run() -> Result<()> {
 
     step(7, "the customer deletes the connection at gcp");
     pair.gcp
+        .customer()
         .delete_customer_connection(&Secret::new(GCP_PROJECT), &uuid)?;
     pair.settle().await;
     let (aws, gcp) = (pair.at_aws(&uuid)?, pair.at_gcp(&uuid)?);

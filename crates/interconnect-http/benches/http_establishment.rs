@@ -279,6 +279,7 @@ async fn establish(p: &Peers) {
     );
     let requested = p
         .aws
+        .customer()
         .request_connection(
             &Secret::new("111122223333"),
             &ConnectionRequest {
@@ -292,20 +293,24 @@ async fn establish(p: &Peers) {
         .expect("requested");
     let id = requested.connection.connection_id.clone();
     p.gcp
-        .accept_activation_key(&AcceptActivationKey {
-            acceptance: TransportAcceptance {
-                activation_key: requested.activation_key,
-                accepting_account_id: Secret::new("proj"),
-                attachment: attachment(
-                    "gcp",
-                    AttachPoint::GoogleCloudVpcNetwork { id: "prod".into() },
-                    "10.1.0.0/16",
-                ),
-                advertised_routes: Vec::new(),
+        .customer()
+        .accept_activation_key(
+            &Secret::new("proj"),
+            &AcceptActivationKey {
+                acceptance: TransportAcceptance {
+                    activation_key: requested.activation_key,
+                    accepting_account_id: Secret::new("proj"),
+                    attachment: attachment(
+                        "gcp",
+                        AttachPoint::GoogleCloudVpcNetwork { id: "prod".into() },
+                        "10.1.0.0/16",
+                    ),
+                    advertised_routes: Vec::new(),
+                },
+                remote_attachment: Some(aws_end),
+                defer_provisioning: false,
             },
-            remote_attachment: Some(aws_end),
-            defer_provisioning: false,
-        })
+        )
         .await
         .expect("accepted");
     // settle: run both schedulers, move the clock to the next due task
@@ -319,6 +324,7 @@ async fn establish(p: &Peers) {
             // free the interconnect for the next iteration
             let _ = p
                 .aws
+                .customer()
                 .delete_customer_connection(&Secret::new("111122223333"), &id);
             while p.aws.run_until_idle().await + p.gcp.run_until_idle().await > 0 {}
             return;

@@ -34,9 +34,9 @@ use axum::middleware;
 use axum::routing::{get, post};
 use interconnect_core::customer::ConnectionRequest;
 use interconnect_core::wire::Secret;
+use interconnect_provider::ReferenceProvider;
 use interconnect_provider::customer::ConnectionRequested;
 use interconnect_provider::customer::{AcceptActivationKey, CustomerConnection, KeyDescription};
-use interconnect_provider::{CoordinatorError, ReferenceProvider};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{AuthError, bearer_token, constant_time_eq};
@@ -201,7 +201,10 @@ async fn request_connection(
 ) -> Result<Json<ConnectionRequested>, ApiError> {
     let request: ConnectionRequest = decode_required(&body.0, "RequestConnection")?;
     Ok(Json(
-        s.provider.request_connection(&account, &request).await?,
+        s.provider
+            .customer()
+            .request_connection(&account, &request)
+            .await?,
     ))
 }
 
@@ -210,7 +213,7 @@ async fn list_connections(
     Extension(CustomerAccount(account)): Extension<CustomerAccount>,
 ) -> Result<Json<CustomerConnections>, ApiError> {
     Ok(Json(CustomerConnections {
-        connections: s.provider.customer_connections(&account),
+        connections: s.provider.customer().customer_connections(&account),
     }))
 }
 
@@ -219,7 +222,9 @@ async fn get_connection(
     Extension(CustomerAccount(account)): Extension<CustomerAccount>,
     Path(id): Path<String>,
 ) -> Result<Json<CustomerConnection>, ApiError> {
-    Ok(Json(s.provider.customer_connection(&account, &id)?))
+    Ok(Json(
+        s.provider.customer().customer_connection(&account, &id)?,
+    ))
 }
 
 async fn change_bandwidth(
@@ -231,6 +236,7 @@ async fn change_bandwidth(
     let change: ChangeBandwidth = decode_required(&body.0, "ChangeBandwidth")?;
     Ok(Json(
         s.provider
+            .customer()
             .change_bandwidth(&account, &id, change.bandwidth_mbps)
             .await?,
     ))
@@ -241,7 +247,11 @@ async fn delete_connection(
     Extension(CustomerAccount(account)): Extension<CustomerAccount>,
     Path(id): Path<String>,
 ) -> Result<Json<CustomerConnection>, ApiError> {
-    Ok(Json(s.provider.delete_customer_connection(&account, &id)?))
+    Ok(Json(
+        s.provider
+            .customer()
+            .delete_customer_connection(&account, &id)?,
+    ))
 }
 
 async fn describe_activation_key(
@@ -251,6 +261,7 @@ async fn describe_activation_key(
     let describe: DescribeActivationKey = decode_required(&body.0, "DescribeActivationKey")?;
     Ok(Json(
         s.provider
+            .customer()
             .describe_activation_key(&describe.activation_key)?,
     ))
 }
@@ -261,12 +272,11 @@ async fn accept_activation_key(
     body: RawBody,
 ) -> Result<Json<CustomerConnection>, ApiError> {
     let accept: AcceptActivationKey = decode_required(&body.0, "AcceptActivationKey")?;
-    if accept.acceptance.accepting_account_id.expose() != account.expose() {
-        // KEY-24: the authenticated customer must be the accepting account
-        return Err(ApiError::new(CoordinatorError::permission_denied(
-            interconnect_provider::rules::KEY_RECEIVER_ACCOUNT,
-            "acceptingAccountId: the authenticated customer is not this account",
-        )));
-    }
-    Ok(Json(s.provider.accept_activation_key(&accept).await?))
+    // KEY-24 (the account is the authenticated customer) is the provider's
+    Ok(Json(
+        s.provider
+            .customer()
+            .accept_activation_key(&account, &accept)
+            .await?,
+    ))
 }

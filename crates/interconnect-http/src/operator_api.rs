@@ -307,15 +307,16 @@ async fn create_monitoring_connection(
 ) -> Result<Json<interconnect_provider::operator::MonitoringConnection>, ApiError> {
     let request: CreateMonitoringConnection =
         decode_required(&body.0, "CreateMonitoringConnection")?;
-    Ok(Json(s.provider.operator_create_monitoring_connection(
-        &request.interconnect,
-        request.bandwidth_mbps,
-    )?))
+    Ok(Json(
+        s.provider
+            .operator()
+            .operator_create_monitoring_connection(&request.interconnect, request.bandwidth_mbps)?,
+    ))
 }
 
 async fn monitoring_connections(State(s): Shared) -> Json<MonitoringConnections> {
     Json(MonitoringConnections {
-        connections: s.provider.monitoring_connections(),
+        connections: s.provider.operator().monitoring_connections(),
     })
 }
 
@@ -422,7 +423,10 @@ async fn rotate_mac_sec_keys(
             )));
         }
     };
-    let channels = s.provider.operator_rotate_mac_sec_keys(&interconnect)?;
+    let channels = s
+        .provider
+        .operator()
+        .operator_rotate_mac_sec_keys(&interconnect)?;
     Ok(Json(RotationQueued {
         interconnect,
         channels,
@@ -439,12 +443,16 @@ async fn mac_sec_rotation(
             format!("interconnect: {e}"),
         ))
     })?;
-    s.provider.mac_sec_rotation(&name).map(Json).ok_or_else(|| {
-        ApiError::new(CoordinatorError::not_found(
-            crate::rules::ERR_UNKNOWN_ROUTE,
-            format!("no MACsec rotation was started on {name}"),
-        ))
-    })
+    s.provider
+        .operator()
+        .mac_sec_rotation(&name)
+        .map(Json)
+        .ok_or_else(|| {
+            ApiError::new(CoordinatorError::not_found(
+                crate::rules::ERR_UNKNOWN_ROUTE,
+                format!("no MACsec rotation was started on {name}"),
+            ))
+        })
 }
 
 /// OPS-55: the OpenAPI document of the customer and operator APIs.
@@ -461,7 +469,7 @@ struct DegradedConnections {
 
 async fn degraded_connections(State(s): Shared) -> Json<DegradedConnections> {
     Json(DegradedConnections {
-        connections: s.provider.degraded_connections(),
+        connections: s.provider.operator().degraded_connections(),
     })
 }
 
@@ -471,6 +479,7 @@ async fn request_peer_rotation(
 ) -> Result<Json<wire::Empty>, ApiError> {
     let request: RequestPeerRotation = decode_required(&body.0, "RequestPeerRotation")?;
     s.provider
+        .operator()
         .operator_request_peer_rotation(&request.channel, request.reason)
         .await?;
     Ok(Json(wire::Empty::default()))
@@ -483,9 +492,11 @@ async fn schedule_maintenance(
     let request: ScheduleMaintenance = decode_required(&body.0, "ScheduleMaintenance")?;
     let event = if request.emergency {
         s.provider
+            .operator()
             .operator_publish_emergency_maintenance(&request.channel, request.event)?
     } else {
         s.provider
+            .operator()
             .operator_schedule_maintenance(&request.channel, request.event)?
     };
     Ok(Json(event))
@@ -496,7 +507,7 @@ async fn cancel_maintenance(
     body: RawBody,
 ) -> Result<Json<MaintenanceEvent>, ApiError> {
     let request: CancelMaintenance = decode_required(&body.0, "CancelMaintenance")?;
-    Ok(Json(s.provider.operator_cancel_maintenance(
+    Ok(Json(s.provider.operator().operator_cancel_maintenance(
         &request.channel,
         &request.maintenance_id,
     )?))
@@ -507,6 +518,7 @@ async fn open_issue(State(s): Shared, body: RawBody) -> Result<Json<wire::Issue>
     let partner = partner(&request.partner)?;
     Ok(Json(
         s.provider
+            .operator()
             .operator_open_issue(&partner, request.issue_id.as_deref(), request.issue)
             .await?,
     ))
@@ -520,6 +532,7 @@ async fn comment_issue(
     let partner = partner(&request.partner)?;
     Ok(Json(
         s.provider
+            .operator()
             .operator_add_comment(&partner, &request.issue, &request.body)
             .await?,
     ))
@@ -530,6 +543,7 @@ async fn close_issue(State(s): Shared, body: RawBody) -> Result<Json<wire::Issue
     let partner = partner(&request.partner)?;
     Ok(Json(
         s.provider
+            .operator()
             .operator_close_issue(&partner, &request.issue)
             .await?,
     ))

@@ -150,7 +150,12 @@ async fn a_hundred_flows_under_a_tight_rate_limit_end_verified_or_failed() -> Te
         let (uuid, key) = pair.request_at_aws(1000).await?;
         let mut accepted = false;
         for _ in 0..100 {
-            match pair.gcp.accept_activation_key(&pair.acceptance(&key)).await {
+            match pair
+                .gcp
+                .customer()
+                .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
+                .await
+            {
                 Ok(_) => {
                     accepted = true;
                     break;

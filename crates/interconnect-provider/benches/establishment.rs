@@ -119,6 +119,7 @@ fn establish(rt: &Runtime, pair: &Pair) -> BenchResult<String> {
 /// Deletes a connection and lets both sides finish (not measured).
 fn delete(rt: &Runtime, pair: &Pair, uuid: &str) -> BenchResult<()> {
     pair.aws
+        .customer()
         .delete_customer_connection(&Secret::new(AWS_ACCOUNT), uuid)?;
     rt.block_on(pair.settle());
     Ok(())

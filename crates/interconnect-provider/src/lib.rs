@@ -17,7 +17,8 @@
 //! | [`retry`] | backoff with full jitter within 60 s; which errors are retried | `CreateConnection` description; NEG-4, NEG-8 |
 //! | [`rules`] | the requirement ids this crate reports | `spec/REQUIREMENTS.md` |
 //! | [`reference`](mod@reference) | `ReferenceProvider`: every server-side rule | `docs/Protocols.md`, `docs/DeferringProvider.md`, `paths/*.yaml` |
-//! | [`operator`] | the operator side: maintenance push and pull, the MACsec rotation driver, issues at the peer | `docs/Protocols.md` § Maintenance Coordination, § MACsec Key Rotation |
+//! | [`customer`] | the customer side, [`ReferenceProvider::customer`]: request, describe and accept activation keys, read, change and delete connections | `docs/ConnectionCoordinatorAPI.md` § Create Connection at CSP A, § Accept Connection at CSP B |
+//! | [`operator`] | the operator side, [`ReferenceProvider::operator`]: maintenance push and pull, the MACsec rotation driver, issues at the peer | `docs/Protocols.md` § Maintenance Coordination, § MACsec Key Rotation |
 //! | [`config`] | identity, inventory, guidance policy, lifetimes; the built-in default pair | `docs/Protocols.md` "Static Resources" |
 //! | [`store`], [`clock`], [`backend`] | the plug points: transactional store, injectable time, local devices | `ARCHITECTURE.md` |
 //! | [`observe`] | `Observer`, the plug point a provider reports peer errors, retries and negotiation times to; the log's correlation ids | none upstream: OPS-51, OPS-53 |

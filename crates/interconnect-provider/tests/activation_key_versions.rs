@@ -101,7 +101,8 @@ async fn a_version_2_key_reaches_verified() -> TestResult {
     assert!(!text.contains("my-gcp-project"), "nor the account");
 
     pair.gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     pair.settle().await;
     assert!(verified(&pair.at_aws(&uuid)?), "{:?}", pair.at_aws(&uuid)?);
@@ -128,7 +129,8 @@ async fn the_parameters_are_cached_until_the_next_rotation() -> TestResult {
     let (_, key) = pair.request_at_aws(1000).await?;
     assert_eq!(asked(&pair), 2, "asked again after nextRotationAt");
     pair.gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     Ok(())
 }
@@ -159,7 +161,8 @@ async fn a_destination_accepting_version_1_only_gets_a_version_1_key() -> TestRe
         "KEY-44: falls back to version 1"
     );
     pair.gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     pair.settle().await;
     assert!(verified(&pair.at_aws(&uuid)?));
@@ -171,7 +174,8 @@ async fn a_destination_accepting_version_1_only_gets_a_version_1_key() -> TestRe
     assert_eq!(version_of(v2.expose())?, 2);
     let err = pair
         .gcp
-        .accept_activation_key(&pair.acceptance(&v2))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&v2))
         .await
         .expect_err("KEY-46");
     assert_eq!(
@@ -235,7 +239,11 @@ async fn every_decryption_failure_at_the_receiver_is_the_same_error() -> TestRes
     ] {
         let err = pair
             .gcp
-            .accept_activation_key(&pair.acceptance(&interconnect_core::wire::Secret::new(key)))
+            .customer()
+            .accept_activation_key(
+                &pair.gcp_customer(),
+                &pair.acceptance(&interconnect_core::wire::Secret::new(key)),
+            )
             .await
             .expect_err(what);
         assert_eq!(
@@ -248,7 +256,8 @@ async fn every_decryption_failure_at_the_receiver_is_the_same_error() -> TestRes
     assert_eq!(messages.len(), 1, "one message: {messages:?}");
     // The good key still works (nothing was consumed by the failures).
     pair.gcp
-        .accept_activation_key(&pair.acceptance(&good))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&good))
         .await?;
     Ok(())
 }

@@ -22,6 +22,7 @@ async fn ended_workflows_are_forgotten_after_the_cleanup_age_and_live_ones_are_k
     let kept = pair.establish(1000).await?;
     let gone = pair.establish(1000).await?;
     pair.aws
+        .customer()
         .delete_customer_connection(&Secret::new(AWS_ACCOUNT), &gone)?;
     pair.settle().await;
     assert_eq!(pair.at_aws(&gone)?.phase, Phase::Deleted);

@@ -203,7 +203,8 @@ async fn the_cleanup_deletes_the_peers_copy_of_what_it_removed() -> TestResult {
     let pair = Pair::new();
     let (uuid, key) = pair.request_at_aws(1000).await?;
     pair.gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     pair.gcp.run_until_idle().await; // the connection exists on both sides
     assert_eq!(copies(&pair.aws, &uuid).len(), 1);

@@ -33,10 +33,13 @@ async fn the_operator_creates_a_monitoring_connection_that_verifies_and_takes_no
         .provider
         .environment("aws-gcp-us-east")?
         .interconnect("ix1")?;
-    let created = pair.aws.operator_create_monitoring_connection(&ix, 100)?;
+    let created = pair
+        .aws
+        .operator()
+        .operator_create_monitoring_connection(&ix, 100)?;
     assert_eq!(created.phase, Phase::CreatingRemote);
     pair.settle_for(Duration::minutes(10)).await;
-    let listed = pair.aws.monitoring_connections();
+    let listed = pair.aws.operator().monitoring_connections();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].connection_id, created.connection_id);
     assert_eq!(listed[0].phase, Phase::Verified, "{:?}", listed[0].failure);
@@ -61,6 +64,7 @@ async fn the_operator_creates_a_monitoring_connection_that_verifies_and_takes_no
     // have its own there
     let again = pair
         .aws
+        .operator()
         .operator_create_monitoring_connection(&ix, 100)
         .expect_err("a second one of aws on ix1");
     assert_eq!(
@@ -69,9 +73,10 @@ async fn the_operator_creates_a_monitoring_connection_that_verifies_and_takes_no
     );
     let theirs = pair
         .gcp
+        .operator()
         .operator_create_monitoring_connection(&gcp_ix, 100)?;
     pair.settle_for(Duration::minutes(10)).await;
-    let gcp_own = pair.gcp.monitoring_connections();
+    let gcp_own = pair.gcp.operator().monitoring_connections();
     assert_eq!(gcp_own.len(), 1, "aws's is not gcp's own");
     assert_eq!(gcp_own[0].connection_id, theirs.connection_id);
     assert_eq!(
@@ -82,6 +87,7 @@ async fn the_operator_creates_a_monitoring_connection_that_verifies_and_takes_no
     );
     // another interconnect takes one of its own
     pair.aws
+        .operator()
         .operator_create_monitoring_connection(&at_aws(&pair, "ix2")?, 100)?;
     Ok(())
 }
@@ -94,15 +100,17 @@ async fn a_monitoring_connection_needs_a_shared_interconnect_and_a_positive_size
         .interconnect("ix9")?;
     let e = pair
         .aws
+        .operator()
         .operator_create_monitoring_connection(&unknown, 100)
         .expect_err("not shared");
     assert_eq!(e.kind(), ErrorKind::NotFound);
     let e = pair
         .aws
+        .operator()
         .operator_create_monitoring_connection(&at_aws(&pair, "ix1")?, 0)
         .expect_err("no size");
     assert_eq!((e.kind(), e.rule()), (ErrorKind::InvalidArgument, "CONN-1"));
-    assert!(pair.aws.monitoring_connections().is_empty());
+    assert!(pair.aws.operator().monitoring_connections().is_empty());
     Ok(())
 }
 
@@ -113,7 +121,10 @@ async fn a_refusal_by_the_peer_ends_the_monitoring_connection_without_moving_it(
     // CONN-45) and fails, never moved to ix2
     let pair = Pair::new();
     let ix = at_aws(&pair, "ix1")?;
-    let first = pair.aws.operator_create_monitoring_connection(&ix, 100)?;
+    let first = pair
+        .aws
+        .operator()
+        .operator_create_monitoring_connection(&ix, 100)?;
     pair.settle().await;
     pair.aws.store().update(|s| {
         if let Some(wf) = s.workflows.get_mut(&first.connection_id) {
@@ -121,7 +132,10 @@ async fn a_refusal_by_the_peer_ends_the_monitoring_connection_without_moving_it(
         }
         Ok(())
     })?;
-    let second = pair.aws.operator_create_monitoring_connection(&ix, 100)?;
+    let second = pair
+        .aws
+        .operator()
+        .operator_create_monitoring_connection(&ix, 100)?;
     pair.settle().await;
     let wf = pair
         .aws

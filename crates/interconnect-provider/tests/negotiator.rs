@@ -200,9 +200,14 @@ async fn a_reused_key_is_refused_with_nothing_left_behind() -> TestResult {
     // the same key again at gcp: already accepted here
     let (_, key) = pair.request_at_aws(1000).await?;
     pair.gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
-    let again = pair.gcp.accept_activation_key(&pair.acceptance(&key)).await;
+    let again = pair
+        .gcp
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
+        .await;
     assert_eq!(
         again.as_ref().map_err(|e| e.rule()).err(),
         Some("KEY-25"),
@@ -247,7 +252,8 @@ async fn a_reused_key_is_refused_with_nothing_left_behind() -> TestResult {
         .view(|s| (s.connections.len(), s.workflows.len()));
     let refused = pair
         .gcp
-        .accept_activation_key(&pair.acceptance(&used))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&used))
         .await;
     let error = refused.err().ok_or("a used key was accepted")?;
     assert_eq!(
@@ -272,7 +278,8 @@ async fn an_expired_key_is_refused_by_the_issuer_with_nothing_left_behind() -> T
     pair.clock.advance(Duration::days(7) + Duration::seconds(1));
     let error = pair
         .gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await
         .err()
         .ok_or("an expired key was accepted")?;
@@ -286,14 +293,51 @@ async fn an_expired_key_is_refused_by_the_issuer_with_nothing_left_behind() -> T
 }
 
 #[tokio::test]
+async fn a_key_is_accepted_only_as_the_authenticated_customer() -> TestResult {
+    let pair = Pair::new();
+    let (_, key) = pair.request_at_aws(1000).await?;
+    // the body names the key's destination account, but another customer
+    // is authenticated: the provider refuses it, whoever calls it (KEY-24)
+    let error = pair
+        .gcp
+        .customer()
+        .accept_activation_key(&Secret::new("someone-else"), &pair.acceptance(&key))
+        .await
+        .err()
+        .ok_or("another customer accepted the key in the owner's name")?;
+    assert_eq!(
+        (error.kind(), error.rule()),
+        (ErrorKind::PermissionDenied, "KEY-24")
+    );
+    assert!(
+        error.to_string().contains("authenticated customer"),
+        "{error}"
+    );
+    assert!(
+        !error.to_string().contains(GCP_PROJECT),
+        "the account is a secret: {error}"
+    );
+    assert_eq!(pair.to_aws.calls(), 0, "KEY-24 is checked before any call");
+    assert!(empty(&pair.gcp));
+    // the key is still good for its owner
+    pair.gcp
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
+        .await?;
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_wrong_account_is_refused_before_any_call_to_the_peer() -> TestResult {
     let pair = Pair::new();
     let (_, key) = pair.request_at_aws(1000).await?;
     let mut accept = pair.acceptance(&key);
-    accept.acceptance.accepting_account_id = Secret::new("someone-else");
+    let stranger = Secret::new("someone-else");
+    accept.acceptance.accepting_account_id = stranger.clone();
     let error = pair
         .gcp
-        .accept_activation_key(&accept)
+        .customer()
+        .accept_activation_key(&stranger, &accept)
         .await
         .err()
         .ok_or("a stranger accepted the key")?;
@@ -301,6 +345,7 @@ async fn a_wrong_account_is_refused_before_any_call_to_the_peer() -> TestResult 
         (error.kind(), error.rule()),
         (ErrorKind::PermissionDenied, "KEY-24")
     );
+    assert!(error.to_string().contains("destination account"), "{error}");
     assert!(
         !error.to_string().contains(GCP_PROJECT),
         "the account is a secret: {error}"
@@ -322,7 +367,8 @@ async fn a_key_for_an_environment_not_shared_is_refused_before_any_call() -> Tes
     let key = Secret::new(foreign.encode().expose());
     let error = pair
         .gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await
         .err()
         .ok_or("a key for an unknown environment was accepted")?;
@@ -336,7 +382,11 @@ async fn a_key_for_an_environment_not_shared_is_refused_before_any_call() -> Tes
     )?;
     let error = pair
         .gcp
-        .accept_activation_key(&pair.acceptance(&Secret::new(odd.encode().expose())))
+        .customer()
+        .accept_activation_key(
+            &pair.gcp_customer(),
+            &pair.acceptance(&Secret::new(odd.encode().expose())),
+        )
         .await
         .err()
         .ok_or("an odd size was accepted")?;
@@ -344,7 +394,11 @@ async fn a_key_for_an_environment_not_shared_is_refused_before_any_call() -> Tes
     // not a key at all
     let error = pair
         .gcp
-        .accept_activation_key(&pair.acceptance(&Secret::new("not a key")))
+        .customer()
+        .accept_activation_key(
+            &pair.gcp_customer(),
+            &pair.acceptance(&Secret::new("not a key")),
+        )
         .await
         .err()
         .ok_or("garbage was accepted")?;
@@ -362,7 +416,8 @@ async fn overlapping_customer_ranges_are_refused_before_any_call() -> TestResult
     accept.acceptance.attachment = pair.gcp_attachment("10.0.128.0/20");
     let error = pair
         .gcp
-        .accept_activation_key(&accept)
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &accept)
         .await
         .err()
         .ok_or("overlapping ranges were accepted")?;
@@ -380,7 +435,7 @@ async fn overlapping_customer_ranges_are_refused_before_any_call() -> TestResult
 async fn describing_a_key_shows_what_it_asks_for() -> TestResult {
     let pair = Pair::new();
     let (_, key) = pair.request_at_aws(2000).await?;
-    let description = pair.gcp.describe_activation_key(&key)?;
+    let description = pair.gcp.customer().describe_activation_key(&key)?;
     assert_eq!(description.bandwidth_mbps, 2000, "KEY-28");
     assert_eq!(description.issuer, provider("aws"));
     assert_eq!(description.environment.id(), "aws-gcp-us-east");
@@ -409,7 +464,8 @@ async fn a_peer_down_during_negotiation_is_retried_then_rolled_back() -> TestRes
     let pair = Pair::new();
     let (uuid, key) = pair.request_at_aws(1000).await?;
     pair.gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     pair.to_aws.set_down(true);
     let start = pair.clock.now();
@@ -444,7 +500,8 @@ async fn a_refusal_is_never_retried_blindly() -> TestResult {
     let pair = Pair::new();
     let (uuid, key) = pair.request_at_aws(1000).await?;
     pair.gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     pair.to_aws
         .fail_with(Some(CoordinatorError::invalid_argument(
@@ -472,7 +529,8 @@ async fn retry_after_is_a_lower_bound() -> TestResult {
     let pair = Pair::new();
     let (uuid, key) = pair.request_at_aws(1000).await?;
     pair.gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     pair.to_aws
         .fail_with(Some(CoordinatorError::resource_exhausted(
@@ -581,6 +639,7 @@ async fn a_delete_by_the_receivers_customer_reaches_the_issuer() -> TestResult {
     let uuid = pair.establish(1000).await?;
     let deleted = pair
         .gcp
+        .customer()
         .delete_customer_connection(&Secret::new(GCP_PROJECT), &uuid)?;
     assert_eq!(deleted.phase, Phase::Deleting);
     assert!(
@@ -602,7 +661,7 @@ async fn a_delete_by_the_receivers_customer_reaches_the_issuer() -> TestResult {
 async fn a_delete_by_the_issuers_customer_reaches_the_receiver() -> TestResult {
     let pair = Pair::new();
     let uuid = pair.establish(1000).await?;
-    pair.aws.delete_customer_connection(
+    pair.aws.customer().delete_customer_connection(
         &Secret::new(interconnect_provider::testing::pair::AWS_ACCOUNT),
         &uuid,
     )?;
@@ -621,6 +680,7 @@ async fn a_delete_with_the_peer_down_is_retried_and_a_404_counts_as_done() -> Te
     let uuid = pair.establish(1000).await?;
     pair.to_aws.set_down(true);
     pair.gcp
+        .customer()
         .delete_customer_connection(&Secret::new(GCP_PROJECT), &uuid)?;
     pair.gcp.run_until_idle().await;
     assert_eq!(
@@ -664,7 +724,10 @@ async fn a_deferral_hands_the_negotiation_to_the_issuer() -> TestResult {
     let (uuid, key) = pair.request_at_aws(1000).await?;
     let mut accept = pair.acceptance(&key);
     accept.defer_provisioning = true;
-    pair.gcp.accept_activation_key(&accept).await?;
+    pair.gcp
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &accept)
+        .await?;
     pair.settle().await;
     let gcp = pair.at_gcp(&uuid)?;
     let aws = pair.at_aws(&uuid)?;
@@ -715,7 +778,10 @@ async fn a_refused_deferral_is_negotiated_by_the_receiver() -> TestResult {
     let (uuid, key) = pair.request_at_aws(1000).await?;
     let mut accept = pair.acceptance(&key);
     accept.defer_provisioning = true;
-    pair.gcp.accept_activation_key(&accept).await?;
+    pair.gcp
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &accept)
+        .await?;
     pair.settle().await;
     let gcp = pair.at_gcp(&uuid)?;
     assert!(verified(&gcp), "DEFER-10: {gcp:#?}");
@@ -735,7 +801,10 @@ async fn a_deferral_that_times_out_is_rolled_back_on_both_sides() -> TestResult 
     let (uuid, key) = pair.request_at_aws(1000).await?;
     let mut accept = pair.acceptance(&key);
     accept.defer_provisioning = true;
-    pair.gcp.accept_activation_key(&accept).await?;
+    pair.gcp
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &accept)
+        .await?;
     // the issuer accepts the role but never reaches the receiver
     pair.to_gcp.set_down(true);
     pair.settle_for(Duration::hours(167)).await;
@@ -824,7 +893,8 @@ async fn the_cleanup_runs_periodically() -> TestResult {
     let pair = Pair::new();
     let (uuid, key) = pair.request_at_aws(1000).await?;
     pair.gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     pair.gcp.run_until_idle().await; // creates the connection at aws, features agreed
     pair.to_gcp.set_down(true); // aws never gets its notification through

@@ -41,7 +41,8 @@ async fn a_429_on_create_feature_is_not_counted_as_agreed() -> TestResult {
     let (uuid, key) = pair.request_at_aws(1000).await?;
     pair.to_aws.fail_next("create_feature", slow_down());
     pair.gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     pair.settle().await;
     let gcp = pair.at_gcp(&uuid)?;
@@ -79,7 +80,8 @@ async fn a_lost_answer_is_confirmed_with_get_feature() -> TestResult {
         CoordinatorError::unavailable("NEG-4", "the answer was lost"),
     );
     pair.gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     pair.settle().await;
     let gcp = pair.at_gcp(&uuid)?;
@@ -105,7 +107,8 @@ async fn a_peer_that_always_answers_429_on_create_feature_fails_within_the_budge
     let pair = Pair::new();
     let (uuid, key) = pair.request_at_aws(1000).await?;
     pair.gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     for _ in 0..10_000 {
         pair.to_aws.fail_next("create_feature", slow_down());
@@ -146,7 +149,8 @@ async fn a_peer_that_cannot_answer_guidance_is_asked_on_the_backoff_schedule() -
     }
     let (uuid, key) = pair.request_at_aws(1000).await?;
     pair.gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     let start = pair.clock.now();
     pair.settle().await;
@@ -250,7 +254,8 @@ async fn a_retry_after_a_lost_answer_carries_the_same_request_id() -> TestResult
         CoordinatorError::unavailable("NEG-4", "the answer was lost"),
     );
     pair.gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     pair.settle().await;
     let gcp = pair.at_gcp(&uuid)?;
@@ -287,7 +292,8 @@ async fn a_server_started_on_a_store_with_work_in_progress_resumes_it() -> TestR
     let pair = Pair::new();
     let (uuid, key) = pair.request_at_aws(1000).await?;
     pair.gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     let restarted = ReferenceProvider::new(
         pair.gcp.config().clone(),
@@ -303,7 +309,7 @@ async fn a_server_started_on_a_store_with_work_in_progress_resumes_it() -> TestR
     // a workflow that ended is not woken
     let done = Pair::new();
     let uuid = done.establish(1000).await?;
-    done.aws.delete_customer_connection(
+    done.aws.customer().delete_customer_connection(
         &interconnect_core::wire::Secret::new(interconnect_provider::testing::pair::AWS_ACCOUNT),
         &uuid,
     )?;

@@ -65,8 +65,10 @@ fn ids(events: &[MaintenanceEvent]) -> Vec<String> {
 async fn maintenance_overlapping_another_channel_on_either_side_is_refused() -> TestResult {
     let pair = Pair::new();
     let (aws, gcp) = (&pair.aws, &pair.gcp);
-    aws.operator_schedule_maintenance(&channel(aws, "ch1"), window(aws, "a1", 2, 4))?;
+    aws.operator()
+        .operator_schedule_maintenance(&channel(aws, "ch1"), window(aws, "a1", 2, 4))?;
     let ours = aws
+        .operator()
         .operator_schedule_maintenance(&channel(aws, "ch2"), window(aws, "a2", 3, 5))
         .expect_err("MAINT-6: our own ch1 is in maintenance then");
     assert_eq!(
@@ -76,14 +78,16 @@ async fn maintenance_overlapping_another_channel_on_either_side_is_refused() -> 
     );
     assert_eq!(ours.kind().http_status(), 409);
 
-    gcp.operator_schedule_maintenance(&channel(gcp, "ch3"), window(gcp, "g3", 10, 12))?;
+    gcp.operator()
+        .operator_schedule_maintenance(&channel(gcp, "ch3"), window(gcp, "g3", 10, 12))?;
     pair.settle().await;
     assert_eq!(
-        ids(&aws.peer_maintenance(&channel(aws, "ch3"))),
+        ids(&aws.operator().peer_maintenance(&channel(aws, "ch3"))),
         ["g3"],
         "MAINT-4: aws pulled gcp's events"
     );
     let theirs = aws
+        .operator()
         .operator_schedule_maintenance(&channel(aws, "ch2"), window(aws, "a2", 11, 13))
         .expect_err("MAINT-6: gcp's ch3 is in maintenance then");
     assert_eq!(
@@ -91,13 +95,21 @@ async fn maintenance_overlapping_another_channel_on_either_side_is_refused() -> 
         (ErrorKind::Aborted, "MAINT-6")
     );
 
-    aws.operator_schedule_maintenance(&channel(aws, "ch2"), window(aws, "a2", 12, 13))
+    aws.operator()
+        .operator_schedule_maintenance(&channel(aws, "ch2"), window(aws, "a2", 12, 13))
         .expect("MAINT-6: after gcp's window ends");
-    aws.operator_schedule_maintenance(&channel(aws, "ch4"), window(aws, "a4", 5, 6))
+    aws.operator()
+        .operator_schedule_maintenance(&channel(aws, "ch4"), window(aws, "a4", 5, 6))
         .expect("MAINT-6: no overlap anywhere");
     pair.settle().await;
-    assert_eq!(ids(&gcp.peer_maintenance(&channel(gcp, "ch2"))), ["a2"]);
-    assert_eq!(ids(&gcp.peer_maintenance(&channel(gcp, "ch4"))), ["a4"]);
+    assert_eq!(
+        ids(&gcp.operator().peer_maintenance(&channel(gcp, "ch2"))),
+        ["a2"]
+    );
+    assert_eq!(
+        ids(&gcp.operator().peer_maintenance(&channel(gcp, "ch4"))),
+        ["a4"]
+    );
     Ok(())
 }
 
@@ -106,7 +118,9 @@ async fn the_push_makes_the_peer_pull_at_once() -> TestResult {
     let pair = Pair::new();
     let (aws, gcp) = (&pair.aws, &pair.gcp);
     let start = pair.clock.now();
-    let event = aws.operator_schedule_maintenance(&channel(aws, "ch1"), window(aws, "m1", 2, 4))?;
+    let event = aws
+        .operator()
+        .operator_schedule_maintenance(&channel(aws, "ch1"), window(aws, "m1", 2, 4))?;
     assert!(
         aws.scheduler()
             .is_pending(&Task::NotifyMaintenance(channel(aws, "ch1")))
@@ -119,13 +133,19 @@ async fn the_push_makes_the_peer_pull_at_once() -> TestResult {
     );
     gcp.run_until_idle().await;
     assert_eq!(pair.clock.now(), start, "MAINT-4: at once");
-    assert_eq!(gcp.peer_maintenance(&channel(gcp, "ch1")), vec![event]);
-    assert!(gcp.pending_maintenance_notices().is_empty());
+    assert_eq!(
+        gcp.operator().peer_maintenance(&channel(gcp, "ch1")),
+        vec![event]
+    );
+    assert!(gcp.operator().pending_maintenance_notices().is_empty());
 
-    aws.operator_cancel_maintenance(&channel(aws, "ch1"), "m1")?;
+    aws.operator()
+        .operator_cancel_maintenance(&channel(aws, "ch1"), "m1")?;
     pair.settle().await;
     assert!(
-        gcp.peer_maintenance(&channel(gcp, "ch1")).is_empty(),
+        gcp.operator()
+            .peer_maintenance(&channel(gcp, "ch1"))
+            .is_empty(),
         "MAINT-4: a cancellation is pushed too"
     );
     Ok(())
@@ -137,7 +157,8 @@ async fn maintenance_push_and_pull_are_retried_while_the_peer_is_down() -> TestR
     let (aws, gcp) = (&pair.aws, &pair.gcp);
     let ch = channel(aws, "ch1");
     pair.to_gcp.set_down(true);
-    aws.operator_schedule_maintenance(&ch, window(aws, "m1", 2, 4))?;
+    aws.operator()
+        .operator_schedule_maintenance(&ch, window(aws, "m1", 2, 4))?;
     aws.run_until_idle().await;
     assert!(pair.to_gcp.refused() >= 1);
     assert!(
@@ -145,7 +166,11 @@ async fn maintenance_push_and_pull_are_retried_while_the_peer_is_down() -> TestR
             .is_pending(&Task::NotifyMaintenance(ch.clone())),
         "NEG-4: the push is retried"
     );
-    assert!(aws.operator_retry_attempts(&format!("notify:{ch}")) >= 1);
+    assert!(
+        aws.operator()
+            .operator_retry_attempts(&format!("notify:{ch}"))
+            >= 1
+    );
     pair.to_gcp.set_down(false);
     pair.to_aws.set_down(true);
     pair.settle_for(Duration::seconds(5)).await;
@@ -154,10 +179,17 @@ async fn maintenance_push_and_pull_are_retried_while_the_peer_is_down() -> TestR
             .is_pending(&Task::PullMaintenance(channel(gcp, "ch1"))),
         "NEG-4: the pull is retried"
     );
-    assert!(gcp.peer_maintenance(&channel(gcp, "ch1")).is_empty());
+    assert!(
+        gcp.operator()
+            .peer_maintenance(&channel(gcp, "ch1"))
+            .is_empty()
+    );
     pair.to_aws.set_down(false);
     pair.settle().await;
-    assert_eq!(ids(&gcp.peer_maintenance(&channel(gcp, "ch1"))), ["m1"]);
+    assert_eq!(
+        ids(&gcp.operator().peer_maintenance(&channel(gcp, "ch1"))),
+        ["m1"]
+    );
     Ok(())
 }
 
@@ -325,7 +357,10 @@ async fn run_both(pair: &Pair) {
 
 /// Installs the first keys of aws's channels of ix1 (no bake time).
 async fn first_keys(pair: &Pair) -> TestResult {
-    let managed = pair.aws.operator_rotate_mac_sec_keys(&ix1(&pair.aws))?;
+    let managed = pair
+        .aws
+        .operator()
+        .operator_rotate_mac_sec_keys(&ix1(&pair.aws))?;
     assert_eq!(
         managed,
         [channel(&pair.aws, "ch1"), channel(&pair.aws, "ch2")],
@@ -343,7 +378,7 @@ async fn a_rotation_goes_channel_by_channel_with_the_bake_time_between() -> Test
     let old1 = single_active_key(&pair, "ch1");
     let old2 = single_active_key(&pair, "ch2");
 
-    pair.aws.operator_rotate_mac_sec_keys(&ix)?;
+    pair.aws.operator().operator_rotate_mac_sec_keys(&ix)?;
     run_both(&pair).await;
     let rotated_at = pair.clock.now();
     let new1 = single_active_key(&pair, "ch1");
@@ -380,14 +415,15 @@ async fn a_rotation_goes_channel_by_channel_with_the_bake_time_between() -> Test
 
     for (id, old) in [("ch1", &old1), ("ch2", &old2)] {
         let gone = |p: &ReferenceProvider| {
-            p.mac_sec_keys_of(&channel(p, id))
+            p.operator()
+                .mac_sec_keys_of(&channel(p, id))
                 .iter()
                 .all(|k| k.name.as_ref().map(MacSecKeyName::id) != Some(old.as_str()))
         };
         assert!(gone(&pair.aws), "MACSEC-18: {old} deleted at aws");
         assert!(gone(&pair.gcp), "MACSEC-18: {old} deleted at gcp");
     }
-    let run = pair.aws.mac_sec_rotation(&ix).expect("run");
+    let run = pair.aws.operator().mac_sec_rotation(&ix).expect("run");
     let history: Vec<_> = run.history.iter().skip(2).collect();
     assert_eq!(history.len(), 2);
     for pair_of in history.windows(2) {
@@ -411,7 +447,7 @@ async fn a_peer_down_during_rotation_leaves_the_old_key_active_and_is_retried() 
     first_keys(&pair).await?;
     let old1 = single_active_key(&pair, "ch1");
     pair.to_gcp.set_down(true);
-    pair.aws.operator_rotate_mac_sec_keys(&ix)?;
+    pair.aws.operator().operator_rotate_mac_sec_keys(&ix)?;
     pair.settle_for(Duration::seconds(20)).await;
     let at_aws = keys(&pair.aws_backend, &ix, "ch1");
     assert_eq!(at_aws.len(), 2, "the new key waits in standby: {at_aws:?}");
@@ -420,7 +456,12 @@ async fn a_peer_down_during_rotation_leaves_the_old_key_active_and_is_retried() 
         "MACSEC-20: the old key stays active: {at_aws:?}"
     );
     assert!(pair.to_gcp.refused() >= 2, "NEG-4: retried");
-    assert!(pair.aws.operator_retry_attempts(&format!("rotate:{ix}")) >= 2);
+    assert!(
+        pair.aws
+            .operator()
+            .operator_retry_attempts(&format!("rotate:{ix}"))
+            >= 2
+    );
     assert!(
         pair.aws
             .scheduler()
@@ -441,9 +482,9 @@ async fn a_failed_key_is_abandoned_and_the_channel_fails_forward() -> TestResult
     first_keys(&pair).await?;
     let old1 = single_active_key(&pair, "ch1");
     pair.to_gcp.set_down(true);
-    pair.aws.operator_rotate_mac_sec_keys(&ix)?;
+    pair.aws.operator().operator_rotate_mac_sec_keys(&ix)?;
     pair.settle_for(Duration::minutes(2)).await;
-    let run = pair.aws.mac_sec_rotation(&ix).expect("run");
+    let run = pair.aws.operator().mac_sec_rotation(&ix).expect("run");
     let failed = run.history.last().expect("an attempt").clone();
     assert!(failed.abandoned, "MACSEC-24: {run:?}");
     assert_eq!(
@@ -467,12 +508,13 @@ async fn a_failed_key_is_abandoned_and_the_channel_fails_forward() -> TestResult
 async fn a_rotation_request_from_the_peer_is_honoured() -> TestResult {
     let (pair, _) = rotation_pair();
     let (aws, gcp) = (&pair.aws, &pair.gcp);
-    gcp.operator_rotate_mac_sec_keys(&ix1(gcp))?;
+    gcp.operator().operator_rotate_mac_sec_keys(&ix1(gcp))?;
     pair.settle().await;
     let old3 = single_active_key(&pair, "ch3");
     let old4 = single_active_key(&pair, "ch4");
 
     let own = aws
+        .operator()
         .operator_request_peer_rotation(&channel(aws, "ch1"), None)
         .await
         .expect_err("MACSEC-16: aws manages ch1");
@@ -481,7 +523,8 @@ async fn a_rotation_request_from_the_peer_is_honoured() -> TestResult {
         (ErrorKind::InvalidArgument, "MACSEC-16")
     );
 
-    aws.operator_request_peer_rotation(&channel(aws, "ch3"), Some("audit".into()))
+    aws.operator()
+        .operator_request_peer_rotation(&channel(aws, "ch3"), Some("audit".into()))
         .await?;
     assert!(
         gcp.scheduler().is_pending(&Task::RotateMacSec(ix1(gcp))),
@@ -498,7 +541,7 @@ async fn a_rotation_request_from_the_peer_is_honoured() -> TestResult {
         old4,
         "only the requested channel"
     );
-    assert!(gcp.pending_rotation_requests().is_empty());
+    assert!(gcp.operator().pending_rotation_requests().is_empty());
     Ok(())
 }
 
@@ -508,6 +551,7 @@ async fn an_issue_is_opened_commented_and_closed_at_the_peer() -> TestResult {
     let gcp_id = provider("gcp");
     let filed = pair
         .aws
+        .operator()
         .operator_open_issue(&gcp_id, Some("i1"), simple_issue("flapping BGP"))
         .await?;
     let name = provider("aws").issue("i1")?;
@@ -522,6 +566,7 @@ async fn an_issue_is_opened_commented_and_closed_at_the_peer() -> TestResult {
     assert_eq!(at_gcp.title, "flapping BGP");
     assert_eq!(at_gcp.state, Some(IssueState::Open));
     pair.aws
+        .operator()
         .operator_add_comment(&gcp_id, &name, "seen again at 10:00")
         .await?;
     let comments = ConnectionCoordinator::list_comments(
@@ -534,10 +579,15 @@ async fn an_issue_is_opened_commented_and_closed_at_the_peer() -> TestResult {
     )
     .await?;
     assert_eq!(comments.comments.len(), 1);
-    let closed = pair.aws.operator_close_issue(&gcp_id, &name).await?;
+    let closed = pair
+        .aws
+        .operator()
+        .operator_close_issue(&gcp_id, &name)
+        .await?;
     assert_eq!(closed.state, Some(IssueState::Closed));
     let generated: CoordinatorResult<wire::Issue> = pair
         .aws
+        .operator()
         .operator_open_issue(&gcp_id, None, simple_issue("another"))
         .await;
     assert!(generated?.name.is_some(), "an id is generated");
@@ -545,6 +595,7 @@ async fn an_issue_is_opened_commented_and_closed_at_the_peer() -> TestResult {
     // not the 503 of a partner that cannot be reached (issue 19 item 4)
     let typo = pair
         .aws
+        .operator()
         .operator_open_issue(&provider("gpc"), None, simple_issue("typo"))
         .await
         .expect_err("unknown partner");
@@ -560,7 +611,7 @@ async fn a_channel_waits_while_the_peer_rotates_another_channel_of_the_interconn
     let (pair, watcher) = rotation_pair_activating(false, true);
     let (aws, gcp) = (&pair.aws, &pair.gcp);
     let ix = ix1(aws);
-    gcp.operator_rotate_mac_sec_keys(&ix1(gcp))?;
+    gcp.operator().operator_rotate_mac_sec_keys(&ix1(gcp))?;
     pair.settle().await;
     let old3 = keys(&pair.aws_backend, &ix, "ch3");
     assert_eq!(old3.len(), 1);
@@ -569,14 +620,14 @@ async fn a_channel_waits_while_the_peer_rotates_another_channel_of_the_interconn
     first_keys(&pair).await?;
     let old1 = single_active_key(&pair, "ch1");
 
-    gcp.operator_rotate_mac_sec_keys(&ix1(gcp))?;
+    gcp.operator().operator_rotate_mac_sec_keys(&ix1(gcp))?;
     pair.settle_for(Duration::minutes(1)).await;
     assert_eq!(
         keys(&pair.aws_backend, &ix, "ch3").len(),
         2,
         "MACSEC-18: gcp keeps the old key while aws still uses it"
     );
-    aws.operator_rotate_mac_sec_keys(&ix)?;
+    aws.operator().operator_rotate_mac_sec_keys(&ix)?;
     pair.settle_for(Duration::minutes(1)).await;
     assert_eq!(
         keys(&pair.aws_backend, &ix, "ch1"),
@@ -632,7 +683,7 @@ async fn a_key_left_at_the_peer_by_an_abandoned_attempt_is_deleted_first() -> Te
     gcp.activate_mac_sec_key(&gcp_ch1.mac_sec_key(&old1)?)?;
     assert_eq!(keys(&pair.gcp_backend, &ix1(gcp), "ch1").len(), 2);
 
-    aws.operator_rotate_mac_sec_keys(&ix1(aws))?;
+    aws.operator().operator_rotate_mac_sec_keys(&ix1(aws))?;
     run_both(&pair).await;
     let at_gcp = keys(&pair.gcp_backend, &ix1(gcp), "ch1");
     assert_eq!(
@@ -642,7 +693,7 @@ async fn a_key_left_at_the_peer_by_an_abandoned_attempt_is_deleted_first() -> Te
     );
     // deleting it took gcp's ch1 from two keys to one: gcp's bake time
     // (E-96) refuses the new key, which is abandoned until then
-    let run = aws.mac_sec_rotation(&ix1(aws)).expect("run");
+    let run = aws.operator().mac_sec_rotation(&ix1(aws)).expect("run");
     let refused = run.history.last().expect("an attempt").clone();
     assert!(refused.abandoned, "{run:?}");
     let bake = aws.config().policy.mac_sec_bake();
@@ -665,6 +716,7 @@ async fn a_key_left_at_the_peer_by_an_abandoned_attempt_is_deleted_first() -> Te
 /// The start time of the one key of channel `id` at aws.
 fn key_started(pair: &Pair, id: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
     pair.aws
+        .operator()
         .mac_sec_keys_of(&channel(&pair.aws, id))
         .into_iter()
         .find_map(|k| k.start_time)
@@ -690,7 +742,7 @@ async fn keys_are_rotated_once_they_reach_the_policys_maximum_age() -> TestResul
     pair.clock
         .set(start1.min(start2) + max_age - Duration::seconds(1));
     assert_eq!(
-        pair.aws.rotate_aged_mac_sec_keys()?,
+        pair.aws.operator().rotate_aged_mac_sec_keys()?,
         Vec::<ChannelName>::new(),
         "MACSEC-26: not a second before the maximum age"
     );
@@ -714,12 +766,12 @@ async fn keys_are_rotated_once_they_reach_the_policys_maximum_age() -> TestResul
     );
     // gcp manages ch3 and ch4, which hold no key: nothing to rotate there
     assert_eq!(
-        pair.gcp.rotate_aged_mac_sec_keys()?,
+        pair.gcp.operator().rotate_aged_mac_sec_keys()?,
         Vec::<ChannelName>::new()
     );
     // the fresh keys are not due
     assert_eq!(
-        pair.aws.rotate_aged_mac_sec_keys()?,
+        pair.aws.operator().rotate_aged_mac_sec_keys()?,
         Vec::<ChannelName>::new()
     );
     Ok(())
@@ -739,7 +791,7 @@ async fn a_maximum_age_of_zero_turns_the_automatic_rotation_off() -> TestResult 
     let old1 = single_active_key(&pair, "ch1");
     pair.clock.set(pair.clock.now() + Duration::days(365));
     assert_eq!(
-        pair.aws.rotate_aged_mac_sec_keys()?,
+        pair.aws.operator().rotate_aged_mac_sec_keys()?,
         Vec::<ChannelName>::new()
     );
     run_both(&pair).await;

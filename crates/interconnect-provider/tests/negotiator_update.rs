@@ -66,7 +66,11 @@ async fn an_in_place_update_changes_both_sides_after_the_peer_agreed_and_both_no
         notifications(&pair.gcp, &gcp_name),
         notifications(&pair.aws, &aws_name),
     );
-    let answer = pair.gcp.change_bandwidth(&customer(), &uuid, 2000).await?;
+    let answer = pair
+        .gcp
+        .customer()
+        .change_bandwidth(&customer(), &uuid, 2000)
+        .await?;
     assert_eq!(
         answer.bandwidth_mbps, 2000,
         "CONN-18: changed after the 200"
@@ -123,6 +127,7 @@ async fn an_update_is_refused_with_nothing_changed_while_the_peer_has_one_in_fli
     pair.aws.begin_local_update(&aws_name)?;
     let refused = pair
         .gcp
+        .customer()
         .change_bandwidth(&customer(), &uuid, 2000)
         .await
         .err()
@@ -148,7 +153,10 @@ async fn an_update_is_refused_with_nothing_changed_while_the_peer_has_one_in_fli
     );
     // once the peer's update is over, the same change goes through
     pair.aws.finish_update(&aws_name)?;
-    pair.gcp.change_bandwidth(&customer(), &uuid, 2000).await?;
+    pair.gcp
+        .customer()
+        .change_bandwidth(&customer(), &uuid, 2000)
+        .await?;
     pair.settle().await;
     assert_eq!(bandwidth(&pair.aws, &aws_name), Some(2000));
     Ok(())
@@ -159,6 +167,7 @@ async fn a_change_needs_a_verified_connection_an_offered_size_and_no_other_chang
     let (pair, uuid) = verified_pair(1000).await?;
     let offered = pair
         .gcp
+        .customer()
         .change_bandwidth(&customer(), &uuid, 3000)
         .await
         .err()
@@ -166,16 +175,22 @@ async fn a_change_needs_a_verified_connection_an_offered_size_and_no_other_chang
     assert_eq!((offered.rule(), offered.http_status()), ("CONN-16", 400));
     let other = pair
         .gcp
+        .customer()
         .change_bandwidth(&Secret::new("someone-else"), &uuid, 2000)
         .await
         .err()
         .ok_or("another customer's connection")?;
     assert_eq!(other.http_status(), 404);
     pair.to_aws.set_down(true);
-    let pending = pair.gcp.change_bandwidth(&customer(), &uuid, 2000).await?;
+    let pending = pair
+        .gcp
+        .customer()
+        .change_bandwidth(&customer(), &uuid, 2000)
+        .await?;
     assert_eq!(pending.pending_bandwidth_mbps, Some(2000));
     let again = pair
         .gcp
+        .customer()
         .change_bandwidth(&customer(), &uuid, 5000)
         .await
         .err()
@@ -185,10 +200,12 @@ async fn a_change_needs_a_verified_connection_an_offered_size_and_no_other_chang
     let (new_uuid, key) = pair.request_at_aws(1000).await?;
     pair.to_aws.set_down(false);
     pair.gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await?;
     let early = pair
         .gcp
+        .customer()
         .change_bandwidth(&customer(), &new_uuid, 2000)
         .await
         .err()
@@ -206,7 +223,11 @@ async fn a_peer_down_during_an_update_is_retried_then_given_up_with_the_old_band
         name_of(&pair.at_aws(&uuid)?)?,
     );
     pair.to_aws.set_down(true);
-    let answer = pair.gcp.change_bandwidth(&customer(), &uuid, 2000).await?;
+    let answer = pair
+        .gcp
+        .customer()
+        .change_bandwidth(&customer(), &uuid, 2000)
+        .await?;
     assert_eq!(
         (answer.bandwidth_mbps, answer.pending_bandwidth_mbps),
         (1000, Some(2000)),
@@ -278,6 +299,7 @@ async fn a_full_interconnect_migrates_make_before_break() -> TestResult {
     fill(&pair.gcp, &old_gcp)?;
     let answer = pair
         .gcp
+        .customer()
         .change_bandwidth(&customer(), &uuid, 50_000)
         .await?;
     let new_gcp = name_of(&answer)?;
@@ -362,6 +384,7 @@ async fn a_change_that_fits_nowhere_is_refused() -> TestResult {
     fill(&pair.gcp, &on_ix2)?;
     let refused = pair
         .gcp
+        .customer()
         .change_bandwidth(&customer(), &uuid, 50_000)
         .await
         .err()
@@ -388,6 +411,7 @@ async fn a_migration_the_peer_refuses_is_rolled_back_to_the_old_connection() -> 
     fill(&pair.aws, &peer_ix2)?;
     let answer = pair
         .gcp
+        .customer()
         .change_bandwidth(&customer(), &uuid, 50_000)
         .await?;
     assert_eq!(answer.migrating_from.as_ref(), Some(&old_gcp));
@@ -416,7 +440,11 @@ async fn a_migration_the_peer_refuses_is_rolled_back_to_the_old_connection() -> 
     assert_eq!(aws.connection.as_ref(), Some(&old_aws));
     assert!(verified(&aws));
     // the old connection takes updates again
-    let again = pair.gcp.change_bandwidth(&customer(), &uuid, 5000).await?;
+    let again = pair
+        .gcp
+        .customer()
+        .change_bandwidth(&customer(), &uuid, 5000)
+        .await?;
     assert_eq!(again.bandwidth_mbps, 5000);
     Ok(())
 }
@@ -430,6 +458,7 @@ async fn the_peer_follows_the_old_connection_again_when_a_migration_is_abandoned
     );
     fill(&pair.gcp, &old_gcp)?;
     pair.gcp
+        .customer()
         .change_bandwidth(&customer(), &uuid, 50_000)
         .await?;
     pair.to_gcp.set_down(true);
@@ -469,6 +498,7 @@ async fn a_delete_during_a_migration_removes_both_connections_on_both_sides() ->
     let new_gcp = name_of(
         &pair
             .gcp
+            .customer()
             .change_bandwidth(&customer(), &uuid, 50_000)
             .await?,
     )?;
@@ -476,7 +506,9 @@ async fn a_delete_during_a_migration_removes_both_connections_on_both_sides() ->
     pair.settle().await;
     let new_aws = name_of(&pair.at_aws(&uuid)?)?;
     pair.to_gcp.set_down(false);
-    pair.gcp.delete_customer_connection(&customer(), &uuid)?;
+    pair.gcp
+        .customer()
+        .delete_customer_connection(&customer(), &uuid)?;
     pair.settle().await;
     for (p, n) in [
         (&pair.gcp, &old_gcp),
@@ -559,6 +591,7 @@ async fn the_key_issuers_changes_pass_the_receivers_default_deputy_policy() -> T
     let old_aws = name_of(&pair.at_aws(&uuid)?)?;
     let old_gcp = name_of(&pair.at_gcp(&uuid)?)?;
     pair.aws
+        .customer()
         .change_bandwidth(&aws_customer(), &uuid, 2000)
         .await?;
     pair.settle().await;
@@ -571,6 +604,7 @@ async fn the_key_issuers_changes_pass_the_receivers_default_deputy_policy() -> T
     // and a migration started by the issuer
     fill(&pair.aws, &old_aws)?;
     pair.aws
+        .customer()
         .change_bandwidth(&aws_customer(), &uuid, 50_000)
         .await?;
     pair.settle().await;
@@ -595,6 +629,7 @@ async fn the_key_issuer_migrates_and_negotiates_the_new_connection_when_trusted(
     fill(&pair.aws, &old_aws)?;
     let answer = pair
         .aws
+        .customer()
         .change_bandwidth(&aws_customer(), &uuid, 50_000)
         .await?;
     assert_eq!(answer.migrating_from.as_ref(), Some(&old_aws), "NEG-18");
@@ -618,6 +653,7 @@ async fn the_key_issuer_migrates_and_negotiates_the_new_connection_when_trusted(
     assert_eq!(aws.features.len(), gcp.features.len());
     // and an in-place change from the issuer goes through as well
     pair.aws
+        .customer()
         .change_bandwidth(&aws_customer(), &uuid, 10_000)
         .await?;
     pair.settle().await;
@@ -632,7 +668,9 @@ async fn concurrent_changes_of_one_connection_let_exactly_one_through() -> TestR
     for _ in 0..8 {
         let (gcp, uuid) = (pair.gcp.clone(), uuid.clone());
         handles.push(tokio::spawn(async move {
-            gcp.change_bandwidth(&customer(), &uuid, 2000).await
+            gcp.customer()
+                .change_bandwidth(&customer(), &uuid, 2000)
+                .await
         }));
     }
     let (mut ok, mut conflict) = (0, 0);

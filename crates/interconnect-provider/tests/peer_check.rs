@@ -79,7 +79,7 @@ async fn a_connection_the_peer_lost_is_degraded_for_operator_and_customer() -> T
         Some(VerificationState::Unverified),
         "no longer treated as verified"
     );
-    let degraded = pair.aws.degraded_connections();
+    let degraded = pair.aws.operator().degraded_connections();
     assert_eq!(degraded.len(), 1);
     assert_eq!(degraded[0].connection_id, uuid);
     assert_eq!(degraded[0].since, pair.clock.now());
@@ -136,7 +136,7 @@ async fn a_feature_the_peer_lost_degrades_and_its_return_verifies_again() -> Tes
         verification_at_aws(&pair, &uuid),
         Some(VerificationState::Verified)
     );
-    assert!(pair.aws.degraded_connections().is_empty());
+    assert!(pair.aws.operator().degraded_connections().is_empty());
     Ok(())
 }
 

@@ -62,7 +62,11 @@ async fn a_private_environment_is_open_only_to_the_agreed_customers() -> TestRes
     let (_, key) = closed_at_gcp.request_at_aws(1000).await?;
     let refused = closed_at_gcp
         .gcp
-        .accept_activation_key(&closed_at_gcp.acceptance(&key))
+        .customer()
+        .accept_activation_key(
+            &closed_at_gcp.gcp_customer(),
+            &closed_at_gcp.acceptance(&key),
+        )
         .await
         .expect_err("ENV-14: not an agreed customer of gcp");
     assert_eq!(
@@ -91,6 +95,7 @@ async fn a_customer_change_beyond_the_servers_limit_is_refused_before_any_call()
     let calls = pair.to_aws.calls();
     let refused = pair
         .gcp
+        .customer()
         .change_bandwidth(&Secret::new(GCP_PROJECT), &uuid, 2000)
         .await
         .expect_err("CONN-30: over gcp's limit");
@@ -104,6 +109,7 @@ async fn a_customer_change_beyond_the_servers_limit_is_refused_before_any_call()
     // aws asks gcp for the change: gcp's server refuses it (400, CONN-30)
     let answer = pair
         .aws
+        .customer()
         .change_bandwidth(&Secret::new(AWS_ACCOUNT), &uuid, 2000)
         .await;
     pair.settle().await;
@@ -177,6 +183,7 @@ async fn ipv6_sessions_announce_no_more_than_the_peers_ipv6_limit_or_else_its_ip
     let gcp_end = dual(pair.gcp_attachment("10.1.0.0/16"), "fd00:11::/48")?;
     let requested = pair
         .aws
+        .customer()
         .request_connection(
             &Secret::new(AWS_ACCOUNT),
             &ConnectionRequest {
@@ -190,7 +197,10 @@ async fn ipv6_sessions_announce_no_more_than_the_peers_ipv6_limit_or_else_its_ip
     let mut acceptance: AcceptActivationKey = pair.acceptance(&requested.activation_key);
     acceptance.acceptance.attachment = gcp_end;
     acceptance.remote_attachment = Some(aws_end);
-    pair.gcp.accept_activation_key(&acceptance).await?;
+    pair.gcp
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &acceptance)
+        .await?;
     pair.settle().await;
     let uuid = requested.connection.connection_id;
     // gcp states no IPv6 limit: its IPv4 one applies to IPv6 (upstream
@@ -284,7 +294,8 @@ async fn a_key_beyond_the_receivers_limit_is_refused_before_any_call() -> TestRe
     let (_, key) = pair.request_at_aws(1000).await?;
     let refused = pair
         .gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await
         .expect_err("CONN-30: over gcp's limit");
     assert_eq!(

@@ -116,11 +116,13 @@ async fn comments_per_issue_and_their_size_are_bounded() -> TestResult {
     comment(&f, "i1", &"é".repeat(50)).await?;
     // the server's own staff count toward the same limit
     f.server
+        .operator()
         .add_server_comment(&f.partner.issue("i1")?, "looking")?;
     let e = comment(&f, "i1", "third").await.expect_err("OPS-71");
     assert_exhausted(&e, "OPS-71", "commentsPerIssue");
     let e = f
         .server
+        .operator()
         .add_server_comment(&f.partner.issue("i1")?, "staff")
         .expect_err("OPS-71 for staff too");
     assert_eq!(e.rule(), "OPS-71");
@@ -305,11 +307,13 @@ async fn an_acceptance_over_the_customers_quota_does_not_use_up_the_key() -> Tes
     let (_, first) = pair.request_at_aws(1000).await?;
     let (second_id, second) = pair.request_at_aws(1000).await?;
     pair.gcp
-        .accept_activation_key(&pair.acceptance(&first))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&first))
         .await?;
     let e = pair
         .gcp
-        .accept_activation_key(&pair.acceptance(&second))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&second))
         .await
         .expect_err("OPS-74: a second pending connection of the account at gcp");
     assert_exhausted(&e, "OPS-74", "pendingConnectionsPerCustomer");

@@ -124,6 +124,7 @@ fn time_establishments(rt: &Runtime, pair: &Pair, rounds: u64) -> Duration {
         let uuid = establish(rt, pair).unwrap_or_else(|e| panic!("establishment: {e}"));
         total += started.elapsed();
         pair.aws
+            .customer()
             .delete_customer_connection(&Secret::new(AWS_ACCOUNT), black_box(&uuid))
             .unwrap_or_else(|e| panic!("delete: {e}"));
         rt.block_on(pair.settle());

@@ -284,7 +284,8 @@ async fn a_replica_killed_holding_a_lease_leaves_its_work_to_another_after_the_l
     let (pair, b, b_to_aws) = pair_with_two_gcp_replicas(&schema);
     let (uuid, key) = pair.request_at_aws(1000).await.expect("requested");
     pair.gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await
         .expect("accepted at gcp (replica A)");
     // A takes the lease for its first step and dies before it runs it
@@ -310,6 +311,7 @@ async fn a_replica_killed_holding_a_lease_leaves_its_work_to_another_after_the_l
     // once it lapses, B takes the work over and finishes it
     settle_without_a(&pair, &b, chrono::Duration::minutes(10)).await;
     let view = b
+        .customer()
         .customer_connection(&interconnect_core::wire::Secret::new(GCP_PROJECT), &uuid)
         .expect("the connection at gcp");
     assert_eq!(view.phase, Phase::Verified, "{:#?}", view.events);
@@ -338,7 +340,8 @@ async fn overdue_work_no_replica_holds_is_taken_over() {
     let (pair, b, _) = pair_with_two_gcp_replicas(&schema);
     let (uuid, key) = pair.request_at_aws(1000).await.expect("requested");
     pair.gcp
-        .accept_activation_key(&pair.acceptance(&key))
+        .customer()
+        .accept_activation_key(&pair.gcp_customer(), &pair.acceptance(&key))
         .await
         .expect("accepted at gcp (replica A)");
     let now = pair.clock.now();

@@ -7,13 +7,15 @@
 //! 1. the key decodes (KEY-23);
 //! 2. its environment is shared with its issuer here, offers the size and
 //!    an interconnect has room (KEY-23);
-//! 3. the accepting account is the key's destination account (KEY-24) and
+//! 3. the accepting account is the authenticated customer and the key's
+//!    destination account (KEY-24; the first is checked before decoding) and
 //!    the customer's two ends pass the pair checks (`CUST-*`);
 //! 4. the issuer confirms the key with `ConfirmActivationKey` (KEY-25).
 //!
 //! Then, in one transaction, the local connection (CONN-7, DEFER-1) and
 //! its workflow are created; the negotiation continues in the background.
 
+use chrono::{DateTime, Utc};
 use interconnect_core::activation_key::{
     ActivationKeyV2, ConnectionUuid, DecodedActivationKey, EncodedActivationKey, decrypt,
 };
@@ -24,6 +26,7 @@ use interconnect_core::names::{EnvironmentName, ProviderName};
 use interconnect_core::wire::{self, Secret};
 use serde::{Deserialize, Serialize};
 
+use super::Customer;
 use super::{CustomerConnection, refusal};
 use crate::error::{CoordinatorError, CoordinatorResult};
 use crate::reference::ReferenceProvider;
@@ -208,7 +211,9 @@ impl ReferenceProvider {
             },
         ]
     }
+}
 
+impl Customer<'_> {
     /// What a key asks for and the checks acceptance will make (KEY-28).
     /// 400 naming KEY-23 when the key does not decode.
     pub fn describe_activation_key(&self, key: &Secret) -> CoordinatorResult<KeyDescription> {
@@ -222,14 +227,52 @@ impl ReferenceProvider {
         })
     }
 
-    /// Accepts a key for a customer: every check, the issuer's
-    /// confirmation, then the local connection; the negotiation goes on in
-    /// the background ([`run_until_idle`](Self::run_until_idle)).
+    /// Accepts a key for the authenticated customer `account`: every
+    /// check, the issuer's confirmation, then the local connection; the
+    /// negotiation goes on in the background
+    /// ([`run_until_idle`](ReferenceProvider::run_until_idle)). 403 naming KEY-24 when
+    /// `account` is not the accepting account of the request, or that
+    /// account is not the key's destination account.
     pub async fn accept_activation_key(
         &self,
+        account: &Secret,
         accept: &AcceptActivationKey,
     ) -> CoordinatorResult<CustomerConnection> {
+        let key = self.check_acceptance(account, accept)?;
+        let environment = key.destination_environment().clone();
+        let uuid = key.shared_connection_uuid().as_str().to_owned();
+        self.check_not_accepted(&uuid, account)?;
+        // KEY-29: the issuer confirms before anything is created here
+        self.confirm_at_issuer(&environment, &accept.acceptance.activation_key)
+            .await?;
+        let now = self.clock().now();
+        let wf = self.acceptance_workflow(accept, &key, now);
+        let view = self.record_acceptance(&uuid, account, wf, now)?;
+        self.wake(&uuid, now);
+        Ok(view)
+    }
+}
+
+impl ReferenceProvider {
+    /// The checks of an acceptance made before any call, in the order of
+    /// the module's list: the authenticated customer is the accepting
+    /// account (KEY-24), the key decodes and passes the receiver's checks
+    /// (KEY-23), the customer's limits, this end is here, the accepting
+    /// account is the key's destination account (KEY-24), and the two ends
+    /// agree (`CUST-*`). Returns the key read.
+    fn check_acceptance(
+        &self,
+        account: &Secret,
+        accept: &AcceptActivationKey,
+    ) -> CoordinatorResult<ReadKey> {
         let acceptance = &accept.acceptance;
+        if acceptance.accepting_account_id.expose() != account.expose() {
+            // KEY-24: only the authenticated customer accepts, and only as itself
+            return Err(CoordinatorError::permission_denied(
+                rules::KEY_RECEIVER_ACCOUNT,
+                "acceptingAccountId: the authenticated customer is not this account",
+            ));
+        }
         let key = self.decode(&acceptance.activation_key)?;
         if let Some(failed) = self
             .key_checks(&key)
@@ -241,13 +284,10 @@ impl ReferenceProvider {
                 format!("activationKey: the check \"{}\" failed", failed.description),
             ));
         }
-        let environment = key.destination_environment().clone();
-        let mbps = key.connection_size_mbps();
-        if let Some(env) = self.shared_environment(&environment) {
+        if let Some(env) = self.shared_environment(key.destination_environment()) {
             super::limits::check_allowed(env, &acceptance.accepting_account_id)?;
         }
-        super::limits::check_bandwidth_limit(&self.config().policy, mbps)?;
-        let uuid = key.shared_connection_uuid().as_str().to_owned();
+        super::limits::check_bandwidth_limit(&self.config().policy, key.connection_size_mbps())?;
         if acceptance.attachment.provider != self.config().provider {
             return Err(CoordinatorError::invalid_argument(
                 cust::PROVIDER_SAME,
@@ -264,8 +304,18 @@ impl ReferenceProvider {
                 "acceptingAccountId: the accepting account is not the key's destination account (CUST-ACCOUNT-MISMATCH)",
             ));
         }
+        self.check_pair(accept, &key)?;
+        Ok(key)
+    }
+
+    /// The customer's pair checks (CIDR overlap, IP stack, MTU, bandwidth
+    /// tier, account match) when the request gives the other end.
+    fn check_pair(&self, accept: &AcceptActivationKey, key: &ReadKey) -> CoordinatorResult<()> {
+        let Some(remote) = &accept.remote_attachment else {
+            return Ok(());
+        };
         let offered: Vec<Bandwidth> = self
-            .shared_environment(&environment)
+            .shared_environment(key.destination_environment())
             .map(|e| {
                 e.environment
                     .supported_connection_size_mbps
@@ -275,42 +325,46 @@ impl ReferenceProvider {
                     .collect()
             })
             .unwrap_or_default();
-        if let Some(remote) = &accept.remote_attachment {
-            let context = PairContext {
-                offered_bandwidths: Some(offered),
-                requested_bandwidth: u32::try_from(mbps)
-                    .ok()
-                    .and_then(|m| Bandwidth::from_mbps(m).ok()),
-                key_destination_account_id: Some(key.destination_account_id().clone()),
-                accepting_account_id: Some(acceptance.accepting_account_id.clone()),
-            };
-            if let Some(error) = refusal(&validate_pair(&acceptance.attachment, remote, &context)) {
-                return Err(error);
-            }
+        let acceptance = &accept.acceptance;
+        let context = PairContext {
+            offered_bandwidths: Some(offered),
+            requested_bandwidth: u32::try_from(key.connection_size_mbps())
+                .ok()
+                .and_then(|m| Bandwidth::from_mbps(m).ok()),
+            key_destination_account_id: Some(key.destination_account_id().clone()),
+            accepting_account_id: Some(acceptance.accepting_account_id.clone()),
+        };
+        match refusal(&validate_pair(&acceptance.attachment, remote, &context)) {
+            Some(error) => Err(error),
+            None => Ok(()),
         }
+    }
+
+    /// 409 when the key was already accepted here (KEY-29), and the
+    /// customer's quota of pending connections (OPS-74): a customer over
+    /// it does not use up the key at the issuer. Both are checked again in
+    /// the transaction that records the acceptance.
+    fn check_not_accepted(&self, uuid: &str, account: &Secret) -> CoordinatorResult<()> {
         if self
             .store()
-            .view(|s| s.workflows.contains_key(&uuid))
+            .view(|s| s.workflows.contains_key(uuid))
             .unwrap_or(false)
         {
-            return Err(CoordinatorError::already_exists(
-                rules::KEY_RECEIVER_STOPS,
-                "activationKey: this key was already accepted here",
-            ));
+            return Err(already_accepted());
         }
-        // OPS-74: a customer over its quota does not use up the key at the
-        // issuer (checked again in the transaction below).
         let quotas = &self.config().policy.quotas;
         self.store()
-            .view(|state| {
-                crate::reference::quotas::check_customer_pending(
-                    state,
-                    quotas,
-                    &acceptance.accepting_account_id,
-                )
-            })
-            .unwrap_or(Ok(()))?;
-        // KEY-29: the issuer confirms before anything is created here
+            .view(|state| crate::reference::quotas::check_customer_pending(state, quotas, account))
+            .unwrap_or(Ok(()))
+    }
+
+    /// Asks the issuer of the key to confirm it (`ConfirmActivationKey`,
+    /// KEY-25, KEY-29); 400 when it does not.
+    async fn confirm_at_issuer(
+        &self,
+        environment: &EnvironmentName,
+        activation_key: &Secret,
+    ) -> CoordinatorResult<()> {
         let issuer = environment.provider().clone();
         let peer = self.peers().get(&issuer)?;
         let me = self.as_caller();
@@ -321,7 +375,7 @@ impl ReferenceProvider {
                     name: environment.with_provider(&self.config().provider),
                     body: wire::ConfirmActivationKeyRequest {
                         key: None,
-                        encoded_key: Some(acceptance.activation_key.clone()),
+                        encoded_key: Some(activation_key.clone()),
                     },
                 },
             )
@@ -334,11 +388,23 @@ impl ReferenceProvider {
                 ),
             ));
         }
+        Ok(())
+    }
+
+    /// The workflow of an accepted key: the negotiator here, or the
+    /// responder when the negotiation is deferred to the issuer (DEFER-2,
+    /// DEFER-4), with the customer's two ends.
+    fn acceptance_workflow(
+        &self,
+        accept: &AcceptActivationKey,
+        key: &ReadKey,
+        now: DateTime<Utc>,
+    ) -> Workflow {
+        let environment = key.destination_environment();
         let defer = accept.defer_provisioning
             || self
-                .shared_environment(&environment)
+                .shared_environment(environment)
                 .is_some_and(|e| e.environment.defer_connection_provisioning == Some(true));
-        let now = self.clock().now();
         let mut wf = Workflow::new(
             if defer {
                 Role::Responder
@@ -347,38 +413,49 @@ impl ReferenceProvider {
             },
             Phase::CreatingRemote,
             environment.clone(),
-            mbps,
+            key.connection_size_mbps(),
             now,
         );
         wf.deferred = defer;
         wf.customer = Some(CustomerRecord {
-            account: acceptance.accepting_account_id.clone(),
-            attachment: acceptance.attachment.clone(),
+            account: accept.acceptance.accepting_account_id.clone(),
+            attachment: accept.acceptance.attachment.clone(),
             remote_attachment: accept.remote_attachment.clone(),
         });
         wf.record(
             now,
-            format!("{issuer} confirmed the activation key (KEY-29)"),
+            format!(
+                "{} confirmed the activation key (KEY-29)",
+                environment.provider()
+            ),
         );
-        let view = self.store().update(|state| {
-            if state.workflows.contains_key(&uuid) {
-                return Err(CoordinatorError::already_exists(
-                    rules::KEY_RECEIVER_STOPS,
-                    "activationKey: this key was already accepted here",
-                ));
+        wf
+    }
+
+    /// In one transaction: the acceptance is still the first and within
+    /// the customer's quota, then the local connection (CONN-7, DEFER-1)
+    /// and the workflow are stored. Answers the customer's view.
+    fn record_acceptance(
+        &self,
+        uuid: &str,
+        account: &Secret,
+        mut wf: Workflow,
+        now: DateTime<Utc>,
+    ) -> CoordinatorResult<CustomerConnection> {
+        let quotas = &self.config().policy.quotas;
+        let environment = wf.environment.clone();
+        self.store().update(|state| {
+            if state.workflows.contains_key(uuid) {
+                return Err(already_accepted());
             }
-            crate::reference::quotas::check_customer_pending(
-                state,
-                quotas,
-                &acceptance.accepting_account_id,
-            )?;
-            let name = self.insert_local_connection(state, &environment, &uuid, &wf, now)?;
+            crate::reference::quotas::check_customer_pending(state, quotas, account)?;
+            let name = self.insert_local_connection(state, &environment, uuid, &wf, now)?;
             wf.record(
                 now,
                 format!(
                     "local connection created under {} (CONN-7){}",
                     name.interconnect(),
-                    if defer {
+                    if wf.deferred {
                         "; deferring the negotiation to the issuer (DEFER-1)"
                     } else {
                         ""
@@ -386,10 +463,16 @@ impl ReferenceProvider {
                 ),
             );
             wf.connection = Some(name);
-            state.workflows.insert(uuid.clone(), wf.clone());
-            Ok(self.customer_view(state, &uuid, &wf))
-        })?;
-        self.wake(&uuid, now);
-        Ok(view)
+            state.workflows.insert(uuid.to_owned(), wf.clone());
+            Ok(self.customer_view(state, uuid, &wf))
+        })
     }
+}
+
+/// 409: the key was already accepted here (KEY-29).
+fn already_accepted() -> CoordinatorError {
+    CoordinatorError::already_exists(
+        rules::KEY_RECEIVER_STOPS,
+        "activationKey: this key was already accepted here",
+    )
 }

@@ -3,9 +3,9 @@
 
 use interconnect_core::wire::Secret;
 
+use super::Customer;
 use super::CustomerConnection;
 use crate::error::{CoordinatorError, CoordinatorResult};
-use crate::reference::ReferenceProvider;
 use crate::reference::connections::{remove_connection, remove_from_backend};
 use crate::rules;
 use crate::store::{Phase, StoreExt};
@@ -14,7 +14,7 @@ fn missing() -> CoordinatorError {
     CoordinatorError::not_found(rules::CONN_MISSING, "no such connection of this customer")
 }
 
-impl ReferenceProvider {
+impl Customer<'_> {
     /// One of the customer's connections; 404 for another customer's.
     pub fn customer_connection(
         &self,

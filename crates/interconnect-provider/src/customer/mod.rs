@@ -13,10 +13,10 @@
 //! | file | operations |
 //! |---|---|
 //! | `view.rs` | [`CustomerConnection`], what every operation answers |
-//! | `request.rs` | [`ReferenceProvider::request_connection`](crate::ReferenceProvider::request_connection) (the key issuer) |
-//! | `accept.rs` | [`describe_activation_key`](crate::ReferenceProvider::describe_activation_key), [`accept_activation_key`](crate::ReferenceProvider::accept_activation_key) (the key receiver) |
+//! | `request.rs` | [`Customer::request_connection`](crate::customer::Customer::request_connection) (the key issuer) |
+//! | `accept.rs` | [`describe_activation_key`](crate::customer::Customer::describe_activation_key), [`accept_activation_key`](crate::customer::Customer::accept_activation_key) (the key receiver) |
 //! | `manage.rs` | get, list and delete |
-//! | `change.rs` | [`ReferenceProvider::change_bandwidth`](crate::ReferenceProvider::change_bandwidth): in place or by migration |
+//! | `change.rs` | [`Customer::change_bandwidth`](crate::customer::Customer::change_bandwidth): in place or by migration |
 
 mod accept;
 mod change;
@@ -32,6 +32,7 @@ pub use view::{CustomerConnection, CustomerFeature};
 use interconnect_core::customer::Violation;
 
 use crate::error::CoordinatorError;
+use crate::reference::ReferenceProvider;
 
 /// The 400 for customer-side violations: the first names the rule, all
 /// are listed.
@@ -42,4 +43,30 @@ pub(crate) fn refusal(violations: &[Violation]) -> Option<CoordinatorError> {
         message.push_str(&format!("; also {}: {} ({})", v.path, v.message, v.rule));
     }
     Some(CoordinatorError::invalid_argument(first.rule, message))
+}
+
+/// The customer side of a [`ReferenceProvider`]: what the customer API
+/// calls, each method given the authenticated customer account where the
+/// connection belongs to one ([`ReferenceProvider::customer`]).
+///
+/// It borrows the provider and reaches its state through it (`Deref`).
+#[derive(Debug, Clone, Copy)]
+pub struct Customer<'a> {
+    provider: &'a ReferenceProvider,
+}
+
+impl ReferenceProvider {
+    /// The customer side: request, describe and accept activation keys,
+    /// read, change and delete the customer's connections.
+    pub fn customer(&self) -> Customer<'_> {
+        Customer { provider: self }
+    }
+}
+
+impl std::ops::Deref for Customer<'_> {
+    type Target = ReferenceProvider;
+
+    fn deref(&self) -> &ReferenceProvider {
+        self.provider
+    }
 }

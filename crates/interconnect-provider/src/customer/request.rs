@@ -8,13 +8,13 @@ use interconnect_core::customer::ConnectionRequest;
 use interconnect_core::wire::Secret;
 use serde::Serialize;
 
+use super::Customer;
 use super::CustomerConnection;
 use crate::error::{CoordinatorError, CoordinatorResult};
-use crate::reference::ReferenceProvider;
 use crate::rules;
 use crate::store::{CustomerRecord, Phase, Role, StoreExt, Workflow};
 
-/// What [`ReferenceProvider::request_connection`] answers.
+/// What [`Customer::request_connection`](crate::customer::Customer::request_connection) answers.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionRequested {
@@ -25,7 +25,7 @@ pub struct ConnectionRequested {
     pub activation_key: Secret,
 }
 
-impl ReferenceProvider {
+impl Customer<'_> {
     /// A customer asks for a connection: the activation key is issued, of
     /// the version the other provider asks for (KEY-44), and the connection
     /// waits for the other provider (phase `awaitingPeer`).

@@ -8,48 +8,18 @@
 
 use chrono::{DateTime, Utc};
 use interconnect_core::names::{ConnectionName, EnvironmentName, InterconnectName};
-use interconnect_core::wire::{self, AdminState, InterconnectState, VerificationState};
+use interconnect_core::wire::{self, AdminState, VerificationState};
 
 use super::Next;
-use crate::config::EnvironmentInventory;
 use crate::error::{CoordinatorError, CoordinatorResult, ErrorKind};
+use crate::peer::Peer;
 use crate::reference::ReferenceProvider;
-use crate::reference::connections::{capacity_mbps, deferral_timeout, reserved_mbps};
+use crate::reference::connections::deferral_timeout;
 use crate::request;
 use crate::rules;
 use crate::store::{ConnectionRecord, Phase, State, StoreExt, Workflow};
 
 impl ReferenceProvider {
-    /// The active interconnect of `env` that offers `mbps`, has room for it
-    /// and has the most free bandwidth, leaving out `refused` (NEG-2, NEG-3).
-    pub(crate) fn most_free_interconnect(
-        &self,
-        state: &State,
-        env: &EnvironmentInventory,
-        mbps: i32,
-        refused: &[InterconnectName],
-    ) -> Option<InterconnectName> {
-        env.interconnects
-            .iter()
-            .filter(|ix| ix.interconnect.state == Some(InterconnectState::Active))
-            .filter(|ix| {
-                ix.interconnect
-                    .supported_connection_size_mbps
-                    .contains(&mbps)
-            })
-            .filter_map(|ix| {
-                let name = ix.interconnect.name.clone()?;
-                if refused.contains(&name) {
-                    return None;
-                }
-                let free = capacity_mbps(self, ix)? - reserved_mbps(state, &name, None);
-                (free >= i64::from(mbps)).then_some((free, name))
-            })
-            // most free first; ties go to the first name
-            .max_by(|(fa, na), (fb, nb)| fa.cmp(fb).then(nb.cmp(na)))
-            .map(|(_, name)| name)
-    }
-
     /// Inserts this side's own copy of connection `uuid` under the best
     /// interconnect of `environment` (CONN-7): the record the peer's
     /// features attach to here. `Err` 409 when no interconnect has room.
@@ -117,29 +87,71 @@ impl ReferenceProvider {
             Ok(p) => p,
             Err(e) => return self.fail(uuid, &e.to_string()).await,
         };
-        // A migration names the connection it replaces (upstream-next
-        // Protocols.md "Migration Workflow"; CONN-42, E-246); the shared UUID
-        // stays the connectionId, so a May peer recognises it too.
-        let source_data = match wf
-            .migrating_from
-            .as_ref()
-            .map(|old| self.at_peer_connection(old))
+        let body = match self.remote_connection_body(wf) {
+            Ok(body) => body,
+            Err(e) => return self.fail(uuid, &e.to_string()).await,
+        };
+        match self
+            .call_create_connection(&*peer, uuid, wf, &parent, body)
+            .await
         {
-            Some(Ok(old)) => Some(wire::SourceData::SourceConnectionName(
+            Ok(_) => self.remote_created(uuid, wf, &local),
+            Err(e) if wf.deferred && e.rule() == rules::CONN_DEFERRAL => {
+                self.deferral_refused(uuid, &local, &e)
+            }
+            Err(e) if e.kind() == ErrorKind::Aborted && wf.migrating_from.is_some() => {
+                // NEG-15: a refused migration target ends the migration
+                self.fail(uuid, &e.to_string()).await
+            }
+            Err(e)
+                if e.kind() == ErrorKind::Aborted
+                    && wf.connection_type == Some(wire::ConnectionType::Monitoring) =>
+            {
+                // CONN-45: a MONITORING connection belongs to its
+                // interconnect; it is never moved to another one
+                self.fail(uuid, &e.to_string()).await
+            }
+            Err(e) if e.kind() == ErrorKind::Aborted => {
+                self.try_other_interconnect(uuid, &local, &e)
+            }
+            Err(e) => self.retry_or_fail(uuid, &e).await,
+        }
+    }
+
+    /// The connection as proposed to the peer: its bandwidth, deferral and
+    /// type; a migration names the connection it replaces (upstream-next
+    /// Protocols.md "Migration Workflow"; CONN-42, E-246); the shared UUID
+    /// stays the connectionId, so a May peer recognises it too.
+    fn remote_connection_body(&self, wf: &Workflow) -> CoordinatorResult<wire::Connection> {
+        let source_data = match wf.migrating_from.as_ref() {
+            Some(old) => Some(wire::SourceData::SourceConnectionName(
                 wire::SourceConnectionName {
-                    source_connection_name: old.to_string(),
+                    source_connection_name: self.at_peer_connection(old)?.to_string(),
                 },
             )),
-            Some(Err(e)) => return self.fail(uuid, &e.to_string()).await,
             None => None,
         };
-        let body = wire::Connection {
+        Ok(wire::Connection {
             bandwidth_mbps: Some(wf.bandwidth_mbps),
             defer_provisioning: wf.deferred.then_some(true),
             source_data,
             connection_type: wf.connection_type.clone(),
             ..Default::default()
-        };
+        })
+    }
+
+    /// `CreateConnection` at the peer under `parent`. A 409 may mean an
+    /// earlier attempt succeeded: `ALREADY_EXISTS` reads the peer's copy
+    /// (NEG-3), a bare `ABORTED` continues with it when it is this
+    /// connection (NEG-24).
+    async fn call_create_connection(
+        &self,
+        peer: &dyn Peer,
+        uuid: &str,
+        wf: &Workflow,
+        parent: &InterconnectName,
+        body: wire::Connection,
+    ) -> CoordinatorResult<wire::Connection> {
         let (caller, call) =
             self.logical_caller(uuid, "CreateConnection", &parent.to_string(), &body);
         let me = self.as_caller();
@@ -154,7 +166,7 @@ impl ReferenceProvider {
             )
             .await;
         self.call_ended(uuid, &call, &result);
-        let result = match result {
+        match result {
             Err(e) if e.kind() == ErrorKind::AlreadyExists => {
                 // NEG-3: an earlier attempt may have succeeded; read it
                 let name = parent.connection(uuid);
@@ -181,74 +193,58 @@ impl ReferenceProvider {
                 }
             }
             other => other,
-        };
-        match result {
-            Ok(_) => {
-                self.retry_done(uuid);
-                let now = self.clock().now();
-                let deadline = self
-                    .shared_environment(&wf.environment)
-                    .map(|env| now + deferral_timeout(env));
-                let _ = self.update_workflow(uuid, |wf| {
-                    if wf.deferred {
-                        wf.phase = Phase::Provisioning;
-                        wf.deferral_deadline = deadline;
-                        wf.record(
-                            now,
-                            format!(
-                                "CreateConnection on the peer accepted under {} with deferProvisioning: the peer negotiates (DEFER-9)",
-                                local.interconnect()
-                            ),
-                        );
-                    } else {
-                        wf.phase = Phase::Features;
-                        wf.record(
-                            now,
-                            format!("CreateConnection on the peer accepted under {}", local.interconnect()),
-                        );
-                    }
-                });
-                Next::Continue
-            }
-            Err(e) if wf.deferred && e.rule() == rules::CONN_DEFERRAL => {
-                // DEFER-10: the peer will not negotiate; do it here
-                let now = self.clock().now();
-                let _ = self.store().update(|state| {
-                    if let Some(mut r) = state.connections.get_mut(&local) {
-                        r.connection.defer_provisioning = Some(false);
-                        r.negotiator_here = true;
-                    }
-                    if let Some(wf) = state.workflows.get_mut(uuid) {
-                        wf.deferred = false;
-                        wf.role = crate::store::Role::Negotiator;
-                        wf.record(
-                            now,
-                            format!(
-                                "the peer refused the deferral ({e}); negotiating here (DEFER-10)"
-                            ),
-                        );
-                    }
-                    Ok(())
-                });
-                Next::Continue
-            }
-            Err(e) if e.kind() == ErrorKind::Aborted && wf.migrating_from.is_some() => {
-                // NEG-15: a refused migration target ends the migration
-                self.fail(uuid, &e.to_string()).await
-            }
-            Err(e)
-                if e.kind() == ErrorKind::Aborted
-                    && wf.connection_type == Some(wire::ConnectionType::Monitoring) =>
-            {
-                // CONN-45: a MONITORING connection belongs to its
-                // interconnect; it is never moved to another one
-                self.fail(uuid, &e.to_string()).await
-            }
-            Err(e) if e.kind() == ErrorKind::Aborted => {
-                self.try_other_interconnect(uuid, &local, &e)
-            }
-            Err(e) => self.retry_or_fail(uuid, &e).await,
         }
+    }
+
+    /// The peer created its copy: on to the features, or, deferred, to
+    /// provisioning while the peer negotiates (DEFER-9).
+    fn remote_created(&self, uuid: &str, wf: &Workflow, local: &ConnectionName) -> Next {
+        self.retry_done(uuid);
+        let now = self.clock().now();
+        let deadline = self
+            .shared_environment(&wf.environment)
+            .map(|env| now + deferral_timeout(env));
+        let _ = self.update_workflow(uuid, |wf| {
+            if wf.deferred {
+                wf.phase = Phase::Provisioning;
+                wf.deferral_deadline = deadline;
+                wf.record(
+                    now,
+                    format!(
+                        "CreateConnection on the peer accepted under {} with deferProvisioning: the peer negotiates (DEFER-9)",
+                        local.interconnect()
+                    ),
+                );
+            } else {
+                wf.phase = Phase::Features;
+                wf.record(
+                    now,
+                    format!("CreateConnection on the peer accepted under {}", local.interconnect()),
+                );
+            }
+        });
+        Next::Continue
+    }
+
+    /// DEFER-10: the peer will not negotiate; do it here.
+    fn deferral_refused(&self, uuid: &str, local: &ConnectionName, e: &CoordinatorError) -> Next {
+        let now = self.clock().now();
+        let _ = self.store().update(|state| {
+            if let Some(mut r) = state.connections.get_mut(local) {
+                r.connection.defer_provisioning = Some(false);
+                r.negotiator_here = true;
+            }
+            if let Some(wf) = state.workflows.get_mut(uuid) {
+                wf.deferred = false;
+                wf.role = crate::store::Role::Negotiator;
+                wf.record(
+                    now,
+                    format!("the peer refused the deferral ({e}); negotiating here (DEFER-10)"),
+                );
+            }
+            Ok(())
+        });
+        Next::Continue
     }
 
     /// NEG-3: moves the local connection to another interconnect after the

@@ -9,12 +9,12 @@
 //! (FEAT-8, NEG-11); fewer fail the connection (NEG-16).
 
 use interconnect_core::allocation::{AllocationInput, LocalConstraints, allocate_l3};
-use interconnect_core::names::{ChannelName, ConnectionName};
+use interconnect_core::names::{ChannelName, ConnectionName, FeatureName};
 use interconnect_core::validation::rules::L3_VLAN_UNUSED;
 use interconnect_core::wire::{self, AdminState, ProvisioningState};
 
 use super::{Next, quorum};
-use crate::error::{CoordinatorError, ErrorKind};
+use crate::error::{CoordinatorError, CoordinatorResult, ErrorKind};
 use crate::page::PageRequest;
 use crate::peer::Peer;
 use crate::reference::ReferenceProvider;
@@ -25,6 +25,18 @@ use crate::store::{ChannelProgress, FeatureRecord, Phase, StoreExt, Workflow};
 
 /// Proposals per channel before it is closed (NEG-8).
 pub const MAX_PROPOSALS_PER_CHANNEL: u32 = 8;
+
+/// What one pass did on one channel.
+enum ChannelPass {
+    /// Nothing that counts as progress.
+    Untouched,
+    /// Agreed, restarted or closed: progress (the retry budget restarts).
+    Advanced,
+    /// The peer may answer later.
+    Retry(CoordinatorError),
+    /// The connection is gone at the peer: the workflow fails.
+    Gone(String),
+}
 
 /// What one proposal came to.
 enum Proposal {
@@ -49,27 +61,8 @@ impl ReferenceProvider {
             Ok(n) => n,
             Err(e) => return self.fail(uuid, &e.to_string()).await,
         };
-        let me = self.as_caller();
-        // NEG-9: the channels that exist, as the peer lists them
-        let channels = match self.list_peer_channels(peer.as_ref(), &at_peer).await {
-            Ok(c) => c,
-            Err(e) if e.kind() == ErrorKind::NotFound => {
-                return self.fail(uuid, &e.to_string()).await;
-            }
-            Err(e) => return self.retry_or_fail(uuid, &e).await,
-        };
-        // NEG-5: guidance for this pass (the first, or after a 409)
-        let guidance = match peer
-            .generate_feature_guidance(
-                &me,
-                request::GenerateFeatureGuidance {
-                    name: at_peer.clone(),
-                    body: Default::default(),
-                },
-            )
-            .await
-        {
-            Ok(g) => g,
+        let (channels, guidance) = match self.channels_and_guidance(peer.as_ref(), &at_peer).await {
+            Ok(found) => found,
             Err(e) if e.kind() == ErrorKind::NotFound => {
                 return self.fail(uuid, &e.to_string()).await;
             }
@@ -89,150 +82,22 @@ impl ReferenceProvider {
         let mut retry: Option<CoordinatorError> = None;
         let mut advanced = false;
         for channel in &channels {
-            let Some(peer_channel) = channel.name.clone() else {
-                continue;
-            };
-            let id = peer_channel.id().to_owned();
-            let progress = self
-                .workflow(uuid)
-                .and_then(|w| w.channels.get(&id).cloned())
-                .unwrap_or(ChannelProgress::Open {
-                    attempt: 0,
-                    avoid_vlans: Vec::new(),
-                });
-            let ChannelProgress::Open {
-                attempt,
-                avoid_vlans,
-            } = progress
-            else {
-                continue;
-            };
-            // a feature this side already has on the channel (an earlier
-            // pass created it locally) counts as agreed only once the peer
-            // shows it too (NEG-7, E-320): a 429 or a lost request leaves a
-            // local-only feature, which is proposed again below
-            if attempt == 0
-                && let Ok(local_channel) =
-                    self.local_channel(wf.environment.provider(), &peer_channel)
-                && let Some(existing) = self
-                    .store()
-                    .view(|s| {
-                        s.features_of_connection(&local)
-                            .find(|(_, r)| r.feature.channel.as_ref() == Some(&local_channel))
-                            .map(|(n, _)| n.id().to_owned())
-                    })
-                    .flatten()
-            {
-                match self
-                    .peer_has_feature(peer.as_ref(), &at_peer, &existing)
-                    .await
-                {
-                    Ok(true) => {
-                        advanced = true;
-                        let what = format!(
-                            "{id} already carries {existing}, which the peer holds too (NEG-7)"
-                        );
-                        self.set_channel(
-                            uuid,
-                            &id,
-                            ChannelProgress::Agreed {
-                                feature_id: existing,
-                            },
-                            what,
-                        );
-                        continue;
-                    }
-                    Ok(false) => {}
-                    Err(e) if e.kind() == ErrorKind::NotFound => {
-                        return self.fail(uuid, &e.to_string()).await;
-                    }
-                    Err(e) => {
-                        retry = Some(e);
-                        continue;
-                    }
-                }
-            }
-            if !matches!(channel.admin_state, None | Some(AdminState::Enabled)) {
-                self.set_channel(
-                    uuid,
-                    &id,
-                    ChannelProgress::Closed {
-                        rule: rules::FEAT_CHANNEL_ENABLED.to_owned(),
-                    },
-                    format!("{id} is disabled: no feature (NEG-11 counts it missing)"),
-                );
-                continue;
-            }
-            if attempt >= MAX_PROPOSALS_PER_CHANNEL {
-                self.set_channel(
-                    uuid,
-                    &id,
-                    ChannelProgress::Closed {
-                        rule: rules::NEG_RESTART_CHANNEL.to_owned(),
-                    },
-                    format!("{id}: no proposal accepted after {attempt} attempts"),
-                );
-                continue;
-            }
-            // GUIDE-19: an entry without l3BaseGuidance restricts nothing
-            let entry = super::guidance_entry::l3_guidance_of(&guidance, &peer_channel);
-            let Some(entry) = entry else {
-                self.set_channel(
-                    uuid,
-                    &id,
-                    ChannelProgress::Closed {
-                        rule: rules::NEG_GUIDANCE_ONCE.to_owned(),
-                    },
-                    format!("{id}: the guidance has no L3 entry for it"),
-                );
-                continue;
-            };
-            let outcome = self
-                .propose(
+            match self
+                .agree_channel(
                     uuid,
                     wf,
                     peer.as_ref(),
                     &local,
                     &at_peer,
-                    &peer_channel,
-                    &entry,
-                    attempt,
-                    &avoid_vlans,
+                    &guidance,
+                    channel,
                 )
-                .await;
-            if !matches!(outcome, Proposal::Retry(_)) {
-                advanced = true;
-            }
-            match outcome {
-                Proposal::Agreed(feature_id) => self.set_channel(
-                    uuid,
-                    &id,
-                    ChannelProgress::Agreed {
-                        feature_id: feature_id.clone(),
-                    },
-                    format!("CreateFeature {feature_id} on {id}: accepted by the peer"),
-                ),
-                Proposal::Restart(vlan) => {
-                    let mut avoid = avoid_vlans.clone();
-                    avoid.extend(vlan);
-                    self.set_channel(
-                        uuid,
-                        &id,
-                        ChannelProgress::Open {
-                            attempt: attempt + 1,
-                            avoid_vlans: avoid,
-                        },
-                        format!("{id}: 409 from the peer; restarting from guidance (NEG-8)"),
-                    );
-                }
-                Proposal::Closed(why) => self.set_channel(
-                    uuid,
-                    &id,
-                    ChannelProgress::Closed { rule: why.clone() },
-                    format!("{id}: proposal refused ({why}); not resent (NEG-8)"),
-                ),
-                Proposal::Retry(e) => retry = Some(e),
-                Proposal::Gone(e) => return self.fail(uuid, &e.to_string()).await,
+                .await
+            {
+                ChannelPass::Untouched => {}
+                ChannelPass::Advanced => advanced = true,
+                ChannelPass::Retry(e) => retry = Some(e),
+                ChannelPass::Gone(why) => return self.fail(uuid, &why).await,
             }
         }
         if advanced {
@@ -241,6 +106,217 @@ impl ReferenceProvider {
         if let Some(e) = retry {
             return self.retry_or_fail(uuid, &e).await;
         }
+        self.finish_pass(uuid, &local, channels.len()).await
+    }
+
+    /// NEG-9 and NEG-5: the channels that exist, as the peer lists them,
+    /// and its guidance for this pass (the first, or after a 409).
+    async fn channels_and_guidance(
+        &self,
+        peer: &dyn Peer,
+        at_peer: &ConnectionName,
+    ) -> Result<(Vec<wire::Channel>, wire::GenerateFeatureGuidanceResponse), CoordinatorError> {
+        let channels = self.list_peer_channels(peer, at_peer).await?;
+        let guidance = peer
+            .generate_feature_guidance(
+                &self.as_caller(),
+                request::GenerateFeatureGuidance {
+                    name: at_peer.clone(),
+                    body: Default::default(),
+                },
+            )
+            .await?;
+        Ok((channels, guidance))
+    }
+
+    /// One pass on one of the peer's channels: a feature both sides already
+    /// hold counts as agreed (NEG-7); a disabled channel, one out of
+    /// proposals (NEG-8) or without L3 guidance is closed; otherwise a
+    /// proposal is made and its outcome recorded.
+    #[allow(clippy::too_many_arguments)]
+    async fn agree_channel(
+        &self,
+        uuid: &str,
+        wf: &Workflow,
+        peer: &dyn Peer,
+        local: &ConnectionName,
+        at_peer: &ConnectionName,
+        guidance: &wire::GenerateFeatureGuidanceResponse,
+        channel: &wire::Channel,
+    ) -> ChannelPass {
+        let Some(peer_channel) = channel.name.clone() else {
+            return ChannelPass::Untouched;
+        };
+        let id = peer_channel.id().to_owned();
+        let progress = self
+            .workflow(uuid)
+            .and_then(|w| w.channels.get(&id).cloned())
+            .unwrap_or(ChannelProgress::Open {
+                attempt: 0,
+                avoid_vlans: Vec::new(),
+            });
+        let ChannelProgress::Open {
+            attempt,
+            avoid_vlans,
+        } = progress
+        else {
+            return ChannelPass::Untouched;
+        };
+        if attempt == 0
+            && let Some(pass) = self
+                .already_agreed(uuid, wf, peer, local, at_peer, &peer_channel, &id)
+                .await
+        {
+            return pass;
+        }
+        if !matches!(channel.admin_state, None | Some(AdminState::Enabled)) {
+            self.set_channel(
+                uuid,
+                &id,
+                ChannelProgress::Closed {
+                    rule: rules::FEAT_CHANNEL_ENABLED.to_owned(),
+                },
+                format!("{id} is disabled: no feature (NEG-11 counts it missing)"),
+            );
+            return ChannelPass::Untouched;
+        }
+        if attempt >= MAX_PROPOSALS_PER_CHANNEL {
+            self.set_channel(
+                uuid,
+                &id,
+                ChannelProgress::Closed {
+                    rule: rules::NEG_RESTART_CHANNEL.to_owned(),
+                },
+                format!("{id}: no proposal accepted after {attempt} attempts"),
+            );
+            return ChannelPass::Untouched;
+        }
+        // GUIDE-19: an entry without l3BaseGuidance restricts nothing
+        let entry = super::guidance_entry::l3_guidance_of(guidance, &peer_channel);
+        let Some(entry) = entry else {
+            self.set_channel(
+                uuid,
+                &id,
+                ChannelProgress::Closed {
+                    rule: rules::NEG_GUIDANCE_ONCE.to_owned(),
+                },
+                format!("{id}: the guidance has no L3 entry for it"),
+            );
+            return ChannelPass::Untouched;
+        };
+        let outcome = self
+            .propose(
+                uuid,
+                wf,
+                peer,
+                local,
+                at_peer,
+                &peer_channel,
+                &entry,
+                attempt,
+                &avoid_vlans,
+            )
+            .await;
+        self.record_proposal(uuid, &id, attempt, &avoid_vlans, outcome)
+    }
+
+    /// NEG-7, E-320: on a first attempt, a feature this side already has on
+    /// the channel (an earlier pass created it locally) counts as agreed
+    /// once the peer shows it too; `None` goes on to propose.
+    #[allow(clippy::too_many_arguments)]
+    async fn already_agreed(
+        &self,
+        uuid: &str,
+        wf: &Workflow,
+        peer: &dyn Peer,
+        local: &ConnectionName,
+        at_peer: &ConnectionName,
+        peer_channel: &ChannelName,
+        id: &str,
+    ) -> Option<ChannelPass> {
+        // a 429 or a lost request leaves a local-only feature, which is
+        // proposed again
+        if let Ok(local_channel) = self.local_channel(wf.environment.provider(), peer_channel)
+            && let Some(existing) = self
+                .store()
+                .view(|s| {
+                    s.features_of_connection(local)
+                        .find(|(_, r)| r.feature.channel.as_ref() == Some(&local_channel))
+                        .map(|(n, _)| n.id().to_owned())
+                })
+                .flatten()
+        {
+            match self.peer_has_feature(peer, at_peer, &existing).await {
+                Ok(true) => {
+                    let what = format!(
+                        "{id} already carries {existing}, which the peer holds too (NEG-7)"
+                    );
+                    self.set_channel(
+                        uuid,
+                        id,
+                        ChannelProgress::Agreed {
+                            feature_id: existing,
+                        },
+                        what,
+                    );
+                    Some(ChannelPass::Advanced)
+                }
+                Ok(false) => None,
+                Err(e) if e.kind() == ErrorKind::NotFound => Some(ChannelPass::Gone(e.to_string())),
+                Err(e) => Some(ChannelPass::Retry(e)),
+            }
+        } else {
+            None
+        }
+    }
+
+    /// Records what a proposal on channel `id` came to (NEG-8).
+    fn record_proposal(
+        &self,
+        uuid: &str,
+        id: &str,
+        attempt: u32,
+        avoid_vlans: &[i32],
+        outcome: Proposal,
+    ) -> ChannelPass {
+        match outcome {
+            Proposal::Agreed(feature_id) => self.set_channel(
+                uuid,
+                id,
+                ChannelProgress::Agreed {
+                    feature_id: feature_id.clone(),
+                },
+                format!("CreateFeature {feature_id} on {id}: accepted by the peer"),
+            ),
+            Proposal::Restart(vlan) => {
+                let mut avoid = avoid_vlans.to_vec();
+                avoid.extend(vlan);
+                self.set_channel(
+                    uuid,
+                    id,
+                    ChannelProgress::Open {
+                        attempt: attempt + 1,
+                        avoid_vlans: avoid,
+                    },
+                    format!("{id}: 409 from the peer; restarting from guidance (NEG-8)"),
+                );
+            }
+            Proposal::Closed(why) => self.set_channel(
+                uuid,
+                id,
+                ChannelProgress::Closed { rule: why.clone() },
+                format!("{id}: proposal refused ({why}); not resent (NEG-8)"),
+            ),
+            Proposal::Retry(e) => return ChannelPass::Retry(e),
+            Proposal::Gone(e) => return ChannelPass::Gone(e.to_string()),
+        }
+        ChannelPass::Advanced
+    }
+
+    /// After a pass with no channel left open: ceil(3N/4) agreed features
+    /// of the `listed` channels start provisioning (FEAT-8, NEG-11); fewer
+    /// fail the connection (NEG-16). Another pass while a channel is open.
+    async fn finish_pass(&self, uuid: &str, local: &ConnectionName, listed: usize) -> Next {
         let Some(wf) = self.workflow(uuid) else {
             return Next::Done;
         };
@@ -261,7 +337,7 @@ impl ReferenceProvider {
                 _ => None,
             })
             .collect();
-        let needed = quorum(channels.len());
+        let needed = quorum(listed);
         if agreed.len() < needed || agreed.is_empty() {
             return self
                 .fail(
@@ -269,12 +345,12 @@ impl ReferenceProvider {
                     &format!(
                         "FEAT-8: {} of {} channels agreed, {needed} needed",
                         agreed.len(),
-                        channels.len()
+                        listed
                     ),
                 )
                 .await;
         }
-        self.provision_local_features(uuid, &local);
+        self.provision_local_features(uuid, local);
         let now = self.clock().now();
         let _ = self.update_workflow(uuid, |wf| {
             wf.phase = Phase::Provisioning;
@@ -283,7 +359,7 @@ impl ReferenceProvider {
                 format!(
                     "{} of {} features agreed (quorum {needed}): provisioning (FEAT-8)",
                     agreed.len(),
-                    channels.len()
+                    listed
                 ),
             );
         });
@@ -394,16 +470,50 @@ impl ReferenceProvider {
         let Ok(local_name) = local.feature(&feature_id) else {
             return Proposal::Closed(rules::FEAT_OPAQUE_ID.to_owned());
         };
+        let created = self.create_local_proposal(
+            wf,
+            peer_channel,
+            &local_channel,
+            &local_name,
+            guidance,
+            avoid_vlans,
+        );
+        let config = match created {
+            Ok(Some(c)) => c,
+            Ok(None) => return Proposal::Closed(rules::NEG_FOLLOWS_GUIDANCE.to_owned()),
+            Err(e) => return Proposal::Closed(e.rule().to_owned()),
+        };
+        let vlan = config.l3_base_config.as_ref().and_then(|c| c.vlan_id);
+        let answer = self
+            .offer_to_peer(uuid, peer, at_peer, peer_channel, &feature_id, config)
+            .await;
+        self.judge_answer(answer, feature_id, &local_name, vlan)
+    }
+
+    /// Creates the proposal locally first (NEG-7), judged against what the
+    /// channel uses here and the VLANs to avoid, in one transaction; an
+    /// earlier attempt's feature is reused. `Ok(None)` when that earlier
+    /// feature has no configuration.
+    fn create_local_proposal(
+        &self,
+        wf: &Workflow,
+        peer_channel: &ChannelName,
+        local_channel: &ChannelName,
+        local_name: &FeatureName,
+        guidance: &wire::L3BaseGuidance,
+        avoid_vlans: &[i32],
+    ) -> CoordinatorResult<Option<wire::FeatureConfig>> {
+        let partner = wf.environment.provider().clone();
         let constraints = self.local_constraints(wf);
         let policy_me = self.config().provider.clone();
         // create locally first (NEG-7), judged against what the channel
         // uses here, in one transaction
-        let created = self.store().update(|state| {
-            if let Some(existing) = state.features.get(&local_name) {
+        self.store().update(|state| {
+            if let Some(existing) = state.features.get(local_name) {
                 // an earlier attempt created it and the peer did not answer
                 return Ok(existing.feature.feature_config.clone());
             }
-            let mut used = channel_usage(state, &local_channel);
+            let mut used = channel_usage(state, local_channel);
             used.vlans.extend_from_slice(avoid_vlans);
             let input = AllocationInput {
                 channel: peer_channel,
@@ -435,13 +545,19 @@ impl ReferenceProvider {
                 },
             );
             Ok(Some(config))
-        });
-        let config = match created {
-            Ok(Some(c)) => c,
-            Ok(None) => return Proposal::Closed(rules::NEG_FOLLOWS_GUIDANCE.to_owned()),
-            Err(e) => return Proposal::Closed(e.rule().to_owned()),
-        };
-        let vlan = config.l3_base_config.as_ref().and_then(|c| c.vlan_id);
+        })
+    }
+
+    /// `CreateFeature` at the peer with the configuration chosen.
+    async fn offer_to_peer(
+        &self,
+        uuid: &str,
+        peer: &dyn Peer,
+        at_peer: &ConnectionName,
+        peer_channel: &ChannelName,
+        feature_id: &str,
+        config: wire::FeatureConfig,
+    ) -> CoordinatorResult<wire::Feature> {
         let feature = wire::Feature {
             name: None,
             channel: Some(peer_channel.clone()),
@@ -460,15 +576,29 @@ impl ReferenceProvider {
                 &caller,
                 request::CreateFeature {
                     parent: at_peer.clone(),
-                    feature_id: feature_id.clone(),
+                    feature_id: feature_id.to_owned(),
                     feature,
                 },
             )
             .await;
         self.call_ended(uuid, &call, &answer);
+        answer
+    }
+
+    /// What the peer's answer makes of the proposal: agreed (also when an
+    /// earlier attempt's answer was lost), restarted after a 409 with the
+    /// VLAN avoided when it was the VLAN (NEG-8), retried, or closed; the
+    /// local feature is removed unless agreed or retried.
+    fn judge_answer(
+        &self,
+        answer: CoordinatorResult<wire::Feature>,
+        feature_id: String,
+        local_name: &FeatureName,
+        vlan: Option<i32>,
+    ) -> Proposal {
         let remove_local = || {
             let _ = self.store().update(|state| {
-                state.features.remove(&local_name);
+                state.features.remove(local_name);
                 Ok(())
             });
         };
@@ -480,7 +610,6 @@ impl ReferenceProvider {
             }
             Err(e) if e.kind() == ErrorKind::Aborted => {
                 remove_local();
-                let _ = uuid;
                 Proposal::Restart(vlan.filter(|_| e.rule() == L3_VLAN_UNUSED))
             }
             Err(e) if e.kind() == ErrorKind::NotFound => {

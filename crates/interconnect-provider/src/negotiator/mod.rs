@@ -196,7 +196,7 @@ impl ReferenceProvider {
                         Err(e) => tracing::warn!(error = %e, "OPS-7: cleanup failed"),
                     }
                     // MACSEC-26: keys at the policy's maximum age are rotated
-                    if let Err(e) = self.rotate_aged_mac_sec_keys() {
+                    if let Err(e) = self.operator().rotate_aged_mac_sec_keys() {
                         tracing::warn!(error = %e, "MACSEC-26: aged keys not queued");
                     }
                     self.scheduler()

@@ -28,7 +28,7 @@
 //!   workflow's phase becomes [`Phase::Degraded`] with the reason, the
 //!   local connection's `verificationState` becomes `UNVERIFIED`, and a
 //!   warning is logged for the operator, who also finds it in
-//!   [`ReferenceProvider::degraded_connections`] (the operator API) and in
+//!   [`Operator::degraded_connections`](crate::operator::Operator::degraded_connections) (the operator API) and in
 //!   the workflows-by-phase metric;
 //! - when the peer shows everything again, the connection is verified again
 //!   (RECON-3);
@@ -46,6 +46,7 @@ use interconnect_core::names::ConnectionName;
 use interconnect_core::wire::VerificationState;
 
 use crate::error::ErrorKind;
+use crate::operator::Operator;
 use crate::page::PageRequest;
 use crate::reference::ReferenceProvider;
 use crate::request;
@@ -368,7 +369,9 @@ impl ReferenceProvider {
             })
             .unwrap_or(false)
     }
+}
 
+impl Operator<'_> {
     /// The connections the peer check found degraded, for the operator
     /// (RECON-2), in UUID order.
     pub fn degraded_connections(&self) -> Vec<DegradedConnection> {

@@ -8,13 +8,15 @@
 //! up after `deferralTimeoutHours` (DEFER-5, DEFER-7). A feature deleted
 //! on a channel this side manages is re-created (FEAT-9).
 
-use interconnect_core::names::FeatureName;
+use chrono::{DateTime, Utc};
+use interconnect_core::names::{ConnectionName, FeatureName};
 use interconnect_core::wire::VerificationState;
 
 use super::{Next, PROVISIONING_POLL, quorum};
 use crate::backend::FeatureStatus;
 use crate::error::ErrorKind;
 use crate::page::PageRequest;
+use crate::peer::Peer;
 use crate::reference::ReferenceProvider;
 use crate::request;
 use crate::retry::is_retryable;
@@ -86,6 +88,76 @@ impl ReferenceProvider {
         };
         // NEG-17: announce no more than the peer takes
         self.limit_announcements(uuid, wf, &local).await;
+        if self.track_channels(uuid, wf, &view, now) {
+            return Next::Continue;
+        }
+        let needed = quorum(view.channels.len()).max(1);
+        let all_final = view.features.len() >= needed
+            && view
+                .features
+                .iter()
+                .all(|(_, s)| *s == FeatureStatus::Provisioned);
+        if !all_final {
+            return self.await_provisioning(uuid, wf, &local, now);
+        }
+        let mut ids: Vec<String> = view
+            .features
+            .iter()
+            .map(|(n, _)| n.id().to_owned())
+            .collect();
+        ids.sort();
+        let peer = match self.peer_of(wf) {
+            Ok(p) => p,
+            Err(e) => {
+                return self
+                    .backoff(uuid, &e)
+                    .unwrap_or(Next::At(now + PROVISIONING_POLL * 6));
+            }
+        };
+        let Ok(at_peer) = self.at_peer_connection(&local) else {
+            return Next::Done;
+        };
+        if wf.notified_features.as_ref() != Some(&ids) {
+            return self
+                .notify_all_final(uuid, &*peer, &at_peer, &local, &ids, now)
+                .await;
+        }
+        if view.notifications == 0 {
+            // waiting for the peer's notification (NEG-19); its arrival wakes us
+            return match wf
+                .deferral_deadline
+                .filter(|_| wf.deferred && wf.phase != Phase::Verified)
+            {
+                Some(d) => Next::At(d),
+                None => Next::Done,
+            };
+        }
+        if wf.phase == Phase::Verified && view.notifications == wf.peer_notifications_seen {
+            return Next::Done;
+        }
+        self.verify_with_peer(
+            uuid,
+            &*peer,
+            &at_peer,
+            &local,
+            view.notifications,
+            &ids,
+            now,
+        )
+        .await
+    }
+
+    /// Remembers which channels carry a feature and notices deletions
+    /// (FEAT-9): a feature gone from a channel this side manages is
+    /// re-created (back to `Features`; `true`), one the peer manages is left
+    /// to the peer.
+    fn track_channels(
+        &self,
+        uuid: &str,
+        wf: &Workflow,
+        view: &LocalView,
+        now: DateTime<Utc>,
+    ) -> bool {
         // remember which channels carry a feature, and notice deletions (FEAT-9)
         let present: Vec<(String, String)> = view
             .features
@@ -152,86 +224,86 @@ impl ReferenceProvider {
                     ),
                 );
             });
-            return Next::Continue;
+            return true;
         }
-        let needed = quorum(view.channels.len()).max(1);
-        let all_final = view.features.len() >= needed
-            && view
-                .features
-                .iter()
-                .all(|(_, s)| *s == FeatureStatus::Provisioned);
-        if !all_final {
-            if wf.role == crate::store::Role::Negotiator && !wf.deferred {
-                // agreed features are provisioned here once the quorum holds
-                self.provision_local_features(uuid, &local);
-            } else if wf.role == crate::store::Role::Responder {
-                // the responder's devices took each feature when the peer
-                // created it; a feature they no longer know (devices reset,
-                // or an in-memory backend after a crash) is given to them
-                // again, or it would stay PENDING forever
-                self.provision_local_features(uuid, &local);
-            }
-            let _ = self.store().update(|s| {
-                if let Some(mut r) = s.connections.get_mut(&local) {
-                    r.connection.verification_state = Some(VerificationState::Unverified);
-                }
-                if let Some(w) = s.workflows.get_mut(uuid)
-                    && w.phase == Phase::Verified
-                {
-                    w.phase = Phase::Provisioning;
-                }
-                Ok(())
-            });
-            let mut at = now + self.config().policy.provisioning_poll();
-            if let Some(d) = wf.deferral_deadline.filter(|_| wf.deferred) {
-                at = at.min(d.max(now));
-            }
-            return Next::At(at);
+        false
+    }
+
+    /// Not all local features are final yet: provisions them where this
+    /// side does, keeps the connection unverified meanwhile and looks again
+    /// after the provisioning poll (or at the deferral deadline).
+    fn await_provisioning(
+        &self,
+        uuid: &str,
+        wf: &Workflow,
+        local: &ConnectionName,
+        now: DateTime<Utc>,
+    ) -> Next {
+        if wf.role == crate::store::Role::Negotiator && !wf.deferred {
+            // agreed features are provisioned here once the quorum holds
+            self.provision_local_features(uuid, local);
+        } else if wf.role == crate::store::Role::Responder {
+            // the responder's devices took each feature when the peer
+            // created it; a feature they no longer know (devices reset,
+            // or an in-memory backend after a crash) is given to them
+            // again, or it would stay PENDING forever
+            self.provision_local_features(uuid, local);
         }
-        let mut ids: Vec<String> = view
-            .features
-            .iter()
-            .map(|(n, _)| n.id().to_owned())
-            .collect();
-        ids.sort();
-        let peer = match self.peer_of(wf) {
-            Ok(p) => p,
-            Err(e) => {
-                return self
-                    .backoff(uuid, &e)
-                    .unwrap_or(Next::At(now + PROVISIONING_POLL * 6));
+        let _ = self.store().update(|s| {
+            if let Some(mut r) = s.connections.get_mut(local) {
+                r.connection.verification_state = Some(VerificationState::Unverified);
             }
-        };
-        let Ok(at_peer) = self.at_peer_connection(&local) else {
-            return Next::Done;
-        };
-        let me = self.as_caller();
-        if wf.notified_features.as_ref() != Some(&ids) {
-            // NEG-12, NEG-14
-            match peer
-                .notify_connection_status(
-                    &me,
-                    request::NotifyConnectionStatus {
-                        name: at_peer.clone(),
-                        body: Default::default(),
-                    },
-                )
-                .await
+            if let Some(w) = s.workflows.get_mut(uuid)
+                && w.phase == Phase::Verified
             {
-                Ok(_) => {
-                    self.retry_done(uuid);
-                    // CONN-17 (E-84): a partner's update was in flight while
-                    // this side processed it; processing ends here
-                    let _ = self.store().update(|s| {
-                        if !s.local_updates.contains(&local)
-                            && let Some(mut r) = s.connections.get_mut(&local)
-                        {
-                            r.update_in_flight = None;
-                        }
-                        Ok(())
-                    });
-                    let _ = self.update_workflow(uuid, |w| {
-                        w.notified_features = Some(ids.clone());
+                w.phase = Phase::Provisioning;
+            }
+            Ok(())
+        });
+        let mut at = now + self.config().policy.provisioning_poll();
+        if let Some(d) = wf.deferral_deadline.filter(|_| wf.deferred) {
+            at = at.min(d.max(now));
+        }
+        Next::At(at)
+    }
+
+    /// NEG-12, NEG-14: tells the peer that all local features (`ids`) are
+    /// final; a peer that lost the connection fails the workflow, one that
+    /// may recover is retried (NEG-19).
+    async fn notify_all_final(
+        &self,
+        uuid: &str,
+        peer: &dyn Peer,
+        at_peer: &ConnectionName,
+        local: &ConnectionName,
+        ids: &[String],
+        now: DateTime<Utc>,
+    ) -> Next {
+        let me = self.as_caller();
+        match peer
+            .notify_connection_status(
+                &me,
+                request::NotifyConnectionStatus {
+                    name: at_peer.clone(),
+                    body: Default::default(),
+                },
+            )
+            .await
+        {
+            Ok(_) => {
+                self.retry_done(uuid);
+                // CONN-17 (E-84): a partner's update was in flight while
+                // this side processed it; processing ends here
+                let _ = self.store().update(|s| {
+                    if !s.local_updates.contains(local)
+                        && let Some(mut r) = s.connections.get_mut(local)
+                    {
+                        r.update_in_flight = None;
+                    }
+                    Ok(())
+                });
+                let _ = self.update_workflow(uuid, |w| {
+                        w.notified_features = Some(ids.to_vec());
                         w.record(
                             now,
                             format!(
@@ -240,38 +312,38 @@ impl ReferenceProvider {
                             ),
                         );
                     });
-                    return Next::Continue;
-                }
-                Err(e) if e.kind() == ErrorKind::NotFound => {
-                    return self
-                        .fail(uuid, &format!("the peer lost the connection: {e}"))
-                        .await;
-                }
-                Err(e) if is_retryable(&e) => {
-                    // NEG-19: keep trying within the cleanup window
-                    return self
-                        .backoff(uuid, &e)
-                        .unwrap_or(Next::At(now + PROVISIONING_POLL * 6));
-                }
-                Err(e) => {
-                    self.note(uuid, format!("NotifyConnectionStatus refused: {e}"));
-                    return Next::At(now + PROVISIONING_POLL * 6);
-                }
+                Next::Continue
+            }
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                self.fail(uuid, &format!("the peer lost the connection: {e}"))
+                    .await
+            }
+            Err(e) if is_retryable(&e) => {
+                // NEG-19: keep trying within the cleanup window
+                self.backoff(uuid, &e)
+                    .unwrap_or(Next::At(now + PROVISIONING_POLL * 6))
+            }
+            Err(e) => {
+                self.note(uuid, format!("NotifyConnectionStatus refused: {e}"));
+                Next::At(now + PROVISIONING_POLL * 6)
             }
         }
-        if view.notifications == 0 {
-            // waiting for the peer's notification (NEG-19); its arrival wakes us
-            return match wf
-                .deferral_deadline
-                .filter(|_| wf.deferred && wf.phase != Phase::Verified)
-            {
-                Some(d) => Next::At(d),
-                None => Next::Done,
-            };
-        }
-        if wf.phase == Phase::Verified && view.notifications == wf.peer_notifications_seen {
-            return Next::Done;
-        }
+    }
+
+    /// The peer's notification arrived: re-reads the peer's connection and
+    /// features and marks the connection VERIFIED (NEG-13).
+    #[allow(clippy::too_many_arguments)]
+    async fn verify_with_peer(
+        &self,
+        uuid: &str,
+        peer: &dyn Peer,
+        at_peer: &ConnectionName,
+        local: &ConnectionName,
+        notifications: usize,
+        ids: &[String],
+        now: DateTime<Utc>,
+    ) -> Next {
+        let me = self.as_caller();
         // a notification arrived: re-read the peer's connection and features
         let connection = peer
             .get_connection(
@@ -298,7 +370,7 @@ impl ReferenceProvider {
                 let peer_count = listed.features.len();
                 let mut first_verified = None;
                 let _ = self.store().update(|s| {
-                    if let Some(mut r) = s.connections.get_mut(&local) {
+                    if let Some(mut r) = s.connections.get_mut(local) {
                         r.connection.verification_state = Some(VerificationState::Verified);
                         r.seen_on_peer = true;
                     }
@@ -318,7 +390,7 @@ impl ReferenceProvider {
                             );
                         }
                         w.phase = Phase::Verified;
-                        w.peer_notifications_seen = view.notifications;
+                        w.peer_notifications_seen = notifications;
                         w.retry = Default::default();
                     }
                     Ok(())

@@ -1,6 +1,6 @@
 //! A bandwidth change the customer asked for at this provider
 //! (`docs/Protocols.md` § Update Connection Workflow, § Migration
-//! Workflow), after [`ReferenceProvider::change_bandwidth`](crate::ReferenceProvider::change_bandwidth) accepted it.
+//! Workflow), after [`Customer::change_bandwidth`](crate::customer::Customer::change_bandwidth) accepted it.
 //!
 //! In place, while `pending_bandwidth_mbps` is set and the connection is
 //! verified:

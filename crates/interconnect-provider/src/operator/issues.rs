@@ -8,6 +8,7 @@ use interconnect_core::wire;
 
 use std::sync::Arc;
 
+use super::Operator;
 use crate::error::{CoordinatorError, CoordinatorResult};
 use crate::peer::Peer;
 use crate::reference::ReferenceProvider;
@@ -32,7 +33,9 @@ impl ReferenceProvider {
         }
         self.peers().get(partner)
     }
+}
 
+impl Operator<'_> {
     /// Operator: `CreateIssue` at `partner`, under this provider's
     /// namespace there, with id `issue_id` (generated when `None`). Context
     /// names are given as the partner names them (under this provider,

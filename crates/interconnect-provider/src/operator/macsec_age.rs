@@ -4,7 +4,7 @@
 //! rotated once every 30 days". The age is a policy
 //! (`ProtocolPolicy::mac_sec_key_max_age_seconds`, default 30 days, E-167).
 //!
-//! [`ReferenceProvider::rotate_aged_mac_sec_keys`] runs with every periodic
+//! [`Operator::rotate_aged_mac_sec_keys`](crate::operator::Operator::rotate_aged_mac_sec_keys) runs with every periodic
 //! cleanup: it queues each channel this side manages whose one key started
 //! at least the maximum age ago, and the rotation driver
 //! (`macsec_rotation.rs`) then rotates them one channel at a time with the
@@ -16,13 +16,13 @@ use std::collections::BTreeMap;
 
 use interconnect_core::names::{ChannelName, InterconnectName};
 
+use super::Operator;
 use crate::error::CoordinatorResult;
-use crate::reference::ReferenceProvider;
 use crate::rules;
 use crate::scheduler::Task;
 use crate::store::StoreExt;
 
-impl ReferenceProvider {
+impl Operator<'_> {
     /// Queues for rotation every channel this side manages whose key has
     /// reached the policy's maximum age (MACSEC-26); returns them. Nothing
     /// when the policy turns automatic rotation off.

@@ -2,7 +2,7 @@
 //! (`docs/Protocols.md` § MACsec Key Rotation, § Requesting a Key Rotation;
 //! `paths/macseckeys.yaml`; E-48, E-49).
 //!
-//! [`ReferenceProvider::operator_rotate_mac_sec_keys`] queues every channel
+//! [`Operator::operator_rotate_mac_sec_keys`](crate::operator::Operator::operator_rotate_mac_sec_keys) queues every channel
 //! of an interconnect whose `macsecManagerProvider` is this side; a
 //! rotation request of the peer (MACSEC-16) queues its channel. The
 //! [`Task::RotateMacSec`] of the interconnect then rotates one channel at a
@@ -31,6 +31,7 @@ use chrono::Duration;
 use interconnect_core::names::{ChannelName, InterconnectName};
 use interconnect_core::wire::{self, Secret, Timestamp};
 
+use super::Operator;
 use crate::error::{CoordinatorError, CoordinatorResult, ErrorKind};
 use crate::negotiator::Next;
 use crate::reference::ReferenceProvider;
@@ -99,94 +100,6 @@ fn internal(e: impl std::fmt::Display) -> CoordinatorError {
 }
 
 impl ReferenceProvider {
-    /// Operator: rotates the MACsec key of every channel of `interconnect`
-    /// (this side's name) whose `macsecManagerProvider` is this side, one
-    /// channel at a time with the bake time between (MACSEC-23); returns
-    /// the channels queued. The work runs as [`Task::RotateMacSec`].
-    /// 409 naming MACSEC-1 when this side manages no channel of it.
-    pub fn operator_rotate_mac_sec_keys(
-        &self,
-        interconnect: &InterconnectName,
-    ) -> CoordinatorResult<Vec<ChannelName>> {
-        let managed: Vec<ChannelName> = self
-            .configured_channels(interconnect)?
-            .iter()
-            .filter(|c| self.manages_mac_sec(c))
-            .filter_map(|c| c.name.clone())
-            .collect();
-        if managed.is_empty() {
-            return Err(CoordinatorError::aborted(
-                rules::MACSEC_CREATE_BY_MANAGER,
-                format!("this side is the MACsec manager of no channel of {interconnect}"),
-            ));
-        }
-        self.store().update(|s| {
-            let run = s
-                .operator
-                .rotations
-                .entry(interconnect.clone())
-                .or_default();
-            for channel in &managed {
-                queue_channel(run, channel);
-            }
-            Ok(())
-        })?;
-        self.scheduler()
-            .schedule(Task::RotateMacSec(interconnect.clone()), self.clock().now());
-        Ok(managed)
-    }
-
-    /// Operator: asks the peer to rotate the key of `channel` (this side's
-    /// name), which the peer manages (`RequestMacSecKeyRotation`,
-    /// MACSEC-16). 400 naming MACSEC-16 when this side manages it.
-    pub async fn operator_request_peer_rotation(
-        &self,
-        channel: &ChannelName,
-        reason: Option<String>,
-    ) -> CoordinatorResult<()> {
-        let configured = self.configured_channel_of(channel)?;
-        if self.manages_mac_sec(&configured) {
-            return Err(CoordinatorError::invalid_argument(
-                rules::MACSEC_ROTATION_REQUEST_FROM_PEER,
-                format!("this side manages {channel}; rotate it with operator_rotate_mac_sec_keys"),
-            ));
-        }
-        let peer = self.peers().get(channel.interconnect().provider())?;
-        let request = request::RequestMacSecKeyRotation {
-            channel: self.at_peer_channel(channel)?,
-            body: wire::MacSecKeyRotationRequest { reason },
-        };
-        peer.request_mac_sec_key_rotation(&self.as_caller(), request)
-            .await
-            .map(|_| ())
-    }
-
-    /// The rotation run of `interconnect` (this side's name), if any.
-    pub fn mac_sec_rotation(&self, interconnect: &InterconnectName) -> Option<RotationRun> {
-        self.store()
-            .view(|s| s.operator.rotations.get(interconnect).cloned())
-            .flatten()
-    }
-
-    /// The MACsec keys this server stores for `channel` (its own for the
-    /// channels it manages, the peer's for the others), in name order;
-    /// never their CAK.
-    pub fn mac_sec_keys_of(&self, channel: &ChannelName) -> Vec<wire::MacSecKey> {
-        self.store()
-            .view(|s| {
-                s.mac_sec_keys
-                    .iter()
-                    .filter(|(n, _)| n.channel() == channel)
-                    .map(|(n, r)| wire::MacSecKey {
-                        cak: None,
-                        active: Some(self.backend().mac_sec_key_active(n)),
-                        ..r.key.clone()
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
     /// [`Task::RotateMacSec`]: steps the run of `interconnect` until it waits.
     pub(crate) async fn step_rotation(&self, interconnect: &InterconnectName) {
         self.take_rotation_requests(interconnect);
@@ -211,6 +124,7 @@ impl ReferenceProvider {
     /// (MACSEC-16); a request for the channel in rotation is met by it.
     fn take_rotation_requests(&self, interconnect: &InterconnectName) {
         let requested: Vec<ChannelName> = self
+            .operator()
             .pending_rotation_requests()
             .into_iter()
             .map(|r| r.channel)
@@ -243,7 +157,7 @@ impl ReferenceProvider {
     }
 
     async fn rotation_step(&self, interconnect: &InterconnectName) -> Next {
-        let Some(run) = self.mac_sec_rotation(interconnect) else {
+        let Some(run) = self.operator().mac_sec_rotation(interconnect) else {
             return Next::Done;
         };
         let Some(current) = run.current.clone() else {
@@ -397,6 +311,7 @@ impl ReferenceProvider {
     ) -> CoordinatorResult<()> {
         let at_peer = self.at_peer_channel(channel)?;
         let ours: Vec<String> = self
+            .operator()
             .mac_sec_keys_of(channel)
             .into_iter()
             .filter_map(|k| k.name.map(|n| n.id().to_owned()))
@@ -551,6 +466,7 @@ impl ReferenceProvider {
     /// made active again (the link never runs without a key).
     fn keep_a_key_active(&self, current: &ChannelRotation) {
         let any_active = self
+            .operator()
             .mac_sec_keys_of(&current.channel)
             .iter()
             .any(|k| k.active == Some(true));
@@ -613,6 +529,96 @@ impl ReferenceProvider {
             "new key abandoned; the channel is tried again with a fresh key"
         );
         Next::At(retry_at)
+    }
+}
+
+impl Operator<'_> {
+    /// Operator: rotates the MACsec key of every channel of `interconnect`
+    /// (this side's name) whose `macsecManagerProvider` is this side, one
+    /// channel at a time with the bake time between (MACSEC-23); returns
+    /// the channels queued. The work runs as [`Task::RotateMacSec`].
+    /// 409 naming MACSEC-1 when this side manages no channel of it.
+    pub fn operator_rotate_mac_sec_keys(
+        &self,
+        interconnect: &InterconnectName,
+    ) -> CoordinatorResult<Vec<ChannelName>> {
+        let managed: Vec<ChannelName> = self
+            .configured_channels(interconnect)?
+            .iter()
+            .filter(|c| self.manages_mac_sec(c))
+            .filter_map(|c| c.name.clone())
+            .collect();
+        if managed.is_empty() {
+            return Err(CoordinatorError::aborted(
+                rules::MACSEC_CREATE_BY_MANAGER,
+                format!("this side is the MACsec manager of no channel of {interconnect}"),
+            ));
+        }
+        self.store().update(|s| {
+            let run = s
+                .operator
+                .rotations
+                .entry(interconnect.clone())
+                .or_default();
+            for channel in &managed {
+                queue_channel(run, channel);
+            }
+            Ok(())
+        })?;
+        self.scheduler()
+            .schedule(Task::RotateMacSec(interconnect.clone()), self.clock().now());
+        Ok(managed)
+    }
+
+    /// Operator: asks the peer to rotate the key of `channel` (this side's
+    /// name), which the peer manages (`RequestMacSecKeyRotation`,
+    /// MACSEC-16). 400 naming MACSEC-16 when this side manages it.
+    pub async fn operator_request_peer_rotation(
+        &self,
+        channel: &ChannelName,
+        reason: Option<String>,
+    ) -> CoordinatorResult<()> {
+        let configured = self.configured_channel_of(channel)?;
+        if self.manages_mac_sec(&configured) {
+            return Err(CoordinatorError::invalid_argument(
+                rules::MACSEC_ROTATION_REQUEST_FROM_PEER,
+                format!("this side manages {channel}; rotate it with operator_rotate_mac_sec_keys"),
+            ));
+        }
+        let peer = self.peers().get(channel.interconnect().provider())?;
+        let request = request::RequestMacSecKeyRotation {
+            channel: self.at_peer_channel(channel)?,
+            body: wire::MacSecKeyRotationRequest { reason },
+        };
+        peer.request_mac_sec_key_rotation(&self.as_caller(), request)
+            .await
+            .map(|_| ())
+    }
+
+    /// The rotation run of `interconnect` (this side's name), if any.
+    pub fn mac_sec_rotation(&self, interconnect: &InterconnectName) -> Option<RotationRun> {
+        self.store()
+            .view(|s| s.operator.rotations.get(interconnect).cloned())
+            .flatten()
+    }
+
+    /// The MACsec keys this server stores for `channel` (its own for the
+    /// channels it manages, the peer's for the others), in name order;
+    /// never their CAK.
+    pub fn mac_sec_keys_of(&self, channel: &ChannelName) -> Vec<wire::MacSecKey> {
+        self.store()
+            .view(|s| {
+                s.mac_sec_keys
+                    .iter()
+                    .filter(|(n, _)| n.channel() == channel)
+                    .map(|(n, r)| wire::MacSecKey {
+                        cak: None,
+                        active: Some(self.backend().mac_sec_key_active(n)),
+                        ..r.key.clone()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 }
 

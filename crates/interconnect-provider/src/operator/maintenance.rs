@@ -15,6 +15,7 @@
 use interconnect_core::names::ChannelName;
 use interconnect_core::wire::{self, MaintenanceEvent};
 
+use super::Operator;
 use crate::error::CoordinatorResult;
 use crate::reference::ReferenceProvider;
 use crate::request;
@@ -30,6 +31,71 @@ fn pull_key(channel: &ChannelName) -> String {
 }
 
 impl ReferenceProvider {
+    fn push_maintenance_soon(&self, channel: &ChannelName) {
+        self.operator_retry_done(&notify_key(channel));
+        self.scheduler()
+            .schedule(Task::NotifyMaintenance(channel.clone()), self.clock().now());
+    }
+
+    /// [`Task::NotifyMaintenance`]: `NotifyMaintenance` on the peer.
+    pub(crate) async fn push_maintenance(&self, channel: &ChannelName) {
+        let key = notify_key(channel);
+        let result = async {
+            let peer = self.peers().get(channel.interconnect().provider())?;
+            let request = request::NotifyMaintenance {
+                channel: self.at_peer_channel(channel)?,
+                body: wire::NotifyMaintenanceRequest::default(),
+            };
+            peer.notify_maintenance(&self.as_caller(), request).await
+        }
+        .await;
+        match result {
+            Ok(_) => {
+                tracing::info!(%channel, rule = rules::MAINT_NOTIFY_AND_PULL, "the peer was told of our maintenance");
+                self.operator_retry_done(&key);
+            }
+            Err(e) => match self.operator_backoff(&key, &e) {
+                Some(at) => self
+                    .scheduler()
+                    .schedule(Task::NotifyMaintenance(channel.clone()), at),
+                None => tracing::warn!(%channel, error = %e, "MAINT-4: gave up telling the peer"),
+            },
+        }
+    }
+
+    /// [`Task::PullMaintenance`]: `GetMaintenanceEvents` on the peer that
+    /// sent `NotifyMaintenance`, stored with
+    /// [`record_peer_maintenance`](Self::record_peer_maintenance).
+    pub(crate) async fn pull_maintenance(&self, channel: &ChannelName) {
+        let key = pull_key(channel);
+        let result = async {
+            let peer = self.peers().get(channel.interconnect().provider())?;
+            let request = request::GetMaintenanceEvents {
+                channel: self.at_peer_channel(channel)?,
+            };
+            let events = peer
+                .get_maintenance_events(&self.as_caller(), request)
+                .await?
+                .events;
+            self.operator().record_peer_maintenance(channel, events)
+        }
+        .await;
+        match result {
+            Ok(()) => {
+                tracing::info!(%channel, rule = rules::MAINT_NOTIFY_AND_PULL, "the peer's maintenance was pulled");
+                self.operator_retry_done(&key);
+            }
+            Err(e) => match self.operator_backoff(&key, &e) {
+                Some(at) => self
+                    .scheduler()
+                    .schedule(Task::PullMaintenance(channel.clone()), at),
+                None => tracing::warn!(%channel, error = %e, "MAINT-4: gave up pulling"),
+            },
+        }
+    }
+}
+
+impl Operator<'_> {
     /// Operator: schedules maintenance of this side on `channel` (this
     /// side's name) and tells the peer (MAINT-4). Refused with 409 naming
     /// MAINT-6 when it overlaps maintenance, this side's or the peer's as
@@ -80,68 +146,5 @@ impl ReferenceProvider {
                     .unwrap_or_default()
             })
             .unwrap_or_default()
-    }
-
-    fn push_maintenance_soon(&self, channel: &ChannelName) {
-        self.operator_retry_done(&notify_key(channel));
-        self.scheduler()
-            .schedule(Task::NotifyMaintenance(channel.clone()), self.clock().now());
-    }
-
-    /// [`Task::NotifyMaintenance`]: `NotifyMaintenance` on the peer.
-    pub(crate) async fn push_maintenance(&self, channel: &ChannelName) {
-        let key = notify_key(channel);
-        let result = async {
-            let peer = self.peers().get(channel.interconnect().provider())?;
-            let request = request::NotifyMaintenance {
-                channel: self.at_peer_channel(channel)?,
-                body: wire::NotifyMaintenanceRequest::default(),
-            };
-            peer.notify_maintenance(&self.as_caller(), request).await
-        }
-        .await;
-        match result {
-            Ok(_) => {
-                tracing::info!(%channel, rule = rules::MAINT_NOTIFY_AND_PULL, "the peer was told of our maintenance");
-                self.operator_retry_done(&key);
-            }
-            Err(e) => match self.operator_backoff(&key, &e) {
-                Some(at) => self
-                    .scheduler()
-                    .schedule(Task::NotifyMaintenance(channel.clone()), at),
-                None => tracing::warn!(%channel, error = %e, "MAINT-4: gave up telling the peer"),
-            },
-        }
-    }
-
-    /// [`Task::PullMaintenance`]: `GetMaintenanceEvents` on the peer that
-    /// sent `NotifyMaintenance`, stored with
-    /// [`record_peer_maintenance`](Self::record_peer_maintenance).
-    pub(crate) async fn pull_maintenance(&self, channel: &ChannelName) {
-        let key = pull_key(channel);
-        let result = async {
-            let peer = self.peers().get(channel.interconnect().provider())?;
-            let request = request::GetMaintenanceEvents {
-                channel: self.at_peer_channel(channel)?,
-            };
-            let events = peer
-                .get_maintenance_events(&self.as_caller(), request)
-                .await?
-                .events;
-            self.record_peer_maintenance(channel, events)
-        }
-        .await;
-        match result {
-            Ok(()) => {
-                tracing::info!(%channel, rule = rules::MAINT_NOTIFY_AND_PULL, "the peer's maintenance was pulled");
-                self.operator_retry_done(&key);
-            }
-            Err(e) => match self.operator_backoff(&key, &e) {
-                Some(at) => self
-                    .scheduler()
-                    .schedule(Task::PullMaintenance(channel.clone()), at),
-                None => tracing::warn!(%channel, error = %e, "MAINT-4: gave up pulling"),
-            },
-        }
     }
 }

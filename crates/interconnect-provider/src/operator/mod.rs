@@ -97,19 +97,21 @@ impl ReferenceProvider {
         });
     }
 
+    /// The name the peer gives to channel `channel` of this server.
+    pub(crate) fn at_peer_channel(&self, channel: &ChannelName) -> CoordinatorResult<ChannelName> {
+        self.at_peer_interconnect(channel.interconnect())?
+            .channel(channel.id())
+            .map_err(|e| CoordinatorError::internal(rules::NEG_RECONCILE, e.to_string()))
+    }
+}
+
+impl Operator<'_> {
     /// The retry state of operator call `key`: failed attempts so far.
     pub fn operator_retry_attempts(&self, key: &str) -> u32 {
         self.store()
             .view(|s| s.operator.retries.get(key).map(|r| r.attempt))
             .flatten()
             .unwrap_or(0)
-    }
-
-    /// The name the peer gives to channel `channel` of this server.
-    pub(crate) fn at_peer_channel(&self, channel: &ChannelName) -> CoordinatorResult<ChannelName> {
-        self.at_peer_interconnect(channel.interconnect())?
-            .channel(channel.id())
-            .map_err(|e| CoordinatorError::internal(rules::NEG_RECONCILE, e.to_string()))
     }
 }
 
@@ -156,5 +158,32 @@ impl ReferenceProvider {
     /// Whether this side is the `macsecManagerProvider` of `channel`.
     pub(crate) fn manages_mac_sec(&self, channel: &wire::Channel) -> bool {
         channel.macsec_manager_provider.as_ref() == Some(&self.config().provider)
+    }
+}
+
+/// The operator side of a [`ReferenceProvider`]: maintenance, MACsec
+/// rotation, issues at the peer, monitoring connections and what the
+/// operator API reads ([`ReferenceProvider::operator`]).
+///
+/// It borrows the provider and reaches its state through it (`Deref`).
+#[derive(Debug, Clone, Copy)]
+pub struct Operator<'a> {
+    provider: &'a ReferenceProvider,
+}
+
+impl ReferenceProvider {
+    /// The operator side: schedule, publish and cancel maintenance, rotate
+    /// MACsec keys, open and answer issues, monitoring connections, and the
+    /// state the operator API reports.
+    pub fn operator(&self) -> Operator<'_> {
+        Operator { provider: self }
+    }
+}
+
+impl std::ops::Deref for Operator<'_> {
+    type Target = ReferenceProvider;
+
+    fn deref(&self) -> &ReferenceProvider {
+        self.provider
     }
 }

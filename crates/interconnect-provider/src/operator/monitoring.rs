@@ -17,8 +17,8 @@ use interconnect_core::names::{ConnectionName, InterconnectName};
 use interconnect_core::wire::{self, ConnectionType, VerificationState};
 use serde::Serialize;
 
+use super::Operator;
 use crate::error::{CoordinatorError, CoordinatorResult};
-use crate::reference::ReferenceProvider;
 use crate::rules;
 use crate::store::{ConnectionRecord, Phase, Role, StoreExt, Workflow};
 
@@ -38,7 +38,7 @@ pub struct MonitoringConnection {
     pub failure: Option<String>,
 }
 
-impl ReferenceProvider {
+impl Operator<'_> {
     /// Operator: creates this provider's MONITORING connection on
     /// `interconnect` (as this server names it) with `bandwidth_mbps`, and
     /// starts its negotiation with the peer. 404 for an interconnect this

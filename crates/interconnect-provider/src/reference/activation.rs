@@ -20,13 +20,11 @@ use interconnect_core::activation_key::{
     DecodedActivationKey, EncodedActivationKey, encrypt,
 };
 use interconnect_core::names::{EnvironmentName, ProviderName};
-use interconnect_core::wire::{self, InterconnectState, Secret};
+use interconnect_core::wire::{self, Secret};
 
 use super::ReferenceProvider;
-use super::connections::{capacity_mbps, reserved_mbps};
 use super::key_parameters::KeyVersionChoice;
 use crate::caller::Caller;
-use crate::config::EnvironmentInventory;
 use crate::error::{CoordinatorError, CoordinatorResult};
 use crate::request;
 use crate::rules;
@@ -240,7 +238,10 @@ impl ReferenceProvider {
             revoked: false,
         };
         self.store.update(|state| {
-            if !self.has_room(state, env, connection_size_mbps) {
+            if self
+                .most_free_interconnect(state, env, connection_size_mbps, &[])
+                .is_none()
+            {
                 return Err(CoordinatorError::failed_precondition(
                     rules::KEY_ISSUE_CHECKS,
                     format!(
@@ -283,36 +284,6 @@ impl ReferenceProvider {
             })?;
             key.revoked = true;
             Ok(())
-        })
-    }
-
-    pub(crate) fn shared_environment(
-        &self,
-        name: &EnvironmentName,
-    ) -> Option<&EnvironmentInventory> {
-        self.config
-            .inventory
-            .partners
-            .iter()
-            .filter(|p| &p.provider == name.provider())
-            .flat_map(|p| p.environments.iter())
-            .find(|e| e.environment.name.as_ref() == Some(name))
-    }
-
-    /// Whether some active interconnect of `env` offers `mbps` and has room
-    /// for it now (KEY-26).
-    fn has_room(&self, state: &State, env: &EnvironmentInventory, mbps: i32) -> bool {
-        env.interconnects.iter().any(|ix| {
-            let Some(name) = &ix.interconnect.name else {
-                return false;
-            };
-            ix.interconnect.state == Some(InterconnectState::Active)
-                && ix
-                    .interconnect
-                    .supported_connection_size_mbps
-                    .contains(&mbps)
-                && capacity_mbps(self, ix)
-                    .is_some_and(|cap| reserved_mbps(state, name, None) + i64::from(mbps) <= cap)
         })
     }
 }

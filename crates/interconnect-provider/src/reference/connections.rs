@@ -38,6 +38,7 @@ use interconnect_core::wire::{
 
 use super::ReferenceProvider;
 use super::deputy::{DeputyCheck, DeputyOperation};
+use super::inventory::{capacity_mbps, reserved_mbps};
 use super::listing::name_text;
 use crate::caller::Caller;
 use crate::config::{EnvironmentInventory, InterconnectInventory};
@@ -45,39 +46,6 @@ use crate::error::{CoordinatorError, CoordinatorResult};
 use crate::request;
 use crate::rules;
 use crate::store::{ConnectionRecord, NotificationRecord, Phase, Role, State, StoreExt, Workflow};
-
-/// The bandwidth reserved on `interconnect` by its connections, leaving out
-/// `except` (CONN-9): the running total the store keeps
-/// ([`Connections::reserved_mbps`](crate::store::Connections::reserved_mbps)).
-pub(crate) fn reserved_mbps(
-    state: &State,
-    interconnect: &InterconnectName,
-    except: Option<&ConnectionName>,
-) -> i64 {
-    let excepted = except
-        .filter(|name| name.interconnect() == interconnect)
-        .and_then(|name| state.connections.get(name))
-        .and_then(|r| r.connection.bandwidth_mbps)
-        .map_or(0, i64::from);
-    state.connections.reserved_mbps(interconnect) - excepted
-}
-
-/// What the interconnect can carry in total now: `maxBandwidthMbps`,
-/// lowered by a local limit of the backend; `None` while the local devices
-/// take no new work.
-pub(crate) fn capacity_mbps(p: &ReferenceProvider, ix: &InterconnectInventory) -> Option<i64> {
-    let name = ix.interconnect.name.as_ref()?;
-    let local = p.backend.local_availability(name);
-    if !local.accepting {
-        return None;
-    }
-    let max = ix
-        .interconnect
-        .max_bandwidth_mbps
-        .map(i64::from)
-        .unwrap_or(0);
-    Some(local.capacity_mbps.map_or(max, |cap| cap.min(max)))
-}
 
 /// The deferral timeout of an environment (E-54: absent or 0 is 168 hours).
 pub(crate) fn deferral_timeout(env: &EnvironmentInventory) -> Duration {
@@ -154,6 +122,80 @@ pub(super) fn create_connection(
 ) -> CoordinatorResult<wire::Connection> {
     let ix = p.interconnect(caller, &request.parent)?;
     let env = p.environment(caller, request.parent.environment())?;
+    let (uuid, name) = connection_name(&request)?;
+    // CONN-23 (AIP-133): a body `name` is ignored; the path and id name it
+    let body = &request.connection;
+    let connection_type = body.connection_type_or_default();
+    let bandwidth = requested_bandwidth(body, &connection_type, ix, env)?;
+    // CONN-40: sourceData wins over the deprecated activationKey.
+    let sent_key = body.effective_activation_key();
+    let source = migration_source(body)?;
+    let deferred = body.defer_provisioning == Some(true);
+    let capacity = room_to_create(p, &request.parent, ix, env, deferred)?;
+    let now = p.clock.now();
+    p.store
+        .update(|state| {
+            let migration = check_intent(
+                state,
+                &name,
+                &uuid,
+                source.as_ref(),
+                &connection_type,
+                bandwidth,
+                sent_key,
+            )?;
+            let keyless = is_keyless(&connection_type);
+            if !(keyless && state.issued_keys.get(uuid.as_str()).is_none()) {
+                verify(p, caller, &name, DeputyOperation::CreateConnection, state)?;
+            }
+            check_type_quota(p, state, &request.parent, &connection_type)?;
+            super::quotas::check_partner_pending(
+                state,
+                &p.config.policy.quotas,
+                request.parent.provider(),
+            )?;
+            check_fits(
+                state,
+                &request.parent,
+                &connection_type,
+                bandwidth,
+                capacity,
+            )?;
+            let connection = wire::Connection {
+                name: Some(name.clone()),
+                activation_key: None,
+                bandwidth_mbps: Some(bandwidth),
+                admin_state: Some(AdminState::Enabled),
+                verification_state: Some(VerificationState::Unverified),
+                defer_provisioning: Some(deferred),
+                source_data: None,
+                connection_type: body.connection_type.clone(),
+            };
+            state.connections.insert(
+                name.clone(),
+                ConnectionRecord {
+                    connection: connection.clone(),
+                    created_at: now,
+                    negotiator_here: deferred,
+                    update_in_flight: None,
+                    notifications_received: Vec::new(),
+                    seen_on_peer: false,
+                },
+            );
+            track_peer_connection(state, &name, bandwidth, deferred, migration, now);
+            Ok(connection)
+        })
+        .inspect(|_| p.wake(uuid.as_str(), now))
+}
+
+/// The shared connection UUID a `CreateConnection` names and the
+/// connection's name: the id is a path segment (CONN-2) and the UUID of
+/// the connection intent (CONN-3); RFC 9562 UUIDs are case-insensitive on
+/// input, so the connection is named with the UUID's canonical lower-case
+/// text.
+fn connection_name(
+    request: &request::CreateConnection,
+) -> CoordinatorResult<(ConnectionUuid, ConnectionName)> {
     request
         .parent
         .connection(&request.connection_id)
@@ -166,66 +208,81 @@ pub(super) fn create_connection(
             "connectionId must be the shared connection UUID in 8-4-4-4-12 form",
         )
     })?;
-    // CONN-3 (RFC 9562: UUIDs are case-insensitive on input): the
-    // connection is named with the UUID's canonical lower-case text
     let name = request.parent.connection(uuid.as_str()).map_err(|e| {
         CoordinatorError::invalid_argument(rules::CONN_ID_SEGMENT, format!("connectionId: {e}"))
     })?;
-    // CONN-23 (AIP-133): a body `name` is ignored; the path and id name it
-    let body = &request.connection;
-    let connection_type = body.connection_type_or_default();
-    let bandwidth = match &connection_type {
+    Ok((uuid, name))
+}
+
+/// The bandwidth a new connection asks for: an offered size for a STANDARD
+/// connection; any positive value for a TEST or MONITORING one (CONN-41,
+/// CONN-44: below the smallest offered size is allowed); an unknown type
+/// is refused (CONN-43).
+fn requested_bandwidth(
+    body: &wire::Connection,
+    connection_type: &ConnectionType,
+    ix: &InterconnectInventory,
+    env: &EnvironmentInventory,
+) -> CoordinatorResult<i32> {
+    match connection_type {
         ConnectionType::Standard => {
-            check_offered(body.bandwidth_mbps, ix, env, rules::CONN_BANDWIDTH_OFFERED)?
+            check_offered(body.bandwidth_mbps, ix, env, rules::CONN_BANDWIDTH_OFFERED)
         }
-        // CONN-41, CONN-44: below the smallest offered size is allowed
         ConnectionType::Test | ConnectionType::Monitoring => match body.bandwidth_mbps {
-            Some(b) if b > 0 => b,
-            _ => {
-                return Err(CoordinatorError::invalid_argument(
-                    rules::CONN_BANDWIDTH_POSITIVE,
-                    "bandwidthMbps must be present and positive",
-                ));
-            }
+            Some(b) if b > 0 => Ok(b),
+            _ => Err(CoordinatorError::invalid_argument(
+                rules::CONN_BANDWIDTH_POSITIVE,
+                "bandwidthMbps must be present and positive",
+            )),
         },
         // an unknown value, or a type a later core knows and this server
         // does not serve yet (the enum is non-exhaustive)
-        other => {
-            return Err(CoordinatorError::invalid_argument(
-                rules::CONN_TYPE_KNOWN,
-                format!(
-                    "connectionType {:?} is not one this server knows ({})",
-                    other.as_str().chars().take(40).collect::<String>(),
-                    ConnectionType::KNOWN.join(", ")
-                ),
-            ));
-        }
-    };
-    // CONN-40: sourceData wins over the deprecated activationKey.
-    let sent_key = body.effective_activation_key();
-    // CONN-42: a migration names the connection it replaces.
-    let source = match &body.source_data {
-        Some(SourceData::SourceConnectionName(s)) => Some(
-            s.source_connection_name
-                .parse::<ConnectionName>()
-                .map_err(|e| {
-                    CoordinatorError::invalid_argument(
-                        rules::CONN_MIGRATION_SOURCE,
-                        format!("sourceData.sourceConnectionName is not a connection name: {e}"),
-                    )
-                })?,
-        ),
-        _ => None,
-    };
-    // CONN-6 (E-67, E-83): an interconnect that cannot take the connection
-    // is a conflict (409 ABORTED); the caller tries another one (NEG-3)
+        other => Err(CoordinatorError::invalid_argument(
+            rules::CONN_TYPE_KNOWN,
+            format!(
+                "connectionType {:?} is not one this server knows ({})",
+                other.as_str().chars().take(40).collect::<String>(),
+                ConnectionType::KNOWN.join(", ")
+            ),
+        )),
+    }
+}
+
+/// CONN-42: the connection a migration replaces, when the body names one.
+fn migration_source(body: &wire::Connection) -> CoordinatorResult<Option<ConnectionName>> {
+    match &body.source_data {
+        Some(SourceData::SourceConnectionName(s)) => s
+            .source_connection_name
+            .parse::<ConnectionName>()
+            .map(Some)
+            .map_err(|e| {
+                CoordinatorError::invalid_argument(
+                    rules::CONN_MIGRATION_SOURCE,
+                    format!("sourceData.sourceConnectionName is not a connection name: {e}"),
+                )
+            }),
+        _ => Ok(None),
+    }
+}
+
+/// Whether the interconnect takes new connections now, and its capacity:
+/// an interconnect that is not active or whose devices take no new work is
+/// a conflict (CONN-6, E-67, E-83: 409 ABORTED; the caller tries another
+/// one, NEG-3); the negotiator role is refused unless this server accepts
+/// it (DEFER-10).
+fn room_to_create(
+    p: &ReferenceProvider,
+    interconnect: &InterconnectName,
+    ix: &InterconnectInventory,
+    env: &EnvironmentInventory,
+    deferred: bool,
+) -> CoordinatorResult<i64> {
     if ix.interconnect.state != Some(InterconnectState::Active) {
         return Err(CoordinatorError::aborted(
             rules::CONN_INTERCONNECT_ACTIVE,
-            format!("{} is not INTERCONNECT_STATE_ACTIVE", request.parent),
+            format!("{interconnect} is not INTERCONNECT_STATE_ACTIVE"),
         ));
     }
-    let deferred = body.defer_provisioning == Some(true);
     if deferred
         && env.environment.defer_connection_provisioning != Some(true)
         && !p.config.policy.accept_deferral
@@ -236,124 +293,120 @@ pub(super) fn create_connection(
              create the connection without it and negotiate (DEFER-10)",
         ));
     }
-    let capacity = capacity_mbps(p, ix).ok_or_else(|| {
+    capacity_mbps(p, ix).ok_or_else(|| {
         CoordinatorError::aborted(
             rules::CONN_INTERCONNECT_ACTIVE,
-            format!("{} cannot take new connections right now", request.parent),
+            format!("{interconnect} cannot take new connections right now"),
         )
-    })?;
-    let now = p.clock.now();
-    p.store.update(|state| {
-        if state.connections.contains_key(&name) {
-            return Err(CoordinatorError::already_exists(
-                rules::CONN_NAME_TAKEN,
-                format!("{name} already exists"),
-            ));
-        }
-        let same_uuid = state
-            .connections
-            .with_id(uuid.as_str())
-            .any(|c| c.interconnect().environment() == name.interconnect().environment());
-        if let Some(source) = &source
-            && (!state.connections.contains_key(source)
-                || source.interconnect().environment() != name.interconnect().environment()
-                || source.id() != uuid.as_str())
-        {
-            return Err(CoordinatorError::invalid_argument(
-                rules::CONN_MIGRATION_SOURCE,
-                format!(
-                    "sourceData.sourceConnectionName {source} is not a connection of the caller \
-                     in {} with the shared connection UUID {uuid} (E-246)",
-                    name.interconnect().environment()
-                ),
-            ));
-        }
-        let migration = same_uuid || source.is_some();
-        // CONN-41, CONN-44: a provider's own test or monitoring connection
-        // has no customer, so it may come without a key (E-249, E-250).
-        let keyless = matches!(
-            connection_type,
-            ConnectionType::Test | ConnectionType::Monitoring
-        );
-        let intent = state.issued_keys.get(uuid.as_str());
-        let confirmed = intent.filter(|k| {
-            !k.revoked && k.confirmed_by.as_ref() == Some(name.interconnect().provider())
-        });
-        match (confirmed, migration) {
-            (Some(intent), false) => {
-                if &intent.environment != name.interconnect().environment()
-                    || intent.connection_size_mbps != bandwidth
-                {
-                    return Err(CoordinatorError::invalid_argument(
-                        rules::CONN_MATCHES_INTENT,
-                        "the interconnect's environment and bandwidthMbps must be those of the \
-                         confirmed activation key",
-                    ));
-                }
-            }
-            (_, true) => {}
-            (None, false) if keyless => {}
-            (None, false) => {
+    })
+}
+
+/// CONN-41, CONN-44: a provider's own test or monitoring connection has no
+/// customer, so it may come without a key (E-249, E-250).
+fn is_keyless(connection_type: &ConnectionType) -> bool {
+    matches!(
+        connection_type,
+        ConnectionType::Test | ConnectionType::Monitoring
+    )
+}
+
+/// The intent behind a new connection, in the transaction: the name is
+/// free (CONN-5), a migration's source is the caller's connection with the
+/// same UUID (CONN-42, E-246), and otherwise the UUID is of a key this
+/// server issued and the caller confirmed, for this environment and size
+/// (CONN-3, CONN-4), with the same key if one is sent (CONN-40). Returns
+/// whether the connection is a migration.
+fn check_intent(
+    state: &State,
+    name: &ConnectionName,
+    uuid: &ConnectionUuid,
+    source: Option<&ConnectionName>,
+    connection_type: &ConnectionType,
+    bandwidth: i32,
+    sent_key: Option<&wire::Secret>,
+) -> CoordinatorResult<bool> {
+    if state.connections.contains_key(name) {
+        return Err(CoordinatorError::already_exists(
+            rules::CONN_NAME_TAKEN,
+            format!("{name} already exists"),
+        ));
+    }
+    let same_uuid = state
+        .connections
+        .with_id(uuid.as_str())
+        .any(|c| c.interconnect().environment() == name.interconnect().environment());
+    if let Some(source) = source
+        && (!state.connections.contains_key(source)
+            || source.interconnect().environment() != name.interconnect().environment()
+            || source.id() != uuid.as_str())
+    {
+        return Err(CoordinatorError::invalid_argument(
+            rules::CONN_MIGRATION_SOURCE,
+            format!(
+                "sourceData.sourceConnectionName {source} is not a connection of the caller \
+                 in {} with the shared connection UUID {uuid} (E-246)",
+                name.interconnect().environment()
+            ),
+        ));
+    }
+    let migration = same_uuid || source.is_some();
+    let intent = state.issued_keys.get(uuid.as_str());
+    let confirmed = intent
+        .filter(|k| !k.revoked && k.confirmed_by.as_ref() == Some(name.interconnect().provider()));
+    match (confirmed, migration) {
+        (Some(intent), false) => {
+            if &intent.environment != name.interconnect().environment()
+                || intent.connection_size_mbps != bandwidth
+            {
                 return Err(CoordinatorError::invalid_argument(
-                    rules::CONN_ID_IS_INTENT,
-                    "connectionId is not the UUID of an activation key this server issued and \
-                     the caller confirmed, nor of a connection being migrated",
+                    rules::CONN_MATCHES_INTENT,
+                    "the interconnect's environment and bandwidthMbps must be those of the \
+                     confirmed activation key",
                 ));
             }
         }
-        if let (Some(sent), Some(intent)) = (sent_key, intent)
-            && !same_key(sent, &intent.encoded)
-        {
+        (_, true) => {}
+        (None, false) if is_keyless(connection_type) => {}
+        (None, false) => {
             return Err(CoordinatorError::invalid_argument(
-                rules::CONN_MATCHES_INTENT,
-                "activationKey is not the key issued for this connection",
+                rules::CONN_ID_IS_INTENT,
+                "connectionId is not the UUID of an activation key this server issued and \
+                 the caller confirmed, nor of a connection being migrated",
             ));
         }
-        if !(keyless && intent.is_none()) {
-            verify(p, caller, &name, DeputyOperation::CreateConnection, state)?;
-        }
-        check_type_quota(p, state, &request.parent, &connection_type)?;
-        super::quotas::check_partner_pending(
-            state,
-            &p.config.policy.quotas,
-            request.parent.provider(),
-        )?;
-        let reserved = reserved_mbps(state, &request.parent, None);
-        let counted = connection_type == ConnectionType::Standard;
-        if counted && reserved + i64::from(bandwidth) > capacity {
-            return Err(CoordinatorError::aborted(
-                rules::CONN_BANDWIDTH_FITS,
-                format!(
-                    "{bandwidth} Mbps does not fit {}: {reserved} of {capacity} Mbps are reserved",
-                    request.parent
-                ),
-            ));
-        }
-        let connection = wire::Connection {
-            name: Some(name.clone()),
-            activation_key: None,
-            bandwidth_mbps: Some(bandwidth),
-            admin_state: Some(AdminState::Enabled),
-            verification_state: Some(VerificationState::Unverified),
-            defer_provisioning: Some(deferred),
-            source_data: None,
-            connection_type: body.connection_type.clone(),
-        };
-        state.connections.insert(
-            name.clone(),
-            ConnectionRecord {
-                connection: connection.clone(),
-                created_at: now,
-                negotiator_here: deferred,
-                update_in_flight: None,
-                notifications_received: Vec::new(),
-                seen_on_peer: false,
-            },
-        );
-        track_peer_connection(state, &name, bandwidth, deferred, migration, now);
-        Ok(connection)
-    })
-    .inspect(|_| p.wake(uuid.as_str(), now))
+    }
+    if let (Some(sent), Some(intent)) = (sent_key, intent)
+        && !same_key(sent, &intent.encoded)
+    {
+        return Err(CoordinatorError::invalid_argument(
+            rules::CONN_MATCHES_INTENT,
+            "activationKey is not the key issued for this connection",
+        ));
+    }
+    Ok(migration)
+}
+
+/// CONN-9: a STANDARD connection fits the interconnect's capacity beside
+/// what its connections reserve (409 ABORTED otherwise); TEST and
+/// MONITORING connections take no room.
+fn check_fits(
+    state: &State,
+    interconnect: &InterconnectName,
+    connection_type: &ConnectionType,
+    bandwidth: i32,
+    capacity: i64,
+) -> CoordinatorResult<()> {
+    let reserved = reserved_mbps(state, interconnect, None);
+    let counted = *connection_type == ConnectionType::Standard;
+    if counted && reserved + i64::from(bandwidth) > capacity {
+        return Err(CoordinatorError::aborted(
+            rules::CONN_BANDWIDTH_FITS,
+            format!(
+                "{bandwidth} Mbps does not fit {interconnect}: {reserved} of {capacity} Mbps are reserved"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// CONN-41, CONN-45: the caller's TEST connections on an interconnect stay

@@ -20,7 +20,7 @@
 //! create (FEAT-14). `DeleteFeature` removes the record and the backend's
 //! configuration, which releases the VLAN and subnets (FEAT-10).
 
-use interconnect_core::names::{ConnectionName, FeatureName};
+use interconnect_core::names::{ChannelName, ConnectionName, FeatureName};
 use interconnect_core::validation::rules::{
     L3_CHANNEL_OF_INTERCONNECT, L3_IPV4_NOT_EXCLUDED, L3_IPV4_UNUSED, L3_IPV6_NOT_EXCLUDED,
     L3_IPV6_UNUSED, L3_VLAN_UNUSED,
@@ -33,6 +33,7 @@ use super::guidance::{channel_usage, l3_base_guidance};
 use super::listing::name_text;
 use crate::backend::FeatureStatus;
 use crate::caller::Caller;
+use crate::config::InterconnectInventory;
 use crate::error::{CoordinatorError, CoordinatorResult};
 use crate::request;
 use crate::rules;
@@ -223,98 +224,109 @@ pub(super) fn create_feature(
     })?;
     // FEAT-11 (AIP-133): a body `name` is ignored; the path and id name it
     let proposed = request.feature;
-    p.store.update(|state| {
-        connection_exists(state, &request.parent)?;
-        if state.features.contains_key(&name) {
-            return Err(CoordinatorError::already_exists(
-                rules::FEAT_NAME_TAKEN,
-                format!("{name} already exists"),
-            ));
-        }
-        // The channel: named, of this interconnect (L3-1, L3-2), enabled (FEAT-13).
-        let Some(channel_name) = proposed.channel.clone() else {
-            return Err(rejection(&validate(p, state, &name, &proposed, None)));
-        };
-        let channel = ix
-            .channels
-            .iter()
-            .find(|c| c.name.as_ref() == Some(&channel_name))
-            .ok_or_else(|| {
-                CoordinatorError::invalid_argument(
-                    L3_CHANNEL_OF_INTERCONNECT,
-                    format!(
-                        "channel: {channel_name} is not a channel of {}",
-                        request.parent.interconnect()
-                    ),
-                )
-            })?;
-        match &channel.admin_state {
-            None | Some(AdminState::Enabled) => {}
-            Some(other) => {
-                return Err(CoordinatorError::invalid_argument(
-                    rules::FEAT_CHANNEL_ENABLED,
-                    format!("{channel_name} is {other}; features need an enabled channel"),
+    p.store
+        .update(|state| {
+            connection_exists(state, &request.parent)?;
+            if state.features.contains_key(&name) {
+                return Err(CoordinatorError::already_exists(
+                    rules::FEAT_NAME_TAKEN,
+                    format!("{name} already exists"),
                 ));
             }
-        }
-        if let Some(kind) = proposed
-            .feature_config
-            .as_ref()
-            .and_then(|c| c.feature_type.as_ref())
-            && !ix.interconnect.supported_features.contains(kind)
-        {
-            return Err(CoordinatorError::invalid_argument(
-                rules::FEAT_TYPE_SUPPORTED,
+            let channel_name = proposed_channel(p, state, ix, &request.parent, &name, &proposed)?;
+            let violations = validate(p, state, &name, &proposed, Some(&channel_name));
+            if !violations.is_empty() {
+                return Err(rejection(&violations));
+            }
+            let accepted = wire::Feature {
+                name: Some(name.clone()),
+                channel: Some(channel_name),
+                feature_config: proposed.feature_config.clone(),
+                provisioning_state: Some(ProvisioningState::Pending),
+                updatable: None,
+            };
+            state.features.insert(
+                name.clone(),
+                FeatureRecord {
+                    feature: accepted.clone(),
+                    created_at: p.clock.now(),
+                },
+            );
+            // Last, still inside the transaction: if the devices refuse, the
+            // reservation is discarded with it (FEAT-1).
+            let config = accepted
+                .feature_config
+                .as_ref()
+                .and_then(|c| c.l3_base_config.clone())
+                .unwrap_or_default();
+            p.backend.provision_feature(&name, &config).map_err(|e| {
+                CoordinatorError::unavailable(rules::FEAT_ALL_OR_NOTHING, format!("{name}: {e}"))
+            })?;
+            Ok(accepted)
+        })
+        .inspect(|_| p.wake(request.parent.id(), p.clock.now()))
+}
+
+/// The channel a proposed feature is for: named and of this interconnect
+/// (L3-1, L3-2), enabled (FEAT-13), offering the feature's type (FEAT-15),
+/// and not yet carrying an L3 base feature of this connection (FEAT-3).
+fn proposed_channel(
+    p: &ReferenceProvider,
+    state: &State,
+    ix: &InterconnectInventory,
+    parent: &ConnectionName,
+    name: &FeatureName,
+    proposed: &wire::Feature,
+) -> CoordinatorResult<ChannelName> {
+    let Some(channel_name) = proposed.channel.clone() else {
+        return Err(rejection(&validate(p, state, name, proposed, None)));
+    };
+    let channel = ix
+        .channels
+        .iter()
+        .find(|c| c.name.as_ref() == Some(&channel_name))
+        .ok_or_else(|| {
+            CoordinatorError::invalid_argument(
+                L3_CHANNEL_OF_INTERCONNECT,
                 format!(
-                    "featureConfig.featureType: {kind} is not supported by {}",
-                    request.parent.interconnect()
+                    "channel: {channel_name} is not a channel of {}",
+                    parent.interconnect()
                 ),
-            ));
-        }
-        // One L3 base feature per connection and channel (FEAT-3).
-        if let Some(other) = state.features_of_connection(&request.parent).find_map(|(n, r)| {
-            (r.feature.channel.as_ref() == Some(&channel_name)
-                && is_l3_base(&r.feature))
-            .then_some(n)
-        }) {
-            return Err(CoordinatorError::aborted(
-                rules::FEAT_ONE_PER_CHANNEL,
-                format!(
-                    "{other} is already the L3 base feature of this connection on {channel_name}"
-                ),
-            ));
-        }
-        let violations = validate(p, state, &name, &proposed, Some(&channel_name));
-        if !violations.is_empty() {
-            return Err(rejection(&violations));
-        }
-        let accepted = wire::Feature {
-            name: Some(name.clone()),
-            channel: Some(channel_name),
-            feature_config: proposed.feature_config.clone(),
-            provisioning_state: Some(ProvisioningState::Pending),
-            updatable: None,
-        };
-        state.features.insert(
-            name.clone(),
-            FeatureRecord {
-                feature: accepted.clone(),
-                created_at: p.clock.now(),
-            },
-        );
-        // Last, still inside the transaction: if the devices refuse, the
-        // reservation is discarded with it (FEAT-1).
-        let config = accepted
-            .feature_config
-            .as_ref()
-            .and_then(|c| c.l3_base_config.clone())
-            .unwrap_or_default();
-        p.backend.provision_feature(&name, &config).map_err(|e| {
-            CoordinatorError::unavailable(rules::FEAT_ALL_OR_NOTHING, format!("{name}: {e}"))
+            )
         })?;
-        Ok(accepted)
-    })
-    .inspect(|_| p.wake(request.parent.id(), p.clock.now()))
+    match &channel.admin_state {
+        None | Some(AdminState::Enabled) => {}
+        Some(other) => {
+            return Err(CoordinatorError::invalid_argument(
+                rules::FEAT_CHANNEL_ENABLED,
+                format!("{channel_name} is {other}; features need an enabled channel"),
+            ));
+        }
+    }
+    if let Some(kind) = proposed
+        .feature_config
+        .as_ref()
+        .and_then(|c| c.feature_type.as_ref())
+        && !ix.interconnect.supported_features.contains(kind)
+    {
+        return Err(CoordinatorError::invalid_argument(
+            rules::FEAT_TYPE_SUPPORTED,
+            format!(
+                "featureConfig.featureType: {kind} is not supported by {}",
+                parent.interconnect()
+            ),
+        ));
+    }
+    // One L3 base feature per connection and channel (FEAT-3).
+    if let Some(other) = state.features_of_connection(parent).find_map(|(n, r)| {
+        (r.feature.channel.as_ref() == Some(&channel_name) && is_l3_base(&r.feature)).then_some(n)
+    }) {
+        return Err(CoordinatorError::aborted(
+            rules::FEAT_ONE_PER_CHANNEL,
+            format!("{other} is already the L3 base feature of this connection on {channel_name}"),
+        ));
+    }
+    Ok(channel_name)
 }
 
 fn is_l3_base(feature: &wire::Feature) -> bool {

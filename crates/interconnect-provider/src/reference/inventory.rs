@@ -1,18 +1,22 @@
 //! The static resources of a reference provider: the coherence checks run
-//! when it starts (ENV-1..ENV-9, OPS-3), and the lookups every operation uses
+//! when it starts (ENV-1..ENV-9, OPS-3), the lookups every operation uses
 //! to turn a path into a resource the caller may see (AUTH-2, AUTH-3,
-//! ENV-10).
+//! ENV-10), and the one place capacity is read: the environment shared
+//! with a partner, an interconnect's capacity and reserved bandwidth
+//! (CONN-9), and the interconnect with the most room (KEY-26, NEG-2).
 //!
 //! Static resources are configured out of band and read-only through the API
 //! (`docs/Protocols.md` "Static Resources").
 
 use std::collections::BTreeSet;
 
-use interconnect_core::names::{ChannelName, EnvironmentName, InterconnectName, ProviderName};
+use interconnect_core::names::{
+    ChannelName, ConnectionName, EnvironmentName, InterconnectName, ProviderName,
+};
 use interconnect_core::validation::{
     ChannelUsage, Family, SubnetProblem, parse_subnet, validate_environment, validate_l3_guidance,
 };
-use interconnect_core::wire::Channel;
+use interconnect_core::wire::{Channel, InterconnectState};
 
 use super::ReferenceProvider;
 use crate::caller::Caller;
@@ -21,6 +25,7 @@ use crate::config::{
 };
 use crate::error::{CoordinatorError, CoordinatorResult};
 use crate::rules;
+use crate::store::State;
 
 /// A configuration a reference provider refuses to serve.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -464,6 +469,85 @@ impl ReferenceProvider {
                 CoordinatorError::not_found(rules::ENV_NOT_FOUND, format!("{name} does not exist"))
             })
     }
+
+    /// The environment `name` as shared with its partner, if configured.
+    pub(crate) fn shared_environment(
+        &self,
+        name: &EnvironmentName,
+    ) -> Option<&EnvironmentInventory> {
+        self.config
+            .inventory
+            .partners
+            .iter()
+            .filter(|p| &p.provider == name.provider())
+            .flat_map(|p| p.environments.iter())
+            .find(|e| e.environment.name.as_ref() == Some(name))
+    }
+
+    /// The active interconnect of `env` that offers `mbps`, has room for it
+    /// and has the most free bandwidth, leaving out `refused` (NEG-2, NEG-3);
+    /// `None` when none has room, which refuses a key before it is issued or
+    /// accepted (KEY-26).
+    pub(crate) fn most_free_interconnect(
+        &self,
+        state: &State,
+        env: &EnvironmentInventory,
+        mbps: i32,
+        refused: &[InterconnectName],
+    ) -> Option<InterconnectName> {
+        env.interconnects
+            .iter()
+            .filter(|ix| ix.interconnect.state == Some(InterconnectState::Active))
+            .filter(|ix| {
+                ix.interconnect
+                    .supported_connection_size_mbps
+                    .contains(&mbps)
+            })
+            .filter_map(|ix| {
+                let name = ix.interconnect.name.clone()?;
+                if refused.contains(&name) {
+                    return None;
+                }
+                let free = capacity_mbps(self, ix)? - reserved_mbps(state, &name, None);
+                (free >= i64::from(mbps)).then_some((free, name))
+            })
+            // most free first; ties go to the first name
+            .max_by(|(fa, na), (fb, nb)| fa.cmp(fb).then(nb.cmp(na)))
+            .map(|(_, name)| name)
+    }
+}
+
+/// The bandwidth reserved on `interconnect` by its connections, leaving out
+/// `except` (CONN-9): the running total the store keeps
+/// ([`Connections::reserved_mbps`](crate::store::Connections::reserved_mbps)).
+pub(crate) fn reserved_mbps(
+    state: &State,
+    interconnect: &InterconnectName,
+    except: Option<&ConnectionName>,
+) -> i64 {
+    let excepted = except
+        .filter(|name| name.interconnect() == interconnect)
+        .and_then(|name| state.connections.get(name))
+        .and_then(|r| r.connection.bandwidth_mbps)
+        .map_or(0, i64::from);
+    state.connections.reserved_mbps(interconnect) - excepted
+}
+
+/// What the interconnect can carry in total now: `maxBandwidthMbps`,
+/// lowered by a local limit of the backend; `None` while the local devices
+/// take no new work.
+pub(crate) fn capacity_mbps(p: &ReferenceProvider, ix: &InterconnectInventory) -> Option<i64> {
+    let name = ix.interconnect.name.as_ref()?;
+    let local = p.backend.local_availability(name);
+    if !local.accepting {
+        return None;
+    }
+    let max = ix
+        .interconnect
+        .max_bandwidth_mbps
+        .map(i64::from)
+        .unwrap_or(0);
+    Some(local.capacity_mbps.map_or(max, |cap| cap.min(max)))
 }
 
 #[cfg(test)]

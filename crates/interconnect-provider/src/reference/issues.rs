@@ -4,8 +4,8 @@
 //! A partner files issues under its own namespace (`providers/{partner}/issues`)
 //! and sees only those. The server sets `state`, `createTime` and
 //! `localIssueId` (ISSUE-7) and moves the state itself
-//! ([`ReferenceProvider::set_issue_state`], ISSUE-8); its own staff comment
-//! with [`ReferenceProvider::add_server_comment`] (ISSUE-18). Comments are
+//! ([`Operator::set_issue_state`](crate::operator::Operator::set_issue_state), ISSUE-8); its own staff comment
+//! with [`Operator::add_server_comment`](crate::operator::Operator::add_server_comment) (ISSUE-18). Comments are
 //! listed newest first (ISSUE-11).
 
 use interconnect_core::names::{IssueName, ProviderName};
@@ -15,6 +15,7 @@ use interconnect_core::wire::{self, Comment, Issue, State, Timestamp};
 use super::ReferenceProvider;
 use crate::caller::Caller;
 use crate::error::{CoordinatorError, CoordinatorResult};
+use crate::operator::Operator;
 use crate::request;
 use crate::rules;
 use crate::store::{IssueRecord, StoreExt};
@@ -157,7 +158,7 @@ pub(super) fn close_issue(
     request: request::CloseIssue,
 ) -> CoordinatorResult<wire::Issue> {
     p.partner(caller, request.name.provider())?;
-    p.set_issue_state(&request.name, State::Closed)
+    p.operator().set_issue_state(&request.name, State::Closed)
 }
 
 /// The paging key of the comment added `seq`-th at `time`: it increases as
@@ -234,41 +235,6 @@ fn transition_allowed(from: &State, to: &State) -> bool {
 }
 
 impl ReferenceProvider {
-    /// Operator: moves an issue to `to`. Allowed: OPEN → IN_PROGRESS or
-    /// ACTION_REQUIRED, IN_PROGRESS ↔ ACTION_REQUIRED, any state → CLOSED;
-    /// CLOSED is final (ISSUE-8). Setting the current state again changes
-    /// nothing (ISSUE-13); `STATE_UNSPECIFIED` and unknown states are never
-    /// written (ISSUE-17).
-    pub fn set_issue_state(&self, name: &IssueName, to: State) -> CoordinatorResult<Issue> {
-        if !to.is_known() || to == State::Unspecified {
-            return Err(CoordinatorError::invalid_argument(
-                rules::ISSUE_STATE_SPECIFIED,
-                format!("an issue cannot be put in {to}"),
-            ));
-        }
-        self.store.update(|state| {
-            let record = state.issues.get_mut(name).ok_or_else(|| not_found(name))?;
-            let from = record.issue.state.clone().unwrap_or(State::Open);
-            if from == to {
-                return Ok(record.issue.clone());
-            }
-            if !transition_allowed(&from, &to) {
-                return Err(CoordinatorError::failed_precondition(
-                    rules::ISSUE_TRANSITIONS,
-                    format!("{name} cannot move from {from} to {to}"),
-                ));
-            }
-            record.issue.state = Some(to);
-            Ok(record.issue.clone())
-        })
-    }
-
-    /// Operator: a comment by this server's own staff, shown under its
-    /// display name (ISSUE-18).
-    pub fn add_server_comment(&self, name: &IssueName, body: &str) -> CoordinatorResult<Comment> {
-        self.append_comment(name, body, self.config.display_name.clone())
-    }
-
     /// Adds a comment: refused on a closed issue (ISSUE-9) or with a blank
     /// body (ISSUE-10); the server sets `createTime`, `displayName` and
     /// `localCommentId`.
@@ -305,6 +271,43 @@ impl ReferenceProvider {
             record.comments.push(comment.clone());
             Ok(comment)
         })
+    }
+}
+
+impl Operator<'_> {
+    /// Operator: moves an issue to `to`. Allowed: OPEN → IN_PROGRESS or
+    /// ACTION_REQUIRED, IN_PROGRESS ↔ ACTION_REQUIRED, any state → CLOSED;
+    /// CLOSED is final (ISSUE-8). Setting the current state again changes
+    /// nothing (ISSUE-13); `STATE_UNSPECIFIED` and unknown states are never
+    /// written (ISSUE-17).
+    pub fn set_issue_state(&self, name: &IssueName, to: State) -> CoordinatorResult<Issue> {
+        if !to.is_known() || to == State::Unspecified {
+            return Err(CoordinatorError::invalid_argument(
+                rules::ISSUE_STATE_SPECIFIED,
+                format!("an issue cannot be put in {to}"),
+            ));
+        }
+        self.store.update(|state| {
+            let record = state.issues.get_mut(name).ok_or_else(|| not_found(name))?;
+            let from = record.issue.state.clone().unwrap_or(State::Open);
+            if from == to {
+                return Ok(record.issue.clone());
+            }
+            if !transition_allowed(&from, &to) {
+                return Err(CoordinatorError::failed_precondition(
+                    rules::ISSUE_TRANSITIONS,
+                    format!("{name} cannot move from {from} to {to}"),
+                ));
+            }
+            record.issue.state = Some(to);
+            Ok(record.issue.clone())
+        })
+    }
+
+    /// Operator: a comment by this server's own staff, shown under its
+    /// display name (ISSUE-18).
+    pub fn add_server_comment(&self, name: &IssueName, body: &str) -> CoordinatorResult<Comment> {
+        self.append_comment(name, body, self.config.display_name.clone())
     }
 }
 
@@ -370,13 +373,13 @@ mod tests {
                 match from {
                     State::Open => {}
                     State::Closed => {
-                        f.server.set_issue_state(&name, State::Closed)?;
+                        f.server.operator().set_issue_state(&name, State::Closed)?;
                     }
                     other => {
-                        f.server.set_issue_state(&name, other.clone())?;
+                        f.server.operator().set_issue_state(&name, other.clone())?;
                     }
                 }
-                let result = f.server.set_issue_state(&name, to.clone());
+                let result = f.server.operator().set_issue_state(&name, to.clone());
                 if from == to || allowed.contains(&(from.clone(), to.clone())) {
                     assert_eq!(result?.state.as_ref(), Some(to), "{from} -> {to}");
                 } else {
@@ -398,11 +401,16 @@ mod tests {
         let name = f.partner.issue("i").expect("name");
         file(&f, "i", simple_issue("t"))?;
         for to in [State::Unspecified, State::Unknown("STATE_WONT_FIX".into())] {
-            let err = f.server.set_issue_state(&name, to).expect_err("ISSUE-17");
+            let err = f
+                .server
+                .operator()
+                .set_issue_state(&name, to)
+                .expect_err("ISSUE-17");
             assert_eq!(err.rule(), rules::ISSUE_STATE_SPECIFIED);
         }
         let err = f
             .server
+            .operator()
             .set_issue_state(&f.partner.issue("none").expect("name"), State::Closed)
             .expect_err("404");
         assert_eq!(err.rule(), rules::ISSUE_NOT_FOUND);
@@ -513,7 +521,7 @@ mod tests {
         let name = f.partner.issue("i").expect("name");
         file(&f, "i", simple_issue("t"))?;
         for body in ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"] {
-            f.server.add_server_comment(&name, body)?;
+            f.server.operator().add_server_comment(&name, body)?;
         }
         let mut seen = Vec::new();
         let mut page = PageRequest::of_size(4);

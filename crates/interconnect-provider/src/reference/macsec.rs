@@ -10,8 +10,8 @@
 //! creates cannot together break MACSEC-3..MACSEC-6.
 //!
 //! Operator entry points for the rotation driver: [`ReferenceProvider::activate_mac_sec_key`],
-//! [`ReferenceProvider::pending_rotation_requests`] and
-//! [`ReferenceProvider::clear_rotation_request`].
+//! [`Operator::pending_rotation_requests`](crate::operator::Operator::pending_rotation_requests) and
+//! [`Operator::clear_rotation_request`](crate::operator::Operator::clear_rotation_request).
 
 use chrono::{DateTime, Duration, Utc};
 use interconnect_core::names::{ChannelName, MacSecKeyName};
@@ -21,6 +21,7 @@ use interconnect_core::wire::{self, Secret, Timestamp};
 use super::ReferenceProvider;
 use crate::caller::Caller;
 use crate::error::{CoordinatorError, CoordinatorResult};
+use crate::operator::Operator;
 use crate::request;
 use crate::rules;
 use crate::scheduler::Task;
@@ -405,7 +406,9 @@ impl ReferenceProvider {
         }
         Ok(served(self, &stored_key))
     }
+}
 
+impl Operator<'_> {
     /// The rotations partners asked for (MACSEC-16) and not yet cleared, in
     /// channel name order: the work list of the rotation driver.
     pub fn pending_rotation_requests(&self) -> Vec<RotationRequest> {
@@ -724,14 +727,14 @@ mod tests {
             },
         )?;
         assert_eq!(
-            f.server.pending_rotation_requests(),
+            f.server.operator().pending_rotation_requests(),
             vec![RotationRequest {
                 channel: ch.clone(),
                 requested_at: f.clock.now()
             }]
         );
-        f.server.clear_rotation_request(&ch)?;
-        assert!(f.server.pending_rotation_requests().is_empty());
+        f.server.operator().clear_rotation_request(&ch)?;
+        assert!(f.server.operator().pending_rotation_requests().is_empty());
         Ok(())
     }
 

@@ -4,11 +4,11 @@
 //!
 //! Each server publishes its own maintenance events per channel; a peer
 //! that is told (`NotifyMaintenance`) pulls them (`GetMaintenanceEvents`).
-//! The operator schedules events with [`ReferenceProvider::schedule_maintenance`],
+//! The operator schedules events with [`Operator::schedule_maintenance`](crate::operator::Operator::schedule_maintenance),
 //! which refuses an event overlapping maintenance, ours or the peer's, on
 //! another device of an interconnect the channel's device belongs to
 //! (MAINT-6; devices may be shared by interconnects, E-114). The pull side stores
-//! what it fetched with [`ReferenceProvider::record_peer_maintenance`].
+//! what it fetched with [`Operator::record_peer_maintenance`](crate::operator::Operator::record_peer_maintenance).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,6 +20,7 @@ use interconnect_core::wire::{self, MaintenanceEvent, Timestamp};
 use super::ReferenceProvider;
 use crate::caller::Caller;
 use crate::error::{CoordinatorError, CoordinatorResult};
+use crate::operator::Operator;
 use crate::request;
 use crate::rules;
 use crate::scheduler::Task;
@@ -191,32 +192,6 @@ impl ReferenceProvider {
             })
     }
 
-    /// Operator: publishes a maintenance event of this server on `channel`.
-    /// Its start must come before its end (MAINT-2); its `maintenanceId`,
-    /// generated when absent, must be new in the channel (MAINT-3); and it
-    /// must not overlap maintenance, either provider's, on another channel of
-    /// the same interconnect (MAINT-6). The caller then tells the peer with
-    /// `NotifyMaintenance` (MAINT-4).
-    pub fn schedule_maintenance(
-        &self,
-        channel: &ChannelName,
-        event: MaintenanceEvent,
-    ) -> CoordinatorResult<MaintenanceEvent> {
-        self.publish_maintenance(channel, event, true)
-    }
-
-    /// Operator: publishes emergency maintenance on `channel` (MAINT-7).
-    /// Like [`schedule_maintenance`](Self::schedule_maintenance) except that
-    /// an overlap with other channels is allowed (E-63): an emergency does
-    /// not wait.
-    pub fn publish_emergency_maintenance(
-        &self,
-        channel: &ChannelName,
-        event: MaintenanceEvent,
-    ) -> CoordinatorResult<MaintenanceEvent> {
-        self.publish_maintenance(channel, event, false)
-    }
-
     fn publish_maintenance(
         &self,
         channel: &ChannelName,
@@ -275,6 +250,34 @@ impl ReferenceProvider {
             Ok(())
         })?;
         Ok(event)
+    }
+}
+
+impl Operator<'_> {
+    /// Operator: publishes a maintenance event of this server on `channel`.
+    /// Its start must come before its end (MAINT-2); its `maintenanceId`,
+    /// generated when absent, must be new in the channel (MAINT-3); and it
+    /// must not overlap maintenance, either provider's, on another channel of
+    /// the same interconnect (MAINT-6). The caller then tells the peer with
+    /// `NotifyMaintenance` (MAINT-4).
+    pub fn schedule_maintenance(
+        &self,
+        channel: &ChannelName,
+        event: MaintenanceEvent,
+    ) -> CoordinatorResult<MaintenanceEvent> {
+        self.publish_maintenance(channel, event, true)
+    }
+
+    /// Operator: publishes emergency maintenance on `channel` (MAINT-7).
+    /// Like [`schedule_maintenance`](Self::schedule_maintenance) except that
+    /// an overlap with other channels is allowed (E-63): an emergency does
+    /// not wait.
+    pub fn publish_emergency_maintenance(
+        &self,
+        channel: &ChannelName,
+        event: MaintenanceEvent,
+    ) -> CoordinatorResult<MaintenanceEvent> {
+        self.publish_maintenance(channel, event, false)
     }
 
     /// Operator: withdraws this server's maintenance `maintenance_id` on
@@ -380,7 +383,7 @@ mod tests {
         let ch = f.channel("ix1", "ch1");
         let backwards = maintenance_window(&f, Some("m"), 3, 1);
         assert_eq!(
-            rule_of(f.server.schedule_maintenance(&ch, backwards)),
+            rule_of(f.server.operator().schedule_maintenance(&ch, backwards)),
             (
                 ErrorKind::InvalidArgument,
                 rules::MAINT_START_BEFORE_END.to_owned()
@@ -389,10 +392,10 @@ mod tests {
         let mut open_ended = maintenance_window(&f, Some("m"), 1, 2);
         open_ended.end_time = None;
         assert_eq!(
-            rule_of(f.server.schedule_maintenance(&ch, open_ended)).1,
+            rule_of(f.server.operator().schedule_maintenance(&ch, open_ended)).1,
             rules::MAINT_START_BEFORE_END
         );
-        assert!(f.server.own_maintenance(&ch).is_empty());
+        assert!(f.server.operator().own_maintenance(&ch).is_empty());
     }
 
     #[test]
@@ -401,17 +404,21 @@ mod tests {
         let ch = f.channel("ix1", "ch1");
         let a = f
             .server
+            .operator()
             .schedule_maintenance(&ch, maintenance_window(&f, None, 1, 2))?;
         let b = f
             .server
+            .operator()
             .schedule_maintenance(&ch, maintenance_window(&f, None, 3, 4))?;
         assert!(a.maintenance_id.is_some(), "MAINT-3: generated");
         assert_ne!(a.maintenance_id, b.maintenance_id, "MAINT-3");
         f.server
+            .operator()
             .schedule_maintenance(&ch, maintenance_window(&f, Some("m"), 5, 6))?;
         assert_eq!(
             rule_of(
                 f.server
+                    .operator()
                     .schedule_maintenance(&ch, maintenance_window(&f, Some("m"), 7, 8))
             ),
             (ErrorKind::AlreadyExists, rules::MAINT_UNIQUE_ID.to_owned())
@@ -419,12 +426,14 @@ mod tests {
         assert_eq!(
             rule_of(
                 f.server
+                    .operator()
                     .schedule_maintenance(&ch, maintenance_window(&f, Some(" "), 7, 8))
             )
             .1,
             rules::MAINT_UNIQUE_ID
         );
         f.server
+            .operator()
             .schedule_maintenance(
                 &f.channel("ix1", "ch2"),
                 maintenance_window(&f, Some("m"), 10, 11),
@@ -453,12 +462,12 @@ mod tests {
             }
         }
         let f = Fixture::with_config(config);
-        f.server.schedule_maintenance(
+        f.server.operator().schedule_maintenance(
             &f.channel("ix1", "ch1"),
             maintenance_window(&f, Some("a"), 2, 4),
         )?;
         assert_eq!(
-            rule_of(f.server.schedule_maintenance(
+            rule_of(f.server.operator().schedule_maintenance(
                 &f.channel("ix2", "ch2"),
                 maintenance_window(&f, Some("b"), 3, 5)
             ))
@@ -467,6 +476,7 @@ mod tests {
             "another device of the shared group"
         );
         f.server
+            .operator()
             .schedule_maintenance(
                 &f.channel("ix2", "ch1"),
                 maintenance_window(&f, Some("c"), 3, 5),
@@ -481,21 +491,26 @@ mod tests {
         let ch1 = f.channel("ix1", "ch1");
         let ch2 = f.channel("ix1", "ch2");
         f.server
+            .operator()
             .schedule_maintenance(&ch1, maintenance_window(&f, Some("a"), 2, 4))?;
         assert_eq!(
             rule_of(
                 f.server
+                    .operator()
                     .schedule_maintenance(&ch2, maintenance_window(&f, Some("b"), 3, 5))
             ),
             (ErrorKind::Aborted, rules::MAINT_NO_OVERLAP.to_owned())
         );
         f.server
+            .operator()
             .schedule_maintenance(&ch2, maintenance_window(&f, Some("b"), 4, 5))
             .expect("MAINT-6: back to back");
         f.server
+            .operator()
             .schedule_maintenance(&ch1, maintenance_window(&f, Some("c"), 3, 4))
             .expect("MAINT-6: same channel");
         f.server
+            .operator()
             .schedule_maintenance(
                 &f.channel("ix2", "ch2"),
                 maintenance_window(&f, Some("d"), 2, 4),
@@ -503,10 +518,12 @@ mod tests {
             .expect("MAINT-6: another interconnect");
         let ch3 = f.channel("ix1", "ch3");
         f.server
+            .operator()
             .record_peer_maintenance(&ch3, vec![maintenance_window(&f, Some("peer"), 10, 12)])?;
         assert_eq!(
             rule_of(
                 f.server
+                    .operator()
                     .schedule_maintenance(&ch1, maintenance_window(&f, Some("e"), 11, 13))
             )
             .1,
@@ -514,11 +531,13 @@ mod tests {
             "MAINT-6: the peer's events count"
         );
         f.server
+            .operator()
             .publish_emergency_maintenance(&ch2, maintenance_window(&f, Some("urgent"), 3, 5))
             .expect("MAINT-7: an emergency is published even when it overlaps");
-        f.server.cancel_maintenance(&ch2, "urgent")?;
-        f.server.cancel_maintenance(&ch1, "a")?;
+        f.server.operator().cancel_maintenance(&ch2, "urgent")?;
+        f.server.operator().cancel_maintenance(&ch1, "a")?;
         f.server
+            .operator()
             .schedule_maintenance(&ch2, maintenance_window(&f, Some("f"), 2, 3))
             .expect("cancelled events free the window");
         Ok(())
@@ -530,16 +549,21 @@ mod tests {
         let ch = f.channel("ix1", "ch1");
         let m = f
             .server
+            .operator()
             .schedule_maintenance(&ch, maintenance_window(&f, Some("m"), 1, 2))?;
-        assert_eq!(f.server.cancel_maintenance(&ch, "m")?, m);
+        assert_eq!(f.server.operator().cancel_maintenance(&ch, "m")?, m);
         assert_eq!(
-            f.server.cancel_maintenance(&ch, "m").map_err(|e| e.kind()),
+            f.server
+                .operator()
+                .cancel_maintenance(&ch, "m")
+                .map_err(|e| e.kind()),
             Err(ErrorKind::NotFound)
         );
         let nowhere = f.interconnect("ix1").channel("ch9").expect("name");
         assert_eq!(
             rule_of(
                 f.server
+                    .operator()
                     .schedule_maintenance(&nowhere, maintenance_window(&f, None, 1, 2))
             )
             .1,
@@ -547,6 +571,7 @@ mod tests {
         );
         assert_eq!(
             f.server
+                .operator()
                 .record_peer_maintenance(&nowhere, Vec::new())
                 .map_err(|e| e.kind()),
             Err(ErrorKind::NotFound)
@@ -559,6 +584,7 @@ mod tests {
         let f = Fixture::new();
         let ch = f.channel("ix1", "ch1");
         f.server
+            .operator()
             .schedule_maintenance(&ch, maintenance_window(&f, Some("m"), 1, 2))?;
         let get = || {
             get_maintenance_events(
@@ -574,7 +600,7 @@ mod tests {
         f.clock.advance(Duration::minutes(1));
         assert!(get()?.events.is_empty(), "MAINT-9: ended");
         assert_eq!(
-            f.server.own_maintenance(&ch).len(),
+            f.server.operator().own_maintenance(&ch).len(),
             1,
             "kept for the operator"
         );

@@ -35,7 +35,7 @@ pub(crate) mod features;
 #[cfg(test)]
 mod governance_tests;
 pub(crate) mod guidance;
-mod inventory;
+pub(crate) mod inventory;
 mod issues;
 mod key_pairs;
 pub(crate) mod key_parameters;

@@ -110,8 +110,8 @@ fn only_connections_hold_bandwidth() -> CoordinatorResult<()> {
         f.server
             .store()
             .view(|s| {
-                super::connections::reserved_mbps(s, &f.interconnect("ix1"), None)
-                    + super::connections::reserved_mbps(s, &f.interconnect("ix2"), None)
+                super::inventory::reserved_mbps(s, &f.interconnect("ix1"), None)
+                    + super::inventory::reserved_mbps(s, &f.interconnect("ix2"), None)
             })
             .unwrap_or(-1)
     };

@@ -9,7 +9,7 @@ use interconnect_core::wire::{self, Secret};
 use uuid::Uuid;
 
 use super::ReferenceProvider;
-use super::connections::reserved_mbps;
+use super::inventory::reserved_mbps;
 use crate::caller::Caller;
 use crate::coordinator::ConnectionCoordinator;
 use crate::error::{CoordinatorResult, ErrorKind};

@@ -361,6 +361,7 @@ impl Pair {
         })?;
         let requested = self
             .aws
+            .customer()
             .request_connection(
                 &Secret::new(AWS_ACCOUNT),
                 &ConnectionRequest {
@@ -372,6 +373,12 @@ impl Pair {
             )
             .await?;
         Ok((requested.connection.connection_id, requested.activation_key))
+    }
+
+    /// The customer's account at gcp (`GCP_PROJECT`), as gcp's customer
+    /// API authenticates it (KEY-24).
+    pub fn gcp_customer(&self) -> Secret {
+        Secret::new(GCP_PROJECT)
     }
 
     /// The acceptance at gcp of `key` (10.1.0.0/16 on its side).
@@ -393,7 +400,8 @@ impl Pair {
     pub async fn establish(&self, mbps: u32) -> CoordinatorResult<String> {
         let (uuid, key) = self.request_at_aws(mbps).await?;
         self.gcp
-            .accept_activation_key(&self.acceptance(&key))
+            .customer()
+            .accept_activation_key(&self.gcp_customer(), &self.acceptance(&key))
             .await?;
         self.settle().await;
         Ok(uuid)
@@ -402,12 +410,14 @@ impl Pair {
     /// The connection as the aws customer sees it.
     pub fn at_aws(&self, uuid: &str) -> CoordinatorResult<CustomerConnection> {
         self.aws
+            .customer()
             .customer_connection(&Secret::new(AWS_ACCOUNT), uuid)
     }
 
     /// The connection as the gcp customer sees it.
     pub fn at_gcp(&self, uuid: &str) -> CoordinatorResult<CustomerConnection> {
         self.gcp
+            .customer()
             .customer_connection(&Secret::new(GCP_PROJECT), uuid)
     }
 

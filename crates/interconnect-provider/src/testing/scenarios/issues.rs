@@ -164,7 +164,10 @@ pub async fn comments_are_newest_first_and_closing_is_final<C: ConnectionCoordin
         .expect("ISSUE-10: returned");
     assert!(first.display_name.is_some(), "ISSUE-10");
     assert_ne!(first.local_comment_id.as_deref(), Some("mine"), "ISSUE-10");
-    f.server.add_server_comment(&name, "two").expect("ISSUE-18");
+    f.server
+        .operator()
+        .add_server_comment(&name, "two")
+        .expect("ISSUE-18");
     comment("three").await.expect("AddComment");
     f.clock.advance(Duration::seconds(1));
     comment("four").await.expect("AddComment");

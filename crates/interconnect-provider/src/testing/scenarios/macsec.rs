@@ -334,7 +334,7 @@ pub async fn mac_sec_roles_are_kept<C: ConnectionCoordinator>(f: &Fixture<C>) {
         (ErrorKind::InvalidArgument, "MACSEC-16")
     );
     ask(&ours).await.expect("MACSEC-16: the non-manager asks");
-    let pending = f.server.pending_rotation_requests();
+    let pending = f.server.operator().pending_rotation_requests();
     assert_eq!(pending.len(), 1, "MACSEC-16: recorded");
     assert_eq!(pending.first().map(|r| &r.channel), Some(&ours));
 }

@@ -36,12 +36,15 @@ pub async fn maintenance_events_are_the_servers_own_and_current<C: ConnectionCoo
     let soon = maintenance_window(f, Some("m1"), 1, 3);
     let later = maintenance_window(f, Some("m2"), 24, 26);
     f.server
+        .operator()
         .schedule_maintenance(&ch1, soon.clone())
         .expect("schedule m1");
     f.server
+        .operator()
         .schedule_maintenance(&ch1, later.clone())
         .expect("schedule m2");
     f.server
+        .operator()
         .schedule_maintenance(&ch2, maintenance_window(f, Some("other"), 1, 2))
         .expect("another channel");
     let get = |ch| {
@@ -82,7 +85,7 @@ pub async fn notify_maintenance_is_recorded_and_its_events_ignored<C: Connection
         )
         .await
         .expect("MAINT-4");
-    let notices = f.server.pending_maintenance_notices();
+    let notices = f.server.operator().pending_maintenance_notices();
     assert_eq!(notices.len(), 1, "MAINT-4: the notice waits for the pull");
     assert_eq!(notices.first().map(|n| &n.channel), Some(&ch));
     let own = f
@@ -102,13 +105,15 @@ pub async fn notify_maintenance_is_recorded_and_its_events_ignored<C: Connection
     );
     // MAINT-6 sees what the pull stored, not what was pushed
     f.server
+        .operator()
         .schedule_maintenance(&f.channel("ix1", "ch3"), maintenance_window(f, None, 1, 2))
         .expect("MAINT-5: the pushed event does not block");
     f.server
+        .operator()
         .record_peer_maintenance(&ch, Vec::new())
         .expect("pulled");
     assert!(
-        f.server.pending_maintenance_notices().is_empty(),
+        f.server.operator().pending_maintenance_notices().is_empty(),
         "MAINT-4: pulled"
     );
 }
