@@ -3,6 +3,8 @@
 //! Run one file's tests with `cargo test -p interconnect-conformance --test all FILE::`.
 
 mod coverage;
+mod features;
+#[cfg(feature = "http")]
 mod http;
 mod mutants;
 mod mutants_interop;

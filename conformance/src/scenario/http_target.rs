@@ -32,8 +32,7 @@ pub const OPERATOR_ACTIVATION_KEYS: &str = "/operator/v1/activationKeys";
 /// `POST /operator/v1/dev/{hook}`.
 pub const OPERATOR_DEV_HOOKS: &str = "/operator/v1/dev/hooks";
 
-/// How many times a call answered 429 (ERR-7) is retried.
-pub const RATE_LIMIT_RETRIES: u32 = 10;
+pub use super::patient::RATE_LIMIT_RETRIES;
 
 /// Why an [`HttpTarget`] could not be built (never shows a token).
 #[derive(Debug, thiserror::Error)]

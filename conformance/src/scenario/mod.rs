@@ -16,13 +16,15 @@
 //! | [`patient`] | waits and retries on 429 (rate-limited targets) |
 //! | [`inventory`] | the partner's declared test inventory |
 //! | [`probe`] | raw requests with chosen credentials (AUTH-1, ERR-1) |
-//! | [`http_target`] | `HttpTarget`: a target at a URL, hooks through the operator API |
+//! | `http_target` | `HttpTarget`: a target at a URL, hooks through the operator API (feature `http`) |
 //! | [`peer`] | the runner's embedded peer |
 //! | [`redact`] | secrets never printed |
 //! | [`run`] | the runner and its cleanup |
 //! | [`mutant`] | broken coordinators that the suite must fail |
 
 pub mod bind;
+#[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 pub mod http_target;
 pub mod inventory;
 pub mod load;
@@ -36,6 +38,8 @@ pub mod redact;
 pub mod run;
 pub mod target;
 
+#[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 pub use http_target::{HttpTarget, HttpTargetConfig, HttpTargetError, PreflightError};
 pub use inventory::{Inventory, InventoryError};
 pub use load::{LoadError, bundled_dir, load_dir, load_file};
@@ -45,7 +49,7 @@ pub use model::{
 };
 pub use mutant::Mutant;
 pub use operations::{AnyRequest, OperationCall, invoke};
-pub use patient::Patient;
+pub use patient::{Patient, RATE_LIMIT_RETRIES};
 pub use run::{Filter, RunOptions, run_scenarios, run_scenarios_in, run_scenarios_with};
 pub use target::{
     CoordinatorTarget, FixtureTarget, HookError, RawAnswer, Target, reference_fixture,

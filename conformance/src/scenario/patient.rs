@@ -1,7 +1,7 @@
 //! A coordinator that waits and retries when the target answers 429
 //! `RESOURCE_EXHAUSTED` (ERR-7: a server limits each partner's request
 //! rate). The suite makes many calls in a short time; against a
-//! rate-limited server ([`HttpTarget`](super::HttpTarget)) it pauses for the
+//! rate-limited server (`HttpTarget`, feature `http`) it pauses for the
 //! answer's `Retry-After` (or [`Patient::DEFAULT_PAUSE`]) and tries again, a
 //! bounded number of times, instead of failing the scenario.
 
@@ -9,6 +9,9 @@ use std::time::Duration;
 
 use interconnect_core::wire;
 use interconnect_provider::{Caller, ConnectionCoordinator, CoordinatorResult, ErrorKind, request};
+
+/// How many times a call answered 429 (ERR-7) is retried.
+pub const RATE_LIMIT_RETRIES: u32 = 10;
 
 /// Retries `inner`'s calls answered with 429.
 #[derive(Debug, Clone)]

@@ -632,7 +632,7 @@ impl<T: Target> Run<'_, T> {
                 .vars
                 .fill_text(&p.path.replace("{connectionId}", &connection))?;
             let mut answer = None;
-            for attempt in 0..=crate::scenario::http_target::RATE_LIMIT_RETRIES {
+            for attempt in 0..=crate::scenario::patient::RATE_LIMIT_RETRIES {
                 let a = self
                     .target
                     .raw(

@@ -7,6 +7,7 @@
 //! listen = "127.0.0.1:8080"
 //! operator_token = "op-secret"           # optional; the operator API is closed without it
 //! # operator_token_file = "operator.token" # instead: the token read from a file
+//! # operator_token_env = "OPERATOR_TOKEN"  # or: the environment variable holding it
 //! provisioning_delay_ms = 200            # the in-memory devices' provisioning time
 //! asn = 64512                            # optional; the guidance policy's ASN
 //!
@@ -17,13 +18,13 @@
 //! [[partners]]
 //! provider = "gcp"
 //! base_url = "http://127.0.0.1:8081"     # https:// unless loopback
-//! token_to_call_them = "aws-calls-gcp"   # sent to the partner (or token_to_call_them_file)
-//! token_they_use = "gcp-calls-aws"       # the partner sends it to us (or token_they_use_file)
+//! token_to_call_them = "aws-calls-gcp"   # sent to the partner (or token_to_call_them_file/_env)
+//! token_they_use = "gcp-calls-aws"       # the partner sends it to us (or token_they_use_file/_env)
 //! # ca_pem = "partner-ca.pem"            # extra trusted root
 //!
 //! [[customers]]
 //! account = "111122223333"               # the customer's account id (secret)
-//! token = "customer-secret"             # or token_file = "customer.token"
+//! token = "customer-secret"             # or token_file = "customer.token", or token_env = "VAR"
 //!
 //! [store]                                # optional; in memory when absent
 //! kind = "sqlite"
@@ -46,8 +47,10 @@
 //! a member left out takes its default (the specification's lifetimes,
 //! [`ProtocolPolicy::default`]; [`GuidancePolicy::typical`]), E-421.
 //!
-//! Every secret can be read from a file instead (`*_file` beside the
-//! member; giving both is refused); the file's trailing newline is dropped
+//! Every secret can be read from a file or an environment variable
+//! instead (`*_file` or `*_env` beside the member; giving more than one is
+//! refused, naming both); the file's trailing newline is dropped, an unset
+//! or empty variable is refused naming the setting and the variable
 //! (E-422). Relative paths (TLS files, partner CA files, token files, the
 //! store's path and key file) are taken from the configuration file's
 //! directory, not the working directory (E-420). [`ServeConfig::check`]
@@ -97,6 +100,10 @@ pub(crate) struct ServeConfig {
     /// The file holding the operator API's token (instead of `operator_token`).
     #[serde(default)]
     pub(crate) operator_token_file: Option<PathBuf>,
+    /// The environment variable holding the operator API's token (instead
+    /// of `operator_token`).
+    #[serde(default)]
+    pub(crate) operator_token_env: Option<String>,
     /// The static resources (default: the default pair per partner).
     #[serde(default)]
     pub(crate) inventory: Option<Inventory>,
@@ -255,12 +262,18 @@ pub(crate) struct PartnerConfig {
     /// The file holding `token_to_call_them`.
     #[serde(default)]
     pub(crate) token_to_call_them_file: Option<PathBuf>,
+    /// The environment variable holding `token_to_call_them`.
+    #[serde(default)]
+    pub(crate) token_to_call_them_env: Option<String>,
     /// The token it sends when calling this server.
     #[serde(default)]
     pub(crate) token_they_use: Option<Secret>,
     /// The file holding `token_they_use`.
     #[serde(default)]
     pub(crate) token_they_use_file: Option<PathBuf>,
+    /// The environment variable holding `token_they_use`.
+    #[serde(default)]
+    pub(crate) token_they_use_env: Option<String>,
     /// An extra root certificate to trust for it (PEM file).
     #[serde(default)]
     pub(crate) ca_pem: Option<PathBuf>,
@@ -288,6 +301,9 @@ pub(crate) struct CustomerConfig {
     /// The file holding its bearer token.
     #[serde(default)]
     pub(crate) token_file: Option<PathBuf>,
+    /// The environment variable holding its bearer token.
+    #[serde(default)]
+    pub(crate) token_env: Option<String>,
 }
 
 impl PartnerConfig {
@@ -303,8 +319,10 @@ impl PartnerConfig {
             base_url: base_url.into(),
             token_to_call_them: Some(token_to_call_them),
             token_to_call_them_file: None,
+            token_to_call_them_env: None,
             token_they_use: Some(token_they_use),
             token_they_use_file: None,
+            token_they_use_env: None,
             ca_pem: None,
             rate_per_second: None,
             rate_burst: None,
@@ -320,6 +338,7 @@ impl CustomerConfig {
             account,
             token: Some(token),
             token_file: None,
+            token_env: None,
         }
     }
 }
@@ -408,23 +427,68 @@ pub(crate) fn read_secret_file(key: &str, path: &Path) -> Result<Secret, CliErro
     Ok(Secret::new(token))
 }
 
-/// One secret from its value or its file: both is an error naming both
-/// settings.
-fn value_or_file(
+/// Reads a secret from the environment variable `var` for the setting
+/// `key`, looked up with `env`: set, not empty, UTF-8, one line. Errors
+/// name the setting and the variable, never the content.
+pub(crate) fn read_secret_env(key: &str, var: &str, env: &Env<'_>) -> Result<Secret, CliError> {
+    let failed = |what: &str| config_error(format!("{key}: the environment variable {var} {what}"));
+    if var.is_empty() || var.contains(['=', '\0']) {
+        return Err(config_error(format!(
+            "{key}: {var:?} is not an environment variable's name"
+        )));
+    }
+    let value = env(var).ok_or_else(|| failed("is not set"))?;
+    let value = value
+        .into_string()
+        .map_err(|_| failed("is not UTF-8 text"))?;
+    if value.is_empty() {
+        return Err(failed("is empty"));
+    }
+    if value.contains(['\n', '\r']) {
+        return Err(failed("holds more than one line"));
+    }
+    Ok(Secret::new(value))
+}
+
+/// How environment variables are looked up: [`process_env`] when serving;
+/// tests pass their own (changing the process's environment is `unsafe`).
+pub(crate) type Env<'a> = dyn Fn(&str) -> Option<std::ffi::OsString> + 'a;
+
+/// The process's environment.
+pub(crate) fn process_env(var: &str) -> Option<std::ffi::OsString> {
+    std::env::var_os(var)
+}
+
+/// One secret from its value, its file (`{key}_file`) or its environment
+/// variable (`{key}_env`): more than one is an error naming two of the
+/// settings given.
+fn one_source(
     key: &str,
     value: &mut Option<Secret>,
     file: &mut Option<PathBuf>,
+    var: &mut Option<String>,
+    env: &Env<'_>,
 ) -> Result<(), CliError> {
-    match (value.is_some(), file.take()) {
-        (true, Some(_)) => Err(config_error(format!(
-            "{key} and {key}_file: give the value or the file, not both"
-        ))),
-        (false, Some(path)) => {
-            *value = Some(read_secret_file(&format!("{key}_file"), &path)?);
-            Ok(())
-        }
-        (_, None) => Ok(()),
+    let given: Vec<String> = [
+        (value.is_some(), key.to_owned()),
+        (file.is_some(), format!("{key}_file")),
+        (var.is_some(), format!("{key}_env")),
+    ]
+    .into_iter()
+    .filter_map(|(present, name)| present.then_some(name))
+    .collect();
+    if let [first, second, ..] = given.as_slice() {
+        return Err(config_error(format!(
+            "{first} and {second}: give the value, the file or the environment variable, only one"
+        )));
     }
+    if let Some(path) = file.take() {
+        *value = Some(read_secret_file(&format!("{key}_file"), &path)?);
+    }
+    if let Some(var) = var.take() {
+        *value = Some(read_secret_env(&format!("{key}_env"), &var, env)?);
+    }
+    Ok(())
 }
 
 /// Checks that `text` is an http(s) URL with a host and nothing a base URL
@@ -459,7 +523,11 @@ pub(crate) fn check_base_url(key: &str, text: &str) -> Result<(), CliError> {
 
 /// `value`, or an error naming the setting that should have given it.
 pub(crate) fn required<'a>(value: Option<&'a Secret>, key: &str) -> Result<&'a Secret, CliError> {
-    value.ok_or_else(|| config_error(format!("{key}: missing (give {key} or {key}_file)")))
+    value.ok_or_else(|| {
+        config_error(format!(
+            "{key}: missing (give {key}, {key}_file or {key}_env)"
+        ))
+    })
 }
 
 fn config_error(message: impl Into<String>) -> CliError {
@@ -516,31 +584,40 @@ impl ServeConfig {
         }
     }
 
-    /// Reads every secret given as a file (E-422); a secret given both as a
-    /// value and as a file is refused, naming both settings.
-    pub(crate) fn load_secret_files(&mut self) -> Result<(), CliError> {
-        value_or_file(
+    /// Reads every secret given as a file or an environment variable
+    /// (looked up with `env`; E-422); a secret given two ways (value, file,
+    /// variable) is refused, naming both settings.
+    pub(crate) fn load_secrets(&mut self, env: &Env<'_>) -> Result<(), CliError> {
+        one_source(
             "operator_token",
             &mut self.operator_token,
             &mut self.operator_token_file,
+            &mut self.operator_token_env,
+            env,
         )?;
         for (i, p) in self.partners.iter_mut().enumerate() {
-            value_or_file(
+            one_source(
                 &format!("partners[{i}].token_to_call_them"),
                 &mut p.token_to_call_them,
                 &mut p.token_to_call_them_file,
+                &mut p.token_to_call_them_env,
+                env,
             )?;
-            value_or_file(
+            one_source(
                 &format!("partners[{i}].token_they_use"),
                 &mut p.token_they_use,
                 &mut p.token_they_use_file,
+                &mut p.token_they_use_env,
+                env,
             )?;
         }
         for (i, c) in self.customers.iter_mut().enumerate() {
-            value_or_file(
+            one_source(
                 &format!("customers[{i}].token"),
                 &mut c.token,
                 &mut c.token_file,
+                &mut c.token_env,
+                env,
             )?;
         }
         Ok(())
@@ -701,6 +778,101 @@ mod tests {
     use super::*;
 
     const EXAMPLE: &str = include_str!("../examples/serve.toml");
+
+    /// An empty environment.
+    fn no_env(_: &str) -> Option<std::ffi::OsString> {
+        None
+    }
+
+    #[test]
+    fn secrets_come_from_environment_variables_and_two_sources_are_refused() -> Result<(), CliError>
+    {
+        let vars: BTreeMap<&str, &str> = [
+            ("OP_TOKEN", "op-from-env-0123"),
+            ("TO_GCP", "to-gcp-from-env"),
+            ("FROM_GCP", "they-from-env"),
+            ("CUSTOMER", "cust-from-env"),
+            ("EMPTY", ""),
+            ("TWO_LINES", "line-one-secret\nline-two-secret"),
+        ]
+        .into_iter()
+        .collect();
+        let env = |var: &str| vars.get(var).map(std::ffi::OsString::from);
+        let text = format!(
+            "{BASE}operator_token_env = \"OP_TOKEN\"\n\
+             [[partners]]\nprovider = \"gcp\"\nbase_url = \"http://127.0.0.1:1\"\n\
+             token_to_call_them_env = \"TO_GCP\"\ntoken_they_use_env = \"FROM_GCP\"\n\
+             [[customers]]\naccount = \"111122223333\"\ntoken_env = \"CUSTOMER\"\n"
+        );
+        let mut config = ServeConfig::from_toml(&text)?;
+        config.load_secrets(&env)?;
+        config.check()?;
+        let expose = |s: &Option<Secret>| s.as_ref().map(|s| s.expose().to_owned());
+        assert_eq!(
+            expose(&config.operator_token).as_deref(),
+            Some("op-from-env-0123")
+        );
+        let p = &config.partners[0];
+        assert_eq!(
+            expose(&p.token_to_call_them).as_deref(),
+            Some("to-gcp-from-env")
+        );
+        assert_eq!(expose(&p.token_they_use).as_deref(), Some("they-from-env"));
+        assert_eq!(
+            expose(&config.customers[0].token).as_deref(),
+            Some("cust-from-env")
+        );
+        // unset, empty, two lines, no name, and two sources of one secret
+        for (text, expected) in [
+            (
+                "operator_token_env = \"UNSET_VAR\"\n",
+                "operator_token_env: the environment variable UNSET_VAR is not set",
+            ),
+            (
+                "operator_token_env = \"EMPTY\"\n",
+                "operator_token_env: the environment variable EMPTY is empty",
+            ),
+            (
+                "operator_token_env = \"TWO_LINES\"\n",
+                "operator_token_env: the environment variable TWO_LINES holds more than one line",
+            ),
+            (
+                "operator_token_env = \"\"\n",
+                "operator_token_env: \"\" is not an environment variable's name",
+            ),
+            (
+                "operator_token = \"op-inline-0123\"\noperator_token_env = \"OP_TOKEN\"\n",
+                "operator_token and operator_token_env",
+            ),
+            (
+                "operator_token_file = \"op.token\"\noperator_token_env = \"OP_TOKEN\"\n",
+                "operator_token_file and operator_token_env",
+            ),
+            (
+                "[[partners]]\nprovider = \"gcp\"\nbase_url = \"http://127.0.0.1:1\"\n\
+                 token_to_call_them = \"to-inline\"\ntoken_to_call_them_env = \"TO_GCP\"\n\
+                 token_they_use_env = \"FROM_GCP\"\n",
+                "partners[0].token_to_call_them and partners[0].token_to_call_them_env",
+            ),
+            (
+                "[[customers]]\naccount = \"1\"\ntoken_file = \"c.token\"\ntoken_env = \"CUSTOMER\"\n",
+                "customers[0].token_file and customers[0].token_env",
+            ),
+        ] {
+            let mut config = ServeConfig::from_toml(&format!("{BASE}{text}"))?;
+            let e = config.load_secrets(&env).expect_err(text);
+            assert!(e.message.contains(expected), "{text}: {e}");
+            for secret in ["from-env", "inline", "line-one"] {
+                assert!(!e.message.contains(secret), "{secret} in {e}");
+            }
+        }
+        let config = ServeConfig::from_toml(&format!(
+            "{BASE}[[customers]]\naccount = \"111122223333\"\n"
+        ))?;
+        let e = config.check().expect_err("no token");
+        assert!(e.message.contains("customers[0].token_env"), "{e}");
+        Ok(())
+    }
 
     #[test]
     fn limits_are_read_and_a_zero_is_refused_naming_the_member() {
@@ -1030,7 +1202,7 @@ mod tests {
              token_to_call_them_file = \"to.token\"\ntoken_they_use_file = \"they.token\"\n\
              [[customers]]\naccount = \"111122223333\"\ntoken_file = \"c.token\"\n",
         )?)?;
-        config.load_secret_files()?;
+        config.load_secrets(&no_env)?;
         config.check()?;
         let expose = |s: &Option<Secret>| s.as_ref().map(|s| s.expose().to_owned());
         assert_eq!(
@@ -1068,7 +1240,7 @@ mod tests {
             ("operator_token_file = \"empty.token\"\n", "empty"),
         ] {
             let mut config = ServeConfig::from_file(&write(text)?)?;
-            let e = config.load_secret_files().expect_err(text);
+            let e = config.load_secrets(&no_env).expect_err(text);
             assert!(e.message.contains(key), "{e}");
             for secret in [
                 "op-from-file",

@@ -330,3 +330,115 @@ async fn the_tokens_can_come_from_files() -> TestResult {
     std::fs::remove_dir_all(dir)?;
     Ok(())
 }
+
+fn run_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_interconnect"))
+        .arg("conformance")
+        .args(args)
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
+/// Issue 16 item 8: the tokens can come from environment variables named
+/// by `--token-env` and `--stranger-token-env`; a variable that is not set
+/// is refused naming the option, and two sources of one token are refused
+/// naming both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tokens_can_come_from_environment_variables() -> TestResult {
+    let fixture = Fixture::new();
+    let tokens = BearerTokens::new()
+        .with_partner(Secret::new("cli-env-token"), fixture.partner.clone())
+        .with_partner(Secret::new("cli-env-stranger"), ProviderName::new("azure")?);
+    let app = router_with(
+        fixture.target.clone(),
+        Arc::new(tokens),
+        RouterConfig::default().rate_limit(None),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let target = url.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        run_with_env(
+            &[
+                "--target",
+                &target,
+                "--token-env",
+                "IC_TEST_PARTNER_TOKEN",
+                "--as-provider",
+                "gcp",
+                "--stranger",
+                "azure",
+                "--stranger-token-env",
+                "IC_TEST_STRANGER_TOKEN",
+                "--environment",
+                "aws-gcp-us-east",
+                "--only",
+                "static-namespace-isolation",
+            ],
+            &[
+                ("IC_TEST_PARTNER_TOKEN", "cli-env-token"),
+                ("IC_TEST_STRANGER_TOKEN", "cli-env-stranger"),
+            ],
+        )
+    })
+    .await?;
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("pass  static-namespace-isolation"), "{text}");
+    // not set, empty: refused before anything runs, naming the option
+    for (env, expected) in [
+        (
+            vec![],
+            "--token-env: the environment variable IC_TEST_PARTNER_TOKEN is not set",
+        ),
+        (
+            vec![("IC_TEST_PARTNER_TOKEN", "")],
+            "--token-env: the environment variable IC_TEST_PARTNER_TOKEN is empty",
+        ),
+    ] {
+        let out = run_with_env(
+            &[
+                "--target",
+                &url,
+                "--token-env",
+                "IC_TEST_PARTNER_TOKEN",
+                "--as-provider",
+                "gcp",
+            ],
+            &env,
+        );
+        assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expected), "{err}");
+        assert!(stdout(&out).is_empty(), "no vector ran");
+    }
+    // the value and the variable: refused, naming both
+    for (flag, value) in [("--token", "cli-sekrit"), ("--token-file", "token.txt")] {
+        let out = run_with_env(
+            &[
+                "--target",
+                &url,
+                flag,
+                value,
+                "--token-env",
+                "IC_TEST_PARTNER_TOKEN",
+                "--as-provider",
+                "gcp",
+            ],
+            &[("IC_TEST_PARTNER_TOKEN", "cli-env-token")],
+        );
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(flag) && err.contains("--token-env"),
+            "{flag}: {err}"
+        );
+        assert!(!err.contains("sekrit"), "{err}");
+    }
+    Ok(())
+}

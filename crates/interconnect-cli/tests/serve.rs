@@ -933,10 +933,13 @@ fn serve_refuses_contradictory_or_unknown_input_naming_the_flag_or_key() -> Test
         &["--partner", "gcp=http://127.0.0.1:9"],
         &["--partner-token", "gcp=sekrit-partner"],
         &["--partner-token-file", "gcp=partner.token"],
+        &["--partner-token-env", "gcp=PARTNER_TOKEN"],
         &["--customer-token", "acct=sekrit-customer"],
         &["--customer-token-file", "acct=customer.token"],
+        &["--customer-token-env", "acct=CUSTOMER_TOKEN"],
         &["--operator-token", "sekrit-operator"],
         &["--operator-token-file", "operator.token"],
+        &["--operator-token-env", "OPERATOR_TOKEN"],
     ] {
         let mut args = vec!["serve", "--config", &config];
         args.extend_from_slice(flag);
@@ -990,7 +993,44 @@ fn serve_refuses_contradictory_or_unknown_input_naming_the_flag_or_key() -> Test
         (
             vec!["--operator-token", "sekrit-flag"],
             vec![("INTERCONNECT_OPERATOR_TOKEN", "sekrit-env")],
-            "give one of them",
+            "--operator-token and INTERCONNECT_OPERATOR_TOKEN: the operator token is given twice",
+        ),
+        (
+            vec![
+                "--operator-token-file",
+                "op.token",
+                "--operator-token-env",
+                "OP",
+            ],
+            vec![("OP", "sekrit-env")],
+            "--operator-token-file and --operator-token-env: the operator token is given twice",
+        ),
+        // item 8: a variable that is not set, or empty, is named
+        (
+            vec!["--operator-token-env", "INTERCONNECT_TEST_UNSET_VAR"],
+            vec![],
+            "--operator-token-env: the environment variable INTERCONNECT_TEST_UNSET_VAR is not set",
+        ),
+        (
+            vec!["--partner-token-env", "gcp=EMPTY_TOKEN"],
+            vec![("EMPTY_TOKEN", "")],
+            "--partner-token-env gcp: the environment variable EMPTY_TOKEN is empty",
+        ),
+        (
+            vec!["--customer-token-env", "acct=INTERCONNECT_TEST_UNSET_VAR"],
+            vec![],
+            "--customer-token-env: the environment variable INTERCONNECT_TEST_UNSET_VAR is not set",
+        ),
+        // one partner's token from the flag and from the environment
+        (
+            vec![
+                "--partner-token",
+                "gcp=sekrit-1",
+                "--partner-token-env",
+                "gcp=PARTNER_TOKEN",
+            ],
+            vec![("PARTNER_TOKEN", "sekrit-2")],
+            "--partner-token-env gcp: a token for gcp is given twice",
         ),
     ];
     for (extra, env, expected) in cases {
@@ -1022,6 +1062,21 @@ fn serve_refuses_contradictory_or_unknown_input_naming_the_flag_or_key() -> Test
         (
             text.replace("base_url = \"http://", "base_url = \"http//"),
             "partners[0].base_url: not a URL",
+        ),
+        // item 8: a variable not set, and a token given two ways
+        (
+            text.replace(
+                "operator_token = \"aws-operator\"",
+                "operator_token_env = \"INTERCONNECT_TEST_UNSET_VAR\"",
+            ),
+            "operator_token_env: the environment variable INTERCONNECT_TEST_UNSET_VAR is not set",
+        ),
+        (
+            text.replace(
+                "token = \"aws-customer\"",
+                "token = \"aws-customer\"\ntoken_env = \"HOME\"",
+            ),
+            "customers[0].token and customers[0].token_env",
         ),
     ] {
         let path = dir.join("changed.toml");
@@ -1123,6 +1178,116 @@ async fn serve_dev_reads_tokens_from_files_and_the_environment() -> TestResult {
         assert!(out.starts_with("serving providers/aws"), "{out}");
         assert_eq!(out.lines().count(), 1, "{out}");
         assert!(!out.contains("token"), "{out}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+    Ok(())
+}
+
+/// Issue 16 item 8: every token of `serve --dev` and of `serve --config`
+/// can come from an environment variable the command line or the file
+/// names; the server then answers with those tokens and prints none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_reads_every_token_from_named_environment_variables() -> TestResult {
+    let http = client();
+    let dir = temp_dir("token-env");
+    let env = [
+        ("IC_TEST_PARTNER", "partner-from-env"),
+        ("IC_TEST_CUSTOMER", "customer-from-env"),
+        ("IC_TEST_OPERATOR", "operator-from-env"),
+        ("IC_TEST_TO_THEM", "to-them-from-env"),
+    ];
+    let dev_port = free_port();
+    let dev_args: Vec<String> = [
+        "serve",
+        "--dev",
+        "--port",
+        &dev_port.to_string(),
+        "--partner-token-env",
+        "gcp=IC_TEST_PARTNER",
+        "--customer-token-env",
+        "acct=IC_TEST_CUSTOMER",
+        "--operator-token-env",
+        "IC_TEST_OPERATOR",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let config_port = free_port();
+    let config = write_config(
+        &dir,
+        "aws",
+        config_port,
+        "gcp",
+        free_port(),
+        "unused-to-them",
+        "unused-to-us",
+        AWS_ACCOUNT,
+        Files::Inline,
+    );
+    let text = std::fs::read_to_string(&config)?
+        .replace(
+            "operator_token = \"aws-operator\"",
+            "operator_token_env = \"IC_TEST_OPERATOR\"",
+        )
+        .replace(
+            "token_to_call_them = \"unused-to-them\"",
+            "token_to_call_them_env = \"IC_TEST_TO_THEM\"",
+        )
+        .replace(
+            "token_they_use = \"unused-to-us\"",
+            "token_they_use_env = \"IC_TEST_PARTNER\"",
+        )
+        .replace(
+            "token = \"aws-customer\"",
+            "token_env = \"IC_TEST_CUSTOMER\"",
+        );
+    assert!(
+        !text.contains("unused") && !text.contains("aws-customer"),
+        "{text}"
+    );
+    std::fs::write(&config, text)?;
+    let config_args: Vec<String> = ["serve", "--config", &config.display().to_string()]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    for (args, port) in [(dev_args, dev_port), (config_args, config_port)] {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_interconnect"));
+        command
+            .args(&args)
+            .env("RUST_LOG", "warn")
+            .env_remove("INTERCONNECT_OPERATOR_TOKEN")
+            .envs(env)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        let mut server = Server {
+            child: command.spawn()?,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        wait_healthy(&http, &server).await?;
+        for (path, token) in [
+            ("/customer/v1/connections", "customer-from-env"),
+            ("/providers/gcp", "partner-from-env"),
+            ("/metrics", "operator-from-env"),
+        ] {
+            let (status, _) = call(
+                &http,
+                reqwest::Method::GET,
+                format!("{}{path}", server.base),
+                token,
+                None,
+            )
+            .await?;
+            assert_eq!(status, 200, "{args:?}: {path} with {token}");
+        }
+        let _ = server.child.kill();
+        let _ = server.child.wait();
+        let mut out = String::new();
+        if let Some(mut stdout) = server.child.stdout.take() {
+            std::io::Read::read_to_string(&mut stdout, &mut out)?;
+        }
+        assert!(!out.contains("from-env"), "{args:?}: {out}");
+        assert!(!out.contains("token"), "{args:?}: nothing generated: {out}");
     }
     let _ = std::fs::remove_dir_all(dir);
     Ok(())

@@ -1,8 +1,8 @@
 //! # interconnect-core
 //!
 //! The pieces of the open Connection Coordinator specification that need no
-//! I/O: wire-exact resource types, typed resource names, and (in later
-//! modules) activation keys, validation rules and allocation.
+//! I/O: wire-exact resource types, typed resource names, activation keys,
+//! validation rules and allocation.
 //!
 //! | module | what it holds | upstream source |
 //! |---|---|---|
@@ -15,7 +15,28 @@
 //!
 //! Nothing here performs I/O or depends on an async runtime, so the crate can
 //! be used by any server, client or tool.
+//!
+//! ## Features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `schemars` | yes | JSON Schema generation: `schemars::JsonSchema` for the wire and customer types and `wire::schemas` (the published schemas). Without it the types, names, keys, validation and allocation are all there; only the schema export is missing. |
+//! | `rsa-oaep` | no | RSA-OAEP-256 encryption and decryption of version 2 activation keys (AWS-LC, built from C) |
+//!
+//! ## Re-exported dependencies
+//!
+//! Types of these crates appear in this crate's public signatures; they are
+//! re-exported so that a user names the same versions: [`chrono`]
+//! (timestamps), [`ipnet`] (address ranges) and, with `schemars`,
+//! `schemars`.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub use chrono;
+pub use ipnet;
+#[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
+pub use schemars;
 
 pub mod activation_key;
 pub mod allocation;

@@ -3,7 +3,9 @@
 //! Run one file's tests with `cargo test -p interconnect-core --test all FILE::`.
 
 mod customer_golden;
+#[cfg(feature = "schemars")]
 mod parity;
 mod requirements;
+#[cfg(feature = "schemars")]
 mod schemas;
 mod secret_errors;

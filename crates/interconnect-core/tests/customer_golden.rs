@@ -77,6 +77,7 @@ fn documents_round_trip_and_reject_unknown_members() -> TestResult {
 }
 
 #[test]
+#[cfg(feature = "schemars")]
 fn documents_match_their_json_schemas() -> TestResult {
     fn check<T: schemars::JsonSchema>(name: &str) -> TestResult {
         let schema = serde_json::to_value(schemars::schema_for!(T))?;

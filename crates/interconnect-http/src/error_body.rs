@@ -17,8 +17,11 @@
 
 use std::time::Duration;
 
-use axum::http::{HeaderValue, StatusCode, header};
+#[cfg(feature = "server")]
 use axum::response::{IntoResponse, Response};
+#[cfg(feature = "server")]
+use http::header;
+use http::{HeaderValue, StatusCode};
 use interconnect_provider::{CoordinatorError, ErrorKind};
 use serde::{Deserialize, Serialize};
 
@@ -144,6 +147,7 @@ pub fn retry_after_seconds(after: Duration) -> u64 {
     secs.max(1)
 }
 
+#[cfg(feature = "server")]
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody::with_code(self.status.as_u16(), &self.error);
@@ -174,7 +178,7 @@ impl IntoResponse for ApiError {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "server"))]
 mod tests {
     use super::*;
 

@@ -31,50 +31,98 @@
 //! | `app` | [`provider_app`]: all of the above on one router | |
 //!
 //! The modules in plain text are private: what they hold that a user needs
-//! is re-exported here ([`ROUTE_PATHS`]).
+//! is re-exported here (`ROUTE_PATHS`).
+//!
+//! ## Features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `client` | yes | `client`: `HttpCoordinator`, the trait over HTTPS to a peer (reqwest with rustls) |
+//! | `server` | yes | everything that answers HTTP: the partner router, the customer, operator and development APIs, the gate, metrics, the accept loop over TLS (`serve`), the `Driver` of a reference provider's scheduler and the durable-answer middleware (axum, hyper, tower, tokio-rustls, prometheus-client) |
+//!
+//! Both build alone (`--no-default-features --features client`, or
+//! `server`). Without `server` the modules of the table that answer HTTP
+//! are absent; [`error_body`] (the error JSON shape), [`TlsConfig`] and
+//! [`client_config`] are always there.
+//!
+//! ## Re-exported dependencies
+//!
+//! The crates whose types appear in this crate's public signatures are
+//! re-exported: [`interconnect_core`], [`interconnect_provider`].
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod app;
-pub mod auth;
-mod body;
-pub mod client;
-pub mod customer_api;
-pub mod dev_api;
-pub mod driver;
-mod durable;
+/// Marks an item as needing the `server` feature (gated and documented so).
+macro_rules! server {
+    ($($item:item)*) => {$(
+        #[cfg(feature = "server")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
+        $item
+    )*};
+}
+
+/// Marks an item as needing the `client` feature (gated and documented so).
+macro_rules! client {
+    ($($item:item)*) => {$(
+        #[cfg(feature = "client")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+        $item
+    )*};
+}
+
+pub use interconnect_core;
+pub use interconnect_provider;
+
+server! {
+    mod app;
+    pub mod auth;
+    mod body;
+    pub mod customer_api;
+    pub mod dev_api;
+    pub mod driver;
+    mod durable;
+    mod gate;
+    pub mod management_doc;
+    pub mod metrics;
+    pub mod operator_api;
+    mod query;
+    pub mod rate_limit;
+    mod router;
+    mod routes;
+    mod segments;
+    mod serve;
+
+    pub use app::{AppAccess, provider_app};
+    pub use auth::{AuthError, Authenticator, BearerTokens};
+    pub use customer_api::CustomerTokens;
+    pub use dev_api::{DevHooks, dev_router};
+    pub use driver::Driver;
+    pub use metrics::Metrics;
+    pub use rate_limit::RateLimit;
+    pub use router::{RouterConfig, router, router_with};
+    /// How many paths the partner router serves (the specification's 26).
+    pub use routes::PATHS as ROUTE_PATHS;
+    pub use serve::{
+        HARD_HEAD_BYTES, HARD_HEADER_COUNT, HARD_TARGET_BYTES, ListenerLimits,
+        MAX_HEADER_BYTES_SETTING, MAX_HEADER_COUNT_SETTING, ServeError, Transport, bind_loopback,
+        check_plain_allowed, serve, serve_with,
+    };
+}
+
+client! {
+    pub mod client;
+
+    pub use client::{AnswerTap, HttpCoordinator, HttpCoordinatorConfig};
+}
+
 pub mod error_body;
-mod gate;
-pub mod management_doc;
-pub mod metrics;
-pub mod operator_api;
-mod query;
-pub mod rate_limit;
 mod request_id;
-mod router;
-mod routes;
+// each build uses the ids of the features it has
+#[cfg_attr(not(all(feature = "client", feature = "server")), allow(dead_code))]
 mod rules;
-mod segments;
-
-pub use app::{AppAccess, provider_app};
-pub use auth::{AuthError, Authenticator, BearerTokens};
-pub use client::{AnswerTap, HttpCoordinator, HttpCoordinatorConfig};
-pub use customer_api::CustomerTokens;
-pub use dev_api::{DevHooks, dev_router};
-pub use driver::Driver;
-pub use error_body::{ApiError, ErrorBody};
-pub use metrics::Metrics;
-pub use rate_limit::RateLimit;
-pub use router::{RouterConfig, router, router_with};
-/// How many paths the partner router serves (the specification's 26).
-pub use routes::PATHS as ROUTE_PATHS;
-mod serve;
 mod tls;
 
-pub use serve::{
-    HARD_HEAD_BYTES, HARD_HEADER_COUNT, HARD_TARGET_BYTES, ListenerLimits,
-    MAX_HEADER_BYTES_SETTING, MAX_HEADER_COUNT_SETTING, ServeError, Transport, bind_loopback,
-    check_plain_allowed, serve, serve_with,
-};
+pub use error_body::{ApiError, ErrorBody};
 pub use tls::{
     PemOrigin, TlsConfig, TlsConfigError, certificates_from_pem, certificates_from_pem_file,
     client_config,

@@ -3,11 +3,14 @@
 //! the request's tracing span (`ARCHITECTURE.md`), and in scope while the
 //! request is answered ([`current`]), for the calls to a peer it makes.
 
-use axum::http::{HeaderMap, HeaderName, HeaderValue};
+#[cfg(feature = "server")]
+use http::HeaderMap;
+use http::{HeaderName, HeaderValue};
 
 /// The header carrying the id.
 pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+#[cfg(feature = "server")]
 /// The id of a request: the incoming one when it is 1 to 128 characters of
 /// `A-Z a-z 0-9 - _ . :`, else a new UUID.
 pub(crate) fn request_id(headers: &HeaderMap) -> HeaderValue {
@@ -26,17 +29,20 @@ tokio::task_local! {
     static CURRENT: HeaderValue;
 }
 
+#[cfg(feature = "server")]
 /// Runs `work` with `id` as the current request's id.
 pub(crate) async fn scope<F: std::future::Future>(id: HeaderValue, work: F) -> F::Output {
     CURRENT.scope(id, work).await
 }
 
+#[cfg(feature = "client")]
 /// The id of the request the current task is answering, if any: a call to
 /// a peer made while answering a request carries that request's id (OPS-52).
 pub(crate) fn current() -> Option<HeaderValue> {
     CURRENT.try_with(HeaderValue::clone).ok()
 }
 
+#[cfg(feature = "server")]
 fn is_sane(id: &[u8]) -> bool {
     !id.is_empty()
         && id.len() <= 128
@@ -45,7 +51,7 @@ fn is_sane(id: &[u8]) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "server"))]
 mod tests {
     use super::*;
 

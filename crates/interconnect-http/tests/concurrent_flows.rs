@@ -7,6 +7,8 @@
 //! `ManualClock`, which the test moves to the next due task (no sleeps);
 //! the two schedulers run at the same time, so their calls to each other
 //! race over loopback.
+// the client and the server together, as the default features have them
+#![cfg(all(feature = "client", feature = "server"))]
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

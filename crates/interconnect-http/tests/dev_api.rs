@@ -4,6 +4,8 @@
 //! delay, and a MACsec key that does not exist is 404. What the hooks let a
 //! conformance run observe is tested by the CLI's
 //! `conformance_against_serve_dev_runs_every_vector_and_passes`.
+// the client and the server together, as the default features have them
+#![cfg(all(feature = "client", feature = "server"))]
 
 use std::sync::Arc;
 

@@ -7,6 +7,8 @@
 //!
 //! The clients are raw TCP sockets on loopback, so that a request can be
 //! exactly as long as the test needs.
+// the client and the server together, as the default features have them
+#![cfg(all(feature = "client", feature = "server"))]
 
 mod common;
 

@@ -1,6 +1,8 @@
 //! `HttpCoordinator` keeps one keep-alive connection pool per peer: calls
 //! made one after another (by the client or any of its clones) reuse one
 //! open TCP connection instead of opening a new one each time.
+// the client and the server together, as the default features have them
+#![cfg(all(feature = "client", feature = "server"))]
 
 mod common;
 

@@ -6,6 +6,8 @@
 //!
 //! The clients here are raw TCP sockets on loopback, so that a test can be
 //! exactly as slow as an attacker.
+// the client and the server together, as the default features have them
+#![cfg(all(feature = "client", feature = "server"))]
 
 mod common;
 

@@ -3,6 +3,8 @@
 //! isolation of customers (404, CONN-22), bodies (400 naming the JSON path,
 //! ERR-6), the accepting account (403, KEY-24), the operator's key issuing
 //! and MACsec rotation, and the one error shape (ERR-1).
+// the client and the server together, as the default features have them
+#![cfg(all(feature = "client", feature = "server"))]
 
 use std::sync::Arc;
 

@@ -1,5 +1,7 @@
 //! What an operator watches (OPS-52..OPS-54): the headers of the calls to a
 //! peer, `GET /metrics` on the operator API and `GET /readyz`.
+// the client and the server together, as the default features have them
+#![cfg(all(feature = "client", feature = "server"))]
 
 use std::sync::{Arc, Mutex};
 

@@ -3,6 +3,8 @@
 //! the error document and no `Retry-After` (so a client does not pause all
 //! its calls to the server), a comment too long is 400; the client reads
 //! both back with their rule.
+// the client and the server together, as the default features have them
+#![cfg(all(feature = "client", feature = "server"))]
 
 mod common;
 

@@ -1,6 +1,8 @@
 //! `requestId` over HTTP (upstream-next `x-request-id`): REQ-1 (a malformed
 //! one is 400 naming it, on every operation that has it), REQ-2 (what the
 //! client sends) and REQ-3 (a replay reserves once).
+// the client and the server together, as the default features have them
+#![cfg(all(feature = "client", feature = "server"))]
 
 mod common;
 

@@ -1,6 +1,8 @@
 //! `spec/REQUIREMENTS.md` stays true for what the HTTP binding enforces, and
 //! the router serves exactly the specification's paths and methods (read
 //! from the bundled OpenAPI document when it is present).
+// the client and the server together, as the default features have them
+#![cfg(all(feature = "client", feature = "server"))]
 
 mod common;
 

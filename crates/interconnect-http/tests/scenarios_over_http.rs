@@ -1,6 +1,8 @@
 //! Every shared scenario of `interconnect-provider` (the list of its
 //! `for_each_scenario!`, and the disabled-channel one), unchanged, through [`HttpCoordinator`] against the
 //! router serving the fixture's reference provider.
+// the client and the server together, as the default features have them
+#![cfg(all(feature = "client", feature = "server"))]
 
 mod common;
 

@@ -4,6 +4,8 @@
 //!
 //! Certificates are generated at test time (a CA and a leaf for `localhost`
 //! and 127.0.0.1); servers bind 127.0.0.1 port 0 only.
+// the client and the server together, as the default features have them
+#![cfg(all(feature = "client", feature = "server"))]
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;

@@ -3,6 +3,8 @@
 //! methods (ERR-3), bodies (ERR-6, WIRE-10), query parameters (ERR-1, ERR-4,
 //! ERR-5, AUTH-8), the rate limit (ERR-7), the error shape (ERR-1), request
 //! ids, and the client's transport errors (ERR-8).
+// the client and the server together, as the default features have them
+#![cfg(all(feature = "client", feature = "server"))]
 
 mod common;
 

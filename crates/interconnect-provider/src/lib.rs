@@ -22,7 +22,26 @@
 //! | [`config`] | identity, inventory, guidance policy, lifetimes; the built-in default pair | `docs/Protocols.md` "Static Resources" |
 //! | [`store`], [`clock`], [`backend`] | the plug points: transactional store, injectable time, local devices | `ARCHITECTURE.md` |
 //! | [`observe`] | `Observer`, the plug point a provider reports peer errors, retries and negotiation times to; the log's correlation ids | none upstream: OPS-51, OPS-53 |
+//!
+//! ## Features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `testing` | no | `testing`: the shared scenarios and fixtures, generic over any `ConnectionCoordinator` (with tokio for the race scenarios) |
+//!
+//! ## Re-exported dependencies
+//!
+//! The crates whose types appear in this crate's public signatures are
+//! re-exported, so that a user names the same versions: [`interconnect_core`],
+//! [`chrono`] (times of the clock and the records), [`imbl`] (the store's
+//! persistent maps) and [`ipnet`] (through core's address ranges).
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub use chrono;
+pub use imbl;
+pub use interconnect_core;
+pub use ipnet;
 
 pub mod backend;
 pub mod caller;
@@ -46,6 +65,7 @@ pub mod rules;
 pub mod scheduler;
 pub mod store;
 #[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 
 pub use caller::Caller;

@@ -43,6 +43,14 @@ pub(crate) struct ConformanceArgs {
         conflicts_with = "token"
     )]
     pub(crate) token_file: Option<PathBuf>,
+    /// The environment variable holding `--token`.
+    #[arg(
+        long,
+        value_name = "VAR",
+        requires = "target",
+        conflicts_with_all = ["token", "token_file"]
+    )]
+    pub(crate) token_env: Option<String>,
     /// The provider the suite acts as: a partner of the server under test
     /// (`gcp` or `providers/gcp`).
     #[arg(long, value_name = "NAME", requires = "target")]
@@ -70,7 +78,8 @@ pub(crate) struct ConformanceArgs {
     pub(crate) json_report: Option<PathBuf>,
     /// The base URL of the server's operator API, for the
     /// `issueActivationKey` hook (`POST /operator/v1/activationKeys`).
-    /// Needs `--operator-token` or `--operator-token-file`.
+    /// Needs `--operator-token`, `--operator-token-file` or
+    /// `--operator-token-env`.
     #[arg(long, value_name = "URL", requires = "target")]
     pub(crate) operator_url: Option<String>,
     /// The operator API's bearer token.
@@ -84,9 +93,18 @@ pub(crate) struct ConformanceArgs {
         conflicts_with = "operator_token"
     )]
     pub(crate) operator_token_file: Option<PathBuf>,
+    /// The environment variable holding `--operator-token`.
+    #[arg(
+        long,
+        value_name = "VAR",
+        requires = "operator_url",
+        conflicts_with_all = ["operator_token", "operator_token_file"]
+    )]
+    pub(crate) operator_token_env: Option<String>,
     /// A provider the server knows that is NOT a partner of the server's
     /// resources, for the isolation scenarios (AUTH-2, AUTH-13).
-    /// Needs `--stranger-token` or `--stranger-token-file`.
+    /// Needs `--stranger-token`, `--stranger-token-file` or
+    /// `--stranger-token-env`.
     #[arg(long, value_name = "NAME", requires = "target")]
     pub(crate) stranger: Option<String>,
     /// The bearer token of `--stranger`.
@@ -100,6 +118,14 @@ pub(crate) struct ConformanceArgs {
         conflicts_with = "stranger_token"
     )]
     pub(crate) stranger_token_file: Option<PathBuf>,
+    /// The environment variable holding `--stranger-token`.
+    #[arg(
+        long,
+        value_name = "VAR",
+        requires = "stranger",
+        conflicts_with_all = ["stranger_token", "stranger_token_file"]
+    )]
+    pub(crate) stranger_token_env: Option<String>,
     /// A PEM root certificate to trust besides the WebPKI roots (a private
     /// CA of the server under test).
     #[arg(long, value_name = "FILE")]
@@ -168,10 +194,10 @@ pub(crate) fn run(args: ConformanceArgs) -> Result<Outcome, CliError> {
             report,
         )
     } else if let Some(url) = &args.target {
-        let token = token_from("--token", &args.token, &args.token_file)?;
+        let token = token_from("--token", &args.token, &args.token_file, &args.token_env)?;
         let (Some(token), Some(as_provider)) = (token, &args.as_provider) else {
             return Err(CliError::usage(
-                "--target needs --token TOKEN (or --token-file FILE) and --as-provider NAME",
+                "--target needs --token TOKEN (or --token-file FILE, or --token-env VAR) and --as-provider NAME",
             ));
         };
         let partner = provider(as_provider)?;
@@ -181,9 +207,12 @@ pub(crate) fn run(args: ConformanceArgs) -> Result<Outcome, CliError> {
                 "--operator-token",
                 &args.operator_token,
                 &args.operator_token_file,
+                &args.operator_token_env,
             )?
             .ok_or_else(|| {
-                CliError::usage("--operator-url needs --operator-token or --operator-token-file")
+                CliError::usage(
+                    "--operator-url needs --operator-token, --operator-token-file or --operator-token-env",
+                )
             })?;
             config = config.with_operator(u.clone(), token);
         }
@@ -192,9 +221,12 @@ pub(crate) fn run(args: ConformanceArgs) -> Result<Outcome, CliError> {
                 "--stranger-token",
                 &args.stranger_token,
                 &args.stranger_token_file,
+                &args.stranger_token_env,
             )?
             .ok_or_else(|| {
-                CliError::usage("--stranger needs --stranger-token or --stranger-token-file")
+                CliError::usage(
+                    "--stranger needs --stranger-token, --stranger-token-file or --stranger-token-env",
+                )
             })?;
             config = config.with_stranger(provider(s)?, token);
         }
@@ -282,18 +314,25 @@ fn list(suite: &Suite) -> Result<Outcome, CliError> {
     Ok(Outcome::ok(out))
 }
 
-/// A token from its flag or from the file of `{flag}-file` (clap refuses
-/// both).
+/// A token from its flag, from the file of `{flag}-file` or from the
+/// environment variable of `{flag}-env` (clap refuses two of them).
 fn token_from(
     flag: &str,
     value: &Option<String>,
     file: &Option<PathBuf>,
+    var: &Option<String>,
 ) -> Result<Option<Secret>, CliError> {
-    match (value, file) {
-        (Some(value), _) => Ok(Some(Secret::new(value.clone()))),
-        (None, Some(file)) => {
+    match (value, file, var) {
+        (Some(value), _, _) => Ok(Some(Secret::new(value.clone()))),
+        (None, Some(file), _) => {
             crate::serve_config::read_secret_file(&format!("{flag}-file"), file).map(Some)
         }
-        (None, None) => Ok(None),
+        (None, None, Some(var)) => crate::serve_config::read_secret_env(
+            &format!("{flag}-env"),
+            var,
+            &crate::serve_config::process_env,
+        )
+        .map(Some),
+        (None, None, None) => Ok(None),
     }
 }

@@ -234,6 +234,7 @@ fn configs(aws_port: u16, gcp_port: u16) -> (ServeConfig, ServeConfig, Side, Sid
         customers: vec![CustomerConfig::new(Secret::new(account), customer.clone())],
         operator_token: Some(operator.clone()),
         operator_token_file: None,
+        operator_token_env: None,
         inventory: None,
         guidance: None,
         asn: None,

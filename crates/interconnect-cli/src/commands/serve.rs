@@ -6,9 +6,10 @@
 //! `--config FILE` reads a [`ServeConfig`] (TOML); `--dev` builds one:
 //! the built-in default inventory, plain HTTP on 127.0.0.1, tokens from
 //! the flags (`--partner-token NAME=SECRET`, or from files with
-//! `--partner-token-file NAME=FILE` and the like; the operator's also from
-//! `INTERCONNECT_OPERATOR_TOKEN`), the ones not given generated and
-//! printed at start. The `--dev` flags are refused with `--config`.
+//! `--partner-token-file NAME=FILE`, or from environment variables with
+//! `--partner-token-env NAME=VAR`, and the like for customers and the
+//! operator; the operator's also from `INTERCONNECT_OPERATOR_TOKEN`), the
+//! ones not given generated and printed at start. The `--dev` flags are refused with `--config`.
 //!
 //! Ctrl-C or SIGTERM stops it: the stop is logged with the requests in
 //! flight and the grace, the listener drains them (OPS-23), the driver
@@ -39,8 +40,8 @@ use tokio::sync::watch;
 use super::Outcome;
 use crate::error::{CliError, ErrorKind};
 use crate::serve_config::{
-    CustomerConfig, PartnerConfig, ServeConfig, check_base_url, dev_policy, provider_name,
-    read_secret_file, required,
+    CustomerConfig, PartnerConfig, ServeConfig, check_base_url, dev_policy, process_env,
+    provider_name, read_secret_env, read_secret_file, required,
 };
 
 /// `interconnect serve (--config FILE | --dev [...])`
@@ -79,6 +80,10 @@ pub(crate) struct ServeArgs {
     /// dropped), repeated; instead of --partner-token.
     #[arg(long, value_name = "NAME=FILE")]
     pub(crate) partner_token_file: Vec<String>,
+    /// (--dev) A partner's secret read from the environment variable VAR,
+    /// repeated; instead of --partner-token.
+    #[arg(long, value_name = "NAME=VAR")]
+    pub(crate) partner_token_env: Vec<String>,
     /// (--dev) A customer's account and token, repeated; one is generated
     /// and printed when absent.
     #[arg(long, value_name = "ACCOUNT=TOKEN")]
@@ -86,14 +91,22 @@ pub(crate) struct ServeArgs {
     /// (--dev) A customer's account and the file holding its token, repeated.
     #[arg(long, value_name = "ACCOUNT=FILE")]
     pub(crate) customer_token_file: Vec<String>,
-    /// (--dev) The operator token (or the environment variable
-    /// INTERCONNECT_OPERATOR_TOKEN, or --operator-token-file); generated and
+    /// (--dev) A customer's account and the environment variable holding
+    /// its token, repeated.
+    #[arg(long, value_name = "ACCOUNT=VAR")]
+    pub(crate) customer_token_env: Vec<String>,
+    /// (--dev) The operator token (or --operator-token-file, or
+    /// --operator-token-env, or the environment variable
+    /// INTERCONNECT_OPERATOR_TOKEN; only one of them); generated and
     /// printed when none is given.
     #[arg(long, value_name = "SECRET")]
     pub(crate) operator_token: Option<String>,
     /// (--dev) The file holding the operator token.
     #[arg(long, value_name = "FILE")]
     pub(crate) operator_token_file: Option<PathBuf>,
+    /// (--dev) The environment variable holding the operator token.
+    #[arg(long, value_name = "VAR")]
+    pub(crate) operator_token_env: Option<String>,
 }
 
 /// The environment variable `serve --dev` reads the operator token from.
@@ -102,19 +115,22 @@ pub(crate) const OPERATOR_TOKEN_ENV: &str = "INTERCONNECT_OPERATOR_TOKEN";
 /// The `(--dev)` flags given, by name.
 fn dev_only_flags(args: &ServeArgs) -> Vec<&'static str> {
     let mut given = Vec::new();
-    let flags: [(&'static str, bool); 9] = [
+    let flags: [(&'static str, bool); 12] = [
         ("--provider", args.provider.is_some()),
         ("--port", args.port.is_some()),
         ("--partner", !args.partner.is_empty()),
         ("--partner-token", !args.partner_token.is_empty()),
         ("--partner-token-file", !args.partner_token_file.is_empty()),
+        ("--partner-token-env", !args.partner_token_env.is_empty()),
         ("--customer-token", !args.customer_token.is_empty()),
         (
             "--customer-token-file",
             !args.customer_token_file.is_empty(),
         ),
+        ("--customer-token-env", !args.customer_token_env.is_empty()),
         ("--operator-token", args.operator_token.is_some()),
         ("--operator-token-file", args.operator_token_file.is_some()),
+        ("--operator-token-env", args.operator_token_env.is_some()),
     ];
     for (flag, present) in flags {
         if present {
@@ -143,6 +159,42 @@ const DEV_DISABLED_CHANNEL: (&str, &str, &str) = ("aws-gcp-eu-west", "ix2", "ch4
 /// that a conformance run sees new connections refused there (CONN-6):
 /// (environment, interconnect) ids.
 const DEV_PENDING_INTERCONNECT: (&str, &str) = ("aws-gcp-eu-west", "ix3");
+
+/// The operator token of `serve --dev` from its one source: the flag, the
+/// file, the variable `--operator-token-env` names, or
+/// [`OPERATOR_TOKEN_ENV`] (not counted when `--operator-token-env` names it);
+/// two sources are refused, naming both.
+fn dev_operator_token(args: &ServeArgs) -> Result<Option<Secret>, CliError> {
+    let implicit = std::env::var_os(OPERATOR_TOKEN_ENV).is_some_and(|v| !v.is_empty())
+        && args.operator_token_env.as_deref() != Some(OPERATOR_TOKEN_ENV);
+    let given: Vec<&str> = [
+        (args.operator_token.is_some(), "--operator-token"),
+        (args.operator_token_file.is_some(), "--operator-token-file"),
+        (args.operator_token_env.is_some(), "--operator-token-env"),
+        (implicit, OPERATOR_TOKEN_ENV),
+    ]
+    .into_iter()
+    .filter_map(|(present, name)| present.then_some(name))
+    .collect();
+    if let [first, second, ..] = given.as_slice() {
+        return Err(CliError::usage(format!(
+            "{first} and {second}: the operator token is given twice; give one of them"
+        )));
+    }
+    if let Some(token) = &args.operator_token {
+        return Ok(Some(Secret::new(token.clone())));
+    }
+    if let Some(file) = &args.operator_token_file {
+        return read_secret_file("--operator-token-file", file).map(Some);
+    }
+    if let Some(var) = &args.operator_token_env {
+        return read_secret_env("--operator-token-env", var, &process_env).map(Some);
+    }
+    if implicit {
+        return read_secret_env(OPERATOR_TOKEN_ENV, OPERATOR_TOKEN_ENV, &process_env).map(Some);
+    }
+    Ok(None)
+}
 
 /// The development configuration of `serve --dev`, and what to print.
 fn dev_config(args: &ServeArgs) -> Result<(ServeConfig, Vec<String>), CliError> {
@@ -188,7 +240,7 @@ fn dev_config(args: &ServeArgs) -> Result<(ServeConfig, Vec<String>), CliError> 
         }
         if given.insert(id.id().to_owned(), token).is_some() {
             return Err(CliError::usage(format!(
-                "{flag} {name}: a token for {} is given twice (--partner-token and --partner-token-file count together)",
+                "{flag} {name}: a token for {} is given twice (--partner-token, --partner-token-file and --partner-token-env count together)",
                 id.id()
             )));
         }
@@ -202,6 +254,11 @@ fn dev_config(args: &ServeArgs) -> Result<(ServeConfig, Vec<String>), CliError> 
         let (name, file) = split_pair(t, "--partner-token-file")?;
         let token = read_secret_file(&format!("--partner-token-file {name}"), Path::new(file))?;
         take("--partner-token-file", name, token)?;
+    }
+    for t in &args.partner_token_env {
+        let (name, var) = split_pair(t, "--partner-token-env")?;
+        let token = read_secret_env(&format!("--partner-token-env {name}"), var, &process_env)?;
+        take("--partner-token-env", name, token)?;
     }
     let mut printed = Vec::new();
     let mut partner_configs = Vec::new();
@@ -232,6 +289,11 @@ fn dev_config(args: &ServeArgs) -> Result<(ServeConfig, Vec<String>), CliError> 
         let token = read_secret_file("--customer-token-file", Path::new(file))?;
         customers.push(CustomerConfig::new(Secret::new(account), token));
     }
+    for c in &args.customer_token_env {
+        let (account, var) = split_pair(c, "--customer-token-env")?;
+        let token = read_secret_env("--customer-token-env", var, &process_env)?;
+        customers.push(CustomerConfig::new(Secret::new(account), token));
+    }
     if customers.is_empty() {
         let token = generated_token("customer");
         let account = format!("dev-account-{}", local.id());
@@ -241,22 +303,12 @@ fn dev_config(args: &ServeArgs) -> Result<(ServeConfig, Vec<String>), CliError> 
         ));
         customers.push(CustomerConfig::new(Secret::new(account), token));
     }
-    let from_env = std::env::var(OPERATOR_TOKEN_ENV)
-        .ok()
-        .filter(|t| !t.is_empty());
-    let operator = match (&args.operator_token, &args.operator_token_file, from_env) {
-        (Some(t), None, None) => Secret::new(t.clone()),
-        (None, Some(file), None) => read_secret_file("--operator-token-file", file)?,
-        (None, None, Some(t)) => Secret::new(t),
-        (None, None, None) => {
+    let operator = match dev_operator_token(args)? {
+        Some(token) => token,
+        None => {
             let token = generated_token("operator");
             printed.push(format!("operator token: {}", token.expose()));
             token
-        }
-        _ => {
-            return Err(CliError::usage(format!(
-                "--operator-token, --operator-token-file and {OPERATOR_TOKEN_ENV}: give one of them"
-            )));
         }
     };
     let config = ServeConfig {
@@ -268,6 +320,7 @@ fn dev_config(args: &ServeArgs) -> Result<(ServeConfig, Vec<String>), CliError> 
         customers,
         operator_token: Some(operator),
         operator_token_file: None,
+        operator_token_env: None,
         inventory: None,
         guidance: None,
         asn: None,
@@ -560,7 +613,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<Outcome, CliError> {
                 )));
             }
             let mut config = ServeConfig::from_file(path)?;
-            config.load_secret_files()?;
+            config.load_secrets(&process_env)?;
             (config, Vec::new())
         }
         None => dev_config(args)?,

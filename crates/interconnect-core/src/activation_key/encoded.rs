@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
+#[cfg(feature = "schemars")]
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -119,6 +120,7 @@ impl<'de> Deserialize<'de> for EncodedActivationKey {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl JsonSchema for EncodedActivationKey {
     fn schema_name() -> Cow<'static, str> {
         Cow::Borrowed("EncodedActivationKey")

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
+#[cfg(feature = "schemars")]
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use thiserror::Error;
@@ -115,6 +116,7 @@ impl<'de> Deserialize<'de> for ConnectionUuid {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl JsonSchema for ConnectionUuid {
     fn schema_name() -> Cow<'static, str> {
         Cow::Borrowed("ConnectionUuid")

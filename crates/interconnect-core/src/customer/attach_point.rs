@@ -6,13 +6,13 @@
 //! Gateway, or a Cloud WAN core network; on Google Cloud a VPC network peered
 //! with the transport. Anything else is [`AttachPoint::Other`].
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The resource an end attaches to, tagged by `kind`, each with the
 /// resource's id in its cloud (for example
 /// `{"kind": "awsDirectConnectGateway", "id": "5f0c..."}`).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
 pub enum AttachPoint {
     /// `awsDirectConnectGateway`: an AWS Direct Connect gateway id.

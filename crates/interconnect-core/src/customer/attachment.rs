@@ -4,7 +4,8 @@
 //! "Accept Connection at CSP B").
 
 use ipnet::IpNet;
-use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+#[cfg(feature = "schemars")]
+use schemars::{Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::{AttachPoint, IpStack};
@@ -13,7 +14,8 @@ use crate::names::ProviderName;
 /// One end of a connection as the customer sets it up in one cloud: which
 /// provider, what it attaches to, the address ranges behind it, which IP
 /// versions it carries and its MTU.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Attachment {
     /// The provider this end is in, `providers/{provider}`; a bare provider
@@ -23,7 +25,7 @@ pub struct Attachment {
     /// What this end attaches to inside its cloud.
     pub attach_point: AttachPoint,
     /// The network's address ranges (VPC CIDRs), for example `10.0.0.0/16`.
-    #[schemars(schema_with = "cidr_list_schema")]
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "cidr_list_schema"))]
     pub cidrs: Vec<IpNet>,
     /// The IP versions this end carries.
     pub ip_stack: IpStack,
@@ -38,6 +40,7 @@ fn provider_reference<'de, D: Deserializer<'de>>(d: D) -> Result<ProviderName, D
 }
 
 /// JSON Schema of a list of CIDR ranges (`ipnet` has no schemars support).
+#[cfg(feature = "schemars")]
 pub(crate) fn cidr_list_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({
         "type": "array",

@@ -33,6 +33,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
+#[cfg(feature = "schemars")]
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -287,6 +288,7 @@ impl<'de> Deserialize<'de> for Bandwidth {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl JsonSchema for Bandwidth {
     fn schema_name() -> Cow<'static, str> {
         Cow::Borrowed("Bandwidth")
@@ -453,6 +455,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "schemars")]
     fn schema_pattern_accepts_what_parses() -> Result<(), Box<dyn std::error::Error>> {
         let schema = serde_json::to_value(schemars::schema_for!(Bandwidth))?;
         let validator = jsonschema::validator_for(&schema)?;

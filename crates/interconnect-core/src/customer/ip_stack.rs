@@ -6,12 +6,12 @@
 //! stack; there is no IPv6-only connection. Both ends must configure the same
 //! versions.
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The IP versions an attachment carries. Serialized as `IPV4_ONLY` or
 /// `IPV4_IPV6` (the names Google Cloud uses for a stack type).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub enum IpStack {
     /// `IPV4_ONLY`: IPv4 ranges and routes only.
     #[serde(rename = "IPV4_ONLY")]

@@ -14,7 +14,6 @@
 //! [`validate_pair`] reports every broken rule, never only the first.
 
 use ipnet::IpNet;
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::violation::{
@@ -37,7 +36,8 @@ pub const MIN_MTU_IPV6: i32 = 1280;
 
 /// What [`validate_pair`] knows beyond the two attachments. Every member is
 /// optional; a rule whose inputs are absent is not checked.
-#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PairContext {
     /// The bandwidths the environment offers.

@@ -4,9 +4,9 @@
 //! "Accept Connection at CSP B"; `docs/Protocols.md`, customer intent).
 
 use ipnet::IpNet;
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "schemars")]
 use super::attachment::cidr_list_schema;
 use super::{Attachment, Bandwidth};
 use crate::names::EnvironmentName;
@@ -15,7 +15,8 @@ use crate::wire::Secret;
 /// What the customer asks the initiating provider for: the provider's
 /// `CreateConnection` inputs (remote account id, environment, bandwidth)
 /// plus this end's attachment. The provider answers with an activation key.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ConnectionRequest {
     /// The environment, which fixes the two providers and regions.
@@ -32,7 +33,8 @@ pub struct ConnectionRequest {
 
 /// What the customer accepts at the other provider: the activation key, the
 /// account accepting it, and the transport's attachment and routes.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TransportAcceptance {
     /// The activation key text (base64) from the initiating provider. Secret.
@@ -45,6 +47,6 @@ pub struct TransportAcceptance {
     pub attachment: Attachment,
     /// Ranges this end advertises to the other end.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(schema_with = "cidr_list_schema")]
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "cidr_list_schema"))]
     pub advertised_routes: Vec<IpNet>,
 }

@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
+#[cfg(feature = "schemars")]
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -49,6 +50,7 @@ fn parse_levels(
 }
 
 /// Regular expression for one segment, used in the JSON Schemas of names.
+#[cfg(feature = "schemars")]
 const SEG: &str = "[A-Za-z0-9._~-]{1,128}";
 
 /// The shared trait implementations of a name type: text form, parsing,
@@ -61,6 +63,7 @@ macro_rules! name_traits {
             pub const FORMAT: &'static str = $format;
             const LEVELS: &'static [(&'static str, &'static str)] = &[$(($coll, $level)),+];
 
+            #[cfg(feature = "schemars")]
             fn pattern() -> String {
                 let mut p = String::from("^");
                 let mut first = true;
@@ -112,6 +115,7 @@ macro_rules! name_traits {
             }
         }
 
+        #[cfg(feature = "schemars")]
         impl JsonSchema for $ty {
             fn schema_name() -> Cow<'static, str> {
                 Cow::Borrowed(stringify!($ty))
@@ -760,6 +764,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "schemars")]
     fn schema_pattern_matches_the_format() {
         assert_eq!(
             IssueName::pattern(),

@@ -10,9 +10,11 @@
 //! ([`ActivationKey::Other`]), never refused for being new. A key object
 //! without `version` is read as version 1 (E-201).
 
+#[cfg(feature = "schemars")]
 use std::borrow::Cow;
 use std::fmt;
 
+#[cfg(feature = "schemars")]
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -54,7 +56,8 @@ impl ActivationKey {
 }
 
 /// `ActivationKeyV1`: a version 1 key, all five members required.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ActivationKeyV1 {
     /// Always 1.
@@ -71,7 +74,8 @@ pub struct ActivationKeyV1 {
 }
 
 /// `ActivationKeyV2`: a version 2 key.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ActivationKeyV2 {
     /// Always 2.
@@ -81,7 +85,7 @@ pub struct ActivationKeyV2 {
     pub destination_environment_uri: EnvironmentName,
     /// Base64 of the RSA-OAEP-256 ciphertext of an
     /// [`ActivationKeyEncryptedPayload`].
-    #[schemars(extend("format" = "byte"))]
+    #[cfg_attr(feature = "schemars", schemars(extend("format" = "byte")))]
     pub encrypted_contents: String,
 }
 
@@ -112,7 +116,8 @@ impl fmt::Debug for OtherActivationKey {
 }
 
 /// `ActivationKeyEncryptedPayload`: the plaintext of `encryptedContents`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ActivationKeyEncryptedPayload {
     /// UUID both providers use for the connection (secret).
@@ -127,7 +132,8 @@ pub struct ActivationKeyEncryptedPayload {
 
 /// `GetActivationKeyParametersResponse`: which key versions an environment
 /// accepts, and how to encrypt a version 2 key for it.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct GetActivationKeyParametersResponse {
     /// The versions accepted; the key creator uses the highest it also
@@ -141,7 +147,8 @@ pub struct GetActivationKeyParametersResponse {
 }
 
 /// `EncryptionParameters`: the environment's current public key.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EncryptionParameters {
     /// PEM of the public key (we send `PUBLIC KEY`, SubjectPublicKeyInfo,
@@ -269,6 +276,7 @@ impl Serialize for ActivationKey {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl JsonSchema for ActivationKey {
     fn schema_name() -> Cow<'static, str> {
         Cow::Borrowed("ActivationKey")

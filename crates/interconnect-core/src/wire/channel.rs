@@ -2,7 +2,6 @@
 //! interconnect, their maintenance notifications and MACsec key rotation
 //! requests.
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{AdminState, Timestamp};
@@ -10,7 +9,8 @@ use crate::names::{ChannelName, ProviderName};
 
 /// `Channel`: one physical link between the routers of two providers inside
 /// an interconnect.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Channel {
     /// The channel's resource name.
@@ -24,8 +24,8 @@ pub struct Channel {
         deserialize_with = "super::provider_ref::option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "Option<String>")]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(with = "Option<String>"))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub macsec_manager_provider: Option<ProviderName>,
     /// Output only. The provider that owns the physical cross connect (its
     /// cost and troubleshooting with the facility). Read as either
@@ -35,22 +35,22 @@ pub struct Channel {
         deserialize_with = "super::provider_ref::option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "Option<String>")]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(with = "Option<String>"))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub cross_connect_manager_provider: Option<ProviderName>,
     /// Output only. Total capacity of the channel, in Gbit/s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub aggregate_channel_size_gbps: Option<i32>,
     /// Output only. Capacity of each member link of the channel, in Gbit/s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub channel_member_size_gbps: Option<i32>,
     /// Output only. An opaque id of the device that hosts the channel, so the
     /// peer can check that channels of one interconnect sit on different
     /// devices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub obfuscated_device_id: Option<String>,
     /// Identifier of the demarcation point where the cross connect lands,
     /// usually taken from the facility's letter of authorization.
@@ -59,12 +59,13 @@ pub struct Channel {
     /// Output only. Whether a provider has administratively disabled the
     /// channel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub admin_state: Option<AdminState>,
 }
 
 /// `ListChannelsResponse`: one page of channels.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ListChannelsResponse {
     /// The channels on this page.
@@ -81,7 +82,8 @@ pub struct ListChannelsResponse {
 
 /// `NotifyMaintenanceRequest`: a peer tells the channel's provider that
 /// maintenance on the channel changed.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NotifyMaintenanceRequest {
     /// Deprecated upstream. Every maintenance event of the channel known when
@@ -91,13 +93,14 @@ pub struct NotifyMaintenanceRequest {
         deserialize_with = "super::null_list::read",
         skip_serializing_if = "Vec::is_empty"
     )]
-    #[schemars(extend("deprecated" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("deprecated" = true)))]
     pub events: Vec<MaintenanceEvent>,
 }
 
 /// `MaintenanceEvent`: a maintenance window of a channel, planned or under
 /// way.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MaintenanceEvent {
     /// When the maintenance starts (or started).
@@ -112,7 +115,8 @@ pub struct MaintenanceEvent {
 }
 
 /// `GetMaintenanceEventsResponse`: the maintenance events of one channel.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct GetMaintenanceEventsResponse {
     /// The channel's maintenance events.
@@ -126,7 +130,8 @@ pub struct GetMaintenanceEventsResponse {
 
 /// `MacSecKeyRotationRequest`: the provider that does not manage MACsec asks
 /// the manager to rotate the channel's key.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MacSecKeyRotationRequest {
     /// Why the rotation is asked for.

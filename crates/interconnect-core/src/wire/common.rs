@@ -1,12 +1,12 @@
 //! Shared bodies (`schemas/common.yaml`): the empty message. The shared
 //! enums of that file live in [`super::enums`].
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// `Empty`: a body with no members, returned by methods that have nothing to
 /// say. Reads any object (members are ignored) and writes `{}`.
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Empty {}
 
 #[cfg(test)]

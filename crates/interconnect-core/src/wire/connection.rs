@@ -2,7 +2,6 @@
 //! on an interconnect, the feature guidance a server gives for it, and the
 //! status notification.
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{AdminState, FeatureType, Secret, VerificationState};
@@ -15,7 +14,8 @@ use crate::names::{ChannelName, ConnectionName};
 /// (the name `CreateConnection` and `docs/DeferringProvider.md` give the
 /// flag): either one true defers (DEFER-14). Only `deferProvisioning` is
 /// written.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Connection {
     /// The connection's resource name.
@@ -30,12 +30,12 @@ pub struct Connection {
     /// Output only. Whether a provider has administratively disabled the
     /// connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub admin_state: Option<AdminState>,
     /// Output only. Whether the connection has been verified for production
     /// traffic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub verification_state: Option<VerificationState>,
     /// On creation: the caller hands the provisioning role to the receiver,
     /// which may refuse with a 400.
@@ -46,7 +46,7 @@ pub struct Connection {
     /// `schemas/connection.yaml`). Wins over `activationKey` when both are
     /// sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(schema_with = "source_data_schema")]
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "source_data_schema"))]
     pub source_data: Option<SourceData>,
     /// The kind of connection; absent means `CONNECTION_TYPE_STANDARD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,6 +76,7 @@ impl Connection {
 
 /// The schema of `Connection.sourceData` as upstream writes it: an object
 /// that is one of the two schemas, inline (no schema of its own).
+#[cfg(feature = "schemars")]
 fn source_data_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
     let encoded_key = generator.subschema_for::<EncodedKey>();
     let source_connection_name = generator.subschema_for::<SourceConnectionName>();
@@ -88,7 +89,8 @@ fn source_data_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Sc
 /// `sourceData`: one of [`EncodedKey`] or [`SourceConnectionName`], told
 /// apart by the member present (the schema has no discriminator). A document
 /// with both members is read as an `EncodedKey` (`spec/ERRATA.md` E-241).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum SourceData {
     /// `{"encodedKey": ...}`: a new connection from an activation key.
@@ -98,7 +100,8 @@ pub enum SourceData {
 }
 
 /// `EncodedKey`: the base64 activation key a connection is created from.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EncodedKey {
     /// The activation key, base64 text as the customer received it (secret).
@@ -106,7 +109,8 @@ pub struct EncodedKey {
 }
 
 /// `SourceConnectionName`: the existing connection a new one migrates.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SourceConnectionName {
     /// Full resource name of the connection being migrated
@@ -175,7 +179,8 @@ impl<'de> Deserialize<'de> for Connection {
 
 /// `FeatureGuidance`: what the server accepts (and prefers) for features of
 /// one channel; an absent member means no restriction.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FeatureGuidance {
     /// The kind of feature this guidance is for.
@@ -186,7 +191,7 @@ pub struct FeatureGuidance {
     pub channel: Option<ChannelName>,
     /// Output only. Administrative state of that channel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub channel_admin_state: Option<AdminState>,
     /// Guidance for an L3 base feature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -199,9 +204,10 @@ pub struct FeatureGuidance {
 /// are required on upstream main (PR #55). We always write them (the three
 /// lists even when empty); a May peer may omit them, which reads as an empty
 /// list or `None`: no restriction stated, as in the May version (E-162).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = super::required::l3_base_guidance)]
+#[cfg_attr(feature = "schemars", schemars(transform = super::required::l3_base_guidance))]
 pub struct L3BaseGuidance {
     /// Non-overlapping ASN ranges to pick from (often a single ASN).
     #[serde(default, deserialize_with = "super::null_list::read")]
@@ -267,23 +273,25 @@ impl L3BaseGuidance {
 }
 
 /// `ASNRange`: an inclusive range of autonomous system numbers.
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
-#[schemars(rename = "ASNRange")]
+#[cfg_attr(feature = "schemars", schemars(rename = "ASNRange"))]
 pub struct AsnRange {
     /// Lowest ASN of the range (0..=4294967295).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("format" = "int64", "maximum" = 4_294_967_295_u64))]
+    #[cfg_attr(feature = "schemars", schemars(extend("format" = "int64", "maximum" = 4_294_967_295_u64)))]
     pub start: Option<u32>,
     /// Highest ASN of the range (0..=4294967295).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("format" = "int64", "maximum" = 4_294_967_295_u64))]
+    #[cfg_attr(feature = "schemars", schemars(extend("format" = "int64", "maximum" = 4_294_967_295_u64)))]
     pub stop: Option<u32>,
 }
 
 /// `SubnetGuidance`: a subnet to carve feature subnets from. Subnets are kept
 /// as text here; validation parses them.
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SubnetGuidance {
     /// The subnet a choice must lie within.
@@ -303,9 +311,10 @@ pub struct SubnetGuidance {
 
 /// `VLANRange`: an inclusive range of VLAN ids. The server does not remove
 /// VLANs already in use from it.
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
-#[schemars(rename = "VLANRange")]
+#[cfg_attr(feature = "schemars", schemars(rename = "VLANRange"))]
 pub struct VlanRange {
     /// Lowest VLAN id of the range.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -317,9 +326,10 @@ pub struct VlanRange {
 
 /// `MTURange`: an inclusive range of MTUs in bytes; the highest value both
 /// providers support should be chosen.
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
-#[schemars(rename = "MTURange")]
+#[cfg_attr(feature = "schemars", schemars(rename = "MTURange"))]
 pub struct MtuRange {
     /// Lowest MTU of the range.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -330,7 +340,8 @@ pub struct MtuRange {
 }
 
 /// `ListConnectionsResponse`: one page of connections.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ListConnectionsResponse {
     /// The connections on this page.
@@ -347,12 +358,14 @@ pub struct ListConnectionsResponse {
 
 /// `GenerateFeatureGuidanceRequest`: asks for guidance on every channel of a
 /// connection. Has no members; reads any object and writes `{}`.
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct GenerateFeatureGuidanceRequest {}
 
 /// `GenerateFeatureGuidanceResponse`: the guidance for a connection, one entry
 /// per channel of its interconnect.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct GenerateFeatureGuidanceResponse {
     /// Output only. Guidance per channel.
@@ -367,7 +380,8 @@ pub struct GenerateFeatureGuidanceResponse {
 /// `NotifyConnectionStatusRequest`: tells a peer that a connection's status
 /// changed so it re-reads it. Has no members; reads any object and writes
 /// `{}`.
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct NotifyConnectionStatusRequest {}
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! Environment resources (`schemas/environment.yaml`): where and how two
 //! providers meet, and the activation key exchanged to create a connection.
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{ActivationKey, EnvironmentVisibility, FeatureType, Secret};
@@ -9,7 +8,8 @@ use crate::names::{EnvironmentName, ProviderName};
 
 /// `Environment`: a meeting point of two providers, shown to customers, whose
 /// interconnects carry their connections.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Environment {
     /// The environment's resource name.
@@ -22,7 +22,7 @@ pub struct Environment {
         deserialize_with = "super::null_list::read",
         skip_serializing_if = "Vec::is_empty"
     )]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub provider_sites: Vec<ProviderSites>,
     /// Endpoint of the parent provider's API for this environment and
     /// everything under it.
@@ -35,7 +35,7 @@ pub struct Environment {
         deserialize_with = "super::null_list::read",
         skip_serializing_if = "Vec::is_empty"
     )]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub supported_connection_size_mbps: Vec<i32>,
     /// Output only. Features every interconnect of the environment supports.
     #[serde(
@@ -43,11 +43,11 @@ pub struct Environment {
         deserialize_with = "super::null_list::read",
         skip_serializing_if = "Vec::is_empty"
     )]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub supported_features: Vec<FeatureType>,
     /// Output only. Who among customers may see the environment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub environment_visibility: Option<EnvironmentVisibility>,
     /// Hours a deferring provider waits for its peer to finish a connection
     /// before it declares the connection failed.
@@ -61,7 +61,8 @@ pub struct Environment {
 
 /// `ProviderSites`: one provider's site in an environment, with its display
 /// name.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ProviderSites {
     /// The provider the site belongs to. Read as either
@@ -71,7 +72,7 @@ pub struct ProviderSites {
         deserialize_with = "super::provider_ref::option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "Option<String>")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Option<String>"))]
     pub provider_id: Option<ProviderName>,
     /// The provider's own name for the site (for example `us-east4`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -82,7 +83,8 @@ pub struct ProviderSites {
 }
 
 /// `ListEnvironmentsResponse`: one page of environments.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ListEnvironmentsResponse {
     /// The environments on this page.
@@ -99,22 +101,24 @@ pub struct ListEnvironmentsResponse {
 
 /// `ConfirmActivationKeyRequest`: asks the provider that issued an activation
 /// key whether it is valid.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ConfirmActivationKeyRequest {
     /// Deprecated upstream in favour of `encodedKey`: the key as a decoded
     /// object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("deprecated" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("deprecated" = true)))]
     pub key: Option<ActivationKey>,
     /// The key as base64 text of its JSON form (secret).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("format" = "byte"))]
+    #[cfg_attr(feature = "schemars", schemars(extend("format" = "byte")))]
     pub encoded_key: Option<Secret>,
 }
 
 /// `ConfirmActivationKeyResponse`: the issuer's verdict on a key.
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ConfirmActivationKeyResponse {
     /// Whether the issuer considers the key valid.

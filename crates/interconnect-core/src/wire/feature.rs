@@ -2,14 +2,14 @@
 //! of a connection (today only the L3 base feature). `FeatureType` lives in
 //! [`super::enums`].
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{FeatureType, ProvisioningState, Secret};
 use crate::names::{ChannelName, FeatureName, ProviderName};
 
 /// `Feature`: the configuration one channel needs to carry a connection.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Feature {
     /// The feature's resource name.
@@ -24,20 +24,21 @@ pub struct Feature {
     pub feature_config: Option<FeatureConfig>,
     /// Output only. How far provisioning of the feature has come.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub provisioning_state: Option<ProvisioningState>,
     /// Output only (`readOnly`, default `false`): whether UpdateFeature may
     /// change this feature (upstream-next `schemas/feature.yaml`). An L3 base
     /// feature is never updatable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub updatable: Option<bool>,
 }
 
 /// `FeatureConfig`: the configuration of a feature, by kind.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = super::required::feature_config)]
+#[cfg_attr(feature = "schemars", schemars(transform = super::required::feature_config))]
 pub struct FeatureConfig {
     /// Which kind of configuration this is. Required on upstream main; a
     /// missing one is refused by validation (L3-4, E-162).
@@ -54,9 +55,10 @@ pub struct FeatureConfig {
 /// `md5BgpPassword`, `mtuBytes`, `providerBgpConfigs` and `vlanId` are
 /// required on upstream main (PR #60); they stay optional here so that a May
 /// document reads, and validation judges their absence (E-162).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = super::required::l3_base_config)]
+#[cfg_attr(feature = "schemars", schemars(transform = super::required::l3_base_config))]
 pub struct L3BaseConfig {
     /// IPv4 subnet of the link, masked (required in prose).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,9 +91,10 @@ pub struct L3BaseConfig {
 /// `ProviderBgpConfig`: one provider's side of the BGP session on a channel.
 /// `asn` and `provider` are required on upstream main (PR #60); validation
 /// refuses their absence (L3-34, L3-35).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = super::required::provider_bgp_config)]
+#[cfg_attr(feature = "schemars", schemars(transform = super::required::provider_bgp_config))]
 pub struct ProviderBgpConfig {
     /// The provider these settings belong to. Read as either
     /// `providers/{provider}` or a bare provider id, written in full.
@@ -100,11 +103,11 @@ pub struct ProviderBgpConfig {
         deserialize_with = "super::provider_ref::option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "Option<String>")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Option<String>"))]
     pub provider: Option<ProviderName>,
     /// The provider's autonomous system number (0..=4294967295).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("format" = "int64", "maximum" = 4_294_967_295_u64))]
+    #[cfg_attr(feature = "schemars", schemars(extend("format" = "int64", "maximum" = 4_294_967_295_u64)))]
     pub asn: Option<u32>,
     /// The provider's IPv4 address for the session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -115,7 +118,8 @@ pub struct ProviderBgpConfig {
 }
 
 /// `ListFeaturesResponse`: one page of features.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ListFeaturesResponse {
     /// The features on this page.

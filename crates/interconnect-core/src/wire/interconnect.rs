@@ -2,7 +2,6 @@
 //! channels between two providers on which connections are provisioned.
 //! `InterconnectState` lives in [`super::enums`].
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{FeatureType, InterconnectState};
@@ -10,7 +9,8 @@ use crate::names::InterconnectName;
 
 /// `Interconnect`: redundant physical capacity between two providers, shared
 /// by the connections provisioned on it.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Interconnect {
     /// The interconnect's resource name.
@@ -23,7 +23,7 @@ pub struct Interconnect {
         deserialize_with = "super::null_list::read",
         skip_serializing_if = "Vec::is_empty"
     )]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub supported_connection_size_mbps: Vec<i32>,
     /// Output only. Features the interconnect supports (at least those of its
     /// environment).
@@ -32,21 +32,22 @@ pub struct Interconnect {
         deserialize_with = "super::null_list::read",
         skip_serializing_if = "Vec::is_empty"
     )]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub supported_features: Vec<FeatureType>,
     /// Output only. Whether new connections may be provisioned on it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub state: Option<InterconnectState>,
     /// Output only. Total connection bandwidth, in Mbit/s, the interconnect
     /// accepts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub max_bandwidth_mbps: Option<i32>,
 }
 
 /// `ListInterconnectsResponse`: one page of interconnects.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ListInterconnectsResponse {
     /// The interconnects on this page.

@@ -2,14 +2,14 @@
 //! about shared resources, and their comments. The enums `State`, `Priority`
 //! and `IssueContext` live in [`super::enums`].
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{IssueContext, Priority, State, Timestamp};
 use crate::names::{ChannelName, ConnectionName, FeatureName, InterconnectName, IssueName};
 
 /// `ChannelContext`: a channel an issue is about.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ChannelContext {
     /// The affected channel.
@@ -17,7 +17,8 @@ pub struct ChannelContext {
 }
 
 /// `ConnectionContext`: a connection an issue is about.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionContext {
     /// The affected connection.
@@ -25,7 +26,8 @@ pub struct ConnectionContext {
 }
 
 /// `FeatureContext`: a feature an issue is about.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FeatureContext {
     /// The affected feature.
@@ -33,7 +35,8 @@ pub struct FeatureContext {
 }
 
 /// `InterconnectContext`: an interconnect an issue is about.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct InterconnectContext {
     /// The affected interconnect.
@@ -42,7 +45,8 @@ pub struct InterconnectContext {
 
 /// `Issue`: a problem a remote provider raises about resources it shares
 /// with the local provider. `title` and `body` are required.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Issue {
     /// The main text of the issue.
@@ -63,7 +67,7 @@ pub struct Issue {
     pub connection_contexts: Vec<ConnectionContext>,
     /// Output only. When the issue was opened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub create_time: Option<Timestamp>,
     /// Features involved, if any.
     #[serde(
@@ -85,7 +89,7 @@ pub struct Issue {
     /// Output only. Opaque id of the issue in the local provider's own support
     /// system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub local_issue_id: Option<String>,
     /// The issue's resource name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -101,7 +105,7 @@ pub struct Issue {
     pub remote_issue_id: Option<String>,
     /// Output only. Where the issue stands.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub state: Option<State>,
     /// One-line summary of the issue.
     pub title: String,
@@ -109,28 +113,30 @@ pub struct Issue {
 
 /// `Comment`: a remark on an issue, passed through to the providers' support
 /// systems. `body` is required.
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Comment {
     /// The text of the comment.
     pub body: String,
     /// Output only. When the comment was written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub create_time: Option<Timestamp>,
     /// Output only. Who wrote it, as shown to people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub display_name: Option<String>,
     /// Output only. Opaque id of the comment in the local provider's support
     /// system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub local_comment_id: Option<String>,
 }
 
 /// `AddCommentRequest`: adds a comment to an issue. `comment` is required.
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AddCommentRequest {
     /// The comment to add.
@@ -138,7 +144,8 @@ pub struct AddCommentRequest {
 }
 
 /// `AddCommentResponse`: the comment as stored.
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AddCommentResponse {
     /// The added comment.
@@ -148,17 +155,20 @@ pub struct AddCommentResponse {
 
 /// `CloseIssueRequest`: closes an issue. Has no members; reads any object and
 /// writes `{}`.
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CloseIssueRequest {}
 
 /// `CloseIssueResponse`: the outcome of closing an issue. Has no members;
 /// reads any object and writes `{}`.
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CloseIssueResponse {}
 
 /// `ListCommentsResponse`: one page of an issue's comments, newest first by
 /// default.
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ListCommentsResponse {
     /// The comments on this page.
@@ -174,7 +184,8 @@ pub struct ListCommentsResponse {
 }
 
 /// `ListIssuesResponse`: one page of issues.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ListIssuesResponse {
     /// The issues on this page.

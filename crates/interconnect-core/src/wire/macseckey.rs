@@ -1,14 +1,14 @@
 //! MACsec key resources (`schemas/macseckey.yaml`): the keys that protect a
 //! channel, created and rotated by the channel's MACsec manager provider.
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{Secret, Timestamp};
 use crate::names::MacSecKeyName;
 
 /// `MacSecKey`: one MACsec key of a channel (a channel holds at most two).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MacSecKey {
     /// The key's resource name.
@@ -22,17 +22,18 @@ pub struct MacSecKey {
     pub ckn: Option<Secret>,
     /// Output only. When the key was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub start_time: Option<Timestamp>,
     /// Output only. Whether the channel currently uses this key (at most one
     /// per channel; an active key cannot be deleted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("readOnly" = true))]
+    #[cfg_attr(feature = "schemars", schemars(extend("readOnly" = true)))]
     pub active: Option<bool>,
 }
 
 /// `ListMacSecKeysResponse`: the MACsec keys of one channel.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ListMacSecKeysResponse {
     /// The channel's keys.

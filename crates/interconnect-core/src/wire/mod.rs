@@ -46,6 +46,7 @@ mod issues;
 mod macseckey;
 mod provider;
 mod registry;
+#[cfg(feature = "schemars")]
 mod required;
 
 #[cfg(test)]
@@ -88,7 +89,10 @@ pub use issues::{
 };
 pub use macseckey::{ListMacSecKeysResponse, MacSecKey};
 pub use provider::{ListProvidersResponse, Provider};
-pub use registry::{SCHEMA_COUNT, parse_by_name, parse_value_by_name, schemas};
+#[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
+pub use registry::schemas;
+pub use registry::{SCHEMA_COUNT, parse_by_name, parse_value_by_name};
 pub use secret::{Secret, constant_time_eq};
 pub use timestamp::{Timestamp, TimestampError};
 

@@ -1,13 +1,13 @@
 //! Provider resources (`schemas/provider.yaml`): the root of the hierarchy,
 //! one per partner the server knows and one for the server itself.
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::names::ProviderName;
 
 /// `Provider`: a provider known to the server, or the server itself.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Provider {
     /// Identifier. `providers/{provider}`.
@@ -25,7 +25,8 @@ pub struct Provider {
 /// `environments` (a copy-paste slip, `spec/ERRATA.md` E-1, E-160). We write
 /// `providers` and read either; when a document carries both, `providers`
 /// wins.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ListProvidersResponse {
     /// The providers known to the server.

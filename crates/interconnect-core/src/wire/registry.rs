@@ -2,8 +2,11 @@
 //! gives it in `components.schemas` (`openapi.yaml`), in the specification's
 //! order. Used to publish our schemas and to compare them with upstream.
 
+#[cfg(feature = "schemars")]
 use schemars::generate::SchemaSettings;
+#[cfg(feature = "schemars")]
 use schemars::transform::RecursiveTransform;
+#[cfg(feature = "schemars")]
 use schemars::{JsonSchema, Schema};
 use serde_json::Value;
 
@@ -17,6 +20,7 @@ pub const SCHEMA_COUNT: usize = 64;
 /// members instead of writing `null`. schemars 1.x has no setting for this
 /// (0.8 had `option_add_null_type`), so a transform removes the `null`
 /// alternatives it adds.
+#[cfg(feature = "schemars")]
 pub(crate) fn schema_of<T: JsonSchema>() -> Schema {
     SchemaSettings::draft2020_12()
         .with_transform(RecursiveTransform(drop_null as fn(&mut Schema)))
@@ -27,6 +31,7 @@ pub(crate) fn schema_of<T: JsonSchema>() -> Schema {
 /// Removes the `null` alternative schemars adds for `Option<T>`: `"type":
 /// [T, "null"]` becomes `"type": T`, and `"anyOf": [S, {"type": "null"}]`
 /// becomes `S`.
+#[cfg(feature = "schemars")]
 fn drop_null(schema: &mut Schema) {
     let Some(obj) = schema.as_object_mut() else {
         return;
@@ -61,6 +66,7 @@ macro_rules! registry {
         /// For each schema of the specification, in its order: the upstream
         /// name (for example `ASNRange`) and the JSON Schema of the Rust type
         /// that implements it.
+        #[cfg(feature = "schemars")]
         pub fn schemas() -> Vec<(&'static str, Schema)> {
             vec![$(($name, schema_of::<$ty>())),+]
         }
@@ -153,7 +159,7 @@ registry![
     "ListProvidersResponse" => ListProvidersResponse,
 ];
 
-#[cfg(test)]
+#[cfg(all(test, feature = "schemars"))]
 mod tests {
     use std::collections::BTreeSet;
 

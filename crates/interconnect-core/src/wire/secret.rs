@@ -2,9 +2,11 @@
 //! passwords. DESIGN.md, "Conventions": secrets never reach Debug, Display,
 //! logs or error messages.
 
+#[cfg(feature = "schemars")]
 use std::borrow::Cow;
 use std::fmt;
 
+#[cfg(feature = "schemars")]
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -161,6 +163,7 @@ impl<'de> serde::de::Visitor<'de> for SecretVisitor {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl JsonSchema for Secret {
     fn schema_name() -> Cow<'static, str> {
         Cow::Borrowed("Secret")

@@ -63,6 +63,7 @@ pub(crate) fn upstream() -> Option<&'static Value> {
 
 /// The schema names of `components.schemas` in document order (the parsed
 /// map is sorted, so the order is taken from the text).
+#[cfg(feature = "schemars")]
 pub(crate) fn upstream_schema_order() -> Option<Vec<&'static str>> {
     let text = upstream_text()?;
     let start = text.find("\"components\"")?;

@@ -6,7 +6,7 @@
 use std::fmt::Display;
 use std::marker::PhantomData;
 
-use axum::body::Bytes;
+use bytes::Bytes;
 use interconnect_core::wire;
 use interconnect_provider::request::{self, Binding, Operation, Sink};
 use interconnect_provider::{

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use axum::body::Bytes;
+use bytes::Bytes;
 use interconnect_core::wire::{MAX_DOCUMENT_BYTES, from_json};
 use interconnect_provider::{Caller, CoordinatorError, CoordinatorResult, ErrorKind};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
