@@ -8,7 +8,7 @@
 //! The clients are raw TCP sockets on loopback, so that a request can be
 //! exactly as long as the test needs.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! made one after another (by the client or any of its clones) reuse one
 //! open TCP connection instead of opening a new one each time.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;

@@ -7,7 +7,7 @@
 //! The clients here are raw TCP sockets on loopback, so that a test can be
 //! exactly as slow as an attacker.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -4,7 +4,7 @@
 //! its calls to the server), a comment too long is 400; the client reads
 //! both back with their rule.
 
-mod common;
+use crate::common;
 
 use common::GCP_TOKEN;
 use interconnect_http::RouterConfig;

@@ -2,7 +2,7 @@
 //! one is 400 naming it, on every operation that has it), REQ-2 (what the
 //! client sends) and REQ-3 (a replay reserves once).
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 

@@ -2,7 +2,7 @@
 //! the router serves exactly the specification's paths and methods (read
 //! from the bundled OpenAPI document when it is present).
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

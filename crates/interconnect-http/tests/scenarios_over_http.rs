@@ -2,7 +2,7 @@
 //! `for_each_scenario!`, and the disabled-channel one), unchanged, through [`HttpCoordinator`] against the
 //! router serving the fixture's reference provider.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

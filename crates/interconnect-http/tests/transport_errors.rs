@@ -4,7 +4,7 @@
 //! ERR-5, AUTH-8), the rate limit (ERR-7), the error shape (ERR-1), request
 //! ids, and the client's transport errors (ERR-8).
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
