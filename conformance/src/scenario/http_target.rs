@@ -15,7 +15,7 @@
 use interconnect_core::names::{EnvironmentName, MacSecKeyName, ProviderName};
 use interconnect_core::wire::Secret;
 use interconnect_http::client::ensure_crypto_provider;
-use interconnect_http::{AnswerTap, HttpCoordinator, HttpCoordinatorConfig};
+use interconnect_http::{AnswerTap, ErrorBody, HttpCoordinator, HttpCoordinatorConfig};
 use interconnect_provider::Caller;
 use serde_json::Value;
 
@@ -393,14 +393,11 @@ impl HttpTarget {
             return Ok(());
         }
         let detail = response
-            .json::<Value>()
+            .bytes()
             .await
             .ok()
-            .and_then(|v| {
-                v.pointer("/error/message")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            })
+            .and_then(|bytes| ErrorBody::parse(status.as_u16(), &bytes).ok())
+            .map(|body| body.error.message)
             .unwrap_or_default();
         Err(failed_hook(
             hook,
@@ -545,13 +542,8 @@ impl Target for HttpTarget {
             .map_err(|e| failed(format!("the operator API answer: {}", e.without_url())))?;
         if !status.is_success() {
             // The error body is the API's error shape; it names no secret.
-            let detail = serde_json::from_slice::<Value>(&bytes)
-                .ok()
-                .and_then(|v| {
-                    v.pointer("/error/message")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned)
-                })
+            let detail = ErrorBody::parse(status.as_u16(), &bytes)
+                .map(|body| body.error.message)
                 .unwrap_or_default();
             return Err(failed(format!(
                 "the operator API answered {} {detail}",

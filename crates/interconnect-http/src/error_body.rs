@@ -61,6 +61,26 @@ impl ErrorBody {
         }
     }
 
+    /// Reads an error document answered with HTTP status `http_status`,
+    /// liberal in what it accepts of the `google.rpc.Status` JSON form (the
+    /// "V1 error format" of `parameters/_index.yaml` `_.xgafv`): members it
+    /// does not know (`details`, ...) are ignored, a missing or out of range
+    /// `code` is `http_status`, a missing `status` is the canonical name of
+    /// that code's kind, and a missing `message` is empty. Refused only when
+    /// the body is not JSON, has no `error` object, or a member has another
+    /// type.
+    pub fn parse(http_status: u16, body: &[u8]) -> Result<Self, serde_json::Error> {
+        Ok(serde_json::from_slice::<LenientDocument>(body)?.into_body(http_status))
+    }
+
+    /// [`ErrorBody::parse`] of a document already read as JSON.
+    pub fn from_json(
+        http_status: u16,
+        document: &serde_json::Value,
+    ) -> Result<Self, serde_json::Error> {
+        Ok(LenientDocument::deserialize(document)?.into_body(http_status))
+    }
+
     /// Reads the error back: the kind from `status` (or from the HTTP
     /// status when the name is unknown), the rule from the `RULE: text`
     /// message.
@@ -68,6 +88,42 @@ impl ErrorBody {
         let kind = ErrorKind::from_status_name(&self.error.status)
             .unwrap_or_else(|| ErrorKind::from_http_status(http_status));
         CoordinatorError::from_status(kind, &self.error.message)
+    }
+}
+
+/// An error document as [`ErrorBody::parse`] reads it: every member of
+/// `error` may be missing, and members it does not know are ignored.
+#[derive(Deserialize)]
+struct LenientDocument {
+    error: LenientStatus,
+}
+
+#[derive(Deserialize)]
+struct LenientStatus {
+    #[serde(default)]
+    code: Option<i64>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+impl LenientDocument {
+    fn into_body(self, http_status: u16) -> ErrorBody {
+        let error = self.error;
+        let code = error
+            .code
+            .and_then(|c| u16::try_from(c).ok())
+            .unwrap_or(http_status);
+        ErrorBody {
+            error: ErrorStatus {
+                code,
+                status: error
+                    .status
+                    .unwrap_or_else(|| ErrorKind::from_http_status(code).status_name().to_owned()),
+                message: error.message.unwrap_or_default(),
+            },
+        }
     }
 }
 
@@ -181,6 +237,50 @@ impl IntoResponse for ApiError {
 #[cfg(all(test, feature = "server"))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parse_is_liberal_in_the_members_and_strict_in_their_types() -> Result<(), serde_json::Error>
+    {
+        let full = br#"{"error": {"code": 409, "status": "ABORTED", "message": "CONN-4: full", "details": []}, "other": 1}"#;
+        let body = ErrorBody::parse(500, full)?;
+        assert_eq!(
+            body,
+            ErrorBody {
+                error: ErrorStatus {
+                    code: 409,
+                    status: "ABORTED".into(),
+                    message: "CONN-4: full".into(),
+                },
+            }
+        );
+        let bare = ErrorBody::parse(404, br#"{"error": {}}"#)?;
+        assert_eq!(bare.error.code, 404);
+        assert_eq!(bare.error.status, "NOT_FOUND");
+        assert_eq!(bare.error.message, "");
+        let odd_code = ErrorBody::parse(503, br#"{"error": {"code": -1, "message": "m"}}"#)?;
+        assert_eq!(odd_code.error.code, 503);
+        assert_eq!(odd_code.error.status, "UNAVAILABLE");
+        for refused in [
+            &b"not json"[..],
+            br#"{"code": 409}"#,
+            br#"{"error": "text"}"#,
+            br#"{"error": {"message": 7}}"#,
+        ] {
+            assert!(
+                ErrorBody::parse(400, refused).is_err(),
+                "{}",
+                String::from_utf8_lossy(refused)
+            );
+        }
+        // what the server writes, the parser reads back unchanged
+        let e = CoordinatorError::aborted("CONN-4", "ix1 has 500 Mbps free");
+        let written = serde_json::to_vec(&ErrorBody::of(&e))?;
+        assert_eq!(ErrorBody::parse(409, &written)?, ErrorBody::of(&e));
+        let value: serde_json::Value = serde_json::from_slice(full)?;
+        assert_eq!(ErrorBody::from_json(500, &value)?, body);
+        assert!(ErrorBody::from_json(400, &serde_json::json!({"error": 1})).is_err());
+        Ok(())
+    }
 
     #[test]
     fn the_shape_is_exact() {

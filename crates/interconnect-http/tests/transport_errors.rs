@@ -6,7 +6,7 @@
 // the client and the server together, as the default features have them
 #![cfg(all(feature = "client", feature = "server"))]
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

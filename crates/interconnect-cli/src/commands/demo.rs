@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use interconnect_core::wire::Secret;
+use interconnect_http::ErrorBody;
 use reqwest::Method;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -124,10 +125,9 @@ impl Client {
             Err(failed(format!(
                 "{method} {path} at {} answered {status}: {}",
                 side.name,
-                value
-                    .pointer("/error/message")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
+                ErrorBody::from_json(status, &value)
+                    .map(|body| body.error.message)
+                    .unwrap_or_default()
             )))
         }
     }

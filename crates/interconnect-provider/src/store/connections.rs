@@ -15,34 +15,39 @@
 //! by the negotiator's choice of interconnect for each of the environment's
 //! interconnects (NEG-2), which would otherwise add up every connection.
 //!
-//! Both are changed only by [`Connections::insert`], [`Connections::remove`]
-//! and the guard [`Connections::get_mut`] returns (which settles the total
-//! when it is dropped): reads go through `Deref` to the map and there is no
-//! other way to change it, so neither can drift.
-
-use std::ops::{Deref, DerefMut};
-use std::sync::Arc;
+//! Both are kept by [`ConnectionIndex`], the [`Index`] of the generic
+//! [`Indexed`] map, which tells it of every record that enters or leaves
+//! the map, a change in place included: neither can drift.
 
 use imbl::{OrdMap, OrdSet};
 use interconnect_core::names::{ConnectionName, InterconnectName};
 use interconnect_core::wire::ConnectionType;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::ConnectionRecord;
+use super::indexed::{Index, Indexed, ValueMut};
 
-/// Connections by name, indexed by id. Serialized as the map alone; the
-/// index is rebuilt when read back.
+/// Connections by name, indexed by id, with the bandwidth reserved on each
+/// interconnect. Serialized as the map alone; the index is rebuilt when
+/// read back.
+pub type Connections = Indexed<ConnectionName, ConnectionRecord, ConnectionIndex>;
+
+/// A connection record being changed in place ([`Indexed::get_mut`]); the
+/// interconnect's reserved total follows its `bandwidthMbps` when the
+/// guard is dropped.
+pub type ConnectionMut<'a> = ValueMut<'a, ConnectionName, ConnectionRecord, ConnectionIndex>;
+
+/// The index of [`Connections`]: the names of the connections of each id,
+/// and the bandwidth reserved on each interconnect (a total of zero is not
+/// kept). Read through the methods of [`Connections`].
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Connections {
-    map: OrdMap<ConnectionName, Arc<ConnectionRecord>>,
+pub struct ConnectionIndex {
     by_id: OrdMap<String, OrdSet<ConnectionName>>,
     reserved: OrdMap<InterconnectName, i64>,
 }
 
-/// The bandwidth a record reserves (CONN-9).
-/// The bandwidth a connection reserves: its `bandwidthMbps`, except that
-/// TEST and MONITORING connections count against no capacity (CONN-41,
-/// CONN-44; upstream-next `common.yaml#/ConnectionType`).
+/// The bandwidth a connection reserves (CONN-9): its `bandwidthMbps`,
+/// except that TEST and MONITORING connections count against no capacity
+/// (CONN-41, CONN-44; upstream-next `common.yaml#/ConnectionType`).
 fn mbps(record: &ConnectionRecord) -> i64 {
     match record.connection.connection_type_or_default() {
         ConnectionType::Test | ConnectionType::Monitoring => 0,
@@ -51,78 +56,31 @@ fn mbps(record: &ConnectionRecord) -> i64 {
     }
 }
 
-/// Adds `delta` to the total of `interconnect`, dropping a zero total.
-fn add(reserved: &mut OrdMap<InterconnectName, i64>, interconnect: &InterconnectName, delta: i64) {
-    if delta == 0 {
-        return;
-    }
-    let total = reserved.get(interconnect).copied().unwrap_or(0) + delta;
-    if total == 0 {
-        reserved.remove(interconnect);
-    } else {
-        reserved.insert(interconnect.clone(), total);
-    }
-}
-
-/// A connection record being changed in place; the interconnect's
-/// reserved total follows its `bandwidthMbps` when the guard is dropped.
-pub struct ConnectionMut<'a> {
-    record: &'a mut ConnectionRecord,
-    reserved: &'a mut OrdMap<InterconnectName, i64>,
-    interconnect: &'a InterconnectName,
-    before: i64,
-}
-
-impl Deref for ConnectionMut<'_> {
-    type Target = ConnectionRecord;
-
-    fn deref(&self) -> &ConnectionRecord {
-        self.record
+impl ConnectionIndex {
+    /// Adds `delta` to the total of `interconnect`, dropping a zero total.
+    fn add(&mut self, interconnect: &InterconnectName, delta: i64) {
+        if delta == 0 {
+            return;
+        }
+        let total = self.reserved.get(interconnect).copied().unwrap_or(0) + delta;
+        if total == 0 {
+            self.reserved.remove(interconnect);
+        } else {
+            self.reserved.insert(interconnect.clone(), total);
+        }
     }
 }
 
-impl DerefMut for ConnectionMut<'_> {
-    fn deref_mut(&mut self) -> &mut ConnectionRecord {
-        self.record
-    }
-}
-
-impl Drop for ConnectionMut<'_> {
-    fn drop(&mut self) {
-        let delta = mbps(self.record) - self.before;
-        add(self.reserved, self.interconnect, delta);
-    }
-}
-
-impl Connections {
-    /// Inserts or replaces the connection `name`; returns the record it
-    /// replaced.
-    pub fn insert(
-        &mut self,
-        name: ConnectionName,
-        record: ConnectionRecord,
-    ) -> Option<ConnectionRecord> {
+impl Index<ConnectionName, ConnectionRecord> for ConnectionIndex {
+    fn insert(&mut self, name: &ConnectionName, record: &ConnectionRecord) {
         self.by_id
             .entry(name.id().to_owned())
             .or_default()
             .insert(name.clone());
-        let interconnect = name.interconnect().clone();
-        let delta = mbps(&record);
-        let old = self
-            .map
-            .insert(name, Arc::new(record))
-            .map(Arc::unwrap_or_clone);
-        add(
-            &mut self.reserved,
-            &interconnect,
-            delta - old.as_ref().map_or(0, mbps),
-        );
-        old
+        self.add(name.interconnect(), mbps(record));
     }
 
-    /// Removes the connection `name`; returns its record.
-    pub fn remove(&mut self, name: &ConnectionName) -> Option<ConnectionRecord> {
-        let removed = Arc::unwrap_or_clone(self.map.remove(name)?);
+    fn remove(&mut self, name: &ConnectionName, record: &ConnectionRecord) {
         let id = name.id();
         let emptied = self.by_id.get_mut(id).is_some_and(|names| {
             names.remove(name);
@@ -131,34 +89,26 @@ impl Connections {
         if emptied {
             self.by_id.remove(id);
         }
-        add(&mut self.reserved, name.interconnect(), -mbps(&removed));
-        Some(removed)
+        self.add(name.interconnect(), -mbps(record));
     }
+}
 
-    /// The record of `name`, to change in place (its name cannot change;
-    /// a change of its bandwidth moves the reserved total when the guard
-    /// is dropped).
-    pub fn get_mut<'a>(&'a mut self, name: &'a ConnectionName) -> Option<ConnectionMut<'a>> {
-        let record = Arc::make_mut(self.map.get_mut(name)?);
-        let before = mbps(record);
-        Some(ConnectionMut {
-            record,
-            reserved: &mut self.reserved,
-            interconnect: name.interconnect(),
-            before,
-        })
-    }
-
+impl Connections {
     /// The bandwidth reserved on `interconnect` by its connections
     /// (CONN-9): a lookup of the running total, not a sum.
     pub fn reserved_mbps(&self, interconnect: &InterconnectName) -> i64 {
-        self.reserved.get(interconnect).copied().unwrap_or(0)
+        self.index()
+            .reserved
+            .get(interconnect)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// The connections whose id is `id` (at most one per interconnect), in
     /// name order: a lookup of the index, not a scan.
     pub fn with_id<'a>(&'a self, id: &str) -> impl Iterator<Item = &'a ConnectionName> + 'a {
-        self.by_id
+        self.index()
+            .by_id
             .get(id)
             .into_iter()
             .flat_map(|names| names.iter())
@@ -166,38 +116,7 @@ impl Connections {
 
     /// Whether any connection has the id `id`.
     pub fn has_id(&self, id: &str) -> bool {
-        self.by_id.contains_key(id)
-    }
-}
-
-impl Deref for Connections {
-    type Target = OrdMap<ConnectionName, Arc<ConnectionRecord>>;
-
-    fn deref(&self) -> &Self::Target {
-        &self.map
-    }
-}
-
-impl FromIterator<(ConnectionName, ConnectionRecord)> for Connections {
-    fn from_iter<I: IntoIterator<Item = (ConnectionName, ConnectionRecord)>>(iter: I) -> Self {
-        let mut connections = Connections::default();
-        for (name, record) in iter {
-            connections.insert(name, record);
-        }
-        connections
-    }
-}
-
-impl Serialize for Connections {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.map.iter().map(|(name, record)| (name, &**record)))
-    }
-}
-
-impl<'de> Deserialize<'de> for Connections {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let map = OrdMap::<ConnectionName, ConnectionRecord>::deserialize(deserializer)?;
-        Ok(map.into_iter().collect())
+        self.index().by_id.contains_key(id)
     }
 }
 
@@ -280,7 +199,7 @@ mod tests {
                     prop_assert_eq!(&indexed, &scanned(snapshot, &id));
                     prop_assert_eq!(snapshot.has_id(&id), !indexed.is_empty());
                 }
-                let ids: Vec<_> = snapshot.by_id.keys().cloned().collect();
+                let ids: Vec<_> = snapshot.index().by_id.keys().cloned().collect();
                 let mut expected: Vec<_> = snapshot.keys().map(|n| n.id().to_owned()).collect();
                 expected.sort();
                 expected.dedup();
@@ -296,7 +215,7 @@ mod tests {
                         .sum();
                     prop_assert_eq!(snapshot.reserved_mbps(&ix), summed, "CONN-9");
                 }
-                prop_assert!(!snapshot.reserved.values().any(|t| *t == 0));
+                prop_assert!(!snapshot.index().reserved.values().any(|t| *t == 0));
             }
         }
     }

@@ -8,27 +8,29 @@
 //! interconnect and parses their subnets (`BENCHMARKS.md`,
 //! "Establishment"). The index keeps, per channel, what each feature there
 //! uses (its VLAN and subnets, parsed once when it is stored) and their
-//! concatenation in name order, rebuilt when a feature of the channel is
-//! stored or removed, so a read is a copy of one value. It is changed only by [`Features::insert`] and
-//! [`Features::remove`], the only ways to change the map (reads go through
-//! `Deref`; there is no `get_mut`: a feature is replaced whole), so it
-//! cannot drift.
+//! concatenation in name order, rebuilt when a feature of the channel
+//! enters or leaves the map, so a read is a copy of one value. It is
+//! [`FeatureIndex`], the [`Index`] of the generic [`Indexed`] map, which
+//! tells it of every feature stored or removed, so it cannot drift.
 
-use std::ops::Deref;
 use std::sync::Arc;
 
 use imbl::OrdMap;
 use interconnect_core::names::{ChannelName, FeatureName};
 use interconnect_core::validation::ChannelUsage;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::FeatureRecord;
+use super::indexed::{Index, Indexed};
 
 /// Features by name, indexed by channel. Serialized as the map alone; the
 /// index is rebuilt when read back.
+pub type Features = Indexed<FeatureName, FeatureRecord, FeatureIndex>;
+
+/// The index of [`Features`]: per channel, what each of its features uses
+/// and the concatenation of those in name order. Read through the methods
+/// of [`Features`].
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Features {
-    map: OrdMap<FeatureName, Arc<FeatureRecord>>,
+pub struct FeatureIndex {
     by_channel: OrdMap<ChannelName, OrdMap<FeatureName, ChannelUsage>>,
     usage: OrdMap<ChannelName, Arc<ChannelUsage>>,
 }
@@ -53,29 +55,7 @@ fn usage_of(record: &FeatureRecord) -> ChannelUsage {
     usage
 }
 
-impl Features {
-    /// Inserts or replaces the feature `name`; returns the record it
-    /// replaced.
-    pub fn insert(&mut self, name: FeatureName, record: FeatureRecord) -> Option<FeatureRecord> {
-        let channel = record.feature.channel.clone();
-        let usage = usage_of(&record);
-        let old = self
-            .map
-            .insert(name.clone(), Arc::new(record))
-            .map(Arc::unwrap_or_clone);
-        if let Some(old) = &old {
-            self.unindex(&name, old);
-        }
-        if let Some(channel) = channel {
-            self.by_channel
-                .entry(channel.clone())
-                .or_default()
-                .insert(name, usage);
-            self.aggregate(&channel);
-        }
-        old
-    }
-
+impl FeatureIndex {
     /// Rebuilds what `channel` uses from what each of its features uses.
     fn aggregate(&mut self, channel: &ChannelName) {
         let Some(features) = self.by_channel.get(channel) else {
@@ -89,15 +69,21 @@ impl Features {
         }
         self.usage.insert(channel.clone(), Arc::new(total));
     }
+}
 
-    /// Removes the feature `name`; returns its record.
-    pub fn remove(&mut self, name: &FeatureName) -> Option<FeatureRecord> {
-        let removed = Arc::unwrap_or_clone(self.map.remove(name)?);
-        self.unindex(name, &removed);
-        Some(removed)
+impl Index<FeatureName, FeatureRecord> for FeatureIndex {
+    fn insert(&mut self, name: &FeatureName, record: &FeatureRecord) {
+        let Some(channel) = record.feature.channel.as_ref() else {
+            return;
+        };
+        self.by_channel
+            .entry(channel.clone())
+            .or_default()
+            .insert(name.clone(), usage_of(record));
+        self.aggregate(channel);
     }
 
-    fn unindex(&mut self, name: &FeatureName, record: &FeatureRecord) {
+    fn remove(&mut self, name: &FeatureName, record: &FeatureRecord) {
         let Some(channel) = record.feature.channel.as_ref() else {
             return;
         };
@@ -108,17 +94,19 @@ impl Features {
         if emptied {
             self.by_channel.remove(channel);
         }
-        let channel = channel.clone();
-        self.aggregate(&channel);
+        self.aggregate(channel);
     }
+}
 
+impl Features {
     /// The names of the features on `channel`, in name order: a lookup of
     /// the index, not a scan.
     pub fn on_channel<'a>(
         &'a self,
         channel: &ChannelName,
     ) -> impl Iterator<Item = &'a FeatureName> + 'a {
-        self.by_channel
+        self.index()
+            .by_channel
             .get(channel)
             .into_iter()
             .flat_map(|features| features.keys())
@@ -127,38 +115,10 @@ impl Features {
     /// What the features on `channel` use, whatever their connection, in
     /// the order of their names (GUIDE-15, L3-12).
     pub fn usage_on_channel(&self, channel: &ChannelName) -> &ChannelUsage {
-        self.usage.get(channel).map_or(&UNUSED, |usage| usage)
-    }
-}
-
-impl Deref for Features {
-    type Target = OrdMap<FeatureName, Arc<FeatureRecord>>;
-
-    fn deref(&self) -> &Self::Target {
-        &self.map
-    }
-}
-
-impl FromIterator<(FeatureName, FeatureRecord)> for Features {
-    fn from_iter<I: IntoIterator<Item = (FeatureName, FeatureRecord)>>(iter: I) -> Self {
-        let mut features = Features::default();
-        for (name, record) in iter {
-            features.insert(name, record);
-        }
-        features
-    }
-}
-
-impl Serialize for Features {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.map.iter().map(|(name, record)| (name, &**record)))
-    }
-}
-
-impl<'de> Deserialize<'de> for Features {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let map = OrdMap::<FeatureName, FeatureRecord>::deserialize(deserializer)?;
-        Ok(map.into_iter().collect())
+        self.index()
+            .usage
+            .get(channel)
+            .map_or(&UNUSED, |usage| usage)
     }
 }
 
@@ -238,16 +198,23 @@ mod tests {
     proptest! {
         #[test]
         fn the_channel_index_equals_a_scan_after_any_sequence(
-            ops in prop::collection::vec((any::<bool>(), 0..3usize, 0..3usize, 0..4usize), 0..60)
+            ops in prop::collection::vec((0..3u8, 0..3usize, 0..3usize, 0..4usize), 0..60)
         ) {
             let mut f = Features::default();
             let mut snapshots = Vec::new();
-            for (insert, conn, id, ch) in ops {
-                if insert {
+            for (kind, conn, id, ch) in ops {
+                let vlan = (10 * conn + id) as i32 + 1;
+                match kind {
                     // replacing a feature may move it to another channel
-                    f.insert(name(conn, id), record(ch, (10 * conn + id) as i32 + 1));
-                } else {
-                    f.remove(&name(conn, id));
+                    0 => { f.insert(name(conn, id), record(ch, vlan)); }
+                    1 => { f.remove(&name(conn, id)); }
+                    // so may a change in place, with another VLAN
+                    _ => {
+                        let n = name(conn, id);
+                        if let Some(mut r) = f.get_mut(&n) {
+                            *r = record(ch, vlan + 100);
+                        }
+                    }
                 }
                 snapshots.push(f.clone());
             }
@@ -259,10 +226,10 @@ mod tests {
                     prop_assert_eq!(snapshot.usage_on_channel(&ch), &scanned_usage(snapshot, &ch));
                 }
                 prop_assert!(
-                    snapshot.by_channel.values().all(|names| !names.is_empty()),
+                    snapshot.index().by_channel.values().all(|names| !names.is_empty()),
                     "no empty entry is left in the index"
                 );
-                prop_assert_eq!(snapshot.usage.len(), snapshot.by_channel.len());
+                prop_assert_eq!(snapshot.index().usage.len(), snapshot.index().by_channel.len());
             }
         }
     }
@@ -282,6 +249,6 @@ mod tests {
         assert_eq!(f.on_channel(&ch2).count(), 1, "the same channel again");
         f.remove(&name(1, 1));
         assert_eq!(f.on_channel(&ch2).count(), 0);
-        assert!(f.by_channel.is_empty() && f.usage.is_empty());
+        assert!(f.index().by_channel.is_empty() && f.index().usage.is_empty());
     }
 }

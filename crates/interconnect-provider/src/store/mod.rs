@@ -11,6 +11,7 @@
 
 mod connections;
 mod features;
+mod indexed;
 mod operator;
 mod request_records;
 mod state;
@@ -19,8 +20,9 @@ mod workflows;
 
 use std::sync::{Mutex, MutexGuard};
 
-pub use connections::{ConnectionMut, Connections};
-pub use features::Features;
+pub use connections::{ConnectionIndex, ConnectionMut, Connections};
+pub use features::{FeatureIndex, Features};
+pub use indexed::{Index, Indexed, ValueMut};
 pub use operator::{ChannelRotation, OperatorState, RotationRecord, RotationRun, RotationStep};
 pub use request_records::{RequestRecord, RequestRecords, record_key};
 pub use state::{
