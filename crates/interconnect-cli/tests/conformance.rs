@@ -23,6 +23,25 @@ fn run(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// Serves `fixture`'s target on loopback HTTP with `tokens` (no rate
+/// limit) and returns its URL.
+async fn serve_target(
+    fixture: &Fixture<Arc<interconnect_provider::ReferenceProvider>>,
+    tokens: BearerTokens,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let app = router_with(
+        fixture.target.clone(),
+        Arc::new(tokens),
+        RouterConfig::default().rate_limit(None),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Ok(url)
+}
+
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -143,16 +162,7 @@ async fn against_a_url_scenarios_without_hooks_skip_with_the_reason() -> TestRes
             Secret::new("cli-stranger-token"),
             ProviderName::new("azure")?,
         );
-    let app = router_with(
-        fixture.target.clone(),
-        Arc::new(tokens),
-        RouterConfig::default().rate_limit(None),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let url = serve_target(&fixture, tokens).await?;
     let out = tokio::task::spawn_blocking(move || {
         run(&[
             "--target",
@@ -233,16 +243,7 @@ async fn a_refused_token_stops_at_the_preflight_with_one_error() -> TestResult {
     let fixture = Fixture::new();
     let tokens =
         BearerTokens::new().with_partner(Secret::new("cli-good-token"), fixture.partner.clone());
-    let app = router_with(
-        fixture.target.clone(),
-        Arc::new(tokens),
-        RouterConfig::default().rate_limit(None),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let url = serve_target(&fixture, tokens).await?;
     let out = tokio::task::spawn_blocking(move || {
         run(&[
             "--target",
@@ -276,16 +277,7 @@ async fn the_tokens_can_come_from_files() -> TestResult {
             Secret::new("cli-file-stranger"),
             ProviderName::new("azure")?,
         );
-    let app = router_with(
-        fixture.target.clone(),
-        Arc::new(tokens),
-        RouterConfig::default().rate_limit(None),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let url = serve_target(&fixture, tokens).await?;
     let dir = temp_dir("token-files")?;
     std::fs::write(dir.join("partner.token"), "cli-file-token\n")?;
     std::fs::write(dir.join("stranger.token"), "cli-file-stranger\n")?;
@@ -351,16 +343,7 @@ async fn the_tokens_can_come_from_environment_variables() -> TestResult {
     let tokens = BearerTokens::new()
         .with_partner(Secret::new("cli-env-token"), fixture.partner.clone())
         .with_partner(Secret::new("cli-env-stranger"), ProviderName::new("azure")?);
-    let app = router_with(
-        fixture.target.clone(),
-        Arc::new(tokens),
-        RouterConfig::default().rate_limit(None),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let url = serve_target(&fixture, tokens).await?;
     let target = url.clone();
     let out = tokio::task::spawn_blocking(move || {
         run_with_env(

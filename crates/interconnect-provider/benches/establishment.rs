@@ -32,6 +32,7 @@ use interconnect_core::wire::{ProvisioningState, Secret, VerificationState};
 use interconnect_provider::config::ProviderConfig;
 use interconnect_provider::store::{Phase, StoreExt};
 use interconnect_provider::testing::pair::{AWS_ACCOUNT, Pair};
+use interconnect_provider::testing::seed::widened_config;
 use tokio::runtime::Runtime;
 
 /// Connections of the baseline pair.
@@ -55,34 +56,13 @@ fn provider(id: &str) -> BenchResult<ProviderName> {
 /// The default configuration of `local`, its first environment widened to
 /// [`INTERCONNECTS`] interconnects of [`CHANNEL_GBPS`] channels.
 fn config(local: &str, partner: &str, asn: u32) -> BenchResult<ProviderConfig> {
-    let mut config = ProviderConfig::default_pair(&provider(local)?, &provider(partner)?, asn)?;
-    let env = config
-        .inventory
-        .partners
-        .first_mut()
-        .and_then(|p| p.environments.first_mut())
-        .ok_or("the default pair has an environment")?;
-    let env_name = env.environment.name.clone().ok_or("a named environment")?;
-    let template = env
-        .interconnects
-        .first()
-        .cloned()
-        .ok_or("the default environment has an interconnect")?;
-    env.interconnects.clear();
-    for i in 1..=INTERCONNECTS {
-        let ix_name = env_name.interconnect(&format!("ix{i}"))?;
-        let mut ix = template.clone();
-        ix.interconnect.name = Some(ix_name.clone());
-        ix.interconnect.max_bandwidth_mbps = Some(CHANNEL_GBPS * 1000);
-        for (c, channel) in ix.channels.iter_mut().enumerate() {
-            channel.name = Some(ix_name.channel(&format!("ch{}", c + 1))?);
-            channel.aggregate_channel_size_gbps = Some(CHANNEL_GBPS);
-            channel.channel_member_size_gbps = Some(100);
-            channel.obfuscated_device_id = Some(format!("bench-ix{i}-dev{}", c + 1));
-        }
-        env.interconnects.push(ix);
-    }
-    Ok(config)
+    widened_config(
+        &provider(local)?,
+        &provider(partner)?,
+        asn,
+        INTERCONNECTS,
+        CHANNEL_GBPS,
+    )
 }
 
 fn pair() -> BenchResult<Pair> {

@@ -82,3 +82,45 @@ pub fn disabled_channel_config() -> ProviderConfig {
     }
     config
 }
+
+/// The default configuration of `local` (partner `partner`, ASN `asn`),
+/// its first environment widened to `interconnects` interconnects whose
+/// four channels are `channel_gbps` each (and so each interconnect's
+/// maximum), for benchmarks at thousands of connections: the default
+/// inventory has room for a few hundred. Every device id stays distinct.
+pub fn widened_config(
+    local: &ProviderName,
+    partner: &ProviderName,
+    asn: u32,
+    interconnects: usize,
+    channel_gbps: i32,
+) -> Result<ProviderConfig, Box<dyn std::error::Error>> {
+    let mut config = ProviderConfig::default_pair(local, partner, asn)?;
+    let env = config
+        .inventory
+        .partners
+        .first_mut()
+        .and_then(|p| p.environments.first_mut())
+        .ok_or("the default pair has an environment")?;
+    let env_name = env.environment.name.clone().ok_or("a named environment")?;
+    let template = env
+        .interconnects
+        .first()
+        .cloned()
+        .ok_or("the default environment has an interconnect")?;
+    env.interconnects.clear();
+    for i in 1..=interconnects {
+        let ix_name = env_name.interconnect(&format!("ix{i}"))?;
+        let mut ix = template.clone();
+        ix.interconnect.name = Some(ix_name.clone());
+        ix.interconnect.max_bandwidth_mbps = Some(channel_gbps.saturating_mul(1000));
+        for (c, channel) in ix.channels.iter_mut().enumerate() {
+            channel.name = Some(ix_name.channel(&format!("ch{}", c + 1))?);
+            channel.aggregate_channel_size_gbps = Some(channel_gbps);
+            channel.channel_member_size_gbps = Some(100);
+            channel.obfuscated_device_id = Some(format!("bench-ix{i}-dev{}", c + 1));
+        }
+        env.interconnects.push(ix);
+    }
+    Ok(config)
+}
