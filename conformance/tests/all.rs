@@ -12,6 +12,7 @@ mod offline;
 mod offline_runner;
 mod readme_figures;
 mod report;
+mod repository;
 mod requirements_index;
 mod scenarios;
 mod test_layout;

@@ -23,29 +23,33 @@ fn root() -> &'static Path {
 
 /// Every id of `spec/REQUIREMENTS.md` (first cell of a table row:
 /// `KEY-5`, `L3-10`, `CUST-CIDR-OVERLAP`).
-fn requirement_ids() -> Result<Vec<String>, std::io::Error> {
-    let text = std::fs::read_to_string(root().join("../spec/REQUIREMENTS.md"))?;
-    Ok(text
-        .lines()
-        .filter_map(|l| l.strip_prefix("| "))
-        .filter_map(|l| l.split(" |").next())
-        .filter(|id| {
-            let mut parts = id.split('-');
-            parts
-                .next()
-                .is_some_and(|a| a.starts_with(|c: char| c.is_ascii_uppercase()))
-                && id.contains('-')
-                && parts.all(|p| {
-                    !p.is_empty()
-                        && p.chars()
-                            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-                })
-                && id
-                    .chars()
-                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
-        })
-        .map(str::to_owned)
-        .collect())
+fn requirement_ids() -> Result<Option<Vec<String>>, std::io::Error> {
+    let Some(path) = crate::repository::file("spec/REQUIREMENTS.md") else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(path)?;
+    Ok(Some(
+        text.lines()
+            .filter_map(|l| l.strip_prefix("| "))
+            .filter_map(|l| l.split(" |").next())
+            .filter(|id| {
+                let mut parts = id.split('-');
+                parts
+                    .next()
+                    .is_some_and(|a| a.starts_with(|c: char| c.is_ascii_uppercase()))
+                    && id.contains('-')
+                    && parts.all(|p| {
+                        !p.is_empty()
+                            && p.chars()
+                                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                    })
+                    && id
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+            })
+            .map(str::to_owned)
+            .collect(),
+    ))
 }
 
 fn family(id: &str) -> &str {
@@ -56,7 +60,9 @@ fn family(id: &str) -> &str {
 fn every_observable_requirement_has_a_vector() -> Result<(), Box<dyn std::error::Error>> {
     let uncovered: Uncovered =
         serde_json::from_slice(&std::fs::read(root().join("vectors/uncovered.json"))?)?;
-    let ids = requirement_ids()?;
+    let Some(ids) = requirement_ids()? else {
+        return Ok(());
+    };
     assert!(
         ids.len() > 300,
         "REQUIREMENTS.md is read: {} ids",

@@ -14,18 +14,22 @@ fn vectors_dir() -> PathBuf {
 }
 
 /// Row ids of `spec/REQUIREMENTS.md` (first cell of every table row).
-fn requirement_ids() -> Result<BTreeSet<String>, std::io::Error> {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/REQUIREMENTS.md"),
-    )?;
-    Ok(text
-        .lines()
-        .filter_map(|l| l.strip_prefix("| "))
-        .filter_map(|l| l.split(" |").next())
-        .map(str::trim)
-        .filter(|id| id.contains('-') && id.chars().next().is_some_and(|c| c.is_ascii_uppercase()))
-        .map(str::to_owned)
-        .collect())
+fn requirement_ids() -> Result<Option<BTreeSet<String>>, std::io::Error> {
+    let Some(path) = crate::repository::file("spec/REQUIREMENTS.md") else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(path)?;
+    Ok(Some(
+        text.lines()
+            .filter_map(|l| l.strip_prefix("| "))
+            .filter_map(|l| l.split(" |").next())
+            .map(str::trim)
+            .filter(|id| {
+                id.contains('-') && id.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            })
+            .map(str::to_owned)
+            .collect(),
+    ))
 }
 
 #[test]
@@ -73,7 +77,9 @@ fn every_wire_schema_has_a_file_with_a_valid_and_an_invalid_case()
 
 #[test]
 fn every_requirement_id_is_a_row_and_ids_are_unique() -> Result<(), Box<dyn std::error::Error>> {
-    let rows = requirement_ids()?;
+    let Some(rows) = requirement_ids()? else {
+        return Ok(());
+    };
     assert!(
         rows.contains("KEY-5") && rows.contains("CUST-CIDR-OVERLAP"),
         "row parsing"

@@ -72,7 +72,10 @@ fn covering_files() -> Result<BTreeMap<String, BTreeSet<String>>, Box<dyn std::e
 
 #[test]
 fn every_row_names_the_vector_files_that_cover_it() -> TestResult {
-    let text = std::fs::read_to_string(root().join("../spec/REQUIREMENTS.md"))?;
+    let Some(path) = crate::repository::file("spec/REQUIREMENTS.md") else {
+        return Ok(());
+    };
+    let text = std::fs::read_to_string(path)?;
     let rows: BTreeMap<&str, &str> = text
         .lines()
         .filter_map(|l| {

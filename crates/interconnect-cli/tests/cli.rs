@@ -24,7 +24,7 @@ fn data(name: &str) -> String {
 
 fn customer(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../interconnect-core/tests/data/customer")
+        .join("tests/data/customer")
         .join(name)
         .display()
         .to_string()

@@ -755,9 +755,7 @@ fn check_serve_dev_report(
         assert!(!text.contains(secret), "the report shows a token");
     }
     let report: Value = serde_json::from_slice(&std::fs::read(json_report)?)?;
-    let schema: Value = serde_json::from_str(include_str!(
-        "../../../conformance/vectors/schema/report.schema.json"
-    ))?;
+    let schema: Value = serde_json::from_str(interconnect_conformance::report::REPORT_SCHEMA)?;
     let validator = jsonschema::validator_for(&schema)?;
     let errors: Vec<String> = validator
         .iter_errors(&report)

@@ -5,6 +5,7 @@
 mod customer_golden;
 #[cfg(feature = "schemars")]
 mod parity;
+mod repository;
 mod requirements;
 #[cfg(feature = "schemars")]
 mod schemas;

@@ -2,11 +2,9 @@
 //! rule id a validator reports is listed there, with where it is enforced
 //! (not `planned`).
 
-use std::path::PathBuf;
-
-fn index() -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../spec/REQUIREMENTS.md");
-    std::fs::read_to_string(path).expect("spec/REQUIREMENTS.md exists")
+fn index() -> Option<String> {
+    let path = crate::repository::file("spec/REQUIREMENTS.md")?;
+    Some(std::fs::read_to_string(path).expect("spec/REQUIREMENTS.md exists"))
 }
 
 fn row<'a>(text: &'a str, id: &str) -> Option<&'a str> {
@@ -16,7 +14,9 @@ fn row<'a>(text: &'a str, id: &str) -> Option<&'a str> {
 
 #[test]
 fn every_enforced_rule_is_indexed_with_its_enforcing_code() {
-    let text = index();
+    let Some(text) = index() else {
+        return;
+    };
     let ids = interconnect_core::validation::rules::RULES
         .iter()
         .chain(interconnect_core::customer::RULES.iter())
@@ -41,7 +41,9 @@ fn every_enforced_rule_is_indexed_with_its_enforcing_code() {
 
 #[test]
 fn ids_are_unique() {
-    let text = index();
+    let Some(text) = index() else {
+        return;
+    };
     let mut seen = std::collections::BTreeSet::new();
     for line in text.lines().filter(|l| l.starts_with("| ")) {
         let id = line

@@ -13,6 +13,7 @@ mod listener_limits;
 mod management_api;
 mod observability;
 mod quotas_over_http;
+mod repository;
 mod request_ids;
 mod requirements;
 mod scenarios_over_http;

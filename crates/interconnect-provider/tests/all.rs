@@ -14,6 +14,7 @@ mod negotiator_update;
 mod peer_check;
 mod policies;
 mod quotas;
+mod repository;
 mod requirements;
 mod scenarios;
 mod scenarios_msi;
