@@ -47,7 +47,7 @@ use interconnect_provider::config::ProviderConfig;
 use interconnect_provider::store::{MemoryStore, Phase, Store};
 use interconnect_provider::testing::pair::{AWS_ACCOUNT, Pair};
 use interconnect_provider::testing::seed::widened_config;
-use interconnect_store::{PostgresOptions, PostgresStore, SecretsKey, SqliteStore};
+use interconnect_store::{PostgresOptions, PostgresStore, SecretsKey, SqliteStore, StoreStats};
 use tokio::runtime::Runtime;
 
 /// Connections every pair holds before it is measured.
@@ -70,6 +70,9 @@ fn provider(id: &str) -> BenchResult<ProviderName> {
     Ok(ProviderName::new(id)?)
 }
 
+/// Reads a store's [`StoreStats`] (zero for the in-memory store).
+type StatsOf = Box<dyn Fn() -> StoreStats>;
+
 /// Where a pair keeps its state.
 enum Kind {
     Memory,
@@ -87,24 +90,31 @@ impl Kind {
         }
     }
 
-    /// A store for `side` (each side has its own file or schema).
-    fn open(&self, side: &str, key: &SecretsKey) -> BenchResult<Arc<dyn Store>> {
+    /// A store for `side` (each side has its own file or schema), with
+    /// what reads its figures.
+    fn open(&self, side: &str, key: &SecretsKey) -> BenchResult<(Arc<dyn Store>, StatsOf)> {
         Ok(match self {
-            Kind::Memory => Arc::new(MemoryStore::new()),
-            Kind::Sqlite(dir) => Arc::new(SqliteStore::open(
-                dir.path()
-                    .join(format!("{side}-{}.db", uuid::Uuid::new_v4().simple())),
-                key,
-            )?),
+            Kind::Memory => (Arc::new(MemoryStore::new()), Box::new(StoreStats::default)),
+            Kind::Sqlite(dir) => {
+                let store = Arc::new(SqliteStore::open(
+                    dir.path()
+                        .join(format!("{side}-{}.db", uuid::Uuid::new_v4().simple())),
+                    key,
+                )?);
+                let stats = store.clone();
+                (store, Box::new(move || stats.stats()))
+            }
             Kind::Postgres(url, made) => {
                 let schema = format!("bench_{side}_{}", uuid::Uuid::new_v4().simple());
                 let mut client = postgres::Client::connect(url, postgres::NoTls)?;
                 client.batch_execute(&format!("CREATE SCHEMA {schema}"))?;
                 made.borrow_mut().push(schema.clone());
-                Arc::new(PostgresStore::open(
+                let store = Arc::new(PostgresStore::open(
                     &PostgresOptions::new(url.clone()).with_schema(schema),
                     key,
-                )?)
+                )?);
+                let stats = store.clone();
+                (store, Box::new(move || stats.stats()))
             }
         })
     }
@@ -128,19 +138,24 @@ fn wide_pair(kind: &Kind, key: &SecretsKey) -> BenchResult<Pair> {
     Ok(Pair::with_configs_and_stores(
         widened("aws", "gcp", 64512)?,
         widened("gcp", "aws", 64513)?,
-        kind.open("aws", key)?,
-        kind.open("gcp", key)?,
+        kind.open("aws", key)?.0,
+        kind.open("gcp", key)?.0,
     ))
 }
 
-fn pair(kind: &Kind, key: &SecretsKey) -> BenchResult<Pair> {
+/// A pair on the default environment, with what reads the figures of its
+/// two stores together.
+fn pair(kind: &Kind, key: &SecretsKey) -> BenchResult<(Pair, StatsOf)> {
     let (aws, gcp) = (provider("aws")?, provider("gcp")?);
-    Ok(Pair::with_configs_and_stores(
+    let (aws_store, aws_stats) = kind.open("aws", key)?;
+    let (gcp_store, gcp_stats) = kind.open("gcp", key)?;
+    let pair = Pair::with_configs_and_stores(
         ProviderConfig::default_pair(&aws, &gcp, 64512)?,
         ProviderConfig::default_pair(&gcp, &aws, 64513)?,
-        kind.open("aws", key)?,
-        kind.open("gcp", key)?,
-    ))
+        aws_store,
+        gcp_store,
+    );
+    Ok((pair, Box::new(move || aws_stats() + gcp_stats())))
 }
 
 /// Serves `pair`'s two providers on loopback HTTP and connects each to the
@@ -198,20 +213,29 @@ fn establish(rt: &Runtime, pair: &Pair) -> BenchResult<String> {
     Ok(uuid)
 }
 
-/// Establishes per round (timed) and deletes again (not timed).
-fn time_establishments(rt: &Runtime, pair: &Pair, rounds: u64) -> Duration {
+/// Establishes per round (timed) and deletes again (not timed); the time
+/// and the stores' figures of the establishments alone.
+fn time_establishments(
+    rt: &Runtime,
+    pair: &Pair,
+    stats: &StatsOf,
+    rounds: u64,
+) -> (Duration, StoreStats) {
     let mut total = Duration::ZERO;
+    let mut figures = StoreStats::default();
     for _ in 0..rounds {
+        let before = stats();
         let started = Instant::now();
         let uuid = establish(rt, pair).unwrap_or_else(|e| panic!("establishment: {e}"));
         total += started.elapsed();
+        figures = figures + stats().since(&before);
         pair.aws
             .customer()
             .delete_customer_connection(&Secret::new(AWS_ACCOUNT), black_box(&uuid))
             .unwrap_or_else(|e| panic!("delete: {e}"));
         rt.block_on(pair.settle());
     }
-    total
+    (total, figures)
 }
 
 /// The resident memory of this process, in bytes (Linux; 0 elsewhere).
@@ -289,9 +313,11 @@ fn bench(c: &mut Criterion) {
                 "in process"
             };
             let mut pairs = Vec::new();
+            let mut stats = Vec::new();
             let mut servers = Vec::new();
             for kind in &kinds {
-                let pair = pair(kind, &key)?;
+                let (pair, figures) = pair(kind, &key)?;
+                stats.push(figures);
                 if http {
                     servers.push(over_http(&rt, &pair)?);
                 }
@@ -307,29 +333,44 @@ fn bench(c: &mut Criterion) {
                 .sample_size(10)
                 .warm_up_time(Duration::from_millis(300))
                 .measurement_time(Duration::from_secs(3));
-            for (kind, pair) in kinds.iter().zip(&pairs) {
+            for ((kind, pair), stats) in kinds.iter().zip(&pairs).zip(&stats) {
                 group.bench_function(kind.label(), |b| {
-                    b.iter_custom(|iters| time_establishments(&rt, pair, iters))
+                    b.iter_custom(|iters| time_establishments(&rt, pair, stats, iters).0)
                 });
             }
             group.finish();
 
             // Interleaved rounds for the printed ratios, so that other work
             // on the machine falls on every store alike.
-            let mut totals = vec![Duration::ZERO; pairs.len()];
+            let mut totals = vec![(Duration::ZERO, StoreStats::default()); pairs.len()];
             for _ in 0..ROUNDS {
-                for (total, pair) in totals.iter_mut().zip(&pairs) {
-                    *total += time_establishments(&rt, pair, 1);
+                for ((total, pair), stats) in totals.iter_mut().zip(&pairs).zip(&stats) {
+                    let (took, figures) = time_establishments(&rt, pair, stats, 1);
+                    total.0 += took;
+                    total.1 = total.1 + figures;
                 }
             }
-            let baseline = totals[0] / ROUNDS;
-            for (kind, total) in kinds.iter().zip(&totals).skip(1) {
+            let baseline = totals[0].0 / ROUNDS;
+            for (kind, (total, figures)) in kinds.iter().zip(&totals).skip(1) {
                 let each = *total / ROUNDS;
                 println!(
                     "RATIO {form}: establishment with {} {each:.2?} vs in memory {baseline:.2?} \
                      (at {HELD} connections, {ROUNDS} interleaved rounds): {:.2}x",
                     kind.label(),
                     each.as_secs_f64() / baseline.as_secs_f64().max(f64::MIN_POSITIVE),
+                );
+                let per = |n: u64| n as f64 / f64::from(ROUNDS);
+                println!(
+                    "  per establishment, both sides: {:.1} reads ({:.1} refreshed) {:.2?}, \
+                     {:.1} transactions ({:.1} committed) {:.2?}, {:.1} barriers {:.2?}",
+                    per(figures.reads),
+                    per(figures.reads_refreshed),
+                    figures.read_time / ROUNDS,
+                    per(figures.transactions),
+                    per(figures.commits),
+                    figures.transaction_time / ROUNDS,
+                    per(figures.barriers),
+                    figures.barrier_time / ROUNDS,
                 );
             }
             for pair in &pairs {

@@ -15,6 +15,7 @@ use interconnect_provider::store::State;
 use crate::error::StoreError;
 use crate::records::{self, Entry, Kind};
 use crate::secrets::Cipher;
+use crate::stats::{Counters, StoreStats, Work};
 
 /// How many versions a removal's tombstone is kept: a process whose cache
 /// is older than the oldest tombstone reloads every record instead.
@@ -163,6 +164,7 @@ struct Inner<D> {
 pub(crate) struct Engine<D> {
     inner: Mutex<Inner<D>>,
     cipher: Cipher,
+    counters: Counters,
 }
 
 fn aad(kind: &str, key: &str) -> Vec<u8> {
@@ -184,6 +186,7 @@ impl<D: Database> Engine<D> {
                 unsynced: false,
             }),
             cipher,
+            counters: Counters::default(),
         };
         {
             let mut inner = engine.lock();
@@ -254,18 +257,25 @@ impl<D: Database> Engine<D> {
         &self,
         change: &mut dyn FnMut(&mut State) -> Result<(), CoordinatorError>,
     ) -> Result<(), CoordinatorError> {
+        let started = std::time::Instant::now();
         let mut inner = self.lock();
         let marker = InTransaction::enter(self.address());
         let result = self.transact_locked(&mut inner, change);
+        let committed = matches!(result, Ok(true));
+        let result = result.map(|_| ());
+        self.counters
+            .record(Work::Transaction { committed }, started);
         if marker.barrier_asked() && inner.unsynced {
             // A device change inside the transaction asked for the barrier:
             // it covers this commit and every one before. When it fails the
             // commit stays unsynced and the next barrier, before the
             // answer leaves, tries again and refuses the answer.
             let version = inner.version;
+            let started = std::time::Instant::now();
             if inner.db.make_durable(version).is_ok() {
                 inner.unsynced = false;
             }
+            self.counters.record(Work::Barrier, started);
         }
         result
     }
@@ -274,11 +284,12 @@ impl<D: Database> Engine<D> {
         std::ptr::from_ref(self) as *const () as usize
     }
 
+    /// The transaction; `Ok(true)` when it wrote a new version.
     fn transact_locked(
         &self,
         inner: &mut Inner<D>,
         change: &mut dyn FnMut(&mut State) -> Result<(), CoordinatorError>,
-    ) -> Result<(), CoordinatorError> {
+    ) -> Result<bool, CoordinatorError> {
         let cached = inner.version;
         let fetched = match inner.db.begin(cached) {
             Ok(fetched) => fetched,
@@ -301,9 +312,9 @@ impl<D: Database> Engine<D> {
                 inner.state = draft;
                 inner.version = version;
                 inner.unsynced = true;
-                Ok(())
+                Ok(true)
             }
-            Ok(None) => Ok(()),
+            Ok(None) => Ok(false),
             Err(e) => {
                 inner.db.rollback();
                 Err(e.into_coordinator())
@@ -336,6 +347,7 @@ impl<D: Database> Engine<D> {
     /// write in that condition fails).
     pub(crate) fn read(&self, read: &mut dyn FnMut(&State)) {
         let state = {
+            let started = std::time::Instant::now();
             let mut inner = self.lock();
             let cached = inner.version;
             let fetched = inner.db.fetch(cached);
@@ -343,7 +355,11 @@ impl<D: Database> Engine<D> {
             if let Err(e) = refreshed {
                 tracing::warn!(error = %e, "the store could not be read; serving the last state seen");
             }
-            inner.state.clone()
+            let state = inner.state.clone();
+            let refreshed = inner.version != cached;
+            drop(inner);
+            self.counters.record(Work::Read { refreshed }, started);
+            state
         };
         read(&state);
     }
@@ -356,17 +372,22 @@ impl<D: Database> Engine<D> {
         if InTransaction::ask_barrier(self.address()) {
             return Ok(());
         }
+        let started = std::time::Instant::now();
         let mut inner = self.lock();
         if !inner.unsynced {
             return Ok(());
         }
         let version = inner.version;
-        inner
-            .db
-            .make_durable(version)
-            .map_err(StoreError::into_coordinator)?;
+        let done = inner.db.make_durable(version);
+        self.counters.record(Work::Barrier, started);
+        done.map_err(StoreError::into_coordinator)?;
         inner.unsynced = false;
         Ok(())
+    }
+
+    /// What this engine spent its time on since it was opened.
+    pub(crate) fn stats(&self) -> StoreStats {
+        self.counters.snapshot()
     }
 
     /// The version of the cache (the database's version when last seen).

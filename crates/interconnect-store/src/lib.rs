@@ -67,8 +67,10 @@ mod postgres;
 mod records;
 mod secrets;
 mod sqlite;
+mod stats;
 
 pub use error::StoreError;
 pub use postgres::{PostgresOptions, PostgresStore};
 pub use secrets::SecretsKey;
 pub use sqlite::SqliteStore;
+pub use stats::StoreStats;

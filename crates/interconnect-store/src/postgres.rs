@@ -47,6 +47,7 @@ use crate::engine::{Database, Engine, Fetched, Plan, Row, RowWrite, plan};
 use crate::error::StoreError;
 use crate::migrations;
 use crate::secrets::{Cipher, SecretsKey};
+use crate::stats::StoreStats;
 
 /// The advisory lock held while migrating, so replicas starting together
 /// apply each migration once.
@@ -130,6 +131,12 @@ impl PostgresStore {
     /// The version of the last write this store has seen.
     pub fn version(&self) -> i64 {
         self.engine.version()
+    }
+
+    /// How many reads, transactions and barriers this store ran and the
+    /// time they took, since it was opened ([`StoreStats`]).
+    pub fn stats(&self) -> StoreStats {
+        self.engine.stats()
     }
 }
 
@@ -221,16 +228,21 @@ struct Conn {
 }
 
 const SELECT_VERSION: &str = "SELECT version, purged_through FROM store_version WHERE id = 1";
-const SELECT_VERSION_FOR_UPDATE: &str =
-    "SELECT version, purged_through FROM store_version WHERE id = 1 FOR UPDATE";
+/// Starts a write: the row of `store_version` stays locked until commit.
+const BEGIN_AND_LOCK: &str =
+    "BEGIN; SELECT version, purged_through FROM store_version WHERE id = 1 FOR UPDATE";
 const SELECT_SINCE: &str = "SELECT kind, key, body FROM records WHERE version > $1";
 const SELECT_LIVE: &str = "SELECT kind, key, body FROM records WHERE live";
-const UPSERT: &str = "INSERT INTO records (kind, key, version, live, body)
-     SELECT kind, key, $1, live, body
-     FROM unnest($2::text[], $3::text[], $4::bool[], $5::bytea[]) AS r (kind, key, live, body)
-     ON CONFLICT (kind, key) DO UPDATE SET
-         version = excluded.version, live = excluded.live, body = excluded.body";
-const SET_VERSION: &str = "UPDATE store_version SET version = $1 WHERE id = 1";
+/// The rows of one transaction and the new version, in one statement (a
+/// data-modifying `WITH` runs whether or not it is referenced).
+const WRITE: &str = "WITH written AS (
+         INSERT INTO records (kind, key, version, live, body)
+         SELECT kind, key, $1, live, body
+         FROM unnest($2::text[], $3::text[], $4::bool[], $5::bytea[]) AS r (kind, key, live, body)
+         ON CONFLICT (kind, key) DO UPDATE SET
+             version = excluded.version, live = excluded.live, body = excluded.body
+     )
+     UPDATE store_version SET version = $1 WHERE id = 1";
 const PURGE: &str = "DELETE FROM records WHERE NOT live AND version <= $1";
 const SET_PURGED: &str = "UPDATE store_version SET purged_through = $1 WHERE id = 1";
 
@@ -340,14 +352,20 @@ impl Conn {
             .collect())
     }
 
-    fn fetch_locked(&mut self, cached: i64, lock: bool) -> Result<Fetched, StoreError> {
-        let statement = self.statement(if lock {
-            SELECT_VERSION_FOR_UPDATE
-        } else {
-            SELECT_VERSION
-        })?;
+    /// The database's version and purge mark, read with `sql`.
+    fn versions(&mut self, sql: &'static str) -> Result<(i64, i64), StoreError> {
+        let statement = self.statement(sql)?;
         let row = self.client()?.query_one(&statement, &[])?;
-        let (version, purged): (i64, i64) = (row.get(0), row.get(1));
+        Ok((row.get(0), row.get(1)))
+    }
+
+    /// What a cache at `cached` needs, given the versions just read inside
+    /// the transaction.
+    fn fetch_rows(
+        &mut self,
+        cached: i64,
+        (version, purged): (i64, i64),
+    ) -> Result<Fetched, StoreError> {
         Ok(match plan(cached, version, purged) {
             Plan::Current => Fetched::Current,
             Plan::Since => Fetched::Since {
@@ -367,8 +385,7 @@ impl Conn {
         version: i64,
         purge_through: Option<i64>,
     ) -> Result<(), StoreError> {
-        let upsert = self.statement(UPSERT)?;
-        let set_version = self.statement(SET_VERSION)?;
+        let write = self.statement(WRITE)?;
         let mut kinds = Vec::with_capacity(rows.len());
         let mut keys = Vec::with_capacity(rows.len());
         let mut lives = Vec::with_capacity(rows.len());
@@ -380,8 +397,7 @@ impl Conn {
             bodies.push(row.body);
         }
         let client = self.client()?;
-        client.execute(&upsert, &[&version, &kinds, &keys, &lives, &bodies])?;
-        client.execute(&set_version, &[&version])?;
+        client.execute(&write, &[&version, &kinds, &keys, &lives, &bodies])?;
         if let Some(through) = purge_through {
             let purge = self.statement(PURGE)?;
             let set_purged = self.statement(SET_PURGED)?;
@@ -396,9 +412,18 @@ impl Conn {
 impl Database for Postgres {
     fn fetch(&mut self, cached: i64) -> Result<Fetched, StoreError> {
         self.call(move |conn| {
+            // Most reads find the cache current: one statement (a snapshot
+            // of its own) tells, in one round trip.
+            let versions = conn.versions(SELECT_VERSION)?;
+            if plan(cached, versions.0, versions.1) == Plan::Current {
+                return Ok(Fetched::Current);
+            }
+            // The version and the rows are read in one snapshot.
             conn.client()?
                 .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
-            let fetched = conn.fetch_locked(cached, false);
+            let fetched = conn
+                .versions(SELECT_VERSION)
+                .and_then(|versions| conn.fetch_rows(cached, versions));
             let client = conn.client()?;
             match &fetched {
                 Ok(_) => client.batch_execute("COMMIT")?,
@@ -412,8 +437,20 @@ impl Database for Postgres {
 
     fn begin(&mut self, cached: i64) -> Result<Fetched, StoreError> {
         self.call(move |conn| {
-            conn.client()?.batch_execute("BEGIN")?;
-            conn.fetch_locked(cached, true)
+            // BEGIN and the lock on the version row in one round trip
+            let messages = conn.client()?.simple_query(BEGIN_AND_LOCK)?;
+            let versions = messages
+                .iter()
+                .find_map(|m| match m {
+                    postgres::SimpleQueryMessage::Row(row) => Some(row),
+                    _ => None,
+                })
+                .and_then(|row| {
+                    let number = |i: usize| row.get(i)?.parse::<i64>().ok();
+                    Some((number(0)?, number(1)?))
+                })
+                .ok_or_else(|| StoreError::Corrupt("store_version has no row 1".into()))?;
+            conn.fetch_rows(cached, versions)
         })
     }
 
@@ -436,17 +473,15 @@ impl Database for Postgres {
             let client = conn.client()?;
             // A commit with synchronous_commit on waits until the WAL is on
             // disk through its commit record, which covers every earlier
-            // commit of any session; it needs a write to have a record.
-            let barrier = client
-                .batch_execute("BEGIN; SET LOCAL synchronous_commit TO on")
-                .and_then(|()| {
-                    client.execute(
-                        "INSERT INTO store_meta (name, value) VALUES ('durable_through', $1)
-                         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                        &[&version.to_string().into_bytes()],
-                    )?;
-                    client.batch_execute("COMMIT")
-                });
+            // commit of any session; it needs a write to have a record. One
+            // round trip: the version is a number written by this process.
+            let barrier = client.batch_execute(&format!(
+                "BEGIN; SET LOCAL synchronous_commit TO on;
+                 INSERT INTO store_meta (name, value)
+                     VALUES ('durable_through', convert_to('{version}', 'UTF8'))
+                     ON CONFLICT (name) DO UPDATE SET value = excluded.value;
+                 COMMIT"
+            ));
             if barrier.is_err() {
                 let _ = client.batch_execute("ROLLBACK");
             }

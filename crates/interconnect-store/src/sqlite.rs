@@ -24,6 +24,7 @@ use crate::engine::{Database, Engine, Fetched, Plan, Row, RowWrite, plan};
 use crate::error::StoreError;
 use crate::migrations;
 use crate::secrets::{Cipher, SecretsKey};
+use crate::stats::StoreStats;
 
 /// How long a statement waits for another process's lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -86,6 +87,12 @@ impl SqliteStore {
     /// The version of the last write this store has seen.
     pub fn version(&self) -> i64 {
         self.engine.version()
+    }
+
+    /// How many reads, transactions and barriers this store ran and the
+    /// time they took, since it was opened ([`StoreStats`]).
+    pub fn stats(&self) -> StoreStats {
+        self.engine.stats()
     }
 
     /// The schema version of the open database.
@@ -214,12 +221,17 @@ impl Sqlite {
         Ok(rows)
     }
 
+    /// The database's version and the version through which tombstones
+    /// were purged (one statement: a snapshot of its own).
+    fn versions(&mut self) -> Result<(i64, i64), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT version, purged_through FROM store_version WHERE id = 1")?;
+        Ok(stmt.query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?)
+    }
+
     fn fetch_locked(&mut self, cached: i64) -> Result<Fetched, StoreError> {
-        let (version, purged): (i64, i64) = self.conn.query_row(
-            "SELECT version, purged_through FROM store_version WHERE id = 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let (version, purged) = self.versions()?;
         Ok(match plan(cached, version, purged) {
             Plan::Current => Fetched::Current,
             Plan::Since => Fetched::Since {
@@ -239,6 +251,13 @@ impl Sqlite {
 
 impl Database for Sqlite {
     fn fetch(&mut self, cached: i64) -> Result<Fetched, StoreError> {
+        // Most reads find the cache current: one statement tells, without
+        // a transaction around it.
+        let (version, purged) = self.versions()?;
+        if plan(cached, version, purged) == Plan::Current {
+            return Ok(Fetched::Current);
+        }
+        // The version and the rows are read in one snapshot.
         self.conn.execute_batch("BEGIN DEFERRED")?;
         let fetched = self.fetch_locked(cached);
         let _ = self.conn.execute_batch("COMMIT");
@@ -266,10 +285,9 @@ impl Database for Sqlite {
                 upsert.execute(params![row.kind, row.key, version, row.live, row.body])?;
             }
         }
-        self.conn.execute(
-            "UPDATE store_version SET version = ?1 WHERE id = 1",
-            [version],
-        )?;
+        self.conn
+            .prepare_cached("UPDATE store_version SET version = ?1 WHERE id = 1")?
+            .execute([version])?;
         if let Some(through) = purge_through {
             self.conn.execute(
                 "DELETE FROM records WHERE NOT live AND version <= ?1",
