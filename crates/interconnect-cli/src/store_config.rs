@@ -10,7 +10,14 @@
 //! # schema = "interconnect"              # postgres: optional schema (created if missing)
 //! secrets_key_file = "/etc/interconnect/store.key"    # 32 bytes, hex or base64, or
 //! # secrets_key_env = "INTERCONNECT_STORE_KEY"        # the variable holding them
+//! # durability = "machine"               # "machine" (default) | "process"
 //! ```
+//!
+//! `durability` says which crash a commit survives once a partner, customer
+//! or device has seen it: `machine` waits for the disk before anything
+//! leaves the provider, `process` does not wait (faster; a power failure or
+//! a crash of the database server can take back the last commits). See
+//! `interconnect_store::Durability` and ERRATA E-408.
 //!
 //! Relative `path` and `secrets_key_file` are taken from the configuration
 //! file's directory (`ServeConfig::resolve_paths`, E-420).
@@ -25,7 +32,9 @@ use std::sync::Arc;
 use interconnect_core::wire::Secret;
 use interconnect_provider::PageTokens;
 use interconnect_provider::store::{MemoryStore, Store};
-use interconnect_store::{PostgresOptions, PostgresStore, SecretsKey, SqliteStore, StoreError};
+use interconnect_store::{
+    Durability, PostgresOptions, PostgresStore, SecretsKey, SqliteStore, StoreError,
+};
 use serde::Deserialize;
 
 use crate::error::{CliError, ErrorKind};
@@ -68,6 +77,9 @@ pub(crate) struct StoreConfig {
     /// The environment variable holding the secrets key.
     #[serde(default)]
     pub(crate) secrets_key_env: Option<String>,
+    /// Which crash a commit survives once it has left the provider.
+    #[serde(default)]
+    pub(crate) durability: Durability,
 }
 
 fn setting(name: &str, message: impl std::fmt::Display) -> CliError {
@@ -111,10 +123,9 @@ impl StoreConfig {
                         ));
                     }
                 };
-                Ok(Some(Location::Postgres(PostgresOptions {
-                    url,
-                    schema: self.schema.clone(),
-                })))
+                let mut options = PostgresOptions::new(url).with_durability(self.durability);
+                options.schema = self.schema.clone();
+                Ok(Some(Location::Postgres(options)))
             }
         }
     }
@@ -181,9 +192,10 @@ impl StoreConfig {
         let key = self.secrets_key()?;
         let tokens = PageTokens::with_signer(key.page_token_signer());
         let store: Arc<dyn Store> = match location {
-            Location::Sqlite(path) => {
-                Arc::new(SqliteStore::open(&path, &key).map_err(|e| self.open_error(e))?)
-            }
+            Location::Sqlite(path) => Arc::new(
+                SqliteStore::open_with(&path, &key, self.durability)
+                    .map_err(|e| self.open_error(e))?,
+            ),
             Location::Postgres(options) => {
                 Arc::new(PostgresStore::open(&options, &key).map_err(|e| self.open_error(e))?)
             }
@@ -217,6 +229,32 @@ mod tests {
         assert!(err.contains("store.url_env"), "{err}");
         assert!(toml::from_str::<StoreConfig>("pool_size = 4").is_err());
         assert!(read("kind = \"memory\"").open().is_ok());
+    }
+
+    #[test]
+    fn durability_defaults_to_machine_and_reaches_the_store() {
+        assert_eq!(read("").durability, Durability::Machine);
+        assert_eq!(
+            read("durability = \"process\"").durability,
+            Durability::Process
+        );
+        let err = toml::from_str::<StoreConfig>("durability = \"disk\"")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("durability") && err.contains("machine"),
+            "{err}"
+        );
+        let c = read(
+            "kind = \"postgres\"\nurl = \"postgres://u@127.0.0.1:1/x\"\ndurability = \"process\"",
+        );
+        match c.location() {
+            Ok(Some(Location::Postgres(options))) => {
+                assert_eq!(options.durability, Durability::Process);
+            }
+            _ => panic!("a postgres location"),
+        }
     }
 
     #[test]

@@ -3,9 +3,13 @@
 //! `Pair`, from the activation key to VERIFIED on both sides, with both
 //! providers' state in memory (the baseline), in SQLite files, and, when
 //! `INTERCONNECT_TEST_POSTGRES` names a database, in PostgreSQL (each side a
-//! schema of its own). All three are measured in the same run, on pairs
+//! schema of its own). Each durable store is measured with both
+//! [`Durability`] settings: `sqlite` and `postgres` wait for the disk before
+//! anything leaves a provider (the default), `sqlite-process` and
+//! `postgres-process` do not. All are measured in the same run, on pairs
 //! that already hold 100 connections, and printed as ratios of the
-//! in-memory time.
+//! in-memory time, each with what the stores spent per establishment
+//! (reads, transactions, barriers: [`StoreStats`]).
 //!
 //! ```text
 //! cargo bench -p interconnect-store --bench store_establishment
@@ -14,7 +18,7 @@
 //! STORE_BENCH_MEMORY=sqlite cargo bench -p interconnect-store --bench store_establishment
 //! ```
 //!
-//! With `STORE_BENCH_MEMORY` set to `memory`, `sqlite` or `postgres` the run
+//! With `STORE_BENCH_MEMORY` set to one of those names the run
 //! measures that store alone and prints the resident memory a connection
 //! costs with it (one store per process, so that memory freed by another
 //! pair does not flatter it), after `STORE_BENCH_CONNECTIONS` connections
@@ -47,7 +51,9 @@ use interconnect_provider::config::ProviderConfig;
 use interconnect_provider::store::{MemoryStore, Phase, Store};
 use interconnect_provider::testing::pair::{AWS_ACCOUNT, Pair};
 use interconnect_provider::testing::seed::widened_config;
-use interconnect_store::{PostgresOptions, PostgresStore, SecretsKey, SqliteStore, StoreStats};
+use interconnect_store::{
+    Durability, PostgresOptions, PostgresStore, SecretsKey, SqliteStore, StoreStats,
+};
 use tokio::runtime::Runtime;
 
 /// Connections every pair holds before it is measured.
@@ -76,17 +82,19 @@ type StatsOf = Box<dyn Fn() -> StoreStats>;
 /// Where a pair keeps its state.
 enum Kind {
     Memory,
-    Sqlite(tempfile::TempDir),
+    Sqlite(tempfile::TempDir, Durability),
     /// The URL, and the schemas made, dropped at the end.
-    Postgres(String, std::cell::RefCell<Vec<String>>),
+    Postgres(String, std::cell::RefCell<Vec<String>>, Durability),
 }
 
 impl Kind {
     fn label(&self) -> &'static str {
         match self {
             Kind::Memory => "memory",
-            Kind::Sqlite(_) => "sqlite",
-            Kind::Postgres(..) => "postgres",
+            Kind::Sqlite(_, Durability::Machine) => "sqlite",
+            Kind::Sqlite(_, Durability::Process) => "sqlite-process",
+            Kind::Postgres(.., Durability::Machine) => "postgres",
+            Kind::Postgres(.., Durability::Process) => "postgres-process",
         }
     }
 
@@ -95,22 +103,25 @@ impl Kind {
     fn open(&self, side: &str, key: &SecretsKey) -> BenchResult<(Arc<dyn Store>, StatsOf)> {
         Ok(match self {
             Kind::Memory => (Arc::new(MemoryStore::new()), Box::new(StoreStats::default)),
-            Kind::Sqlite(dir) => {
-                let store = Arc::new(SqliteStore::open(
+            Kind::Sqlite(dir, durability) => {
+                let store = Arc::new(SqliteStore::open_with(
                     dir.path()
                         .join(format!("{side}-{}.db", uuid::Uuid::new_v4().simple())),
                     key,
+                    *durability,
                 )?);
                 let stats = store.clone();
                 (store, Box::new(move || stats.stats()))
             }
-            Kind::Postgres(url, made) => {
+            Kind::Postgres(url, made, durability) => {
                 let schema = format!("bench_{side}_{}", uuid::Uuid::new_v4().simple());
                 let mut client = postgres::Client::connect(url, postgres::NoTls)?;
                 client.batch_execute(&format!("CREATE SCHEMA {schema}"))?;
                 made.borrow_mut().push(schema.clone());
                 let store = Arc::new(PostgresStore::open(
-                    &PostgresOptions::new(url.clone()).with_schema(schema),
+                    &PostgresOptions::new(url.clone())
+                        .with_schema(schema)
+                        .with_durability(*durability),
                     key,
                 )?);
                 let stats = store.clone();
@@ -249,7 +260,7 @@ fn resident_bytes() -> u64 {
 /// Drops the PostgreSQL schemas the run made.
 fn drop_schemas(kinds: &[Kind]) -> BenchResult<()> {
     for kind in kinds {
-        if let Kind::Postgres(url, made) = kind {
+        if let Kind::Postgres(url, made, _) = kind {
             let mut client = postgres::Client::connect(url, postgres::NoTls)?;
             for schema in made.borrow().iter() {
                 client.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))?;
@@ -265,9 +276,16 @@ fn bench(c: &mut Criterion) {
             .enable_all()
             .build()?;
         let key = SecretsKey::generate()?;
-        let mut kinds = vec![Kind::Memory, Kind::Sqlite(tempfile::tempdir()?)];
+        let mut kinds = vec![Kind::Memory];
+        for durability in [Durability::Machine, Durability::Process] {
+            kinds.push(Kind::Sqlite(tempfile::tempdir()?, durability));
+        }
         match std::env::var("INTERCONNECT_TEST_POSTGRES") {
-            Ok(url) if !url.is_empty() => kinds.push(Kind::Postgres(url, Default::default())),
+            Ok(url) if !url.is_empty() => {
+                for durability in [Durability::Machine, Durability::Process] {
+                    kinds.push(Kind::Postgres(url.clone(), Default::default(), durability));
+                }
+            }
             _ => eprintln!("postgres: skipped (set INTERCONNECT_TEST_POSTGRES to measure it)"),
         }
         // Resident memory is measured for one store per process and before
@@ -304,7 +322,7 @@ fn bench(c: &mut Criterion) {
             return Ok(());
         }
         eprintln!(
-            "memory: set STORE_BENCH_MEMORY to memory, sqlite or postgres to measure one store"
+            "memory: set STORE_BENCH_MEMORY to memory, sqlite or postgres (or their -process forms) to measure one store"
         );
         for http in [false, true] {
             let form = if http {

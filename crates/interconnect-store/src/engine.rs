@@ -12,6 +12,7 @@ use std::sync::{Mutex, MutexGuard};
 use interconnect_provider::CoordinatorError;
 use interconnect_provider::store::State;
 
+use crate::durability::Durability;
 use crate::error::StoreError;
 use crate::records::{self, Entry, Kind};
 use crate::secrets::Cipher;
@@ -131,16 +132,15 @@ pub(crate) trait Database: Send {
     /// Starts a write transaction holding the database's write lock (no
     /// other process can write until it ends), then reads as `fetch`.
     fn begin(&mut self, cached: i64) -> Result<Fetched, StoreError>;
-    /// Writes rows and the new version inside the transaction; removes the
-    /// tombstones up to `purge_through` when given.
-    fn write(
+    /// Writes rows and the new version inside the transaction, removes the
+    /// tombstones up to `purge_through` when given, and commits (one call,
+    /// so that a database behind a thread or a network is reached once).
+    fn write_and_commit(
         &mut self,
-        rows: &[RowWrite],
+        rows: Vec<RowWrite>,
         version: i64,
         purge_through: Option<i64>,
     ) -> Result<(), StoreError>;
-    /// Commits the transaction.
-    fn commit(&mut self) -> Result<(), StoreError>;
     /// Rolls the transaction back (a failure here leaves nothing to do: the
     /// database drops an unfinished transaction with its connection).
     fn rollback(&mut self);
@@ -165,6 +165,7 @@ pub(crate) struct Engine<D> {
     inner: Mutex<Inner<D>>,
     cipher: Cipher,
     counters: Counters,
+    durability: Durability,
 }
 
 fn aad(kind: &str, key: &str) -> Vec<u8> {
@@ -177,7 +178,7 @@ fn aad(kind: &str, key: &str) -> Vec<u8> {
 
 impl<D: Database> Engine<D> {
     /// An engine over `db`, its cache loaded from every row.
-    pub(crate) fn open(db: D, cipher: Cipher) -> Result<Self, StoreError> {
+    pub(crate) fn open(db: D, cipher: Cipher, durability: Durability) -> Result<Self, StoreError> {
         let engine = Engine {
             inner: Mutex::new(Inner {
                 db,
@@ -187,6 +188,7 @@ impl<D: Database> Engine<D> {
             }),
             cipher,
             counters: Counters::default(),
+            durability,
         };
         {
             let mut inner = engine.lock();
@@ -235,14 +237,7 @@ impl<D: Database> Engine<D> {
         let kind = change.kind.as_str();
         let key = self.cipher.row_key(kind, &change.name);
         let live = change.record.is_some();
-        let name: serde_json::Value = serde_json::from_str(&change.name)
-            .map_err(|e| StoreError::Corrupt(format!("a {kind} name: {e}")))?;
-        let entry = Entry {
-            name,
-            record: change.record,
-        };
-        let plain = serde_json::to_vec(&entry)
-            .map_err(|e| StoreError::Corrupt(format!("cannot write a {kind} record: {e}")))?;
+        let plain = change.entry_text();
         let body = self.cipher.seal(&aad(kind, &key), &plain)?;
         Ok(RowWrite {
             kind,
@@ -336,8 +331,7 @@ impl<D: Database> Engine<D> {
             .collect::<Result<Vec<_>, _>>()?;
         let version = inner.version + 1;
         let purge = (version % TOMBSTONE_VERSIONS == 0).then_some(version - TOMBSTONE_VERSIONS);
-        inner.db.write(&rows, version, purge)?;
-        inner.db.commit()?;
+        inner.db.write_and_commit(rows, version, purge)?;
         Ok(Some(version))
     }
 
@@ -369,6 +363,11 @@ impl<D: Database> Engine<D> {
     /// From inside one of this engine's transactions, the transaction makes
     /// its own commit durable instead (its lock is held).
     pub(crate) fn make_durable(&self) -> Result<(), CoordinatorError> {
+        if self.durability == Durability::Process {
+            // commits are in the database's log already: enough for a
+            // crash of the process, all this setting asks for
+            return Ok(());
+        }
         if InTransaction::ask_barrier(self.address()) {
             return Ok(());
         }
@@ -388,6 +387,11 @@ impl<D: Database> Engine<D> {
     /// What this engine spent its time on since it was opened.
     pub(crate) fn stats(&self) -> StoreStats {
         self.counters.snapshot()
+    }
+
+    /// Which crash a commit survives once it has been made durable.
+    pub(crate) fn durability(&self) -> Durability {
+        self.durability
     }
 
     /// The version of the cache (the database's version when last seen).

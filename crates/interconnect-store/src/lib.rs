@@ -60,6 +60,7 @@
 //!   cache after one version check, so a pool would only add connections.
 
 pub mod check;
+mod durability;
 mod engine;
 mod error;
 pub mod migrations;
@@ -69,6 +70,7 @@ mod secrets;
 mod sqlite;
 mod stats;
 
+pub use durability::Durability;
 pub use error::StoreError;
 pub use postgres::{PostgresOptions, PostgresStore};
 pub use secrets::SecretsKey;

@@ -30,7 +30,9 @@
 //! `serve` but not of the database server's machine. Before anything leaves
 //! the provider, [`Store::make_durable`] commits one small row with
 //! `synchronous_commit` on, which waits until the WAL is on disk through
-//! that commit, and so through every commit before it (ERRATA E-407).
+//! that commit, and so through every commit before it (ERRATA E-407). With
+//! [`Durability::Process`] nothing waits: a crash of the database server
+//! can then take back the last commits (E-408).
 //!
 //! The connection is made without TLS: run the database on the same host
 //! or network, or behind a TLS tunnel (ERRATA E-404).
@@ -43,6 +45,7 @@ use interconnect_provider::CoordinatorError;
 use interconnect_provider::store::{State, Store};
 use postgres::{Client, NoTls, Statement};
 
+use crate::durability::Durability;
 use crate::engine::{Database, Engine, Fetched, Plan, Row, RowWrite, plan};
 use crate::error::StoreError;
 use crate::migrations;
@@ -62,6 +65,9 @@ pub struct PostgresOptions {
     /// The schema holding the tables (created if missing); the user's
     /// default `search_path` when `None`. Letters, digits and `_` only.
     pub schema: Option<String>,
+    /// Which crash a commit survives once a partner, customer or device
+    /// has seen it (default [`Durability::Machine`]).
+    pub durability: Durability,
 }
 
 impl std::fmt::Debug for PostgresOptions {
@@ -69,6 +75,7 @@ impl std::fmt::Debug for PostgresOptions {
         f.debug_struct("PostgresOptions")
             .field("url", &"..")
             .field("schema", &self.schema)
+            .field("durability", &self.durability)
             .finish()
     }
 }
@@ -79,12 +86,19 @@ impl PostgresOptions {
         PostgresOptions {
             url: url.into(),
             schema: None,
+            durability: Durability::default(),
         }
     }
 
     /// The same, with the tables in `schema`.
     pub fn with_schema(mut self, schema: impl Into<String>) -> Self {
         self.schema = Some(schema.into());
+        self
+    }
+
+    /// The same, with `durability`.
+    pub fn with_durability(mut self, durability: Durability) -> Self {
+        self.durability = durability;
         self
     }
 }
@@ -114,7 +128,7 @@ impl PostgresStore {
             return Err(StoreError::WrongSecretsKey);
         }
         Ok(PostgresStore {
-            engine: Engine::open(db, cipher)?,
+            engine: Engine::open(db, cipher, options.durability)?,
         })
     }
 
@@ -454,18 +468,16 @@ impl Database for Postgres {
         })
     }
 
-    fn write(
+    fn write_and_commit(
         &mut self,
-        rows: &[RowWrite],
+        rows: Vec<RowWrite>,
         version: i64,
         purge_through: Option<i64>,
     ) -> Result<(), StoreError> {
-        let rows = rows.to_vec();
-        self.call(move |conn| conn.write(rows, version, purge_through))
-    }
-
-    fn commit(&mut self) -> Result<(), StoreError> {
-        self.call(|conn| Ok(conn.client()?.batch_execute("COMMIT")?))
+        self.call(move |conn| {
+            conn.write(rows, version, purge_through)?;
+            Ok(conn.client()?.batch_execute("COMMIT")?)
+        })
     }
 
     fn make_durable(&mut self, version: i64) -> Result<(), StoreError> {

@@ -81,13 +81,32 @@ impl Kind {
     }
 }
 
-/// One changed record: its name (canonical JSON text) and its new content,
-/// `None` when it was removed.
+/// One changed record: its name (canonical JSON text) and its new content
+/// (JSON text), `None` when it was removed. Both are written once, straight
+/// to text: the row's body is put together from them
+/// ([`Change::entry_text`]) without a tree of values in between.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Change {
     pub(crate) kind: Kind,
     pub(crate) name: String,
-    pub(crate) record: Option<Value>,
+    pub(crate) record: Option<Vec<u8>>,
+}
+
+impl Change {
+    /// The [`Entry`] of this change as JSON text: `{"name":..}` or
+    /// `{"name":..,"record":..}`.
+    pub(crate) fn entry_text(&self) -> Vec<u8> {
+        let record = self.record.as_deref().unwrap_or_default();
+        let mut out = Vec::with_capacity(self.name.len() + record.len() + 20);
+        out.extend_from_slice(b"{\"name\":");
+        out.extend_from_slice(self.name.as_bytes());
+        if let Some(record) = &self.record {
+            out.extend_from_slice(b",\"record\":");
+            out.extend_from_slice(record);
+        }
+        out.push(b'}');
+        out
+    }
 }
 
 /// The body of a row before sealing: the name (the row key is a hash of
@@ -99,8 +118,8 @@ pub(crate) struct Entry {
     pub(crate) record: Option<Value>,
 }
 
-fn json<T: Serialize + ?Sized>(value: &T) -> Result<Value, StoreError> {
-    serde_json::to_value(value).map_err(|e| StoreError::Corrupt(format!("cannot write: {e}")))
+fn json<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(value).map_err(|e| StoreError::Corrupt(format!("cannot write: {e}")))
 }
 
 fn name_text<K: Serialize>(name: &K) -> Result<String, StoreError> {
@@ -185,7 +204,7 @@ pub(crate) fn diff(before: &State, after: &State) -> Result<Vec<Change>, StoreEr
     diff_map(Kind::Issue, &before.issues, issues, |v| v, &mut out)?;
     for item in before.local_updates.diff(local_updates) {
         let (name, record) = match item {
-            SetDiffItem::Add(k) => (k, Some(Value::Bool(true))),
+            SetDiffItem::Add(k) => (k, Some(b"true".to_vec())),
             SetDiffItem::Remove(k) => (k, None),
         };
         out.push(Change {
@@ -328,4 +347,32 @@ where
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_entry_text_reads_back_as_the_entry() {
+        let live = Change {
+            kind: Kind::Workflow,
+            name: name_text(&"a \"quoted\" name").expect("a name"),
+            record: Some(
+                json(&serde_json::json!({"phase": "verified", "n": [1, 2]})).expect("json"),
+            ),
+        };
+        let entry: Entry = serde_json::from_slice(&live.entry_text()).expect("an entry");
+        assert_eq!(entry.name, Value::from("a \"quoted\" name"));
+        assert_eq!(
+            entry.record,
+            Some(serde_json::json!({"phase": "verified", "n": [1, 2]}))
+        );
+        let removed = Change {
+            record: None,
+            ..live
+        };
+        let entry: Entry = serde_json::from_slice(&removed.entry_text()).expect("an entry");
+        assert_eq!(entry.record, None, "a removal has no record");
+    }
 }

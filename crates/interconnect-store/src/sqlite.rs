@@ -7,7 +7,8 @@
 //! it. That call commits one small row under `synchronous = FULL`; SQLite
 //! then syncs the log, and with it every commit written before. Between
 //! two calls a power failure can take back commits nobody outside has seen
-//! (ERRATA E-407). A write
+//! (ERRATA E-407). With [`Durability::Process`] that call does nothing: a
+//! commit then survives a crash of the process only (E-408). A write
 //! takes SQLite's write lock with `BEGIN IMMEDIATE`; a read of the version
 //! and of the rows runs in one read transaction, so it sees one commit.
 //! Another process may open the same file (`interconnect store check`): the
@@ -20,6 +21,7 @@ use interconnect_provider::CoordinatorError;
 use interconnect_provider::store::{State, Store};
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::durability::Durability;
 use crate::engine::{Database, Engine, Fetched, Plan, Row, RowWrite, plan};
 use crate::error::StoreError;
 use crate::migrations;
@@ -51,18 +53,35 @@ impl SqliteStore {
     /// Opens (creating it if missing) the database at `path`, applies the
     /// migrations it lacks, checks `key` against the database's check value
     /// (writing it on a new database) and loads every record.
+    /// Commits survive a crash of the machine once made durable
+    /// ([`Durability::Machine`]).
     pub fn open(path: impl AsRef<Path>, key: &SecretsKey) -> Result<Self, StoreError> {
-        Self::open_at(path.as_ref(), key, migrations::LATEST)
+        Self::open_with(path, key, Durability::default())
     }
 
-    fn open_at(path: &Path, key: &SecretsKey, target: i64) -> Result<Self, StoreError> {
+    /// [`open`](Self::open) with the crash a commit survives once a partner,
+    /// customer or device has seen it ([`Durability`]).
+    pub fn open_with(
+        path: impl AsRef<Path>,
+        key: &SecretsKey,
+        durability: Durability,
+    ) -> Result<Self, StoreError> {
+        Self::open_at(path.as_ref(), key, migrations::LATEST, durability)
+    }
+
+    fn open_at(
+        path: &Path,
+        key: &SecretsKey,
+        target: i64,
+        durability: Durability,
+    ) -> Result<Self, StoreError> {
         let cipher = Cipher::new(key)?;
         let conn = connect(path)?;
         let mut db = Sqlite { conn };
         db.migrate(target)?;
         db.check_key(&cipher)?;
         Ok(SqliteStore {
-            engine: Engine::open(db, cipher)?,
+            engine: Engine::open(db, cipher, durability)?,
             path: path.to_owned(),
         })
     }
@@ -82,6 +101,11 @@ impl SqliteStore {
     /// The file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Which crash a commit survives once made durable.
+    pub fn durability(&self) -> Durability {
+        self.engine.durability()
     }
 
     /// The version of the last write this store has seen.
@@ -269,9 +293,9 @@ impl Database for Sqlite {
         self.fetch_locked(cached)
     }
 
-    fn write(
+    fn write_and_commit(
         &mut self,
-        rows: &[RowWrite],
+        rows: Vec<RowWrite>,
         version: i64,
         purge_through: Option<i64>,
     ) -> Result<(), StoreError> {
@@ -281,7 +305,7 @@ impl Database for Sqlite {
                  ON CONFLICT (kind, key) DO UPDATE SET
                      version = excluded.version, live = excluded.live, body = excluded.body",
             )?;
-            for row in rows {
+            for row in &rows {
                 upsert.execute(params![row.kind, row.key, version, row.live, row.body])?;
             }
         }
@@ -298,10 +322,6 @@ impl Database for Sqlite {
                 [through],
             )?;
         }
-        Ok(())
-    }
-
-    fn commit(&mut self) -> Result<(), StoreError> {
         self.conn.execute_batch("COMMIT")?;
         Ok(())
     }
@@ -340,7 +360,7 @@ impl SqliteStore {
         key: &SecretsKey,
         target: i64,
     ) -> Result<Self, StoreError> {
-        Self::open_at(path, key, target)
+        Self::open_at(path, key, target, Durability::default())
     }
 }
 

@@ -5,9 +5,11 @@
 use std::sync::Arc;
 
 use crate::common::*;
-use interconnect_provider::store::StoreExt;
+use interconnect_provider::store::{Store, StoreExt};
 use interconnect_provider::{CoordinatorError, ErrorKind};
-use interconnect_store::{PostgresOptions, PostgresStore, SecretsKey, StoreError, migrations};
+use interconnect_store::{
+    Durability, PostgresOptions, PostgresStore, SecretsKey, StoreError, migrations,
+};
 
 fn schema(test: &str) -> Option<TempSchema> {
     postgres_url(test).map(TempSchema::new)
@@ -230,4 +232,57 @@ fn a_database_of_the_previous_version_is_migrated_with_its_records() {
         .expect("a row")
         .get(0);
     assert_eq!(indexes, 1);
+}
+
+/// E-408 on PostgreSQL: `Process` takes no barrier (nothing waits for the
+/// WAL to reach the disk), `Machine` takes one synced commit that records
+/// the version it covers.
+#[test]
+fn process_durability_takes_no_barrier_and_machine_takes_one() {
+    let Some(schema) = schema("process_durability_takes_no_barrier") else {
+        return;
+    };
+    let durable_through = || -> Option<Vec<u8>> {
+        let mut client = schema.client();
+        client
+            .query_opt(
+                "SELECT value FROM store_meta WHERE name = 'durable_through'",
+                &[],
+            )
+            .expect("a query")
+            .map(|row| row.get(0))
+    };
+    for (durability, barriers) in [(Durability::Process, 0), (Durability::Machine, 1)] {
+        let options = schema.options().with_durability(durability);
+        let store = PostgresStore::open(&options, &schema.key).expect("opens");
+        let before = store.stats();
+        let id = durability.as_str();
+        store
+            .update(|state| {
+                state.issued_keys.insert(id.into(), issued_key(id, id));
+                Ok(())
+            })
+            .expect("kept");
+        Store::make_durable(&store).expect("the barrier");
+        let spent = store.stats().since(&before);
+        assert_eq!(
+            (spent.commits, spent.barriers),
+            (1, barriers),
+            "{durability}"
+        );
+        let recorded = durable_through();
+        if barriers == 0 {
+            assert_eq!(recorded, None, "no barrier record");
+        } else {
+            let version = String::from_utf8(recorded.expect("the barrier's record"))
+                .expect("text")
+                .parse::<i64>()
+                .expect("a version");
+            assert_eq!(
+                version,
+                store.version(),
+                "the barrier covers the last commit"
+            );
+        }
+    }
 }

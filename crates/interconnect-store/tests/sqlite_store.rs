@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::common::*;
 use interconnect_provider::store::{Store, StoreExt};
 use interconnect_provider::{CoordinatorError, ErrorKind};
-use interconnect_store::{SqliteStore, StoreError, migrations};
+use interconnect_store::{Durability, SqliteStore, StoreError, migrations};
 
 #[test]
 fn a_failed_transaction_leaves_no_trace_in_the_cache_or_the_file() {
@@ -435,4 +435,40 @@ fn a_barrier_asked_inside_a_transaction_covers_its_commit() {
         .map(|v| String::from_utf8(v).expect("text"))
         .expect("still there");
     assert_eq!(after, "sentinel");
+}
+
+/// E-408: with `durability = "process"` the barrier waits for nothing and
+/// writes nothing (the commits are in the log, which a crash of the process
+/// keeps); with the default it is one synced commit, counted in the stats.
+#[test]
+fn process_durability_takes_no_barrier_and_machine_takes_one() {
+    let db = TempDb::new();
+    for (durability, barriers) in [(Durability::Process, 0), (Durability::Machine, 1)] {
+        let store = SqliteStore::open_with(db.path(), &db.key, durability).expect("opens");
+        assert_eq!(store.durability(), durability);
+        let before = store.stats();
+        let id = durability.as_str();
+        store
+            .update(|state| {
+                state.issued_keys.insert(id.into(), issued_key(id, id));
+                Ok(())
+            })
+            .expect("kept");
+        Store::make_durable(&store).expect("the barrier");
+        let spent = store.stats().since(&before);
+        assert_eq!(
+            (spent.commits, spent.barriers),
+            (1, barriers),
+            "{durability}"
+        );
+        let conn = rusqlite::Connection::open(db.path()).expect("the file");
+        let recorded = conn
+            .query_row(
+                "SELECT count(*) FROM store_meta WHERE name = 'durable_through'",
+                [],
+                |row| row.get::<_, i64>(0),
+            )
+            .expect("a count");
+        assert_eq!(recorded, barriers as i64, "{durability}");
+    }
 }
