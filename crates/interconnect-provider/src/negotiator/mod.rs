@@ -310,6 +310,31 @@ impl ReferenceProvider {
         })
     }
 
+    /// [`update_workflow`](Self::update_workflow) for a change that often
+    /// finds nothing to do: `change` is first tried on a copy of the
+    /// workflow as read, and the transaction runs only when the copy came
+    /// out different (then `change` runs again inside it, on the workflow
+    /// as it is at that moment). A read costs a durable store far less than
+    /// a transaction that writes nothing (ERRATA E-408, BENCHMARKS.md).
+    /// A workflow that is gone is `NOT_FOUND`, as with `update_workflow`.
+    pub(crate) fn update_workflow_if_changed(
+        &self,
+        uuid: &str,
+        change: impl Fn(&mut Workflow),
+    ) -> CoordinatorResult<()> {
+        let unchanged = self.store().view(|state| {
+            state.workflows.get(uuid).map(|wf| {
+                let mut tried = wf.clone();
+                change(&mut tried);
+                tried == *wf
+            })
+        });
+        match unchanged.flatten() {
+            Some(true) => Ok(()),
+            Some(false) | None => self.update_workflow(uuid, change),
+        }
+    }
+
     /// Records a history line on the workflow of `uuid` (best effort).
     pub(crate) fn note(&self, uuid: &str, what: impl Into<String>) {
         let now = self.clock().now();
@@ -503,7 +528,7 @@ impl ReferenceProvider {
 
     /// Clears the retry state after a call succeeded.
     pub(crate) fn retry_done(&self, uuid: &str) {
-        let _ = self.update_workflow(uuid, |wf| wf.retry = Default::default());
+        let _ = self.update_workflow_if_changed(uuid, |wf| wf.retry = Default::default());
     }
 }
 
@@ -515,7 +540,85 @@ pub fn quorum(channels: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
     use super::quorum;
+    use crate::CoordinatorError;
+    use crate::ErrorKind;
+    use crate::config::ProviderConfig;
+    use crate::store::{MemoryStore, State, Store};
+    use crate::testing::pair::Pair;
+    use interconnect_core::names::ProviderName;
+
+    /// A [`MemoryStore`] that counts its transactions.
+    #[derive(Default)]
+    struct Counting {
+        inner: MemoryStore,
+        transactions: AtomicU64,
+    }
+
+    impl Store for Counting {
+        fn transact(
+            &self,
+            change: &mut dyn FnMut(&mut State) -> Result<(), CoordinatorError>,
+        ) -> Result<(), CoordinatorError> {
+            self.transactions.fetch_add(1, Ordering::SeqCst);
+            self.inner.transact(change)
+        }
+
+        fn read(&self, read: &mut dyn FnMut(&State)) {
+            self.inner.read(read)
+        }
+    }
+
+    /// `update_workflow_if_changed` runs no transaction for a change that
+    /// finds nothing to do (a durable store pays for every transaction,
+    /// BENCHMARKS.md), one for a change, and is NOT_FOUND for a workflow
+    /// that is gone.
+    #[tokio::test]
+    async fn a_change_that_finds_nothing_to_do_takes_no_transaction() {
+        let (aws, gcp) = (
+            ProviderName::new("aws").expect("a name"),
+            ProviderName::new("gcp").expect("a name"),
+        );
+        let counted = Arc::new(Counting::default());
+        let pair = Pair::with_configs_and_stores(
+            ProviderConfig::default_pair(&aws, &gcp, 64512).expect("aws"),
+            ProviderConfig::default_pair(&gcp, &aws, 64513).expect("gcp"),
+            Arc::new(MemoryStore::new()),
+            counted.clone(),
+        );
+        let uuid = pair.establish(1000).await.expect("established");
+        let retry = pair.gcp.workflow(&uuid).expect("gcp negotiates").retry;
+        assert_eq!(
+            retry.attempt, 0,
+            "no retry is pending after an establishment"
+        );
+
+        let before = counted.transactions.load(Ordering::SeqCst);
+        pair.gcp
+            .update_workflow_if_changed(&uuid, |wf| wf.retry = Default::default())
+            .expect("nothing to do");
+        assert_eq!(
+            counted.transactions.load(Ordering::SeqCst),
+            before,
+            "a change that changes nothing is a read"
+        );
+
+        pair.gcp
+            .update_workflow_if_changed(&uuid, |wf| wf.retry.attempt = 3)
+            .expect("changed");
+        assert_eq!(counted.transactions.load(Ordering::SeqCst), before + 1);
+        assert_eq!(pair.gcp.workflow(&uuid).map(|wf| wf.retry.attempt), Some(3));
+
+        let gone = pair
+            .gcp
+            .update_workflow_if_changed("no-such-workflow", |wf| wf.retry.attempt = 1)
+            .err()
+            .map(|e| e.kind());
+        assert_eq!(gone, Some(ErrorKind::NotFound));
+    }
 
     #[test]
     fn the_quorum_is_three_quarters_rounded_up() {

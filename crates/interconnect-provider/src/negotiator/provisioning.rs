@@ -179,7 +179,7 @@ impl ReferenceProvider {
                 recreate.push(id.clone());
             }
         }
-        let _ = self.update_workflow(uuid, |w| {
+        let _ = self.update_workflow_if_changed(uuid, |w| {
             for (id, owned) in &view.channels {
                 let has = present.iter().find(|(ch, _)| ch == id);
                 match (has, w.channels.get(id)) {
@@ -249,17 +249,29 @@ impl ReferenceProvider {
             // again, or it would stay PENDING forever
             self.provision_local_features(uuid, local);
         }
-        let _ = self.store().update(|s| {
-            if let Some(mut r) = s.connections.get_mut(local) {
-                r.connection.verification_state = Some(VerificationState::Unverified);
-            }
-            if let Some(w) = s.workflows.get_mut(uuid)
-                && w.phase == Phase::Verified
-            {
-                w.phase = Phase::Provisioning;
-            }
-            Ok(())
+        // usually unverified and provisioning already: a read tells, and
+        // the transaction runs only when there is something to change
+        let settled = self.store().view(|s| {
+            s.connections.get(local).is_none_or(|r| {
+                r.connection.verification_state == Some(VerificationState::Unverified)
+            }) && s
+                .workflows
+                .get(uuid)
+                .is_none_or(|w| w.phase != Phase::Verified)
         });
+        if settled != Some(true) {
+            let _ = self.store().update(|s| {
+                if let Some(mut r) = s.connections.get_mut(local) {
+                    r.connection.verification_state = Some(VerificationState::Unverified);
+                }
+                if let Some(w) = s.workflows.get_mut(uuid)
+                    && w.phase == Phase::Verified
+                {
+                    w.phase = Phase::Provisioning;
+                }
+                Ok(())
+            });
+        }
         let mut at = now + self.config().policy.provisioning_poll();
         if let Some(d) = wf.deferral_deadline.filter(|_| wf.deferred) {
             at = at.min(d.max(now));
@@ -294,14 +306,22 @@ impl ReferenceProvider {
                 self.retry_done(uuid);
                 // CONN-17 (E-84): a partner's update was in flight while
                 // this side processed it; processing ends here
-                let _ = self.store().update(|s| {
-                    if !s.local_updates.contains(local)
-                        && let Some(mut r) = s.connections.get_mut(local)
-                    {
-                        r.update_in_flight = None;
-                    }
-                    Ok(())
+                let in_flight = self.store().view(|s| {
+                    !s.local_updates.contains(local)
+                        && s.connections
+                            .get(local)
+                            .is_some_and(|r| r.update_in_flight.is_some())
                 });
+                if in_flight != Some(false) {
+                    let _ = self.store().update(|s| {
+                        if !s.local_updates.contains(local)
+                            && let Some(mut r) = s.connections.get_mut(local)
+                        {
+                            r.update_in_flight = None;
+                        }
+                        Ok(())
+                    });
+                }
                 let _ = self.update_workflow(uuid, |w| {
                         w.notified_features = Some(ids.to_vec());
                         w.record(
