@@ -44,6 +44,12 @@
 //!   connection UUIDs, which are secret). Nothing of the state is stored in
 //!   the clear. A wrong key fails at open ([`StoreError::WrongSecretsKey`]),
 //!   E-402.
+//! - **Durability** ([`Durability`]): commits reach the database's log without
+//!   waiting for the disk, so a crash of the process loses nothing; with
+//!   [`Durability::Machine`] (the default) one wait for the disk before
+//!   anything leaves the provider covers every commit before it (E-407), with
+//!   [`Durability::Process`] nothing waits (E-408). [`StoreStats`] counts the
+//!   reads, transactions and barriers and their time.
 //! - **Schema** ([`migrations`]): numbered migrations applied at open; a
 //!   schema newer than the binary is refused.
 //!
