@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::common::*;
-use interconnect_provider::store::{Store, StoreExt};
+use interconnect_provider::store::StoreExt;
 use interconnect_provider::{CoordinatorError, ErrorKind};
 use interconnect_store::{
     Durability, PostgresOptions, PostgresStore, SecretsKey, StoreError, migrations,
@@ -255,21 +255,7 @@ fn process_durability_takes_no_barrier_and_machine_takes_one() {
     for (durability, barriers) in [(Durability::Process, 0), (Durability::Machine, 1)] {
         let options = schema.options().with_durability(durability);
         let store = PostgresStore::open(&options, &schema.key).expect("opens");
-        let before = store.stats();
-        let id = durability.as_str();
-        store
-            .update(|state| {
-                state.issued_keys.insert(id.into(), issued_key(id, id));
-                Ok(())
-            })
-            .expect("kept");
-        Store::make_durable(&store).expect("the barrier");
-        let spent = store.stats().since(&before);
-        assert_eq!(
-            (spent.commits, spent.barriers),
-            (1, barriers),
-            "{durability}"
-        );
+        commit_then_barrier(&store, &|| store.stats(), durability, barriers);
         let recorded = durable_through();
         if barriers == 0 {
             assert_eq!(recorded, None, "no barrier record");

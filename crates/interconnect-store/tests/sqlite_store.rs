@@ -446,21 +446,7 @@ fn process_durability_takes_no_barrier_and_machine_takes_one() {
     for (durability, barriers) in [(Durability::Process, 0), (Durability::Machine, 1)] {
         let store = SqliteStore::open_with(db.path(), &db.key, durability).expect("opens");
         assert_eq!(store.durability(), durability);
-        let before = store.stats();
-        let id = durability.as_str();
-        store
-            .update(|state| {
-                state.issued_keys.insert(id.into(), issued_key(id, id));
-                Ok(())
-            })
-            .expect("kept");
-        Store::make_durable(&store).expect("the barrier");
-        let spent = store.stats().since(&before);
-        assert_eq!(
-            (spent.commits, spent.barriers),
-            (1, barriers),
-            "{durability}"
-        );
+        commit_then_barrier(&store, &|| store.stats(), durability, barriers);
         let conn = rusqlite::Connection::open(db.path()).expect("the file");
         let recorded = conn
             .query_row(

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use interconnect_core::names::{ConnectionName, EnvironmentName};
 use interconnect_core::wire::{Connection, Secret};
-use interconnect_provider::store::{ConnectionRecord, IssuedKey, State};
-use interconnect_store::{PostgresOptions, SecretsKey, SqliteStore};
+use interconnect_provider::store::{ConnectionRecord, IssuedKey, State, Store, StoreExt};
+use interconnect_store::{Durability, PostgresOptions, SecretsKey, SqliteStore, StoreStats};
 
 /// A SQLite file in a directory removed at drop, with its key.
 pub struct TempDb {
@@ -191,4 +191,30 @@ impl Drop for TempSchema {
         })
         .join();
     }
+}
+
+/// Commits one issued key named after `durability` and asks for the
+/// barrier; asserts the store counted one commit and `barriers` barriers
+/// meanwhile (E-408: none with `Process`, one with `Machine`).
+pub fn commit_then_barrier(
+    store: &dyn Store,
+    stats: &dyn Fn() -> StoreStats,
+    durability: Durability,
+    barriers: u64,
+) {
+    let before = stats();
+    let id = durability.as_str();
+    store
+        .update(|state| {
+            state.issued_keys.insert(id.into(), issued_key(id, id));
+            Ok(())
+        })
+        .expect("kept");
+    store.make_durable().expect("the barrier");
+    let spent = stats().since(&before);
+    assert_eq!(
+        (spent.commits, spent.barriers),
+        (1, barriers),
+        "{durability}"
+    );
 }
