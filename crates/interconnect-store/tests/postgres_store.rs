@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::common::*;
-use interconnect_provider::store::StoreExt;
+use interconnect_provider::store::{Store, StoreExt};
 use interconnect_provider::{CoordinatorError, ErrorKind};
 use interconnect_store::{
     Durability, PostgresOptions, PostgresStore, SecretsKey, StoreError, migrations,
@@ -271,4 +271,82 @@ fn process_durability_takes_no_barrier_and_machine_takes_one() {
             );
         }
     }
+}
+
+/// E-405 on PostgreSQL: a removal reaches the other replica's copy, and
+/// after more than 256 versions the old tombstones are purged (the purge
+/// runs inside a write's one round trip), so a copy left behind reloads
+/// every live record and agrees with the writer's.
+#[test]
+fn removals_reach_other_replicas_and_old_tombstones_are_purged() {
+    let Some(schema) = schema("removals_and_purged_tombstones") else {
+        return;
+    };
+    let open = || PostgresStore::open(&schema.options(), &schema.key).expect("opens");
+    let (writer, behind) = (open(), open());
+    writer
+        .update(|s| {
+            s.issued_keys.insert("kept".into(), issued_key("kept", "k"));
+            s.issued_keys
+                .insert("dropped".into(), issued_key("dropped", "k"));
+            Ok(())
+        })
+        .expect("kept");
+    assert_eq!(behind.view(|s| s.issued_keys.len()), Some(2));
+    writer
+        .update(|s| {
+            s.issued_keys.remove("dropped");
+            Ok(())
+        })
+        .expect("kept");
+    assert_eq!(
+        behind.view(|s| (
+            s.issued_keys.contains_key("kept"),
+            s.issued_keys.contains_key("dropped")
+        )),
+        Some((true, false)),
+        "the removal is read by the other replica"
+    );
+    // tombstones at or below a version, and above it
+    let tombstones = |client: &mut postgres::Client, through: i64| -> (i64, i64) {
+        let row = client
+            .query_one(
+                "SELECT count(*) FILTER (WHERE version <= $1), count(*) FILTER (WHERE version > $1)
+                 FROM records WHERE NOT live",
+                &[&through],
+            )
+            .expect("a query");
+        (row.get(0), row.get(1))
+    };
+    assert_eq!(tombstones(&mut schema.client(), 0), (0, 1));
+    // one removal per version, each of its own record: 600 tombstones,
+    // and the 512th version purges those up to version 256
+    for i in 0..600 {
+        writer
+            .update(|s| {
+                s.issued_keys.remove(&format!("n{}", i - 1));
+                let name = format!("n{i}");
+                s.issued_keys.insert(name.clone(), issued_key(&name, "k"));
+                Ok(())
+            })
+            .expect("kept");
+    }
+    assert_eq!(writer.version(), 602);
+    let mut client = schema.client();
+    let purged: i64 = client
+        .query_one("SELECT purged_through FROM store_version WHERE id = 1", &[])
+        .expect("a query")
+        .get(0);
+    assert_eq!(purged, 512 - 256, "the purge of version 512");
+    let (old, newer) = tombstones(&mut client, purged);
+    assert_eq!(old, 0, "no tombstone at or below the purge mark");
+    assert_eq!(newer, 602 - 256, "every tombstone above it kept");
+    let (mut from_writer, mut from_behind) = (None, None);
+    writer.read(&mut |s| from_writer = Some(json(s)));
+    behind.read(&mut |s| from_behind = Some(json(s)));
+    assert_eq!(from_writer, from_behind, "the copy left behind reloaded");
+    assert_eq!(
+        behind.view(|s| (s.issued_keys.len(), s.issued_keys.contains_key("n599"))),
+        Some((2, true))
+    );
 }
