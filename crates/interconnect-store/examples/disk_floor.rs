@@ -108,7 +108,8 @@ fn main() -> Outcome<()> {
         |i| timed(|| commit(i)),
     )?;
     // Each barrier follows a commit, as in the store: it has a commit of
-    // its own to sync, not only its row.
+    // its own to sync, not only its row. The statements are those of
+    // `Sqlite::make_durable` (src/sqlite.rs); keep the two alike.
     measure(
         "sqlite: barrier as the store takes it (one small row, synchronous = FULL)",
         |i| {
@@ -174,6 +175,8 @@ fn postgres_floor(url: &str) -> Outcome<()> {
                 })
             },
         )?;
+        // the statements of `Postgres::make_durable` (src/postgres.rs);
+        // keep the two alike
         measure(
             "postgres: barrier as the store sends it (synchronous_commit on, one round trip)",
             |i| {

@@ -274,9 +274,9 @@ fn process_durability_takes_no_barrier_and_machine_takes_one() {
 }
 
 /// E-405 on PostgreSQL: a removal reaches the other replica's copy, and
-/// after more than 256 versions the old tombstones are purged (the purge
-/// runs inside a write's one round trip), so a copy left behind reloads
-/// every live record and agrees with the writer's.
+/// the write that reaches version 512 purges the tombstones up to version
+/// 256, so a copy left behind reloads every live record and agrees with
+/// the writer's.
 #[test]
 fn removals_reach_other_replicas_and_old_tombstones_are_purged() {
     let Some(schema) = schema("removals_and_purged_tombstones") else {
